@@ -1,0 +1,1 @@
+"""Custom integrations (makes the repository importable in tests)."""

@@ -1,0 +1,394 @@
+"""Config flow: the account, an optional test SMS, reauth, reconfigure, options, recipients."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, override
+
+import voluptuous as vol
+
+from homeassistant.config_entries import (
+    ConfigEntry,
+    ConfigFlow,
+    ConfigFlowResult,
+    ConfigSubentryFlow,
+    OptionsFlowWithReload,
+    SubentryFlowResult,
+)
+from homeassistant.const import CONF_NAME, CONF_PASSWORD
+from homeassistant.core import callback
+from homeassistant.data_entry_flow import section
+from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.selector import (
+    BooleanSelector,
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
+    TextSelector,
+    TextSelectorConfig,
+    TextSelectorType,
+)
+from homeassistant.util import dt as dt_util, slugify
+
+from .const import (
+    CODINGS,
+    CONF_ACCOUNT,
+    CONF_CODING,
+    CONF_ENDPOINT,
+    CONF_HOURLY_LIMIT,
+    CONF_LOGIN,
+    CONF_NO_STOP,
+    CONF_PHONE_NUMBER,
+    CONF_SENDER,
+    CONF_SERVICE_NAME,
+    CONF_SMS_CLASS,
+    CONF_TAG,
+    DEFAULT_CODING,
+    DEFAULT_HOURLY_LIMIT,
+    DEFAULT_SERVICE_NAME,
+    DEFAULT_SMS_CLASS,
+    DOMAIN,
+    SECTION_CONNECTION,
+    SMS_CLASSES,
+    SUBENTRY_RECIPIENT,
+)
+from .gateway import translation_key
+from .http2sms import (
+    DEFAULT_ENDPOINT,
+    Credentials,
+    Http2SmsClient,
+    Http2SmsError,
+    InvalidRecipientError,
+    build_sms,
+    normalize_number,
+    validate_account,
+    validate_sender,
+    validate_tag,
+)
+
+CONF_TEST_NUMBER = "test_number"
+TEST_MESSAGE = "Home Assistant: OVH SMS is set up and can reach this phone."
+
+_TEXT = TextSelector()
+_PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
+_PHONE = TextSelector(TextSelectorConfig(type=TextSelectorType.TEL))
+_URL = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
+
+
+def _account_schema(*, password_required: bool) -> vol.Schema:
+    password = vol.Required if password_required else vol.Optional
+    return vol.Schema(
+        {
+            vol.Required(CONF_ACCOUNT): _TEXT,
+            vol.Required(CONF_LOGIN): _TEXT,
+            password(CONF_PASSWORD): _PASSWORD,
+            vol.Optional(CONF_SENDER): _TEXT,
+            vol.Required(SECTION_CONNECTION): section(
+                vol.Schema({vol.Required(CONF_ENDPOINT, default=DEFAULT_ENDPOINT): _URL}),
+                {"collapsed": True},
+            ),
+        }
+    )
+
+
+def _validate_account_input(user_input: dict[str, Any]) -> dict[str, str]:
+    """Field errors of the account form, checked locally (nothing is sent)."""
+    errors: dict[str, str] = {}
+    try:
+        validate_account(user_input[CONF_ACCOUNT])
+    except Http2SmsError:
+        errors[CONF_ACCOUNT] = "invalid_account"
+    if sender := user_input.get(CONF_SENDER):
+        try:
+            validate_sender(sender)
+        except Http2SmsError:
+            errors[CONF_SENDER] = "invalid_sender"
+    try:
+        cv.url(user_input[SECTION_CONNECTION][CONF_ENDPOINT])
+    except vol.Invalid:
+        errors[SECTION_CONNECTION] = "invalid_endpoint"
+    return errors
+
+
+def _entry_data(user_input: dict[str, Any]) -> dict[str, Any]:
+    return {
+        CONF_ACCOUNT: user_input[CONF_ACCOUNT].lower(),
+        CONF_LOGIN: user_input[CONF_LOGIN],
+        CONF_PASSWORD: user_input[CONF_PASSWORD],
+        CONF_SENDER: user_input.get(CONF_SENDER, ""),
+        CONF_ENDPOINT: user_input[SECTION_CONNECTION][CONF_ENDPOINT],
+    }
+
+
+def _unique_id(data: Mapping[str, Any]) -> str:
+    return f"{data[CONF_ACCOUNT].lower()}_{data[CONF_LOGIN].lower()}"
+
+
+class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
+    """Set up one OVH SMS account (one SMS user of it)."""
+
+    VERSION = 1
+
+    def __init__(self) -> None:
+        """Nothing is known before the user step."""
+        self._data: dict[str, Any] = {}
+
+    @staticmethod
+    @callback
+    def async_get_options_flow(config_entry: ConfigEntry) -> OvhSmsOptionsFlow:
+        """Edit the defaults of every SMS of the entry."""
+        return OvhSmsOptionsFlow()
+
+    @classmethod
+    @callback
+    @override
+    def async_get_supported_subentry_types(
+        cls, config_entry: ConfigEntry
+    ) -> dict[str, type[ConfigSubentryFlow]]:
+        """Recipients are subentries."""
+        return {SUBENTRY_RECIPIENT: RecipientSubentryFlow}
+
+    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Ask for the account, checking its form locally."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            errors = _validate_account_input(user_input)
+            if not errors:
+                self._data = _entry_data(user_input)
+                await self.async_set_unique_id(_unique_id(self._data))
+                self._abort_if_unique_id_configured()
+                return await self.async_step_verify()
+        return self.async_show_form(
+            step_id="user",
+            data_schema=self.add_suggested_values_to_schema(
+                _account_schema(password_required=True), user_input
+            ),
+            errors=errors,
+        )
+
+    async def async_step_verify(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Optionally send a test SMS: http2sms cannot check credentials otherwise."""
+        errors: dict[str, str] = {}
+        placeholders = {"reason": ""}
+        if user_input is not None:
+            if not (number := user_input.get(CONF_TEST_NUMBER, "").strip()):
+                return self._create_entry()
+            client = Http2SmsClient(
+                async_get_clientsession(self.hass),
+                Credentials(
+                    self._data[CONF_ACCOUNT], self._data[CONF_LOGIN], self._data[CONF_PASSWORD]
+                ),
+                endpoint=self._data[CONF_ENDPOINT],
+            )
+            try:
+                sms = build_sms(
+                    [number],
+                    TEST_MESSAGE,
+                    now=dt_util.utcnow(),
+                    sender=self._data[CONF_SENDER],
+                    default_region=self.hass.config.country,
+                )
+                result = await client.send(sms)
+            except InvalidRecipientError:
+                errors[CONF_TEST_NUMBER] = "invalid_phone_number"
+            except Http2SmsError as err:
+                errors["base"] = translation_key(err)
+                placeholders["reason"] = str(getattr(err, "reason", ""))
+            else:
+                return self.async_show_form(
+                    step_id="verified",
+                    description_placeholders={
+                        "credits_left": str(result.credits_left),
+                        "sms_ids": ", ".join(result.sms_ids),
+                    },
+                )
+        return self.async_show_form(
+            step_id="verify",
+            data_schema=self.add_suggested_values_to_schema(
+                vol.Schema({vol.Optional(CONF_TEST_NUMBER): _PHONE}), user_input
+            ),
+            errors=errors,
+            description_placeholders=placeholders,
+        )
+
+    async def async_step_verified(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Create the entry once the test SMS went out."""
+        return self._create_entry()
+
+    def _create_entry(self) -> ConfigFlowResult:
+        return self.async_create_entry(title=self._data[CONF_ACCOUNT], data=self._data)
+
+    async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
+        """OVH refused the credentials."""
+        return await self.async_step_reauth_confirm()
+
+    async def async_step_reauth_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the SMS user's new password."""
+        entry = self._get_reauth_entry()
+        if user_input is not None:
+            return self.async_update_reload_and_abort(
+                entry, data_updates={CONF_PASSWORD: user_input[CONF_PASSWORD]}
+            )
+        return self.async_show_form(
+            step_id="reauth_confirm",
+            data_schema=vol.Schema({vol.Required(CONF_PASSWORD): _PASSWORD}),
+            description_placeholders={
+                CONF_ACCOUNT: entry.data[CONF_ACCOUNT],
+                CONF_LOGIN: entry.data[CONF_LOGIN],
+            },
+        )
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Change login, password, sender or endpoint; never the account."""
+        entry = self._get_reconfigure_entry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            errors = _validate_account_input(user_input)
+            if not errors:
+                if user_input[CONF_ACCOUNT].lower() != entry.data[CONF_ACCOUNT]:
+                    return self.async_abort(reason="account_mismatch")
+                data = _entry_data(
+                    {CONF_PASSWORD: entry.data[CONF_PASSWORD], CONF_SENDER: ""} | user_input
+                )
+                unique_id = _unique_id(data)
+                if unique_id != entry.unique_id:
+                    await self.async_set_unique_id(unique_id)
+                    self._abort_if_unique_id_configured()
+                return self.async_update_reload_and_abort(entry, unique_id=unique_id, data=data)
+        suggested = user_input or {
+            **entry.data,
+            SECTION_CONNECTION: {CONF_ENDPOINT: entry.data[CONF_ENDPOINT]},
+        }
+        return self.async_show_form(
+            step_id="reconfigure",
+            data_schema=self.add_suggested_values_to_schema(
+                _account_schema(password_required=False),
+                {k: v for k, v in suggested.items() if k != CONF_PASSWORD},
+            ),
+            errors=errors,
+        )
+
+
+class OvhSmsOptionsFlow(OptionsFlowWithReload):
+    """Defaults of every SMS, the legacy action's name and the hourly safety limit."""
+
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Show and check the options."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            user_input[CONF_SERVICE_NAME] = slugify(user_input[CONF_SERVICE_NAME])
+            if user_input.get(CONF_TAG):
+                try:
+                    validate_tag(user_input[CONF_TAG])
+                except Http2SmsError:
+                    errors[CONF_TAG] = "invalid_tag"
+            taken = {
+                entry.options.get(CONF_SERVICE_NAME, DEFAULT_SERVICE_NAME)
+                for entry in self.hass.config_entries.async_entries(DOMAIN)
+                if entry.entry_id != self.config_entry.entry_id
+            }
+            if not user_input[CONF_SERVICE_NAME] or user_input[CONF_SERVICE_NAME] in taken:
+                errors[CONF_SERVICE_NAME] = "service_name_taken"
+            if not errors:
+                user_input[CONF_HOURLY_LIMIT] = int(user_input[CONF_HOURLY_LIMIT])
+                return self.async_create_entry(data=user_input)
+        defaults = {
+            CONF_NO_STOP: True,
+            CONF_SMS_CLASS: DEFAULT_SMS_CLASS,
+            CONF_CODING: DEFAULT_CODING,
+            CONF_SERVICE_NAME: DEFAULT_SERVICE_NAME,
+            CONF_HOURLY_LIMIT: DEFAULT_HOURLY_LIMIT,
+        }
+        schema = vol.Schema(
+            {
+                vol.Required(CONF_NO_STOP): BooleanSelector(),
+                vol.Required(CONF_SMS_CLASS): SelectSelector(
+                    SelectSelectorConfig(
+                        options=list(SMS_CLASSES),
+                        translation_key=CONF_SMS_CLASS,
+                        mode=SelectSelectorMode.DROPDOWN,
+                    )
+                ),
+                vol.Required(CONF_CODING): SelectSelector(
+                    SelectSelectorConfig(
+                        options=list(CODINGS),
+                        translation_key=CONF_CODING,
+                        mode=SelectSelectorMode.DROPDOWN,
+                    )
+                ),
+                vol.Optional(CONF_TAG): _TEXT,
+                vol.Required(CONF_SERVICE_NAME): _TEXT,
+                vol.Required(CONF_HOURLY_LIMIT): NumberSelector(
+                    NumberSelectorConfig(min=0, max=10000, step=1, mode=NumberSelectorMode.BOX)
+                ),
+            }
+        )
+        return self.async_show_form(
+            step_id="init",
+            data_schema=self.add_suggested_values_to_schema(
+                schema, user_input or defaults | dict(self.config_entry.options)
+            ),
+            errors=errors,
+        )
+
+
+class RecipientSubentryFlow(ConfigSubentryFlow):
+    """Add or edit a recipient: a name and a phone number."""
+
+    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
+        """Add a recipient."""
+        return await self._async_step_recipient("user", user_input)
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Edit a recipient."""
+        return await self._async_step_recipient("reconfigure", user_input)
+
+    async def _async_step_recipient(
+        self, step_id: str, user_input: dict[str, Any] | None
+    ) -> SubentryFlowResult:
+        entry = self._get_entry()
+        editing = self._get_reconfigure_subentry() if step_id == "reconfigure" else None
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            try:
+                number = normalize_number(user_input[CONF_PHONE_NUMBER], self.hass.config.country)
+            except Http2SmsError:
+                errors[CONF_PHONE_NUMBER] = "invalid_phone_number"
+            else:
+                if any(
+                    subentry.unique_id == number and subentry is not editing
+                    for subentry in entry.subentries.values()
+                ):
+                    return self.async_abort(reason="already_configured")
+                title = user_input[CONF_NAME].strip() or number
+                data = {CONF_PHONE_NUMBER: number}
+                if editing is None:
+                    return self.async_create_entry(title=title, data=data, unique_id=number)
+                return self.async_update_reload_and_abort(
+                    entry, editing, title=title, data=data, unique_id=number
+                )
+        suggested = user_input
+        if suggested is None and editing is not None:
+            suggested = {CONF_NAME: editing.title, **editing.data}
+        return self.async_show_form(
+            step_id=step_id,
+            data_schema=self.add_suggested_values_to_schema(
+                vol.Schema(
+                    {vol.Required(CONF_NAME): _TEXT, vol.Required(CONF_PHONE_NUMBER): _PHONE}
+                ),
+                suggested,
+            ),
+            errors=errors,
+        )

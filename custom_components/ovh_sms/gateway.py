@@ -1,0 +1,262 @@
+"""The account's gateway: every SMS of the integration goes through it.
+
+It turns Home Assistant input into a validated SMS (entry defaults, then the
+caller's options), enforces the hourly safety limit, sends through the http2sms
+client and turns every failure into a translated Home Assistant error. It also
+keeps the credit left and the last send time, and reacts to OVH's answers:
+reauthentication for bad credentials, a repair issue for an unauthorised IP.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.dispatcher import async_dispatcher_send
+from homeassistant.util import dt as dt_util
+
+from .const import (
+    CODINGS,
+    CONF_CODING,
+    CONF_HOURLY_LIMIT,
+    CONF_NO_STOP,
+    CONF_PHONE_NUMBER,
+    CONF_SENDER,
+    CONF_SMS_CLASS,
+    CONF_TAG,
+    DEFAULT_CODING,
+    DEFAULT_HOURLY_LIMIT,
+    DEFAULT_SMS_CLASS,
+    DOMAIN,
+    EVENT_SMS_SENT,
+    ISSUE_IP_NOT_AUTHORIZED,
+    LOGGER,
+    SMS_CLASSES,
+    SUBENTRY_RECIPIENT,
+)
+from .http2sms import (
+    AuthenticationError,
+    Http2SmsClient,
+    Http2SmsConnectionError,
+    Http2SmsError,
+    Http2SmsHttpError,
+    Http2SmsOutcomeUnknownError,
+    Http2SmsValidationError,
+    InvalidParameterError,
+    IpNotAuthorizedError,
+    MissingParameterError,
+    SenderNotFoundError,
+    SendResult,
+    Sms,
+    build_sms,
+)
+
+type OvhSmsConfigEntry = ConfigEntry[OvhSmsGateway]
+
+HOUR = timedelta(hours=1)
+
+# Failures after which OVH certainly did not send: their reservation in the
+# hourly budget is given back.
+_NOT_SENT = (Http2SmsValidationError, Http2SmsConnectionError, Http2SmsHttpError)
+_REQUEST_ERROR_KEYS: dict[type[Http2SmsError], str] = {
+    AuthenticationError: "authentication_failed",
+    IpNotAuthorizedError: "ip_not_authorized",
+    SenderNotFoundError: "sender_not_found",
+    MissingParameterError: "missing_parameter",
+    InvalidParameterError: "invalid_parameter",
+    Http2SmsConnectionError: "cannot_connect",
+    Http2SmsHttpError: "http_error",
+    Http2SmsOutcomeUnknownError: "outcome_unknown",
+}
+
+
+def translation_key(err: Http2SmsError) -> str:
+    """Name the translated text of a client error (snake case of its class)."""
+    if (key := _REQUEST_ERROR_KEYS.get(type(err))) is not None:
+        return key
+    if isinstance(err, Http2SmsValidationError):
+        name = type(err).__name__.removesuffix("Error")
+        return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")
+    return "request_refused"
+
+
+def to_home_assistant_error(err: Http2SmsError) -> HomeAssistantError:
+    """Translate a client error; bad input becomes a ServiceValidationError."""
+    error = (
+        ServiceValidationError if isinstance(err, Http2SmsValidationError) else HomeAssistantError
+    )
+    return error(
+        translation_domain=DOMAIN,
+        translation_key=translation_key(err),
+        translation_placeholders={k: str(v) for k, v in vars(err).items()},
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SmsOptions:
+    """What a caller may set beside recipients and message; None takes the entry's default."""
+
+    sender: str | None = None
+    sms_class: str | None = None
+    coding: str | None = None
+    no_stop: bool | None = None
+    deferred: datetime | None = None
+    tag: str | None = None
+
+
+class OvhSmsGateway:
+    """Sends the SMS of one config entry and keeps what OVH answered."""
+
+    def __init__(
+        self, hass: HomeAssistant, entry: OvhSmsConfigEntry, client: Http2SmsClient
+    ) -> None:
+        """Start with no credit known and an empty hourly budget."""
+        self.hass = hass
+        self.entry = entry
+        self.client = client
+        self.credits_left: Decimal | None = None
+        self.last_sent: datetime | None = None
+        self._spent: deque[tuple[datetime, int]] = deque()
+
+    @property
+    def signal_sent(self) -> str:
+        """Dispatcher signal sent after each successful send."""
+        return f"{DOMAIN}_{self.entry.entry_id}_sent"
+
+    @property
+    def issue_id(self) -> str:
+        """Id of this entry's 'IP not authorised' repair issue."""
+        return f"{ISSUE_IP_NOT_AUTHORIZED}_{self.entry.entry_id}"
+
+    def subentry_numbers(self) -> list[str]:
+        """List the phone numbers of the entry's recipients, in the order they were added."""
+        return [
+            subentry.data[CONF_PHONE_NUMBER]
+            for subentry in self.entry.subentries.values()
+            if subentry.subentry_type == SUBENTRY_RECIPIENT
+        ]
+
+    def build(
+        self,
+        recipients: list[str],
+        message: str,
+        options: SmsOptions,
+        title: str | None = None,
+    ) -> Sms:
+        """Validate the SMS with the entry's defaults; raise ServiceValidationError."""
+        defaults = self.entry.options
+        if title:
+            message = f"{title}\n{message}"
+        tag = options.tag if options.tag is not None else defaults.get(CONF_TAG)
+        sms_class = options.sms_class or defaults.get(CONF_SMS_CLASS, DEFAULT_SMS_CLASS)
+        coding = options.coding or defaults.get(CONF_CODING, DEFAULT_CODING)
+        no_stop = (
+            options.no_stop if options.no_stop is not None else defaults.get(CONF_NO_STOP, True)
+        )
+        try:
+            return build_sms(
+                recipients,
+                message,
+                now=dt_util.utcnow(),
+                sender=options.sender
+                if options.sender is not None
+                else self.entry.data.get(CONF_SENDER),
+                sms_class=SMS_CLASSES[sms_class],
+                coding=CODINGS[coding],
+                no_stop=no_stop,
+                deferred=options.deferred,
+                tag=tag,
+                default_region=self.hass.config.country,
+            )
+        except Http2SmsError as err:
+            raise to_home_assistant_error(err) from err
+
+    async def async_send(
+        self,
+        recipients: list[str],
+        message: str,
+        options: SmsOptions | None = None,
+        title: str | None = None,
+    ) -> SendResult:
+        """Validate, check the hourly limit, send once; raise a translated error on failure."""
+        sms = self.build(recipients, message, options or SmsOptions(), title)
+        reservation = self._reserve(len(sms.recipients) * sms.segments)
+        try:
+            result = await self.client.send(sms)
+        except Http2SmsError as err:
+            if isinstance(err, _NOT_SENT) and reservation is not None:
+                self._spent.remove(reservation)
+            self._react_to_failure(err)
+            raise to_home_assistant_error(err) from err
+        self._record(result)
+        return result
+
+    def _reserve(self, count: int) -> tuple[datetime, int] | None:
+        """Count the SMS in the hourly budget, or refuse with the time sending resumes."""
+        limit: int = self.entry.options.get(CONF_HOURLY_LIMIT, DEFAULT_HOURLY_LIMIT)
+        if not limit:
+            return None
+        now = dt_util.utcnow()
+        while self._spent and self._spent[0][0] <= now - HOUR:
+            self._spent.popleft()
+        used = sum(spent for _, spent in self._spent)
+        if used + count > limit:
+            resume = now + HOUR
+            for when, spent in self._spent:
+                used -= spent
+                if used + count <= limit:
+                    resume = when + HOUR
+                    break
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="hourly_limit_reached",
+                translation_placeholders={
+                    "limit": str(limit),
+                    "count": str(count),
+                    "resume": dt_util.as_local(resume).strftime("%H:%M"),
+                },
+            )
+        reservation = (now, count)
+        self._spent.append(reservation)
+        return reservation
+
+    def _react_to_failure(self, err: Http2SmsError) -> None:
+        LOGGER.debug("Sending failed: %s", err)
+        if isinstance(err, AuthenticationError):
+            self.entry.async_start_reauth(self.hass)
+        elif isinstance(err, IpNotAuthorizedError):
+            ir.async_create_issue(
+                self.hass,
+                DOMAIN,
+                self.issue_id,
+                is_fixable=False,
+                severity=ir.IssueSeverity.ERROR,
+                translation_key=ISSUE_IP_NOT_AUTHORIZED,
+                translation_placeholders={
+                    "account": self.client.account,
+                    "login": self.client.login,
+                },
+            )
+
+    def _record(self, result: SendResult) -> None:
+        """Keep the credit and time, clear the IP issue, tell sensors and automations."""
+        if result.credits_left is not None:
+            self.credits_left = result.credits_left
+        self.last_sent = dt_util.utcnow()
+        ir.async_delete_issue(self.hass, DOMAIN, self.issue_id)
+        async_dispatcher_send(self.hass, self.signal_sent)
+        event: dict[str, Any] = {
+            "config_entry_id": self.entry.entry_id,
+            "sms_ids": list(result.sms_ids),
+            "recipients": len(result.recipients),
+            "segments": result.segments,
+            "credits_left": float(result.credits_left) if result.credits_left is not None else None,
+        }
+        self.hass.bus.async_fire(EVENT_SMS_SENT, event)

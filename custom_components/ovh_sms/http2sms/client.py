@@ -1,0 +1,387 @@
+"""Async client for OVH's http2sms: validation, request building, answer parsing.
+
+Free of Home Assistant: it takes an aiohttp session, the account credentials
+and the endpoint. Requests are POSTed form-encoded (the password stays out of
+URLs), a send is never retried, and nothing it logs or raises carries the
+password.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from enum import IntEnum
+import json
+import logging
+import re
+from typing import Any, Final
+from zoneinfo import ZoneInfo
+
+import aiohttp
+
+from .errors import (
+    AuthenticationError,
+    DeferredInPastError,
+    Http2SmsConnectionError,
+    Http2SmsError,
+    Http2SmsHttpError,
+    Http2SmsOutcomeUnknownError,
+    Http2SmsRequestError,
+    InvalidAccountError,
+    InvalidParameterError,
+    InvalidSenderError,
+    InvalidTagError,
+    IpNotAuthorizedError,
+    MissingParameterError,
+    SenderNotFoundError,
+)
+from .message import EncodedMessage, SmsCoding, encode_message
+from .phone import normalize_recipients
+
+_LOGGER = logging.getLogger(__name__)
+
+DEFAULT_ENDPOINT: Final = "https://www.ovh.com/cgi-bin/sms/http2sms.cgi"
+# OVH documents no maximum of recipients per request: 50 keeps each request
+# small, and a failure touches at most one batch.
+BATCH_SIZE: Final = 50
+MAX_TAG_LENGTH: Final = 20
+MAX_ALPHANUMERIC_SENDER: Final = 11
+MAX_NUMERIC_SENDER: Final = 15
+# OVH never states the time zone of "deferred"; it is a French service, so the
+# time is sent as Paris wall time.
+DEFERRED_TIME_ZONE: Final = ZoneInfo("Europe/Paris")
+CONNECT_TIMEOUT: Final = 10.0
+READ_TIMEOUT: Final = 30.0
+
+_ACCOUNT = re.compile(r"sms-[a-z]{2}\d+-\d+", re.IGNORECASE)
+_NUMERIC_SENDER = re.compile(r"\+?\d+")
+_MORE_INFORMATION = re.compile(r"\s*For more information.*$", re.IGNORECASE | re.DOTALL)
+_HTML_HEAD = re.compile(r"<head.*?</head>", re.IGNORECASE | re.DOTALL)
+_HTML_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_HTML_TAG = re.compile(r"<[^>]*>")
+_REDACTED = "**********"
+
+
+class SmsClass(IntEnum):
+    """The class parameter: where the phone keeps the SMS."""
+
+    FLASH = 0
+    PHONE = 1
+    SIM = 2
+    TOOLKIT = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    """An SMS user of an OVH SMS account; repr() leaves the password out."""
+
+    account: str
+    login: str
+    password: str = field(repr=False)
+
+
+def validate_account(account: str) -> str:
+    """Return the account if it has OVH's form sms-ab1234-1, else raise."""
+    if not _ACCOUNT.fullmatch(account):
+        raise InvalidAccountError(account)
+    return account
+
+
+def validate_sender(sender: str) -> str:
+    """Return the sender if OVH can accept it: 11 characters alphanumeric, 15 digits numeric."""
+    numeric = _NUMERIC_SENDER.fullmatch(sender)
+    limit = MAX_NUMERIC_SENDER + sender.startswith("+") if numeric else MAX_ALPHANUMERIC_SENDER
+    if not sender or sender != sender.strip() or len(sender) > limit or not sender.isprintable():
+        raise InvalidSenderError(sender)
+    return sender
+
+
+def validate_tag(tag: str) -> str:
+    """Return the tag if OVH accepts its length."""
+    if len(tag) > MAX_TAG_LENGTH:
+        raise InvalidTagError(tag, MAX_TAG_LENGTH)
+    return tag
+
+
+def format_deferred(when: datetime, now: datetime) -> str:
+    """Format an aware time as OVH's hhmmddMMyyyy in Paris time; refuse the past."""
+    if when.tzinfo is None:
+        raise ValueError("deferred must be an aware datetime")
+    if when < now:
+        raise DeferredInPastError(when.isoformat())
+    return when.astimezone(DEFERRED_TIME_ZONE).strftime("%H%M%d%m%Y")
+
+
+@dataclass(frozen=True, slots=True)
+class Sms:
+    """A validated SMS: every field is what OVH will receive."""
+
+    recipients: tuple[str, ...]
+    message: EncodedMessage
+    sender: str | None = None
+    sms_class: SmsClass | None = None
+    no_stop: bool = True
+    deferred: datetime | None = None
+    deferred_param: str | None = None
+    tag: str | None = None
+
+    @property
+    def segments(self) -> int:
+        """SMS parts for each recipient."""
+        return self.message.segments
+
+    def form(self, recipients: Sequence[str]) -> dict[str, str]:
+        """Build the request's parameters for these recipients, without credentials."""
+        form = {
+            "to": ",".join(recipients),
+            "message": self.message.text,
+            "smsCoding": str(int(self.message.coding)),
+            "noStop": "1" if self.no_stop else "0",
+            "contentType": "application/json",
+        }
+        if self.sender is None:
+            form |= {"from": "", "senderForResponse": "1"}
+        else:
+            form["from"] = self.sender
+        if self.sms_class is not None:
+            form["class"] = str(int(self.sms_class))
+        if self.deferred_param is not None:
+            form["deferred"] = self.deferred_param
+        if self.tag is not None:
+            form["tag"] = self.tag
+        return form
+
+
+def build_sms(
+    recipients: Iterable[str],
+    message: str,
+    *,
+    now: datetime,
+    sender: str | None = None,
+    sms_class: SmsClass | None = None,
+    coding: SmsCoding | None = None,
+    no_stop: bool = True,
+    deferred: datetime | None = None,
+    tag: str | None = None,
+    default_region: str | None = None,
+) -> Sms:
+    """Validate everything and build the SMS; raise Http2SmsValidationError on bad input.
+
+    An empty or None sender sends from OVH's short number that accepts replies
+    (senderForResponse, France only). no_stop defaults to True: without it OVH
+    treats the SMS as commercial and holds it at night and on weekends.
+    """
+    return Sms(
+        recipients=tuple(normalize_recipients(recipients, default_region)),
+        message=encode_message(message, coding=coding, stop_mention=not no_stop),
+        sender=validate_sender(sender) if sender else None,
+        sms_class=SmsClass(sms_class) if sms_class is not None else None,
+        no_stop=no_stop,
+        deferred=deferred,
+        deferred_param=format_deferred(deferred, now) if deferred is not None else None,
+        tag=validate_tag(tag) if tag else None,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Http2SmsAnswer:
+    """One answer of http2sms."""
+
+    status: int
+    credits_left: Decimal | None = None
+    sms_ids: tuple[str, ...] = ()
+    message: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SendResult:
+    """What a send did: ids of every SMS, credit left after the last request."""
+
+    sms_ids: tuple[str, ...]
+    credits_left: Decimal | None
+    segments: int
+    recipients: tuple[str, ...]
+    requests: int
+    deferred: datetime | None
+
+
+def _decimal(value: object) -> Decimal | None:
+    try:
+        return Decimal(str(value).strip())
+    except InvalidOperation:
+        return None
+
+
+def _parse_json(data: dict[str, Any]) -> Http2SmsAnswer:
+    fields = {key.lower(): value for key, value in data.items()}
+    ids = fields.get("smsids") or []
+    if not isinstance(ids, list):
+        ids = [ids]
+    return Http2SmsAnswer(
+        status=int(fields["status"]),
+        credits_left=_decimal(fields["creditleft"]) if "creditleft" in fields else None,
+        sms_ids=tuple(str(sms_id) for sms_id in ids),
+        message=str(fields.get("message", "")),
+    )
+
+
+def _parse_text(body: str) -> Http2SmsAnswer:
+    """Read the text/plain form (OK, credit, ids / KO, reason), or the same in HTML."""
+    if "<" in body:
+        body = _HTML_TAG.sub("", _HTML_BREAK.sub("\n", _HTML_HEAD.sub("", body)))
+    lines = [line.strip() for line in body.splitlines() if line.strip()]
+    if lines and lines[0] == "OK" and len(lines) >= 2:  # noqa: PLR2004
+        return Http2SmsAnswer(status=100, credits_left=_decimal(lines[1]), sms_ids=tuple(lines[2:]))
+    if lines and lines[0] == "KO":
+        reason = " ".join(lines[1:])
+        # The text forms carry no status: OVH's reasons start as the statuses' do.
+        status = 201 if reason.startswith("Missing") else 202 if reason.startswith("Invalid") else 0
+        return Http2SmsAnswer(status=status, message=reason)
+    raise ValueError("not an http2sms answer")
+
+
+def parse_answer(body: str) -> Http2SmsAnswer:
+    """Parse an http2sms answer in JSON, or its text/plain or HTML form.
+
+    Raises Http2SmsOutcomeUnknownError when the body is none of them: OVH ran
+    the request but its result cannot be read.
+    """
+    try:
+        data = json.loads(body)
+    except ValueError:
+        data = None
+    try:
+        if isinstance(data, dict):
+            return _parse_json(data)
+        return _parse_text(body)
+    except (KeyError, TypeError, ValueError) as err:
+        raise Http2SmsOutcomeUnknownError(
+            "OVH's answer could not be read; the SMS may have been sent"
+        ) from err
+
+
+def error_for(status: int, reason: str) -> Http2SmsRequestError:
+    """Map a refusal to its typed error, matching prefixes and words, never whole texts."""
+    lowered = reason.lower()
+    error: type[Http2SmsRequestError] = Http2SmsRequestError
+    if status == 401:  # noqa: PLR2004
+        error = IpNotAuthorizedError
+    elif status == 241 or "sender" in lowered:  # noqa: PLR2004
+        error = SenderNotFoundError
+    elif any(word in lowered for word in ("login", "password", "account", "authentic")):
+        error = AuthenticationError
+    elif status == 201:  # noqa: PLR2004
+        error = MissingParameterError
+    elif status == 202:  # noqa: PLR2004
+        error = InvalidParameterError
+    return error(status, reason)
+
+
+class Http2SmsClient:
+    """Sends SMS through http2sms for one SMS user of one account."""
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        credentials: Credentials,
+        *,
+        endpoint: str = DEFAULT_ENDPOINT,
+        batch_size: int = BATCH_SIZE,
+        connect_timeout: float = CONNECT_TIMEOUT,
+        read_timeout: float = READ_TIMEOUT,
+    ) -> None:
+        """Keep the session, credentials and endpoint; nothing is sent."""
+        self._session = session
+        self._credentials = credentials
+        self.endpoint = endpoint
+        self._batch_size = batch_size
+        self._timeout = aiohttp.ClientTimeout(
+            total=None, sock_connect=connect_timeout, sock_read=read_timeout
+        )
+
+    @property
+    def account(self) -> str:
+        """The SMS account, sms-ab1234-1."""
+        return self._credentials.account
+
+    @property
+    def login(self) -> str:
+        """The SMS user's login."""
+        return self._credentials.login
+
+    def __repr__(self) -> str:
+        """Name the account and login, never the password."""
+        return (
+            f"Http2SmsClient(account={self._credentials.account!r}, "
+            f"login={self._credentials.login!r}, endpoint={self.endpoint!r})"
+        )
+
+    async def send(self, sms: Sms) -> SendResult:
+        """Send the SMS, one request per batch of recipients, and never retry.
+
+        Raises a Http2SmsError subclass; after the first batch went out, a
+        failure of a later one leaves the earlier ones sent.
+        """
+        batches = [
+            sms.recipients[start : start + self._batch_size]
+            for start in range(0, len(sms.recipients), self._batch_size)
+        ]
+        _LOGGER.debug(
+            "Sending a %d-part SMS to %d recipient(s) in %d request(s) from account %s",
+            sms.segments,
+            len(sms.recipients),
+            len(batches),
+            self._credentials.account,
+        )
+        sms_ids: list[str] = []
+        credits_left: Decimal | None = None
+        for batch in batches:
+            answer = await self._request(sms.form(batch))
+            sms_ids.extend(answer.sms_ids)
+            if answer.credits_left is not None:
+                credits_left = answer.credits_left
+        return SendResult(
+            sms_ids=tuple(sms_ids),
+            credits_left=credits_left,
+            segments=sms.segments,
+            recipients=sms.recipients,
+            requests=len(batches),
+            deferred=sms.deferred,
+        )
+
+    async def _request(self, form: dict[str, str]) -> Http2SmsAnswer:
+        """POST one request and return OVH's answer if it accepted it."""
+        credentials = self._credentials
+        data = {
+            "account": credentials.account,
+            "login": credentials.login,
+            "password": credentials.password,
+            **form,
+        }
+        try:
+            async with self._session.post(
+                self.endpoint, data=data, timeout=self._timeout, allow_redirects=False
+            ) as response:
+                if response.status != 200:  # noqa: PLR2004
+                    raise Http2SmsHttpError(response.status)
+                body = await response.text(encoding="utf-8", errors="replace")
+        except Http2SmsError:
+            raise
+        except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as err:
+            raise Http2SmsConnectionError(
+                f"Could not connect to {self.endpoint}: {type(err).__name__}"
+            ) from None
+        except (TimeoutError, aiohttp.ClientError) as err:
+            raise Http2SmsOutcomeUnknownError(
+                f"The connection to OVH failed after the request was sent "
+                f"({type(err).__name__}); the SMS may have been sent"
+            ) from None
+        answer = parse_answer(body)
+        if 100 <= answer.status < 200:  # noqa: PLR2004
+            return answer
+        reason = _MORE_INFORMATION.sub("", answer.message).strip()
+        if credentials.password:
+            reason = reason.replace(credentials.password, _REDACTED)
+        raise error_for(answer.status, reason or "no reason given")

@@ -1,0 +1,148 @@
+"""Errors of the http2sms client.
+
+Three families tell the caller what happened to the SMS:
+- Http2SmsValidationError: the input was refused locally, nothing was sent.
+- Http2SmsRequestError and Http2SmsConnectionError: OVH refused the request, or
+  it never reached OVH; nothing was sent.
+- Http2SmsOutcomeUnknownError: the request may have reached OVH; the SMS may
+  have been sent. It must not be retried automatically.
+No message ever carries the password.
+"""
+
+from __future__ import annotations
+
+
+class Http2SmsError(Exception):
+    """Base of every error of the client."""
+
+
+class Http2SmsValidationError(Http2SmsError):
+    """Input refused before any request: nothing was sent."""
+
+
+class InvalidRecipientError(Http2SmsValidationError):
+    """A recipient is not a valid mobile or fixed phone number."""
+
+    def __init__(self, recipient: str) -> None:
+        """Keep the bad entry so the caller can name it."""
+        super().__init__(f"Invalid phone number: {recipient!r}")
+        self.recipient = recipient
+
+
+class NoRecipientsError(Http2SmsValidationError):
+    """The SMS has no recipient."""
+
+    def __init__(self) -> None:
+        """Say what is missing."""
+        super().__init__("No recipient")
+
+
+class EmptyMessageError(Http2SmsValidationError):
+    """The message has no visible text."""
+
+    def __init__(self) -> None:
+        """Say what is missing."""
+        super().__init__("The message is empty")
+
+
+class MessageTooLongError(Http2SmsValidationError):
+    """The message needs more parts than OVH concatenates."""
+
+    def __init__(self, segments: int, max_segments: int) -> None:
+        """Keep both counts for the caller's message."""
+        super().__init__(f"The message needs {segments} SMS, at most {max_segments} are allowed")
+        self.segments = segments
+        self.max_segments = max_segments
+
+
+class UnsupportedCharactersError(Http2SmsValidationError):
+    """7-bit coding was forced but the message has characters it cannot carry."""
+
+    def __init__(self, characters: str) -> None:
+        """Keep the offending characters."""
+        super().__init__(f"Characters not available in 7-bit GSM coding: {characters}")
+        self.characters = characters
+
+
+class InvalidSenderError(Http2SmsValidationError):
+    """The sender is not a valid alphanumeric or numeric sender."""
+
+    def __init__(self, sender: str) -> None:
+        """Keep the bad sender."""
+        super().__init__(f"Invalid sender: {sender!r}")
+        self.sender = sender
+
+
+class InvalidTagError(Http2SmsValidationError):
+    """The tag is longer than OVH accepts."""
+
+    def __init__(self, tag: str, max_length: int) -> None:
+        """Keep the bad tag and the limit."""
+        super().__init__(f"The tag {tag!r} is longer than {max_length} characters")
+        self.tag = tag
+        self.max_length = max_length
+
+
+class DeferredInPastError(Http2SmsValidationError):
+    """The deferred time is in the past."""
+
+    def __init__(self, deferred: str) -> None:
+        """Keep the time, as ISO 8601."""
+        super().__init__(f"The deferred time {deferred} is in the past")
+        self.deferred = deferred
+
+
+class InvalidAccountError(Http2SmsValidationError):
+    """The account is not of the form sms-ab1234-1."""
+
+    def __init__(self, account: str) -> None:
+        """Keep the bad account name."""
+        super().__init__(f"Invalid SMS account {account!r}, it should look like 'sms-ab1234-1'")
+        self.account = account
+
+
+class Http2SmsConnectionError(Http2SmsError):
+    """OVH could not be reached; the request was not sent."""
+
+
+class Http2SmsHttpError(Http2SmsError):
+    """OVH answered with an HTTP error instead of an http2sms answer."""
+
+    def __init__(self, http_status: int) -> None:
+        """Keep the HTTP status."""
+        super().__init__(f"OVH answered HTTP {http_status}")
+        self.http_status = http_status
+
+
+class Http2SmsOutcomeUnknownError(Http2SmsError):
+    """The request may have reached OVH: the SMS may have been sent. Never retry it."""
+
+
+class Http2SmsRequestError(Http2SmsError):
+    """OVH refused the request (a status outside 100-199); nothing was sent."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        """Keep OVH's status and reason."""
+        super().__init__(f"OVH refused the SMS (status {status}): {reason}")
+        self.status = status
+        self.reason = reason
+
+
+class MissingParameterError(Http2SmsRequestError):
+    """Status 201: a parameter is missing."""
+
+
+class InvalidParameterError(Http2SmsRequestError):
+    """Status 202: a parameter is invalid; the reason says which."""
+
+
+class SenderNotFoundError(Http2SmsRequestError):
+    """The sender is not declared on the account."""
+
+
+class IpNotAuthorizedError(Http2SmsRequestError):
+    """Status 401: the caller's IP address is not allowed for this SMS user."""
+
+
+class AuthenticationError(Http2SmsRequestError):
+    """OVH rejected the account, login or password."""

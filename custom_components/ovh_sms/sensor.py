@@ -1,0 +1,98 @@
+"""Sensors: the credit left and the time of the last SMS, both kept across restarts.
+
+http2sms has no call that reads the credit without sending, so both come from
+the answers to sends; nothing is polled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from homeassistant.components.sensor import (
+    RestoreSensor,
+    SensorDeviceClass,
+    SensorEntityDescription,
+    SensorStateClass,
+)
+from homeassistant.const import EntityCategory
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .entity import OvhSmsEntity
+from .gateway import OvhSmsConfigEntry, OvhSmsGateway
+
+PARALLEL_UPDATES = 0
+
+type SensorValue = Decimal | datetime | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class OvhSmsSensorDescription(SensorEntityDescription):
+    """A sensor fed by the gateway after each send."""
+
+    value_fn: Callable[[OvhSmsGateway], SensorValue]
+
+
+SENSORS = (
+    OvhSmsSensorDescription(
+        key="credits_left",
+        translation_key="credits_left",
+        state_class=SensorStateClass.MEASUREMENT,
+        native_unit_of_measurement="credits",
+        suggested_display_precision=2,
+        value_fn=lambda gateway: gateway.credits_left,
+    ),
+    OvhSmsSensorDescription(
+        key="last_sent",
+        translation_key="last_sent",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda gateway: gateway.last_sent,
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: OvhSmsConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the account's sensors."""
+    async_add_entities(OvhSmsSensor(entry, description) for description in SENSORS)
+
+
+class OvhSmsSensor(OvhSmsEntity, RestoreSensor):
+    """Shows the gateway's latest value, or the one restored until the first send."""
+
+    entity_description: OvhSmsSensorDescription
+
+    def __init__(self, entry: OvhSmsConfigEntry, description: OvhSmsSensorDescription) -> None:
+        """Attach to the account."""
+        super().__init__(entry, description.key)
+        self.entity_description = description
+        self._restored: SensorValue = None
+
+    async def async_added_to_hass(self) -> None:
+        """Restore the last value, then follow each send."""
+        await super().async_added_to_hass()
+        if (last := await self.async_get_last_sensor_data()) is not None and isinstance(
+            last.native_value, Decimal | datetime
+        ):
+            self._restored = last.native_value
+        self.async_on_remove(
+            async_dispatcher_connect(self.hass, self.gateway.signal_sent, self._sent)
+        )
+
+    @callback
+    def _sent(self) -> None:
+        self.async_write_ha_state()
+
+    @property
+    def native_value(self) -> SensorValue:
+        """The value from the last send, or the restored one before any."""
+        value = self.entity_description.value_fn(self.gateway)
+        return self._restored if value is None else value

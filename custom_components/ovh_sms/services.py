@@ -1,0 +1,154 @@
+"""The ovh_sms.send_sms action, and the options schema it shares with notify data."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import voluptuous as vol
+
+from homeassistant.const import ATTR_CONFIG_ENTRY_ID
+from homeassistant.core import (
+    HomeAssistant,
+    ServiceCall,
+    ServiceResponse,
+    SupportsResponse,
+    callback,
+    valid_entity_id,
+)
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import config_validation as cv, entity_registry as er, service
+from homeassistant.util import dt as dt_util
+
+from .const import (
+    CODINGS,
+    CONF_CODING,
+    CONF_PHONE_NUMBER,
+    CONF_SENDER,
+    CONF_SMS_CLASS,
+    CONF_TAG,
+    DOMAIN,
+    SMS_CLASSES,
+)
+from .gateway import OvhSmsConfigEntry, SmsOptions
+
+SERVICE_SEND_SMS = "send_sms"
+ATTR_RECIPIENTS = "recipients"
+ATTR_MESSAGE = "message"
+ATTR_TITLE = "title"
+ATTR_DEFERRED = "deferred"
+ATTR_NO_STOP = "no_stop"
+
+
+def _aware(value: object) -> datetime:
+    """Read a datetime; a naive one is in Home Assistant's time zone."""
+    when: datetime = cv.datetime(value)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt_util.get_default_time_zone())
+    return when
+
+
+SMS_OPTIONS_SCHEMA = vol.Schema(
+    {
+        vol.Optional(CONF_SENDER): cv.string,
+        vol.Optional(CONF_SMS_CLASS): vol.In(list(SMS_CLASSES)),
+        vol.Optional(CONF_CODING): vol.In(list(CODINGS)),
+        vol.Optional(ATTR_DEFERRED): _aware,
+        vol.Optional(ATTR_NO_STOP): cv.boolean,
+        vol.Optional(CONF_TAG): cv.string,
+    }
+)
+
+SEND_SMS_SCHEMA = SMS_OPTIONS_SCHEMA.extend(
+    {
+        vol.Optional(ATTR_CONFIG_ENTRY_ID): cv.string,
+        vol.Required(ATTR_RECIPIENTS): vol.All(cv.ensure_list, [cv.string], vol.Length(min=1)),
+        vol.Required(ATTR_MESSAGE): cv.string,
+        vol.Optional(ATTR_TITLE): cv.string,
+    }
+)
+
+
+def sms_options(data: dict[str, Any]) -> SmsOptions:
+    """Read the options of a validated action or notify data."""
+    return SmsOptions(
+        sender=data.get(CONF_SENDER),
+        sms_class=data.get(CONF_SMS_CLASS),
+        coding=data.get(CONF_CODING),
+        no_stop=data.get(ATTR_NO_STOP),
+        deferred=data.get(ATTR_DEFERRED),
+        tag=data.get(CONF_TAG),
+    )
+
+
+def _config_entry(hass: HomeAssistant, entry_id: str | None) -> OvhSmsConfigEntry:
+    """Find the entry the action targets; it may be left out when there is one account."""
+    if entry_id is None:
+        loaded = hass.config_entries.async_loaded_entries(DOMAIN)
+        if len(loaded) != 1:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN, translation_key="config_entry_required"
+            )
+        entry_id = loaded[0].entry_id
+    entry: OvhSmsConfigEntry = service.async_get_config_entry(hass, DOMAIN, entry_id)
+    return entry
+
+
+def _phone_numbers(
+    hass: HomeAssistant, entry: OvhSmsConfigEntry, recipients: list[str]
+) -> list[str]:
+    """Numbers as given, and the numbers behind this entry's notify entities."""
+    registry = er.async_get(hass)
+    numbers = []
+    for recipient in recipients:
+        if not valid_entity_id(recipient):
+            numbers.append(recipient)
+            continue
+        entity = registry.async_get(recipient)
+        subentry = (
+            entry.subentries.get(entity.config_subentry_id)
+            if entity is not None
+            and entity.config_entry_id == entry.entry_id
+            and entity.config_subentry_id is not None
+            else None
+        )
+        if subentry is None:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="unknown_recipient_entity",
+                translation_placeholders={"entity_id": recipient},
+            )
+        numbers.append(subentry.data[CONF_PHONE_NUMBER])
+    return numbers
+
+
+async def _async_send_sms(call: ServiceCall) -> ServiceResponse:
+    """Send an SMS with every option; answer with what OVH returned."""
+    entry = _config_entry(call.hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
+    gateway = entry.runtime_data
+    result = await gateway.async_send(
+        _phone_numbers(call.hass, entry, call.data[ATTR_RECIPIENTS]),
+        call.data[ATTR_MESSAGE],
+        sms_options(call.data),
+        call.data.get(ATTR_TITLE),
+    )
+    return {
+        "sms_ids": list(result.sms_ids),
+        "credits_left": float(result.credits_left) if result.credits_left is not None else None,
+        "segments": result.segments,
+        "recipients": list(result.recipients),
+        "requests": result.requests,
+        "deferred": result.deferred.isoformat() if result.deferred else None,
+    }
+
+
+@callback
+def async_setup_services(hass: HomeAssistant) -> None:
+    """Register ovh_sms.send_sms."""
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_SEND_SMS,
+        _async_send_sms,
+        schema=SEND_SMS_SCHEMA,
+        supports_response=SupportsResponse.OPTIONAL,
+    )

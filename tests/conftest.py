@@ -1,0 +1,93 @@
+"""Fixtures: a config entry with one recipient, the integration set up, OVH's answers."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
+
+# Imported before Home Assistant puts its own testing custom_components first on sys.path.
+import custom_components.ovh_sms  # noqa: F401
+from custom_components.ovh_sms.const import (
+    CONF_ACCOUNT,
+    CONF_ENDPOINT,
+    CONF_LOGIN,
+    CONF_PHONE_NUMBER,
+    CONF_SENDER,
+    DOMAIN,
+    SUBENTRY_RECIPIENT,
+)
+from homeassistant.config_entries import ConfigSubentryData
+from homeassistant.const import CONF_PASSWORD
+from homeassistant.core import HomeAssistant
+
+ENDPOINT = "https://www.ovh.com/cgi-bin/sms/http2sms.cgi"
+PASSWORD = "s3cr3t-P4ss"  # noqa: S105
+ACCOUNT = "sms-ab1234-1"
+LOGIN = "homeassistant"
+ALICE = "0033612345678"
+SUCCESS = {"status": 100, "creditLeft": "1987", "SmsIds": ["10867690"]}
+ENTRY_DATA = {
+    CONF_ACCOUNT: ACCOUNT,
+    CONF_LOGIN: LOGIN,
+    CONF_PASSWORD: PASSWORD,
+    CONF_SENDER: "HomeAlarm",
+    CONF_ENDPOINT: ENDPOINT,
+}
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
+    """Let Home Assistant load the integration from custom_components."""
+
+
+@pytest.fixture(autouse=True)
+def country(hass: HomeAssistant) -> None:
+    """Make Home Assistant French: national numbers are French."""
+    hass.config.country = "FR"
+
+
+@pytest.fixture
+def mock_config_entry() -> MockConfigEntry:
+    """Give an account with one recipient, Alice."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=ACCOUNT,
+        unique_id=f"{ACCOUNT}_{LOGIN}",
+        data=dict(ENTRY_DATA),
+        subentries_data=[
+            ConfigSubentryData(
+                data={CONF_PHONE_NUMBER: ALICE},
+                subentry_id="alice_id",
+                subentry_type=SUBENTRY_RECIPIENT,
+                title="Alice",
+                unique_id=ALICE,
+            )
+        ],
+    )
+
+
+@pytest.fixture
+async def init_integration(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> MockConfigEntry:
+    """Set up the integration with the mock entry."""
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    return mock_config_entry
+
+
+@pytest.fixture
+def ovh(aioclient_mock: AiohttpClientMocker) -> Generator[AiohttpClientMocker]:
+    """OVH answering every request with success."""
+    aioclient_mock.post(ENDPOINT, json=SUCCESS)
+    return aioclient_mock
+
+
+def sent_forms(aioclient_mock: AiohttpClientMocker) -> list[dict[str, Any]]:
+    """Return the form of every request OVH received, in order."""
+    return [dict(data) for _, _, data, _ in aioclient_mock.mock_calls]

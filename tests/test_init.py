@@ -1,0 +1,60 @@
+"""Set-up and unload of an account."""
+
+from __future__ import annotations
+
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
+
+from custom_components.ovh_sms.const import DOMAIN
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr, entity_registry as er
+
+
+async def test_setup_sends_nothing_and_unload_removes_everything(
+    hass: HomeAssistant, init_integration: MockConfigEntry, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """Setting up costs no SMS; unloading removes the legacy action and the entities' states."""
+    assert init_integration.state is ConfigEntryState.LOADED
+    assert aioclient_mock.call_count == 0
+    assert hass.services.has_service("notify", "ovh_sms")
+    assert hass.services.has_service(DOMAIN, "send_sms")
+    assert hass.states.get("notify.alice") is not None
+
+    assert await hass.config_entries.async_unload(init_integration.entry_id)
+    await hass.async_block_till_done()
+
+    assert init_integration.state is ConfigEntryState.NOT_LOADED
+    assert not hass.services.has_service("notify", "ovh_sms")
+    state = hass.states.get("notify.alice")
+    assert state is not None
+    assert state.state == "unavailable"
+
+
+async def test_service_devices(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    device_registry: dr.DeviceRegistry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """A service device for the account with its sensors, and one per recipient."""
+    devices = {
+        device.name: device
+        for device in dr.async_entries_for_config_entry(device_registry, init_integration.entry_id)
+    }
+    assert {
+        name: (device.entry_type, device.manufacturer, device.model)
+        for name, device in devices.items()
+    } == {
+        "sms-ab1234-1": (dr.DeviceEntryType.SERVICE, "OVHcloud", "SMS (http2sms)"),
+        "Alice": (dr.DeviceEntryType.SERVICE, "OVHcloud", "SMS recipient"),
+    }
+
+    def entity_ids(device: dr.DeviceEntry) -> list[str]:
+        return sorted(e.entity_id for e in er.async_entries_for_device(entity_registry, device.id))
+
+    assert entity_ids(devices["sms-ab1234-1"]) == [
+        "sensor.sms_ab1234_1_credits_left",
+        "sensor.sms_ab1234_1_last_sms",
+    ]
+    assert entity_ids(devices["Alice"]) == ["notify.alice"]

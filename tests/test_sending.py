@@ -1,0 +1,367 @@
+"""Sending through Home Assistant's actions: what OVH receives and what the caller gets."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+import logging
+from typing import Any
+from unittest.mock import Mock
+
+import aiohttp
+from freezegun.api import FrozenDateTimeFactory
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
+from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
+
+from custom_components.ovh_sms.const import (
+    CONF_CODING,
+    CONF_HOURLY_LIMIT,
+    CONF_NO_STOP,
+    CONF_SMS_CLASS,
+    CONF_TAG,
+    DOMAIN,
+    EVENT_SMS_SENT,
+)
+from homeassistant.components.notify import DOMAIN as NOTIFY_DOMAIN
+from homeassistant.config_entries import SOURCE_REAUTH
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import issue_registry as ir
+
+from .conftest import ALICE, ENDPOINT, PASSWORD, SUCCESS, sent_forms
+
+BOB = "0033698765432"
+
+
+async def send_sms(hass: HomeAssistant, **data: Any) -> Any:
+    """Call ovh_sms.send_sms and return its response."""
+    return await hass.services.async_call(
+        DOMAIN, "send_sms", data, blocking=True, return_response=True
+    )
+
+
+async def notify(hass: HomeAssistant, **data: Any) -> None:
+    """Call the legacy notify.ovh_sms."""
+    await hass.services.async_call(NOTIFY_DOMAIN, "ovh_sms", data, blocking=True)
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_send_sms_every_option(hass: HomeAssistant, ovh: AiohttpClientMocker) -> None:
+    """Each option of the action reaches OVH; the response tells what happened."""
+    response = await send_sms(
+        hass,
+        recipients=["06 98 76 54 32", "notify.alice"],
+        message="Leak in the kitchen",
+        title="Alarm",
+        sender="Maison",
+        sms_class="flash",
+        coding="ucs2",
+        deferred="2030-07-19T18:30:00+02:00",
+        no_stop=False,
+        tag="leak",
+    )
+    assert sent_forms(ovh) == [
+        {
+            "account": "sms-ab1234-1",
+            "login": "homeassistant",
+            "password": PASSWORD,
+            "from": "Maison",
+            "to": f"{BOB},{ALICE}",
+            "message": "Alarm\rLeak in the kitchen",
+            "class": "0",
+            "smsCoding": "2",
+            "noStop": "0",
+            "deferred": "183019072030",
+            "tag": "leak",
+            "contentType": "application/json",
+        }
+    ]
+    assert response == {
+        "sms_ids": ["10867690"],
+        "credits_left": 1987.0,
+        "segments": 1,
+        "recipients": [BOB, ALICE],
+        "requests": 1,
+        "deferred": "2030-07-19T18:30:00+02:00",
+    }
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_defaults_are_the_entry_options(
+    hass: HomeAssistant, ovh: AiohttpClientMocker
+) -> None:
+    """Without options: the entry's sender, noStop=1, class 1, automatic coding."""
+    await send_sms(hass, recipients=[ALICE], message="Fenêtre ouverte")
+    form = sent_forms(ovh)[0]
+    assert (form["from"], form["noStop"], form["class"], form["smsCoding"]) == (
+        "HomeAlarm",
+        "1",
+        "1",
+        "2",
+    )
+    assert "tag" not in form
+
+
+async def test_options_change_the_defaults(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, ovh: AiohttpClientMocker
+) -> None:
+    """The entry's options are what an SMS without options gets."""
+    mock_config_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        mock_config_entry,
+        options={
+            CONF_NO_STOP: False,
+            CONF_SMS_CLASS: "sim",
+            CONF_CODING: "ucs2",
+            CONF_TAG: "home",
+            CONF_HOURLY_LIMIT: 0,
+        },
+    )
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    await hass.services.async_call(
+        NOTIFY_DOMAIN, "send_message", {"entity_id": "notify.alice", "message": "Hi"}, blocking=True
+    )
+    form = sent_forms(ovh)[0]
+    assert (form["to"], form["noStop"], form["class"], form["smsCoding"], form["tag"]) == (
+        ALICE,
+        "0",
+        "2",
+        "2",
+        "home",
+    )
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_notify_entity(hass: HomeAssistant, ovh: AiohttpClientMocker) -> None:
+    """notify.send_message sends to the recipient, the title as first line."""
+    await hass.services.async_call(
+        NOTIFY_DOMAIN,
+        "send_message",
+        {"entity_id": "notify.alice", "message": "Door open", "title": "Alarm"},
+        blocking=True,
+    )
+    assert [(f["to"], f["message"]) for f in sent_forms(ovh)] == [(ALICE, "Alarm\rDoor open")]
+    state = hass.states.get("notify.alice")
+    assert state is not None
+    assert state.state != "unknown"
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_legacy_notify(hass: HomeAssistant, ovh: AiohttpClientMocker) -> None:
+    """Targets and data options are used; without targets, every recipient gets it."""
+    await notify(
+        hass,
+        message="Leak",
+        title="Alarm",
+        target=["+33 6 98 76 54 32"],
+        data={"tag": "leak", "sms_class": "flash"},
+    )
+    await notify(hass, message="Door open")
+    forms = sent_forms(ovh)
+    assert [(f["to"], f["message"], f.get("tag"), f["class"]) for f in forms] == [
+        (BOB, "Alarm\rLeak", "leak", "0"),
+        (ALICE, "Door open", None, "1"),
+    ]
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_legacy_notify_bad_data(hass: HomeAssistant, ovh: AiohttpClientMocker) -> None:
+    """Unknown or invalid data options are refused, translated, before any request."""
+    with pytest.raises(ServiceValidationError) as err:
+        await notify(hass, message="Leak", data={"sms_class": "loud"})
+    assert err.value.translation_key == "invalid_data"
+    assert ovh.call_count == 0
+
+
+@pytest.mark.parametrize(
+    ("data", "key", "placeholders"),
+    [
+        ({"recipients": ["123"]}, "invalid_recipient", {"recipient": "123"}),
+        ({"message": " "}, "empty_message", {}),
+        ({"message": "a" * 919}, "message_too_long", {"segments": "7", "max_segments": "6"}),
+        ({"coding": "gsm7", "message": "fenêtre"}, "unsupported_characters", {"characters": "ê"}),
+        ({"sender": "HomeAlarm1234"}, "invalid_sender", {"sender": "HomeAlarm1234"}),
+        ({"tag": "t" * 21}, "invalid_tag", {"tag": "t" * 21, "max_length": "20"}),
+        ({"deferred": "2020-01-01T00:00:00+00:00"}, "deferred_in_past", {}),
+        ({"recipients": ["notify.nobody"]}, "unknown_recipient_entity", {}),
+    ],
+)
+@pytest.mark.usefixtures("init_integration")
+async def test_bad_input_sends_nothing(
+    hass: HomeAssistant,
+    ovh: AiohttpClientMocker,
+    data: dict[str, Any],
+    key: str,
+    placeholders: dict[str, str],
+) -> None:
+    """Bad input is a translated validation error, and no request goes out."""
+    with pytest.raises(ServiceValidationError) as err:
+        await send_sms(hass, **({"recipients": [ALICE], "message": "Hi"} | data))
+    assert err.value.translation_key == key
+    assert placeholders.items() <= (err.value.translation_placeholders or {}).items()
+    assert ovh.call_count == 0
+
+
+@pytest.mark.parametrize(
+    ("mock", "key"),
+    [
+        ({"json": {"status": 202, "message": "Invalid tag: is too long"}}, "invalid_parameter"),
+        ({"json": {"status": 201, "message": "Missing to"}}, "missing_parameter"),
+        ({"json": {"status": 241, "message": "Sender not found"}}, "sender_not_found"),
+        ({"json": {"status": 299, "message": "Odd"}}, "request_refused"),
+        ({"status": 503}, "http_error"),
+        ({"exc": aiohttp.ClientConnectorError(Mock(), OSError())}, "cannot_connect"),
+        ({"exc": aiohttp.ServerDisconnectedError()}, "outcome_unknown"),
+        ({"exc": TimeoutError()}, "outcome_unknown"),
+    ],
+)
+@pytest.mark.usefixtures("init_integration")
+async def test_failures_reach_the_caller(
+    hass: HomeAssistant,
+    aioclient_mock: AiohttpClientMocker,
+    caplog: pytest.LogCaptureFixture,
+    mock: dict[str, Any],
+    key: str,
+) -> None:
+    """Each failure is a translated HomeAssistantError; one request, no retry, no secret."""
+    caplog.set_level(logging.DEBUG)
+    aioclient_mock.post(ENDPOINT, **mock)
+    with pytest.raises(HomeAssistantError) as err:
+        await send_sms(hass, recipients=[ALICE], message="Hi")
+    assert not isinstance(err.value, ServiceValidationError)
+    assert err.value.translation_key == key
+    assert aioclient_mock.call_count == 1
+    assert PASSWORD not in str(err.value.translation_placeholders)
+    assert PASSWORD not in caplog.text
+
+
+async def test_bad_credentials_start_reauth(
+    hass: HomeAssistant, init_integration: MockConfigEntry, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """OVH refusing the login starts the reauthentication flow."""
+    aioclient_mock.post(ENDPOINT, json={"status": 202, "message": "Invalid login or password"})
+    with pytest.raises(HomeAssistantError) as err:
+        await notify(hass, message="Hi")
+    assert err.value.translation_key == "authentication_failed"
+    await hass.async_block_till_done()
+    flows = hass.config_entries.flow.async_progress()
+    assert [(f["context"]["source"], f["context"]["entry_id"]) for f in flows] == [
+        (SOURCE_REAUTH, init_integration.entry_id)
+    ]
+
+
+async def test_ip_issue_raised_then_cleared(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    aioclient_mock: AiohttpClientMocker,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """An unauthorised IP raises a repair issue; the next successful send clears it."""
+    aioclient_mock.post(ENDPOINT, json={"status": 401, "message": "IP not allowed"})
+    with pytest.raises(HomeAssistantError) as err:
+        await notify(hass, message="Hi")
+    assert err.value.translation_key == "ip_not_authorized"
+    issue_id = f"ip_not_authorized_{init_integration.entry_id}"
+    issue = issue_registry.async_get_issue(DOMAIN, issue_id)
+    assert issue is not None
+    assert issue.translation_placeholders == {"account": "sms-ab1234-1", "login": "homeassistant"}
+
+    aioclient_mock.clear_requests()
+    aioclient_mock.post(ENDPOINT, json=SUCCESS)
+    await notify(hass, message="Hi")
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_hourly_limit(
+    hass: HomeAssistant, ovh: AiohttpClientMocker, freezer: FrozenDateTimeFactory
+) -> None:
+    """At most 30 parts an hour by default; refused sends cost nothing; the hour rolls."""
+    freezer.move_to(datetime(2026, 11, 22, 10, 0, tzinfo=UTC))
+    await hass.config.async_set_time_zone("Europe/Paris")
+    await send_sms(hass, recipients=[ALICE], message="a" * 900)  # 6 parts
+    freezer.tick(600)
+    await send_sms(hass, recipients=[ALICE, BOB], message="a" * 900)  # 12 parts
+    freezer.tick(600)
+    await send_sms(hass, recipients=[ALICE, BOB], message="a" * 900)  # 12 parts: 30
+    with pytest.raises(HomeAssistantError) as err:
+        await send_sms(hass, recipients=[ALICE], message="Hi")
+    assert err.value.translation_key == "hourly_limit_reached"
+    assert err.value.translation_placeholders == {"limit": "30", "count": "1", "resume": "12:00"}
+    assert ovh.call_count == 3
+    freezer.tick(2401)  # the first send is more than an hour old
+    await send_sms(hass, recipients=[ALICE], message="Hi")
+    assert ovh.call_count == 4
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_failed_send_gives_its_budget_back(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """A send OVH certainly did not take does not count in the hourly limit."""
+    aioclient_mock.post(ENDPOINT, exc=aiohttp.ClientConnectorError(Mock(), OSError()))
+    for _ in range(31):
+        with pytest.raises(HomeAssistantError) as err:
+            await send_sms(hass, recipients=[ALICE], message="Hi")
+        assert err.value.translation_key == "cannot_connect"
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_event_after_each_send(hass: HomeAssistant, ovh: AiohttpClientMocker) -> None:
+    """ovh_sms_sent tells automations what happened, without the text or the numbers."""
+    events = async_capture_events(hass, EVENT_SMS_SENT)
+    await send_sms(hass, recipients=[ALICE, BOB], message="Secret text")
+    assert len(events) == 1
+    assert events[0].data == {
+        "config_entry_id": hass.config_entries.async_entries(DOMAIN)[0].entry_id,
+        "sms_ids": ["10867690"],
+        "recipients": 2,
+        "segments": 1,
+        "credits_left": 1987.0,
+    }
+    assert "Secret" not in str(events[0].data)
+    assert "612345678" not in str(events[0].data)
+
+
+async def test_config_entry_choice(
+    hass: HomeAssistant, init_integration: MockConfigEntry, ovh: AiohttpClientMocker
+) -> None:
+    """With two accounts the action needs config_entry_id, and uses the one given."""
+    other = MockConfigEntry(
+        domain=DOMAIN,
+        title="sms-cd5678-1",
+        unique_id="sms-cd5678-1_ha",
+        data=dict(init_integration.data) | {"account": "sms-cd5678-1", "login": "ha"},
+        options={"service_name": "ovh_sms_2"},
+    )
+    other.add_to_hass(hass)
+    await hass.config_entries.async_setup(other.entry_id)
+    await hass.async_block_till_done()
+    with pytest.raises(ServiceValidationError) as err:
+        await send_sms(hass, recipients=[ALICE], message="Hi")
+    assert err.value.translation_key == "config_entry_required"
+    await send_sms(hass, config_entry_id=other.entry_id, recipients=[ALICE], message="Hi")
+    assert sent_forms(ovh)[0]["account"] == "sms-cd5678-1"
+    with pytest.raises(ServiceValidationError) as err:
+        # A recipient entity of another account is not a recipient of this one.
+        await send_sms(
+            hass, config_entry_id=other.entry_id, recipients=["notify.alice"], message="Hi"
+        )
+    assert err.value.translation_key == "unknown_recipient_entity"
+
+
+async def test_no_recipient_at_all(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, ovh: AiohttpClientMocker
+) -> None:
+    """Legacy notify with no target and no recipient subentry is refused."""
+    entry = MockConfigEntry(
+        domain=DOMAIN, title="x", unique_id="x", data=dict(mock_config_entry.data)
+    )
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    with pytest.raises(ServiceValidationError) as err:
+        await notify(hass, message="Hi")
+    assert err.value.translation_key == "no_recipients"
+    assert ovh.call_count == 0

@@ -9,6 +9,7 @@ from custom_components.ovh_sms.const import DOMAIN
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.setup import async_setup_component
 
 
 async def test_setup_sends_nothing_and_unload_removes_everything(
@@ -58,3 +59,12 @@ async def test_service_devices(
         "sensor.sms_ab1234_1_last_sms",
     ]
     assert entity_ids(devices["Alice"]) == ["notify.alice"]
+
+
+async def test_yaml_notify_platform_gives_nothing(hass: HomeAssistant) -> None:
+    """The integration is set up from the UI only: a YAML notify platform adds no action."""
+    assert await async_setup_component(
+        hass, "notify", {"notify": [{"platform": DOMAIN, "name": "yaml_sms"}]}
+    )
+    await hass.async_block_till_done()
+    assert not hass.services.has_service("notify", "yaml_sms")

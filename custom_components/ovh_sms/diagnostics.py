@@ -28,5 +28,5 @@ async def async_get_config_entry_diagnostics(
         ],
         "credits_left": str(gateway.credits_left) if gateway.credits_left is not None else None,
         "last_sent": gateway.last_sent.isoformat() if gateway.last_sent else None,
-        "client": repr(gateway.client),
+        "endpoint": gateway.client.endpoint,
     }

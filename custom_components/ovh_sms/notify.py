@@ -6,13 +6,9 @@ from typing import Any, override
 
 import voluptuous as vol
 
+from homeassistant.components import notify
 from homeassistant.components.notify import NotifyEntity
-from homeassistant.components.notify.const import (
-    ATTR_DATA,
-    ATTR_TARGET,
-    ATTR_TITLE,
-    NotifyEntityFeature,
-)
+from homeassistant.components.notify.const import ATTR_DATA, ATTR_TARGET, ATTR_TITLE
 from homeassistant.components.notify.legacy import BaseNotificationService
 from homeassistant.config_entries import SIGNAL_CONFIG_ENTRY_CHANGED, ConfigEntryChange
 from homeassistant.core import HomeAssistant, callback
@@ -36,12 +32,10 @@ async def async_get_service(
     discovery_info: DiscoveryInfoType | None = None,
 ) -> OvhSmsNotificationService | None:
     """Give the entry's legacy notify action; it is removed when the entry unloads."""
-    if discovery_info is None:
-        return None
-    entry: OvhSmsConfigEntry | None = hass.config_entries.async_get_entry(
-        discovery_info["entry_id"]
-    )
-    if entry is None:
+    entry: OvhSmsConfigEntry | None = None
+    if discovery_info is not None:
+        entry = hass.config_entries.async_get_entry(discovery_info["entry_id"])
+    if entry is None:  # set up from YAML, which this integration does not take
         return None
     service = OvhSmsNotificationService(entry.runtime_data)
     entry.async_on_unload(service.async_unregister_services)
@@ -100,7 +94,9 @@ async def async_setup_entry(
 class OvhSmsRecipientEntity(OvhSmsEntity, NotifyEntity):
     """notify.send_message to one recipient, with the entry's default options."""
 
-    _attr_supported_features = NotifyEntityFeature.TITLE
+    # NotifyEntityFeature is defined in notify's __init__ up to HA 2026.8 and
+    # implicitly re-exported from notify.const since: no single import serves both.
+    _attr_supported_features = notify.NotifyEntityFeature.TITLE  # type: ignore[attr-defined,unused-ignore]
     _attr_translation_key = "recipient"
 
     _attr_name = None

@@ -1,0 +1,336 @@
+"""Config, reauth, reconfigure, options and recipient flows."""
+
+from __future__ import annotations
+
+from typing import Any
+from unittest.mock import Mock
+
+import aiohttp
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
+
+from custom_components.ovh_sms.const import (
+    CONF_ENDPOINT,
+    CONF_PHONE_NUMBER,
+    DOMAIN,
+    SECTION_CONNECTION,
+    SUBENTRY_RECIPIENT,
+)
+from homeassistant.config_entries import SOURCE_USER
+from homeassistant.const import CONF_NAME, CONF_PASSWORD
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+
+from .conftest import ACCOUNT, ALICE, ENDPOINT, LOGIN, PASSWORD, SUCCESS, sent_forms
+
+USER_INPUT = {
+    "account": "SMS-AB1234-1",
+    "login": LOGIN,
+    CONF_PASSWORD: PASSWORD,
+    "sender": "HomeAlarm",
+    SECTION_CONNECTION: {CONF_ENDPOINT: ENDPOINT},
+}
+ENTRY = {
+    "account": ACCOUNT,
+    "login": LOGIN,
+    CONF_PASSWORD: PASSWORD,
+    "sender": "HomeAlarm",
+    CONF_ENDPOINT: ENDPOINT,
+}
+
+
+async def start(hass: HomeAssistant, user_input: dict[str, Any] = USER_INPUT) -> Any:
+    """Start the user flow and submit the account form."""
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "user"
+    return await hass.config_entries.flow.async_configure(result["flow_id"], user_input)
+
+
+async def test_user_flow_skipping_the_test_sms(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """The account is checked locally; skipping the test SMS sends nothing."""
+    result = await start(hass)
+    assert result["step_id"] == "verify"
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == ACCOUNT
+    assert result["data"] == ENTRY
+    assert result["result"].unique_id == f"{ACCOUNT}_{LOGIN}"
+    assert aioclient_mock.call_count == 0
+
+
+async def test_user_flow_with_a_test_sms(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """A test SMS shows OVH's answer and credit, then creates the entry."""
+    aioclient_mock.post(ENDPOINT, json=SUCCESS)
+    result = await start(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"test_number": "06 12 34 56 78"}
+    )
+    assert result["step_id"] == "verified"
+    assert result["description_placeholders"] == {"credits_left": "1987", "sms_ids": "10867690"}
+    form = sent_forms(aioclient_mock)[0]
+    assert (form["to"], form["from"], form["noStop"]) == (ALICE, "HomeAlarm", "1")
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"] == ENTRY
+
+
+@pytest.mark.parametrize(
+    ("mock", "error"),
+    [
+        ({"json": {"status": 202, "message": "Invalid login"}}, "authentication_failed"),
+        ({"json": {"status": 401, "message": "IP"}}, "ip_not_authorized"),
+        ({"json": {"status": 202, "message": "Invalid sender"}}, "sender_not_found"),
+        ({"exc": aiohttp.ClientConnectorError(Mock(), OSError())}, "cannot_connect"),
+        ({"status": 500}, "http_error"),
+        ({"exc": aiohttp.ServerDisconnectedError()}, "outcome_unknown"),
+    ],
+)
+async def test_test_sms_errors_and_recovery(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker, mock: dict[str, Any], error: str
+) -> None:
+    """A failed test SMS shows the translated error and OVH's reason; the user can go on."""
+    aioclient_mock.post(ENDPOINT, **mock)
+    result = await start(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"test_number": ALICE}
+    )
+    assert result["step_id"] == "verify"
+    assert result["errors"] == {"base": error}
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_test_sms_bad_number(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """A bad test number is a field error; nothing is sent."""
+    result = await start(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"test_number": "12"}
+    )
+    assert result["errors"] == {"test_number": "invalid_phone_number"}
+    assert aioclient_mock.call_count == 0
+
+
+async def test_user_flow_field_errors_and_recovery(hass: HomeAssistant) -> None:
+    """Malformed account, sender and endpoint are field errors; fixing them goes on."""
+    result = await start(
+        hass,
+        USER_INPUT
+        | {"account": "ab1234", "sender": "MuchTooLongSender"}
+        | {SECTION_CONNECTION: {CONF_ENDPOINT: "not a url"}},
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {
+        "account": "invalid_account",
+        "sender": "invalid_sender",
+        SECTION_CONNECTION: "invalid_endpoint",
+    }
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], USER_INPUT | {"sender": ""}
+    )
+    assert result["step_id"] == "verify"
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    assert result["data"]["sender"] == ""
+
+
+async def test_duplicate_account_aborts(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> None:
+    """The same SMS user of the same account cannot be added twice."""
+    mock_config_entry.add_to_hass(hass)
+    result = await start(hass)
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+
+
+async def test_reauth(
+    hass: HomeAssistant, init_integration: MockConfigEntry, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """Reauthentication stores the new password and reloads."""
+    result = await init_integration.start_reauth_flow(hass)
+    assert result["step_id"] == "reauth_confirm"
+    assert {"account": ACCOUNT, "login": LOGIN}.items() <= result[
+        "description_placeholders"
+    ].items()
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_PASSWORD: "new-password"}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
+    assert init_integration.data[CONF_PASSWORD] == "new-password"
+    await hass.async_block_till_done()  # the reload
+    aioclient_mock.post(ENDPOINT, json=SUCCESS)
+    await hass.services.async_call("notify", "ovh_sms", {"message": "Hi"}, blocking=True)
+    assert sent_forms(aioclient_mock)[0][CONF_PASSWORD] == "new-password"
+
+
+async def reconfigure(hass: HomeAssistant, entry: MockConfigEntry, user_input: Any) -> Any:
+    """Run the reconfigure flow with this input."""
+    result = await entry.start_reconfigure_flow(hass)
+    assert result["step_id"] == "reconfigure"
+    return await hass.config_entries.flow.async_configure(result["flow_id"], user_input)
+
+
+async def test_reconfigure(hass: HomeAssistant, init_integration: MockConfigEntry) -> None:
+    """Login, sender and endpoint change; an empty password keeps the old one."""
+    result = await reconfigure(
+        hass,
+        init_integration,
+        {
+            "account": ACCOUNT,
+            "login": "other",
+            "sender": "Maison",
+            SECTION_CONNECTION: {CONF_ENDPOINT: "http://127.0.0.1:8080/http2sms.cgi"},
+        },
+    )
+    assert result["reason"] == "reconfigure_successful"
+    assert init_integration.data == ENTRY | {
+        "login": "other",
+        "sender": "Maison",
+        CONF_ENDPOINT: "http://127.0.0.1:8080/http2sms.cgi",
+    }
+    assert init_integration.unique_id == f"{ACCOUNT}_other"
+
+
+async def test_reconfigure_same_login_new_password(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """Keeping the login keeps the unique id; a new password is stored."""
+    result = await reconfigure(hass, init_integration, USER_INPUT | {CONF_PASSWORD: "changed"})
+    assert result["reason"] == "reconfigure_successful"
+    assert init_integration.data[CONF_PASSWORD] == "changed"
+    assert init_integration.unique_id == f"{ACCOUNT}_{LOGIN}"
+
+
+async def test_reconfigure_errors(hass: HomeAssistant, init_integration: MockConfigEntry) -> None:
+    """Another account aborts; another entry's login aborts; bad fields are errors."""
+    result = await reconfigure(hass, init_integration, USER_INPUT | {"account": "sms-zz9999-1"})
+    assert result["reason"] == "account_mismatch"
+    result = await reconfigure(hass, init_integration, USER_INPUT | {"sender": "x" * 12})
+    assert result["errors"] == {"sender": "invalid_sender"}
+    other = MockConfigEntry(
+        domain=DOMAIN, unique_id=f"{ACCOUNT}_taken", data=ENTRY | {"login": "taken"}
+    )
+    other.add_to_hass(hass)
+    result = await reconfigure(hass, init_integration, USER_INPUT | {"login": "TAKEN"})
+    assert result["reason"] == "already_configured"
+    assert init_integration.data["login"] == LOGIN
+
+
+async def test_reconfigure_form_shows_current_values(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """The form is pre-filled, without the password."""
+    result = await init_integration.start_reconfigure_flow(hass)
+    suggested = {
+        str(key): key.description["suggested_value"]
+        for key in result["data_schema"].schema
+        if key.description and "suggested_value" in key.description
+    }
+    assert suggested["account"] == ACCOUNT
+    assert suggested["sender"] == "HomeAlarm"
+    assert CONF_PASSWORD not in suggested
+
+
+async def test_options(hass: HomeAssistant, init_integration: MockConfigEntry) -> None:
+    """Options are checked, stored and reload the entry (new action name)."""
+    result = await hass.config_entries.options.async_init(init_integration.entry_id)
+    options = {
+        "no_stop": False,
+        "sms_class": "flash",
+        "coding": "gsm7",
+        "tag": "t" * 21,
+        "service_name": "Family SMS",
+        "hourly_limit": 10.0,
+    }
+    result = await hass.config_entries.options.async_configure(result["flow_id"], options)
+    assert result["errors"] == {"tag": "invalid_tag"}
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], options | {"tag": "home"}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert init_integration.options == options | {
+        "tag": "home",
+        "service_name": "family_sms",
+        "hourly_limit": 10,
+    }
+    assert hass.services.has_service("notify", "family_sms")
+    assert not hass.services.has_service("notify", "ovh_sms")
+
+
+async def test_options_action_name_is_unique(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """Two accounts cannot share the legacy action's name."""
+    MockConfigEntry(domain=DOMAIN, unique_id="other", data=ENTRY).add_to_hass(hass)
+    result = await hass.config_entries.options.async_init(init_integration.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            "no_stop": True,
+            "sms_class": "phone",
+            "coding": "auto",
+            "service_name": "ovh_sms",
+            "hourly_limit": 30,
+        },
+    )
+    assert result["errors"] == {"service_name": "service_name_taken"}
+
+
+async def test_add_edit_remove_recipient(
+    hass: HomeAssistant, init_integration: MockConfigEntry, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """A new recipient gets its notify entity at once; edits apply; removal removes it."""
+    result = await hass.config_entries.subentries.async_init(
+        (init_integration.entry_id, SUBENTRY_RECIPIENT), context={"source": SOURCE_USER}
+    )
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {CONF_NAME: "Bob", CONF_PHONE_NUMBER: "12"}
+    )
+    assert result["errors"] == {CONF_PHONE_NUMBER: "invalid_phone_number"}
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {CONF_NAME: "Bob", CONF_PHONE_NUMBER: "+33 6 98 76 54 32"}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert hass.states.get("notify.bob") is not None
+    bob = next(s for s in init_integration.subentries.values() if s.title == "Bob")
+    assert bob.data == {CONF_PHONE_NUMBER: "0033698765432"}
+
+    result = await init_integration.start_subentry_reconfigure_flow(hass, bob.subentry_id)
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {CONF_NAME: "Bob", CONF_PHONE_NUMBER: "07 51 23 45 67"}
+    )
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+    aioclient_mock.post(ENDPOINT, json=SUCCESS)
+    await hass.services.async_call(
+        "notify", "send_message", {"entity_id": "notify.bob", "message": "Hi"}, blocking=True
+    )
+    assert sent_forms(aioclient_mock)[0]["to"] == "0033751234567"
+
+    assert hass.config_entries.async_remove_subentry(init_integration, bob.subentry_id)
+    await hass.async_block_till_done()
+    assert hass.states.get("notify.bob") is None
+
+
+async def test_duplicate_recipient_aborts(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """The same number, written differently, cannot be added twice."""
+    result = await hass.config_entries.subentries.async_init(
+        (init_integration.entry_id, SUBENTRY_RECIPIENT), context={"source": SOURCE_USER}
+    )
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {CONF_NAME: "Alice again", CONF_PHONE_NUMBER: "06 12 34 56 78"}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"

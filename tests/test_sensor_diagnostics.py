@@ -1,0 +1,131 @@
+"""The credits and last-SMS sensors, and diagnostics."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from freezegun.api import FrozenDateTimeFactory
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    mock_restore_cache_with_extra_data,
+)
+from pytest_homeassistant_custom_component.components.diagnostics import (
+    get_diagnostics_for_config_entry,
+)
+from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+
+from homeassistant.components.sensor import ATTR_STATE_CLASS, SensorStateClass
+from homeassistant.const import ATTR_UNIT_OF_MEASUREMENT, STATE_UNKNOWN
+from homeassistant.core import HomeAssistant, State
+
+from .conftest import ENDPOINT, PASSWORD
+
+CREDITS = "sensor.sms_ab1234_1_credits_left"
+LAST_SMS = "sensor.sms_ab1234_1_last_sms"
+
+
+async def test_sensors_follow_each_send(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    aioclient_mock: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Unknown until the first send, then OVH's decimal credit and the send time."""
+    state = hass.states.get(CREDITS)
+    assert state is not None
+    assert state.state == STATE_UNKNOWN
+    assert state.attributes[ATTR_STATE_CLASS] == SensorStateClass.MEASUREMENT
+    assert state.attributes[ATTR_UNIT_OF_MEASUREMENT] == "credits"
+    assert state.attributes["friendly_name"] == "sms-ab1234-1 Credits left"
+
+    freezer.move_to(datetime(2026, 11, 22, 3, 0, tzinfo=UTC))
+    aioclient_mock.post(ENDPOINT, json={"status": 100, "creditLeft": "230.50", "SmsIds": ["1"]})
+    await hass.services.async_call("notify", "ovh_sms", {"message": "Hi"}, blocking=True)
+    credits_state = hass.states.get(CREDITS)
+    last_state = hass.states.get(LAST_SMS)
+    assert credits_state is not None
+    assert last_state is not None
+    assert credits_state.state == "230.50"
+    assert last_state.state == "2026-11-22T03:00:00+00:00"
+
+
+async def test_failed_send_keeps_the_credit(
+    hass: HomeAssistant, init_integration: MockConfigEntry, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """A failure leaves the last known credit in place."""
+    aioclient_mock.post(ENDPOINT, json={"status": 100, "creditLeft": "12", "SmsIds": ["1"]})
+    await hass.services.async_call("notify", "ovh_sms", {"message": "Hi"}, blocking=True)
+    aioclient_mock.clear_requests()
+    aioclient_mock.post(ENDPOINT, status=503)
+    await hass.services.async_call(
+        "notify", "ovh_sms", {"message": "Hi"}, blocking=False
+    )  # the failure is the caller's; the sensor keeps its value
+    await hass.async_block_till_done()
+    state = hass.states.get(CREDITS)
+    assert state is not None
+    assert state.state == "12"
+
+
+async def test_sensors_restored_after_restart(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """The last credit and time come back after a restart, until the next send."""
+    mock_restore_cache_with_extra_data(
+        hass,
+        [
+            (
+                State(CREDITS, "41.5"),
+                {
+                    "native_value": {"__type": str(Decimal), "decimal_str": "41.5"},
+                    "native_unit_of_measurement": "credits",
+                },
+            ),
+            (
+                State(LAST_SMS, "2026-11-21T20:00:00+00:00"),
+                {
+                    "native_value": {
+                        "__type": str(datetime),
+                        "isoformat": "2026-11-21T20:00:00+00:00",
+                    },
+                    "native_unit_of_measurement": None,
+                },
+            ),
+        ],
+    )
+    mock_config_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    credits_state = hass.states.get(CREDITS)
+    last_state = hass.states.get(LAST_SMS)
+    assert credits_state is not None
+    assert last_state is not None
+    assert credits_state.state == "41.5"
+    assert last_state.state == "2026-11-21T20:00:00+00:00"
+
+    aioclient_mock.post(ENDPOINT, json={"status": 100, "creditLeft": "40.5", "SmsIds": ["1"]})
+    await hass.services.async_call("notify", "ovh_sms", {"message": "Hi"}, blocking=True)
+    credits_state = hass.states.get(CREDITS)
+    assert credits_state is not None
+    assert credits_state.state == "40.5"
+
+
+async def test_diagnostics_redact_secrets_and_numbers(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    init_integration: MockConfigEntry,
+    aioclient_mock: AiohttpClientMocker,
+) -> None:
+    """Login, password, numbers and recipient names never appear in diagnostics."""
+    aioclient_mock.post(ENDPOINT, json={"status": 100, "creditLeft": "7", "SmsIds": ["1"]})
+    await hass.services.async_call("notify", "ovh_sms", {"message": "Hi"}, blocking=True)
+    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, init_integration)
+    text = str(diagnostics)
+    for secret in (PASSWORD, "homeassistant", "612345678", "Alice"):
+        assert secret not in text
+    assert diagnostics["data"]["account"] == "sms-ab1234-1"
+    assert diagnostics["data"]["password"] == "**REDACTED**"  # noqa: S105
+    assert diagnostics["recipients"][0]["data"] == {"phone_number": "**REDACTED**"}
+    assert diagnostics["credits_left"] == "7"
+    assert diagnostics["endpoint"] == ENDPOINT

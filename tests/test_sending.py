@@ -365,3 +365,20 @@ async def test_no_recipient_at_all(
         await notify(hass, message="Hi")
     assert err.value.translation_key == "no_recipients"
     assert ovh.call_count == 0
+
+
+async def test_many_recipients_in_batches(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, ovh: AiohttpClientMocker
+) -> None:
+    """Fifty-one recipients go out in two requests of 50 and 1 (hourly limit lifted)."""
+    mock_config_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(mock_config_entry, options={CONF_HOURLY_LIMIT: 0})
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    numbers = [f"+3361234{n:04d}" for n in range(51)]
+    response = await send_sms(hass, recipients=numbers, message="Storm warning")
+    forms = sent_forms(ovh)
+    assert [len(form["to"].split(",")) for form in forms] == [50, 1]
+    assert forms[1]["to"] == "0033612340050"
+    assert response["requests"] == 2
+    assert len(response["recipients"]) == 51

@@ -26,6 +26,13 @@ CREDITS = "sensor.sms_ab1234_1_credits_left"
 LAST_SMS = "sensor.sms_ab1234_1_last_sms"
 
 
+def state_of(hass: HomeAssistant, entity_id: str) -> str:
+    """Return the entity's state, which must exist."""
+    state = hass.states.get(entity_id)
+    assert state is not None
+    return state.state
+
+
 async def test_sensors_follow_each_send(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,
@@ -43,12 +50,8 @@ async def test_sensors_follow_each_send(
     freezer.move_to(datetime(2026, 11, 22, 3, 0, tzinfo=UTC))
     aioclient_mock.post(ENDPOINT, json={"status": 100, "creditLeft": "230.50", "SmsIds": ["1"]})
     await hass.services.async_call("notify", "ovh_sms", {"message": "Hi"}, blocking=True)
-    credits_state = hass.states.get(CREDITS)
-    last_state = hass.states.get(LAST_SMS)
-    assert credits_state is not None
-    assert last_state is not None
-    assert credits_state.state == "230.50"
-    assert last_state.state == "2026-11-22T03:00:00+00:00"
+    assert state_of(hass, CREDITS) == "230.50"
+    assert state_of(hass, LAST_SMS) == "2026-11-22T03:00:00+00:00"
 
 
 async def test_failed_send_keeps_the_credit(
@@ -63,9 +66,7 @@ async def test_failed_send_keeps_the_credit(
         "notify", "ovh_sms", {"message": "Hi"}, blocking=False
     )  # the failure is the caller's; the sensor keeps its value
     await hass.async_block_till_done()
-    state = hass.states.get(CREDITS)
-    assert state is not None
-    assert state.state == "12"
+    assert state_of(hass, CREDITS) == "12"
 
 
 async def test_sensors_restored_after_restart(
@@ -97,18 +98,12 @@ async def test_sensors_restored_after_restart(
     mock_config_entry.add_to_hass(hass)
     await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
-    credits_state = hass.states.get(CREDITS)
-    last_state = hass.states.get(LAST_SMS)
-    assert credits_state is not None
-    assert last_state is not None
-    assert credits_state.state == "41.5"
-    assert last_state.state == "2026-11-21T20:00:00+00:00"
+    assert state_of(hass, CREDITS) == "41.5"
+    assert state_of(hass, LAST_SMS) == "2026-11-21T20:00:00+00:00"
 
     aioclient_mock.post(ENDPOINT, json={"status": 100, "creditLeft": "40.5", "SmsIds": ["1"]})
     await hass.services.async_call("notify", "ovh_sms", {"message": "Hi"}, blocking=True)
-    credits_state = hass.states.get(CREDITS)
-    assert credits_state is not None
-    assert credits_state.state == "40.5"
+    assert state_of(hass, CREDITS) == "40.5"
 
 
 async def test_diagnostics_redact_secrets_and_numbers(

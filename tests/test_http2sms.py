@@ -251,8 +251,10 @@ def test_line_breaks_become_cr() -> None:
 
 def test_deferred() -> None:
     """Deferred is Paris wall time (winter and summer); the past and naive times are refused."""
-    assert sms(deferred=datetime(2026, 12, 24, 17, 5, tzinfo=UTC)).deferred_param == "180524122026"
-    assert sms(deferred=datetime(2026, 7, 19, 16, 30, tzinfo=UTC)).deferred_param == "183019072026"
+    winter = sms(deferred=datetime(2026, 12, 24, 17, 5, tzinfo=UTC))
+    summer = sms(deferred=datetime(2026, 7, 19, 16, 30, tzinfo=UTC))
+    assert winter.form([ALICE])["deferred"] == "180524122026"
+    assert summer.form([ALICE])["deferred"] == "183019072026"
     with pytest.raises(DeferredInPastError):
         sms(deferred=NOW - timedelta(minutes=1))
     with pytest.raises(ValueError, match="aware"):

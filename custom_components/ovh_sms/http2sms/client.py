@@ -105,13 +105,13 @@ def validate_tag(tag: str) -> str:
     return tag
 
 
-def format_deferred(when: datetime, now: datetime) -> str:
-    """Format an aware time as OVH's hhmmddMMyyyy in Paris time; refuse the past."""
+def validate_deferred(when: datetime, now: datetime) -> datetime:
+    """Return the time if it is aware and not in the past."""
     if when.tzinfo is None:
         raise ValueError("deferred must be an aware datetime")
     if when < now:
         raise DeferredInPastError(when.isoformat())
-    return when.astimezone(DEFERRED_TIME_ZONE).strftime("%H%M%d%m%Y")
+    return when
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +124,6 @@ class Sms:
     sms_class: SmsClass | None = None
     no_stop: bool = True
     deferred: datetime | None = None
-    deferred_param: str | None = None
     tag: str | None = None
 
     @property
@@ -147,8 +146,9 @@ class Sms:
             form["from"] = self.sender
         if self.sms_class is not None:
             form["class"] = str(int(self.sms_class))
-        if self.deferred_param is not None:
-            form["deferred"] = self.deferred_param
+        if self.deferred is not None:
+            # OVH's hhmmddMMyyyy, in Paris wall time.
+            form["deferred"] = self.deferred.astimezone(DEFERRED_TIME_ZONE).strftime("%H%M%d%m%Y")
         if self.tag is not None:
             form["tag"] = self.tag
         return form
@@ -179,8 +179,7 @@ def build_sms(
         sender=validate_sender(sender) if sender else None,
         sms_class=SmsClass(sms_class) if sms_class is not None else None,
         no_stop=no_stop,
-        deferred=deferred,
-        deferred_param=format_deferred(deferred, now) if deferred is not None else None,
+        deferred=validate_deferred(deferred, now) if deferred is not None else None,
         tag=validate_tag(tag) if tag else None,
     )
 

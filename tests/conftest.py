@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import AsyncGenerator, Generator
+from dataclasses import dataclass
 from typing import Any
 
+from aiohttp import web
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
@@ -23,6 +25,7 @@ from custom_components.ovh_sms.const import (
 from homeassistant.config_entries import ConfigSubentryData
 from homeassistant.const import CONF_PASSWORD
 from homeassistant.core import HomeAssistant
+from simulator import ENDPOINT_PATH, Http2SmsSimulator
 
 ENDPOINT = "https://www.ovh.com/cgi-bin/sms/http2sms.cgi"
 PASSWORD = "s3cr3t-P4ss"  # noqa: S105
@@ -91,3 +94,47 @@ def ovh(aioclient_mock: AiohttpClientMocker) -> Generator[AiohttpClientMocker]:
 def sent_forms(aioclient_mock: AiohttpClientMocker) -> list[dict[str, Any]]:
     """Return the form of every request OVH received, in order."""
     return [dict(data) for _, _, data, _ in aioclient_mock.mock_calls]
+
+
+@dataclass(frozen=True)
+class LoopbackSimulator:
+    """The http2sms simulator, serving on a loopback port."""
+
+    ovh: Http2SmsSimulator
+    endpoint: str
+
+
+@pytest.fixture
+async def simulator(socket_enabled: None) -> AsyncGenerator[LoopbackSimulator]:
+    """Serve a fresh simulated OVH account (100 credits) on 127.0.0.1 (sockets allowed)."""
+    ovh = Http2SmsSimulator(password=PASSWORD)
+    runner = web.AppRunner(ovh.application())
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    host, port = runner.addresses[0][:2]
+    yield LoopbackSimulator(ovh, f"http://{host}:{port}{ENDPOINT_PATH}")
+    await runner.cleanup()
+
+
+@pytest.fixture
+async def simulator_entry(hass: HomeAssistant, simulator: LoopbackSimulator) -> MockConfigEntry:
+    """Set up the integration against the simulator, through Home Assistant's real session."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title=ACCOUNT,
+        unique_id=f"{ACCOUNT}_{LOGIN}",
+        data=ENTRY_DATA | {CONF_ENDPOINT: simulator.endpoint},
+        subentries_data=[
+            ConfigSubentryData(
+                data={CONF_PHONE_NUMBER: ALICE},
+                subentry_type=SUBENTRY_RECIPIENT,
+                title="Alice",
+                unique_id=ALICE,
+            )
+        ],
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return entry

@@ -1,0 +1,131 @@
+"""Prepare the development Home Assistant of scripts/develop.
+
+``entry CONFIG_DIR ENDPOINT``: on a configuration that has no config entries
+yet, write one OVH SMS account (the simulator's) with one recipient.
+``onboard URL``: finish onboarding of a fresh Home Assistant with the user
+dev / dev, so the newcomer lands on a logged-in dashboard.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+import sys
+from types import MappingProxyType
+from typing import Any
+
+import aiohttp
+
+from custom_components.ovh_sms.const import (
+    CONF_ACCOUNT,
+    CONF_ENDPOINT,
+    CONF_LOGIN,
+    CONF_PHONE_NUMBER,
+    CONF_SENDER,
+    DOMAIN,
+    SUBENTRY_RECIPIENT,
+)
+from homeassistant import config_entries
+from homeassistant.const import CONF_PASSWORD
+from homeassistant.helpers.json import JSONEncoder
+from simulator import Http2SmsSimulator
+
+DEV_USER = "dev"
+DEV_PASSWORD = "dev"  # noqa: S105 - a local development login, printed by scripts/develop
+RECIPIENT = ("Simulated phone", "0033612345678")
+
+
+def write_entry(config_dir: Path, endpoint: str) -> bool:
+    """Write the simulator's account as the only config entry, unless entries exist."""
+    store = config_dir / ".storage" / "core.config_entries"
+    if store.exists():
+        return False
+    simulator = Http2SmsSimulator()
+    name, number = RECIPIENT
+    entry = config_entries.ConfigEntry(
+        data={
+            CONF_ACCOUNT: simulator.account,
+            CONF_LOGIN: simulator.login,
+            CONF_PASSWORD: simulator.password,
+            CONF_SENDER: simulator.senders[0],
+            CONF_ENDPOINT: endpoint,
+        },
+        discovery_keys=MappingProxyType({}),
+        domain=DOMAIN,
+        minor_version=1,
+        options=None,
+        source=config_entries.SOURCE_USER,
+        subentries_data=[
+            config_entries.ConfigSubentryData(
+                data={CONF_PHONE_NUMBER: number},
+                subentry_type=SUBENTRY_RECIPIENT,
+                title=name,
+                unique_id=number,
+            )
+        ],
+        title=f"{simulator.account} (simulator)",
+        unique_id=f"{simulator.account}_{simulator.login}",
+        version=1,
+    )
+    store.parent.mkdir(parents=True, exist_ok=True)
+    content = {
+        "version": config_entries.STORAGE_VERSION,
+        "minor_version": config_entries.STORAGE_VERSION_MINOR,
+        "key": "core.config_entries",
+        "data": {"entries": [entry.as_dict()]},
+    }
+    store.write_text(json.dumps(content, cls=JSONEncoder, indent=2))
+    return True
+
+
+async def onboard(url: str) -> bool:
+    """Create the dev user and finish every onboarding step, unless a user exists."""
+    client_id = f"{url}/"
+    async with aiohttp.ClientSession(raise_for_status=True) as session:
+        for _ in range(600):
+            try:
+                async with session.get(f"{url}/api/onboarding") as response:
+                    steps = {step["step"]: step["done"] for step in await response.json()}
+                break
+            except aiohttp.ClientError:
+                await asyncio.sleep(0.5)
+        else:
+            raise TimeoutError(f"Home Assistant did not answer on {url}")
+        if steps["user"]:
+            return False
+        user = {"name": "Developer", "username": DEV_USER, "password": DEV_PASSWORD}
+        async with session.post(
+            f"{url}/api/onboarding/users", json={**user, "client_id": client_id, "language": "en"}
+        ) as response:
+            code = (await response.json())["auth_code"]
+        token_form = {"grant_type": "authorization_code", "code": code, "client_id": client_id}
+        async with session.post(f"{url}/auth/token", data=token_form) as response:
+            token = (await response.json())["access_token"]
+        headers = {"Authorization": f"Bearer {token}"}
+        steps_data: dict[str, dict[str, Any]] = {
+            "core_config": {},
+            "analytics": {},
+            "integration": {"client_id": client_id, "redirect_uri": f"{url}/?auth_callback=1"},
+        }
+        for step, data in steps_data.items():
+            async with session.post(f"{url}/api/onboarding/{step}", json=data, headers=headers):
+                pass
+    return True
+
+
+def main(argv: list[str]) -> None:
+    """Run one of the two preparations."""
+    match argv:
+        case ["entry", config_dir, endpoint]:
+            if write_entry(Path(config_dir), endpoint):
+                print(f"develop: added the simulator's account {endpoint}")
+        case ["onboard", url]:
+            if asyncio.run(onboard(url)):
+                print(f"develop: onboarded; log in as {DEV_USER} / {DEV_PASSWORD}")
+        case _:
+            sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,16 @@
+"""A local stand-in for OVH's http2sms, for development and end-to-end tests.
+
+It answers like the service in ../shared/spec/http2sms.md: same parameters,
+same checks, every content type, a credit that drops by recipients x parts.
+Run it with ``python -m simulator`` (see ``--help``); ``scripts/develop``
+starts it beside Home Assistant. Its page lists every SMS it "sent".
+"""
+
+from .server import (
+    ENDPOINT_PATH,
+    Http2SmsSimulator,
+    SentSms,
+    SimulatorAnswer,
+)
+
+__all__ = ["ENDPOINT_PATH", "Http2SmsSimulator", "SentSms", "SimulatorAnswer"]

@@ -1,0 +1,57 @@
+"""Run the simulator: ``python -m simulator --port 8124`` (``--help`` lists the options)."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from decimal import Decimal
+import logging
+
+from aiohttp import web
+
+from .server import ENDPOINT_PATH, Http2SmsSimulator
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """Read the account, credit and address the simulator serves."""
+    simulator = Http2SmsSimulator()
+    parser = argparse.ArgumentParser(prog="python -m simulator", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8124)
+    parser.add_argument("--account", default=simulator.account)
+    parser.add_argument("--login", default=simulator.login)
+    parser.add_argument("--password", default=simulator.password)
+    parser.add_argument(
+        "--sender", action="append", help=f"a declared sender (default {simulator.senders[0]})"
+    )
+    parser.add_argument("--credits", type=Decimal, default=simulator.credits)
+    parser.add_argument("--credit-per-segment", type=Decimal, default=simulator.credit_per_segment)
+    parser.add_argument("--unauthorized", action="store_true", help="answer 401 to everything")
+    return parser.parse_args(argv)
+
+
+def simulator_from(args: argparse.Namespace) -> Http2SmsSimulator:
+    """Build the simulated account the arguments describe."""
+    return Http2SmsSimulator(
+        account=args.account,
+        login=args.login,
+        password=args.password,
+        senders=tuple(args.sender or Http2SmsSimulator().senders),
+        credits=args.credits,
+        credit_per_segment=args.credit_per_segment,
+        unauthorized=args.unauthorized,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Serve until interrupted, logging each SMS."""
+    args = parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="simulator: %(message)s")
+    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    base = f"http://{args.host}:{args.port}"
+    print(f"simulator: http2sms endpoint {base}{ENDPOINT_PATH}, page {base}/")  # noqa: T201
+    web.run_app(simulator_from(args).application(), host=args.host, port=args.port, print=None)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,315 @@
+"""The simulated http2sms service: checks, credit, answers in every content type, a page."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+import html
+import json
+import logging
+import re
+from typing import Final
+from xml.sax.saxutils import escape as xml_escape
+
+from aiohttp import web
+
+from custom_components.ovh_sms.http2sms.message import SmsCoding, count_segments, is_gsm
+
+_LOGGER = logging.getLogger(__name__)
+
+ENDPOINT_PATH: Final = "/cgi-bin/sms/http2sms.cgi"
+FIRST_SMS_ID: Final = 10867690
+MAX_TAG_LENGTH: Final = 20
+# OVH ends each error text with a pointer to its guide (the wording is OVH's).
+MORE_INFORMATION: Final = " For more informations : http://guides.ovh.com/httpToSms"
+_ACCOUNT = re.compile(r"sms-[a-z]{2}\d+-\d+", re.IGNORECASE)
+# International numbers: the 00 form, or + when it was percent-encoded.
+_NUMBER = re.compile(r"(00|\+)[1-9]\d{6,14}")
+_DEFERRED_FORMAT = "%H%M%d%m%Y"
+_DEFERRED_LENGTH = 12
+_CONTENT_TYPES = frozenset(
+    {"text/plain", "text/html", "text/xml", "application/xml", "text/json", "application/json"}
+)
+_HTML_ANSWER = """<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" \
+"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">
+<HTML>
+<HEAD>
+<meta http-equiv="Content-Type" content="text/html; charset=utf-8" >
+<title>HTTP2SMS</title>
+</HEAD>
+<BODY>
+{lines}
+</BODY>
+</HTML>
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class SimulatorAnswer:
+    """What http2sms answers to one request, before it is put in a content type."""
+
+    status: int
+    message: str = ""
+    credits_left: Decimal | None = None
+    sms_ids: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """Tell whether OVH would have sent the SMS (status 100..199)."""
+        return 100 <= self.status < 200  # noqa: PLR2004
+
+    def render(self, content_type: str) -> str:
+        """Write the answer the way OVH does for this content type."""
+        credit = _format_credit(self.credits_left) if self.credits_left is not None else ""
+        if content_type in {"application/json", "text/json"}:
+            data: dict[str, object] = (
+                {"status": self.status, "creditLeft": credit, "SmsIds": list(self.sms_ids)}
+                if self.ok
+                else {"status": self.status, "message": self.message}
+            )
+            return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+        if content_type in {"application/xml", "text/xml"}:
+            if self.ok:
+                ids = "".join(f"<smsId>{sms_id}</smsId>" for sms_id in self.sms_ids)
+                body = f"<creditLeft>{credit}</creditLeft><smsIds>{ids}</smsIds>"
+            else:
+                body = f"<message>{xml_escape(self.message)}</message>"
+            return (
+                '<?xml version="1.0" encoding="UTF-8" ?>'
+                f"<response><status>{self.status}</status>{body}</response>"
+            )
+        if content_type == "text/html":
+            lines = (
+                "\n".join(f"{line}<br>" for line in ("OK", credit, *self.sms_ids))
+                if self.ok
+                else f"KO<br>{html.escape(self.message)}<br>"
+            )
+            return _HTML_ANSWER.format(lines=lines)
+        return "\n".join(["OK", credit, *self.sms_ids] if self.ok else ["KO", self.message])
+
+
+@dataclass(frozen=True, slots=True)
+class SentSms:
+    """One accepted request, as the simulator's page and log show it."""
+
+    sms_ids: tuple[str, ...]
+    received_at: datetime
+    sender: str
+    recipients: tuple[str, ...]
+    message: str
+    coding: SmsCoding
+    segments: int
+    credits_used: Decimal
+    no_stop: bool
+    sms_class: str | None
+    deferred: datetime | None
+    tag: str | None
+
+
+def _format_credit(credit: Decimal) -> str:
+    """Write a credit as OVH does: a whole number, or two decimals when fractional."""
+    return str(int(credit)) if credit == credit.to_integral_value() else f"{credit:.2f}"
+
+
+def _refused(status: int, text: str) -> SimulatorAnswer:
+    return SimulatorAnswer(status=status, message=text + MORE_INFORMATION)
+
+
+@dataclass
+class Http2SmsSimulator:
+    """One OVH SMS account with one SMS user, its senders and its credit.
+
+    ``unauthorized`` makes every request answer 401, as when the caller's IP
+    is not among the SMS user's allowed IPs. OVH publishes no text for a wrong
+    password or an exhausted credit: the simulator's wording for those is its
+    own assumption.
+    """
+
+    account: str = "sms-ab1234-1"
+    login: str = "homeassistant"
+    password: str = field(default="simulator", repr=False)
+    senders: tuple[str, ...] = ("HomeAlarm",)
+    credits: Decimal = Decimal(100)
+    credit_per_segment: Decimal = Decimal(1)
+    unauthorized: bool = False
+    requests: list[dict[str, str]] = field(default_factory=list, repr=False)
+    sent: list[SentSms] = field(default_factory=list)
+    _next_id: int = FIRST_SMS_ID
+
+    def handle(self, params: Mapping[str, str], *, now: datetime | None = None) -> SimulatorAnswer:
+        """Check one request like OVH does; when it passes, send it (on the page) and charge."""
+        self.requests.append(dict(params))
+        refusal = self._check_account(params)
+        if refusal is None:
+            refusal = self._check_sms(params)
+        if refusal is not None:
+            _LOGGER.info("Refused (%d): %s", refusal.status, refusal.message)
+            return refusal
+        text = params["message"]
+        coding = self._coding(params.get("smsCoding"), text)
+        no_stop = params.get("noStop") == "1"
+        recipients = tuple(params["to"].split(","))
+        segments = count_segments(text, coding, stop_mention=not no_stop)
+        cost = len(recipients) * segments * self.credit_per_segment
+        if cost > self.credits:
+            return _refused(202, "Not enough credits.")
+        self.credits -= cost
+        ids = tuple(str(self._next_id + offset) for offset in range(len(recipients)))
+        self._next_id += len(recipients)
+        deferred = params.get("deferred")
+        sms = SentSms(
+            sms_ids=ids,
+            received_at=now or datetime.now(UTC),
+            sender=params.get("from", ""),
+            recipients=recipients,
+            message=text,
+            coding=coding,
+            segments=segments,
+            credits_used=cost,
+            no_stop=no_stop,
+            sms_class=params.get("class"),
+            deferred=datetime.strptime(deferred, _DEFERRED_FORMAT) if deferred else None,  # noqa: DTZ007
+            tag=params.get("tag") or None,
+        )
+        self.sent.append(sms)
+        _LOGGER.info(
+            "SMS %s from %r to %s (%d part(s), %s credit(s), %s left): %r",
+            ",".join(ids),
+            sms.sender,
+            ",".join(recipients),
+            segments,
+            _format_credit(cost),
+            _format_credit(self.credits),
+            text,
+        )
+        return SimulatorAnswer(status=100, credits_left=self.credits, sms_ids=ids)
+
+    def _check_account(self, params: Mapping[str, str]) -> SimulatorAnswer | None:
+        for name in ("account", "login", "password"):
+            if not params.get(name):
+                return _refused(201, f"Missing {name}.")
+        if not _ACCOUNT.fullmatch(params["account"]):
+            return _refused(202, "Invalid smsAccount, it should look like 'sms-ab1234-1'.")
+        if self.unauthorized:
+            return _refused(401, "Unauthorized IP address.")
+        if (params["account"].lower(), params["login"], params["password"]) != (
+            self.account.lower(),
+            self.login,
+            self.password,
+        ):
+            return _refused(202, "Invalid login or password for this account.")
+        return None
+
+    def _check_sms(self, params: Mapping[str, str]) -> SimulatorAnswer | None:
+        checks: tuple[tuple[bool, int, str], ...] = (
+            (not params.get("to"), 201, "Missing to."),
+            (
+                not all(_NUMBER.fullmatch(number) for number in params.get("to", "").split(",")),
+                202,
+                "Invalid to: numbers are international, like 0033612345678.",
+            ),
+            (not params.get("message", "").strip(), 201, "Missing message."),
+            (
+                not params.get("from") and params.get("senderForResponse") != "1",
+                201,
+                "Missing from.",
+            ),
+            (params.get("from", "") not in {"", *self.senders}, 241, "Sender not found."),
+            (params.get("class", "0") not in {"0", "1", "2", "3"}, 202, "Invalid class."),
+            (params.get("smsCoding", "1") not in {"1", "2"}, 202, "Invalid smsCoding."),
+            (params.get("noStop", "0") not in {"0", "1"}, 202, "Invalid noStop."),
+            (not _valid_deferred(params.get("deferred", "")), 202, "Invalid deferred time."),
+            (len(params.get("tag", "")) > MAX_TAG_LENGTH, 202, "Invalid tag: is too long"),
+        )
+        for failed, status, text in checks:
+            if failed:
+                return _refused(status, text)
+        return None
+
+    @staticmethod
+    def _coding(sms_coding: str | None, text: str) -> SmsCoding:
+        if sms_coding is None:
+            return SmsCoding.GSM7 if is_gsm(text) else SmsCoding.UCS2
+        return SmsCoding(int(sms_coding))
+
+    def application(self) -> web.Application:
+        """Serve http2sms at OVH's path, the page at / and the 401 switch."""
+        app = web.Application()
+        app.router.add_route("GET", ENDPOINT_PATH, self._endpoint)
+        app.router.add_route("POST", ENDPOINT_PATH, self._endpoint)
+        app.router.add_get("/", self._page)
+        app.router.add_post("/unauthorized", self._switch_unauthorized)
+        return app
+
+    async def _endpoint(self, request: web.Request) -> web.Response:
+        params = dict(request.query)
+        if request.method == "POST":
+            params |= {key: str(value) for key, value in (await request.post()).items()}
+        content_type = params.get("contentType", "text/plain")
+        if content_type not in _CONTENT_TYPES:
+            content_type = "text/plain"
+        answer = self.handle(params)
+        return web.Response(text=answer.render(content_type), content_type=content_type)
+
+    async def _switch_unauthorized(self, request: web.Request) -> web.Response:
+        self.unauthorized = (await request.post()).get("unauthorized") == "1"
+        _LOGGER.info("Answering 401 to every request: %s", self.unauthorized)
+        raise web.HTTPSeeOther("/")
+
+    async def _page(self, request: web.Request) -> web.Response:
+        return web.Response(text=self.page(), content_type="text/html")
+
+    def page(self) -> str:
+        """Show the account, its credit, the 401 switch and every SMS sent, newest first."""
+        rows = "".join(
+            "<tr>"
+            f"<td>{sms.received_at.astimezone():%Y-%m-%d %H:%M:%S}</td>"
+            f"<td>{html.escape(sms.sender) or '<i>short number</i>'}</td>"
+            f"<td>{'<br>'.join(sms.recipients)}</td>"
+            f"<td class=message>{_message_html(sms.message)}</td>"
+            f"<td>{sms.segments} ({sms.coding.name})</td>"
+            f"<td>{_format_credit(sms.credits_used)}</td>"
+            f"<td>{'' if sms.no_stop else 'commercial (STOP)'}"
+            f"{'' if sms.sms_class is None else f' class {sms.sms_class}'}"
+            f"{'' if sms.deferred is None else f' deferred {sms.deferred:%Y-%m-%d %H:%M}'}"
+            f"{'' if sms.tag is None else f' tag {html.escape(sms.tag)}'}</td>"
+            "</tr>"
+            for sms in reversed(self.sent)
+        )
+        switch = "0" if self.unauthorized else "1"
+        return f"""<!DOCTYPE html>
+<html><head><meta charset="utf-8"><meta http-equiv="refresh" content="5">
+<title>http2sms simulator</title>
+<style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}
+td,th{{border:1px solid #ccc;padding:.3em .6em;vertical-align:top}}
+.message{{white-space:pre-wrap;max-width:30em}}</style></head><body>
+<h1>OVH http2sms simulator</h1>
+<p>Account <b>{html.escape(self.account)}</b>, SMS user <b>{html.escape(self.login)}</b>,
+senders <b>{html.escape(", ".join(self.senders))}</b>.
+Credit left: <b id=credit>{_format_credit(self.credits)}</b>.
+Requests received: {len(self.requests)}.</p>
+<form method=post action=/unauthorized><input type=hidden name=unauthorized value={switch}>
+Answering 401 (IP not allowed): <b>{"yes" if self.unauthorized else "no"}</b>
+<button>{"Allow this IP again" if self.unauthorized else "Answer 401"}</button></form>
+<h2>SMS sent ({len(self.sent)})</h2>
+<table><tr><th>Received</th><th>From</th><th>To</th><th>Message</th><th>Parts</th>
+<th>Credits</th><th>Options</th></tr>{rows}</table>
+</body></html>
+"""
+
+
+def _valid_deferred(deferred: str) -> bool:
+    if not deferred:
+        return True
+    try:
+        datetime.strptime(deferred, _DEFERRED_FORMAT)  # noqa: DTZ007
+    except ValueError:
+        return False
+    return len(deferred) == _DEFERRED_LENGTH
+
+
+def _message_html(text: str) -> str:
+    """Show CR as the line break a phone shows; a raw LF (which OVH ignores) as a visible mark."""
+    return html.escape(text).replace("\n", "\N{SYMBOL FOR LINE FEED}").replace("\r", "\n")

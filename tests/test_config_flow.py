@@ -21,6 +21,7 @@ from homeassistant.config_entries import SOURCE_USER
 from homeassistant.const import CONF_NAME, CONF_PASSWORD
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import device_registry as dr
 
 from .conftest import ACCOUNT, ALICE, ENDPOINT, LOGIN, PASSWORD, SUCCESS, sent_forms
 
@@ -317,9 +318,14 @@ async def test_add_edit_remove_recipient(
     )
     assert sent_forms(aioclient_mock)[0]["to"] == "0033751234567"
 
+    devices = dr.async_entries_for_config_entry(dr.async_get(hass), init_integration.entry_id)
     assert hass.config_entries.async_remove_subentry(init_integration, bob.subentry_id)
     await hass.async_block_till_done()
     assert hass.states.get("notify.bob") is None
+    # Bob's device goes with him: no stale device is left.
+    after = dr.async_entries_for_config_entry(dr.async_get(hass), init_integration.entry_id)
+    assert len(after) == len(devices) - 1
+    assert all(device.name != "Bob" for device in after)
 
 
 async def test_duplicate_recipient_aborts(

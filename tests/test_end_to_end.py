@@ -6,6 +6,7 @@ session, and the simulator checks each request like OVH does.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from decimal import Decimal
 
@@ -182,3 +183,27 @@ async def test_setting_up_an_account_with_a_test_sms(
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
     assert credits_state(hass) == "unknown"
+
+
+async def test_a_hundred_concurrent_sends_each_arrive_once(
+    hass: HomeAssistant, simulator: LoopbackSimulator, simulator_entry: MockConfigEntry
+) -> None:
+    """100 automations firing together: 100 requests, 100 SMS, the sensor at the last answer."""
+    hass.config_entries.async_update_entry(simulator_entry, options={"hourly_limit": 0})
+    answered: list[float] = []
+    hass.bus.async_listen("ovh_sms_sent", lambda event: answered.append(event.data["credits_left"]))
+    await asyncio.gather(
+        *(
+            hass.services.async_call("notify", "ovh_sms", {"message": f"SMS {n}"}, blocking=True)
+            for n in range(100)
+        )
+    )
+    await hass.async_block_till_done()
+    assert len(simulator.ovh.requests) == 100
+    assert sorted(sms.message for sms in simulator.ovh.sent) == sorted(
+        f"SMS {n}" for n in range(100)
+    )
+    assert len({sms.sms_ids for sms in simulator.ovh.sent}) == 100
+    assert simulator.ovh.credits == Decimal(0)
+    assert len(answered) == 100
+    assert credits_state(hass) == f"{answered[-1]:g}"

@@ -16,7 +16,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.ovh_sms.const import DOMAIN, ISSUE_IP_NOT_AUTHORIZED
 from custom_components.ovh_sms.http2sms.message import SmsCoding
 from homeassistant.config_entries import SOURCE_REAUTH, SOURCE_USER, ConfigEntryState
-from homeassistant.core import HomeAssistant
+from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
@@ -191,7 +191,12 @@ async def test_a_hundred_concurrent_sends_each_arrive_once(
     """100 automations firing together: 100 requests, 100 SMS, the sensor at the last answer."""
     hass.config_entries.async_update_entry(simulator_entry, options={"hourly_limit": 0})
     answered: list[float] = []
-    hass.bus.async_listen("ovh_sms_sent", lambda event: answered.append(event.data["credits_left"]))
+
+    @callback
+    def record(event: Event) -> None:
+        answered.append(event.data["credits_left"])
+
+    hass.bus.async_listen("ovh_sms_sent", record)
     await asyncio.gather(
         *(
             hass.services.async_call("notify", "ovh_sms", {"message": f"SMS {n}"}, blocking=True)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 import logging
+import sys
 from typing import Any
 from unittest.mock import Mock
 
@@ -43,6 +45,7 @@ from custom_components.ovh_sms.http2sms import (
     build_sms,
     count_segments,
     encode_message,
+    load_metadata,
     normalize_number,
     parse_answer,
     validate_account,
@@ -483,3 +486,14 @@ def test_french_mobiles_property(digits: str, sep: str) -> None:
     national = "0" + sep.join([digits[0]] + [digits[i : i + 2] for i in range(1, 9, 2)])
     for form in (national, "+33" + national[1:], "0033" + national[1:]):
         assert normalize_number(form, "FR") == "0033" + digits
+
+
+def test_load_metadata_imports_every_numbering_plan() -> None:
+    """After load_metadata, no number of any region imports a plan (a file read) any more."""
+    load_metadata()
+    modules = set(sys.modules)
+    for number in ("+49 151 23456789", "+1 202 555 0143", "+81 90 1234 5678", "+800 1234 5678"):
+        with contextlib.suppress(InvalidRecipientError):
+            normalize_number(number)
+    assert {"phonenumbers.data.region_DE", "phonenumbers.data.region_800"} <= modules
+    assert set(sys.modules) == modules

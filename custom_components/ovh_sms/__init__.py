@@ -17,7 +17,7 @@ from .const import (
     DOMAIN,
 )
 from .gateway import OvhSmsConfigEntry, OvhSmsGateway
-from .http2sms import DEFAULT_ENDPOINT, Credentials, Http2SmsClient
+from .http2sms import DEFAULT_ENDPOINT, Credentials, Http2SmsClient, load_metadata
 from .services import async_setup_services
 
 PLATFORMS: list[Platform] = [Platform.NOTIFY, Platform.SENSOR]
@@ -25,8 +25,13 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the ovh_sms actions once, for every entry."""
+    """Register the ovh_sms actions once, for every entry; load the numbering plans.
+
+    The plans are loaded in a worker thread now, so that no send ever imports
+    one inside the event loop.
+    """
     async_setup_services(hass)
+    await hass.async_add_import_executor_job(load_metadata)
     return True
 
 

@@ -64,6 +64,7 @@ from .http2sms import (
     Http2SmsError,
     InvalidRecipientError,
     build_sms,
+    load_metadata,
     normalize_number,
     validate_account,
     validate_sender,
@@ -184,6 +185,7 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
                 ),
                 endpoint=self._data[CONF_ENDPOINT],
             )
+            await self.hass.async_add_import_executor_job(load_metadata)
             try:
                 sms = build_sms(
                     [number],
@@ -362,6 +364,7 @@ class RecipientSubentryFlow(ConfigSubentryFlow):
         editing = self._get_reconfigure_subentry() if step_id == "reconfigure" else None
         errors: dict[str, str] = {}
         if user_input is not None:
+            await self.hass.async_add_import_executor_job(load_metadata)
             try:
                 number = normalize_number(user_input[CONF_PHONE_NUMBER], self.hass.config.country)
             except Http2SmsError:

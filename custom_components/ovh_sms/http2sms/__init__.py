@@ -39,7 +39,7 @@ from .errors import (
     UnsupportedCharactersError,
 )
 from .message import MAX_SEGMENTS, EncodedMessage, SmsCoding, count_segments, encode_message
-from .phone import normalize_number, normalize_recipients
+from .phone import load_metadata, normalize_number, normalize_recipients
 
 __all__ = [
     "BATCH_SIZE",
@@ -77,6 +77,7 @@ __all__ = [
     "build_sms",
     "count_segments",
     "encode_message",
+    "load_metadata",
     "normalize_number",
     "normalize_recipients",
     "parse_answer",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import phonenumbers
-from phonenumbers import PhoneNumberType
+from phonenumbers import PhoneMetadata, PhoneNumberType
 
 from .errors import InvalidRecipientError, NoRecipientsError
 
@@ -20,6 +20,19 @@ _ACCEPTED_TYPES = frozenset(
         PhoneNumberType.FIXED_LINE_OR_MOBILE,
     }
 )
+
+
+def load_metadata() -> None:
+    """Import every region's numbering plan now; this blocks, so call it from a worker thread.
+
+    phonenumbers imports a region's plan (a Python module) the first time it
+    meets a number of that region; loading all of them (about 20 ms, 1.4 MB,
+    once per process) keeps those file reads out of an event loop.
+    """
+    for region in phonenumbers.SUPPORTED_REGIONS:
+        PhoneMetadata.metadata_for_region(region)
+    for country_code in phonenumbers.COUNTRY_CODES_FOR_NON_GEO_REGIONS:
+        PhoneMetadata.metadata_for_nongeo_region(country_code)
 
 
 def normalize_number(number: str, default_region: str | None = None) -> str:

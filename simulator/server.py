@@ -136,7 +136,7 @@ class Http2SmsSimulator:
     unauthorized: bool = False
     requests: list[dict[str, str]] = field(default_factory=list, repr=False)
     sent: list[SentSms] = field(default_factory=list)
-    _next_id: int = FIRST_SMS_ID
+    _next_id: int = field(default=FIRST_SMS_ID, init=False, repr=False)
 
     def handle(self, params: Mapping[str, str], *, now: datetime | None = None) -> SimulatorAnswer:
         """Check one request like OVH does; when it passes, send it (on the page) and charge."""

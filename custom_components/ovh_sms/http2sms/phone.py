@@ -7,6 +7,7 @@ A raw "+" in a form body or query string decodes to a space, so OVH always gets
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 
 import phonenumbers
 from phonenumbers import PhoneMetadata, PhoneNumberType
@@ -22,12 +23,14 @@ _ACCEPTED_TYPES = frozenset(
 )
 
 
+@cache
 def load_metadata() -> None:
     """Import every region's numbering plan now; this blocks, so call it from a worker thread.
 
     phonenumbers imports a region's plan (a Python module) the first time it
     meets a number of that region; loading all of them (about 20 ms, 1.4 MB,
-    once per process) keeps those file reads out of an event loop.
+    once per process: later calls return at once) keeps those file reads out
+    of an event loop.
     """
     for region in phonenumbers.SUPPORTED_REGIONS:
         PhoneMetadata.metadata_for_region(region)

@@ -33,6 +33,7 @@ ACCOUNT = "sms-ab1234-1"
 LOGIN = "homeassistant"
 ALICE = "0033612345678"
 SUCCESS = {"status": 100, "creditLeft": "1987", "SmsIds": ["10867690"]}
+CREDITS = "sensor.sms_ab1234_1_credits_left"
 ENTRY_DATA = {
     CONF_ACCOUNT: ACCOUNT,
     CONF_LOGIN: LOGIN,
@@ -117,24 +118,25 @@ async def simulator(socket_enabled: None) -> AsyncGenerator[LoopbackSimulator]:
     await runner.cleanup()
 
 
-@pytest.fixture
-async def simulator_entry(hass: HomeAssistant, simulator: LoopbackSimulator) -> MockConfigEntry:
-    """Set up the integration against the simulator, through Home Assistant's real session."""
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title=ACCOUNT,
-        unique_id=f"{ACCOUNT}_{LOGIN}",
-        data=ENTRY_DATA | {CONF_ENDPOINT: simulator.endpoint},
-        subentries_data=[
-            ConfigSubentryData(
-                data={CONF_PHONE_NUMBER: ALICE},
-                subentry_type=SUBENTRY_RECIPIENT,
-                title="Alice",
-                unique_id=ALICE,
-            )
-        ],
-    )
+async def set_up_at(hass: HomeAssistant, entry: MockConfigEntry, endpoint: str) -> MockConfigEntry:
+    """Set up the integration with this entry, its requests going to this endpoint."""
     entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(entry, data=ENTRY_DATA | {CONF_ENDPOINT: endpoint})
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     return entry
+
+
+@pytest.fixture
+async def simulator_entry(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, simulator: LoopbackSimulator
+) -> MockConfigEntry:
+    """Set up the integration against the simulator, through Home Assistant's real session."""
+    return await set_up_at(hass, mock_config_entry, simulator.endpoint)
+
+
+def state_of(hass: HomeAssistant, entity_id: str) -> str:
+    """Return the entity's state, which must exist."""
+    state = hass.states.get(entity_id)
+    assert state is not None
+    return state.state

@@ -21,17 +21,9 @@ from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
 
-from .conftest import ACCOUNT, ALICE, LOGIN, PASSWORD, LoopbackSimulator
+from .conftest import ACCOUNT, ALICE, CREDITS, LOGIN, PASSWORD, LoopbackSimulator, state_of
 
-CREDITS = "sensor.sms_ab1234_1_credits_left"
 BOB = "0033798765432"
-
-
-def credits_state(hass: HomeAssistant) -> str:
-    """Return the credits sensor's state, which must exist."""
-    state = hass.states.get(CREDITS)
-    assert state is not None
-    return state.state
 
 
 async def test_notify_reaches_the_simulator_and_the_credit_drops(
@@ -53,7 +45,7 @@ async def test_notify_reaches_the_simulator_and_the_credit_drops(
     assert sms.message == "Alarm\rWater leak\rin the cellar"
     assert (sms.coding, sms.segments, sms.no_stop) == (SmsCoding.GSM7, 1, True)
     assert simulator.ovh.credits == Decimal(99)
-    assert credits_state(hass) == "99"
+    assert state_of(hass, CREDITS) == "99"
 
 
 async def test_send_sms_with_every_option(
@@ -94,7 +86,7 @@ async def test_send_sms_with_every_option(
     )
     # 12:30 in New York is 18:30 in Paris: OVH receives Paris wall time.
     assert sms.deferred == datetime(2099, 7, 19, 18, 30)  # noqa: DTZ001
-    assert credits_state(hass) == "98"
+    assert state_of(hass, CREDITS) == "98"
 
 
 async def test_an_unauthorised_ip_raises_a_repair_until_a_send_passes(
@@ -118,7 +110,7 @@ async def test_an_unauthorised_ip_raises_a_repair_until_a_send_passes(
         "notify", "send_message", {"entity_id": "notify.alice", "message": "hi"}, blocking=True
     )
     assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
-    assert credits_state(hass) == "99"
+    assert state_of(hass, CREDITS) == "99"
 
 
 async def test_a_changed_password_asks_for_reauthentication(
@@ -151,7 +143,7 @@ async def test_an_unknown_sender_and_an_exhausted_credit_are_refused(
     assert raised.value.translation_key == "invalid_parameter"
     assert raised.value.translation_placeholders["reason"] == "Not enough credits."
     assert len(simulator.ovh.sent) == 1
-    assert credits_state(hass) == "99"
+    assert state_of(hass, CREDITS) == "99"
 
 
 async def test_setting_up_an_account_with_a_test_sms(
@@ -182,7 +174,7 @@ async def test_setting_up_an_account_with_a_test_sms(
     result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
-    assert credits_state(hass) == "unknown"
+    assert state_of(hass, CREDITS) == "unknown"
 
 
 async def test_a_hundred_concurrent_sends_each_arrive_once(
@@ -211,4 +203,4 @@ async def test_a_hundred_concurrent_sends_each_arrive_once(
     assert len({sms.sms_ids for sms in simulator.ovh.sent}) == 100
     assert simulator.ovh.credits == Decimal(0)
     assert len(answered) == 100
-    assert credits_state(hass) == f"{answered[-1]:g}"
+    assert state_of(hass, CREDITS) == f"{answered[-1]:g}"

@@ -28,9 +28,8 @@ from homeassistant.const import MATCH_ALL
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 
-from .conftest import ENTRY_DATA, PASSWORD, SUCCESS
+from .conftest import CREDITS, PASSWORD, SUCCESS, set_up_at, state_of
 
-CREDITS = "sensor.sms_ab1234_1_credits_left"
 Responder = Callable[[asyncio.StreamWriter], Awaitable[None]]
 
 
@@ -97,15 +96,6 @@ async def faulty(socket_enabled: None) -> AsyncGenerator[tuple[FaultyServer, str
     await server.wait_closed()
 
 
-async def set_up(hass: HomeAssistant, entry: MockConfigEntry, endpoint: str) -> MockConfigEntry:
-    """Set up the integration (Alice as recipient) against this endpoint."""
-    entry.add_to_hass(hass)
-    hass.config_entries.async_update_entry(entry, data=ENTRY_DATA | {"endpoint": endpoint})
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    return entry
-
-
 async def send(hass: HomeAssistant) -> None:
     """Send through the legacy notify action, as automations do."""
     await hass.services.async_call("notify", "ovh_sms", {"message": "Leak!"}, blocking=True)
@@ -140,10 +130,10 @@ async def test_fault_gives_its_error_once_and_keeps_the_credit(
 ) -> None:
     """One request, the right translated error, entry loaded, sensor at the last answer."""
     server, endpoint = faulty
-    entry = await set_up(hass, mock_config_entry, endpoint)
+    entry = await set_up_at(hass, mock_config_entry, endpoint)
     entry.runtime_data.client._timeout = aiohttp.ClientTimeout(sock_connect=1, sock_read=0.3)
     await send(hass)
-    assert hass.states.get(CREDITS).state == "1987"
+    assert state_of(hass, CREDITS) == "1987"
 
     server.respond, key = FAULTS[fault]
     with pytest.raises(HomeAssistantError) as raised:
@@ -152,7 +142,7 @@ async def test_fault_gives_its_error_once_and_keeps_the_credit(
     assert raised.value.translation_domain == DOMAIN
     assert len(server.requests) == 2
     assert entry.state is ConfigEntryState.LOADED
-    assert hass.states.get(CREDITS).state == "1987"
+    assert state_of(hass, CREDITS) == "1987"
 
 
 async def test_connection_refused(
@@ -162,7 +152,7 @@ async def test_connection_refused(
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    entry = await set_up(
+    entry = await set_up_at(
         hass, mock_config_entry, f"http://127.0.0.1:{port}/cgi-bin/sms/http2sms.cgi"
     )
     with pytest.raises(HomeAssistantError) as raised:
@@ -197,7 +187,7 @@ async def test_dns_failure(
     resolver = FailingResolver()
     session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(resolver=resolver))
     monkeypatch.setattr("custom_components.ovh_sms.async_get_clientsession", lambda _: session)
-    entry = await set_up(hass, mock_config_entry, "https://www.ovh.com/cgi-bin/sms/http2sms.cgi")
+    entry = await set_up_at(hass, mock_config_entry, "https://www.ovh.com/cgi-bin/sms/http2sms.cgi")
     with pytest.raises(HomeAssistantError) as raised:
         await send(hass)
     await session.close()
@@ -231,7 +221,7 @@ async def test_the_password_never_leaks(
     events: list[Event] = []
     hass.bus.async_listen(MATCH_ALL, events.append)
     server, endpoint = faulty
-    entry = await set_up(hass, mock_config_entry, endpoint)
+    entry = await set_up_at(hass, mock_config_entry, endpoint)
     entry.runtime_data.client._timeout = aiohttp.ClientTimeout(sock_connect=1, sock_read=0.3)
     echo = {"status": 202, "message": f"Invalid password {PASSWORD} for login homeassistant"}
     texts: list[str] = []

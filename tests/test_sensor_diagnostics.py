@@ -22,17 +22,9 @@ from homeassistant.components.sensor import ATTR_STATE_CLASS, SensorStateClass
 from homeassistant.const import ATTR_UNIT_OF_MEASUREMENT, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant, State
 
-from .conftest import ENDPOINT, PASSWORD
+from .conftest import CREDITS, ENDPOINT, PASSWORD, state_of
 
-CREDITS = "sensor.sms_ab1234_1_credits_left"
 LAST_SMS = "sensor.sms_ab1234_1_last_sms"
-
-
-def state_of(hass: HomeAssistant, entity_id: str) -> str:
-    """Return the entity's state, which must exist."""
-    state = hass.states.get(entity_id)
-    assert state is not None
-    return state.state
 
 
 async def test_sensors_follow_each_send(

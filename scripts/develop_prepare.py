@@ -1,7 +1,7 @@
 """Prepare the development Home Assistant of scripts/develop.
 
-``entry CONFIG_DIR ENDPOINT``: on a configuration that has no config entries
-yet, write one OVH SMS account (the simulator's) with one recipient.
+``entry CONFIG_DIR SIMULATOR_URL``: on a configuration that has no config
+entries yet, write one OVH SMS account (the simulator's) with one recipient.
 ``onboard URL``: finish onboarding of a fresh Home Assistant with the user
 dev / dev, so the newcomer lands on a logged-in dashboard.
 """
@@ -29,7 +29,7 @@ from custom_components.ovh_sms.const import (
 from homeassistant import config_entries
 from homeassistant.const import CONF_PASSWORD
 from homeassistant.helpers.json import JSONEncoder
-from simulator import Http2SmsSimulator
+from simulator import ENDPOINT_PATH, Http2SmsSimulator
 
 DEV_USER = "dev"
 DEV_PASSWORD = "dev"  # noqa: S105 - a local development login, printed by scripts/develop
@@ -117,7 +117,8 @@ async def onboard(url: str) -> bool:
 def main(argv: list[str]) -> None:
     """Run one of the two preparations."""
     match argv:
-        case ["entry", config_dir, endpoint]:
+        case ["entry", config_dir, simulator_url]:
+            endpoint = simulator_url + ENDPOINT_PATH
             if write_entry(Path(config_dir), endpoint):
                 print(f"develop: added the simulator's account {endpoint}")
         case ["onboard", url]:

@@ -3,7 +3,8 @@
 It answers like the service in ../shared/spec/http2sms.md: same parameters,
 same checks, every content type, a credit that drops by recipients x parts.
 Run it with ``python -m simulator`` (see ``--help``); ``scripts/develop``
-starts it beside Home Assistant. Its page lists every SMS it "sent".
+starts it beside Home Assistant. Its page lists every SMS it "sent", and
+switches it to answering 401 or to answering late, like a slow OVH.
 """
 
 from .server import (

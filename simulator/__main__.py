@@ -9,7 +9,7 @@ import logging
 
 from aiohttp import web
 
-from .server import ENDPOINT_PATH, Http2SmsSimulator
+from .server import ENDPOINT_PATH, Http2SmsSimulator, parse_answer_delay
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -27,7 +27,21 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--credits", type=Decimal, default=simulator.credits)
     parser.add_argument("--credit-per-segment", type=Decimal, default=simulator.credit_per_segment)
     parser.add_argument("--unauthorized", action="store_true", help="answer 401 to everything")
+    parser.add_argument(
+        "--answer-delay",
+        type=_seconds,
+        default=simulator.answer_delay,
+        metavar="SECONDS",
+        help="wait this long before answering each request, like a slow OVH (default 0)",
+    )
     return parser.parse_args(argv)
+
+
+def _seconds(text: str) -> float:
+    try:
+        return parse_answer_delay(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def simulator_from(args: argparse.Namespace) -> Http2SmsSimulator:
@@ -40,6 +54,7 @@ def simulator_from(args: argparse.Namespace) -> Http2SmsSimulator:
         credits=args.credits,
         credit_per_segment=args.credit_per_segment,
         unauthorized=args.unauthorized,
+        answer_delay=args.answer_delay,
     )
 
 

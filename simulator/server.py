@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from asyncio import sleep
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -9,6 +10,7 @@ from decimal import Decimal
 import html
 import json
 import logging
+import math
 import re
 from typing import Final
 from xml.sax.saxutils import escape as xml_escape
@@ -24,6 +26,7 @@ FIRST_SMS_ID: Final = 10867690
 MAX_TAG_LENGTH: Final = 20
 # OVH ends each error text with a pointer to its guide (the wording is OVH's).
 MORE_INFORMATION: Final = " For more informations : http://guides.ovh.com/httpToSms"
+ANSWER_DELAY_REFUSED: Final = "The answer delay is a number of seconds, 0 or more."
 _ACCOUNT = re.compile(r"sms-[a-z]{2}\d+-\d+", re.IGNORECASE)
 # International numbers: the 00 form, or + when it was percent-encoded.
 _NUMBER = re.compile(r"(00|\+)[1-9]\d{6,14}")
@@ -122,9 +125,11 @@ class Http2SmsSimulator:
     """One OVH SMS account with one SMS user, its senders and its credit.
 
     ``unauthorized`` makes every request answer 401, as when the caller's IP
-    is not among the SMS user's allowed IPs. OVH publishes no text for a wrong
-    password or an exhausted credit: the simulator's wording for those is its
-    own assumption.
+    is not among the SMS user's allowed IPs. ``answer_delay`` (seconds) makes
+    the endpoint wait that long before it handles each request and answers, like
+    a slow OVH; requests in flight wait together, not one after the other. OVH
+    publishes no text for a wrong password or an exhausted credit: the
+    simulator's wording for those is its own assumption.
     """
 
     account: str = "sms-ab1234-1"
@@ -134,6 +139,7 @@ class Http2SmsSimulator:
     credits: Decimal = Decimal(100)
     credit_per_segment: Decimal = Decimal(1)
     unauthorized: bool = False
+    answer_delay: float = 0.0
     requests: list[dict[str, str]] = field(default_factory=list, repr=False)
     sent: list[SentSms] = field(default_factory=list)
     _next_id: int = field(default=FIRST_SMS_ID, init=False, repr=False)
@@ -235,15 +241,18 @@ class Http2SmsSimulator:
         return SmsCoding(int(sms_coding))
 
     def application(self) -> web.Application:
-        """Serve http2sms at OVH's path, the page at / and the 401 switch."""
+        """Serve http2sms at OVH's path, the page at /, the 401 switch and the answer delay."""
         app = web.Application()
         app.router.add_route("GET", ENDPOINT_PATH, self._endpoint)
         app.router.add_route("POST", ENDPOINT_PATH, self._endpoint)
         app.router.add_get("/", self._page)
         app.router.add_post("/unauthorized", self._switch_unauthorized)
+        app.router.add_post("/answer-delay", self._set_answer_delay)
         return app
 
     async def _endpoint(self, request: web.Request) -> web.Response:
+        if self.answer_delay > 0:
+            await sleep(self.answer_delay)
         params = dict(request.query)
         if request.method == "POST":
             params |= {key: str(value) for key, value in (await request.post()).items()}
@@ -258,11 +267,19 @@ class Http2SmsSimulator:
         _LOGGER.info("Answering 401 to every request: %s", self.unauthorized)
         raise web.HTTPSeeOther("/")
 
+    async def _set_answer_delay(self, request: web.Request) -> web.Response:
+        try:
+            self.answer_delay = parse_answer_delay(str((await request.post()).get("seconds", "")))
+        except ValueError as error:
+            raise web.HTTPBadRequest(text=str(error)) from None
+        _LOGGER.info("Answering each request after %g s", self.answer_delay)
+        raise web.HTTPSeeOther("/")
+
     async def _page(self, request: web.Request) -> web.Response:
         return web.Response(text=self.page(), content_type="text/html")
 
     def page(self) -> str:
-        """Show the account, its credit, the 401 switch and every SMS sent, newest first."""
+        """Show the account, its credit, the 401 switch, the answer delay, every SMS sent."""
         rows = "".join(
             "<tr>"
             f"<td>{sms.received_at.astimezone():%Y-%m-%d %H:%M:%S}</td>"
@@ -293,11 +310,26 @@ Requests received: {len(self.requests)}.</p>
 <form method=post action=/unauthorized><input type=hidden name=unauthorized value={switch}>
 Answering 401 (IP not allowed): <b>{"yes" if self.unauthorized else "no"}</b>
 <button>{"Allow this IP again" if self.unauthorized else "Answer 401"}</button></form>
+<form method=post action=/answer-delay>
+Answer delay: <b id=answer-delay>{self.answer_delay:g}</b> s
+<input name=seconds type=number min=0 step=any value={self.answer_delay:g}>
+<button>Set the delay</button></form>
 <h2>SMS sent ({len(self.sent)})</h2>
 <table><tr><th>Received</th><th>From</th><th>To</th><th>Message</th><th>Parts</th>
 <th>Credits</th><th>Options</th></tr>{rows}</table>
 </body></html>
 """
+
+
+def parse_answer_delay(text: str) -> float:
+    """Read an answer delay: a finite number of seconds, 0 or more (ValueError otherwise)."""
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if not 0 <= seconds < math.inf:
+        raise ValueError(ANSWER_DELAY_REFUSED)
+    return seconds
 
 
 def _valid_deferred(deferred: str) -> bool:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from decimal import Decimal
+import logging
 from typing import Any
 
 import aiohttp
@@ -210,6 +212,81 @@ async def test_page_shows_each_sms_and_switches_401(simulator: LoopbackSimulator
     assert (await post(simulator.endpoint, form))[1].startswith("KO\nUnauthorized IP address.")
 
 
+async def test_page_shows_and_sets_the_answer_delay(
+    simulator: LoopbackSimulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The page shows the answer delay in a form; posting it sets the delay and logs it."""
+    page_url = simulator.endpoint.split("/cgi-bin")[0] + "/"
+    caplog.set_level(logging.INFO, logger="simulator.server")
+    async with aiohttp.ClientSession() as session:
+        async with session.get(page_url) as response:
+            page = await response.text()
+        assert (
+            "<form method=post action=/answer-delay>\n"
+            "Answer delay: <b id=answer-delay>0</b> s\n"
+            "<input name=seconds type=number min=0 step=any value=0>\n"
+            "<button>Set the delay</button></form>"
+        ) in page
+        async with session.post(page_url + "answer-delay", data={"seconds": "0.5"}) as response:
+            assert (response.url.path, response.history[0].status) == ("/", 303)
+            page = await response.text()
+    assert "Answer delay: <b id=answer-delay>0.5</b> s" in page
+    assert "<input name=seconds type=number min=0 step=any value=0.5>" in page
+    assert simulator.ovh.answer_delay == 0.5
+    assert [
+        (record.levelno, record.getMessage())
+        for record in caplog.records
+        if record.name == "simulator.server"
+    ] == [(logging.INFO, "Answering each request after 0.5 s")]
+
+
+@pytest.mark.parametrize("seconds", ["-0.5", "soon", "", "nan", "inf"])
+async def test_a_bad_answer_delay_is_refused(simulator: LoopbackSimulator, seconds: str) -> None:
+    """Only a finite number of seconds, 0 or more, is a delay: anything else is a 400."""
+    simulator.ovh.answer_delay = 0.25
+    page_url = simulator.endpoint.split("/cgi-bin")[0] + "/"
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(page_url + "answer-delay", data={"seconds": seconds}) as response,
+    ):
+        assert (response.status, await response.text()) == (
+            400,
+            "The answer delay is a number of seconds, 0 or more.",
+        )
+    assert simulator.ovh.answer_delay == 0.25
+
+
+async def test_the_endpoint_answers_after_the_delay(
+    simulator: LoopbackSimulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each request waits the delay before it is handled; requests in flight wait together."""
+    delays: list[float] = []
+    both_waiting = asyncio.Event()
+    release = asyncio.Event()
+
+    async def sleep(seconds: float) -> None:
+        delays.append(seconds)
+        if len(delays) == 2:
+            both_waiting.set()
+        await release.wait()
+
+    monkeypatch.setattr("simulator.server.sleep", sleep)
+    form = VALID | {"password": PASSWORD}
+    assert await post(simulator.endpoint, form) == ("text/plain", "OK\n99\n10867690")
+    assert delays == []
+    simulator.ovh.answer_delay = 0.25
+    sends = [asyncio.create_task(post(simulator.endpoint, form)) for _ in range(2)]
+    async with asyncio.timeout(10):  # only so that a regression fails instead of hanging
+        await both_waiting.wait()
+    assert delays == [0.25, 0.25]
+    assert len(simulator.ovh.requests) == 1
+    assert not any(send.done() for send in sends)
+    release.set()
+    answers = await asyncio.gather(*sends)
+    assert sorted(body for _, body in answers) == ["OK\n97\n10867692", "OK\n98\n10867691"]
+    assert len(simulator.ovh.requests) == 3
+
+
 def test_command_line_describes_the_account() -> None:
     """``python -m simulator`` options set the account, senders and credit."""
     args = parse_args(
@@ -235,6 +312,17 @@ def test_command_line_describes_the_account() -> None:
     )
     assert simulator_from(parse_args(["--unauthorized"])).senders == ("HomeAlarm",)
     assert "hunter2" not in repr(ovh)
+
+
+def test_command_line_sets_the_answer_delay(capsys: pytest.CaptureFixture[str]) -> None:
+    """``--answer-delay SECONDS`` makes the simulator answer late; it answers at once by default."""
+    assert simulator_from(parse_args(["--answer-delay", "0.1"])).answer_delay == 0.1
+    assert simulator_from(parse_args([])).answer_delay == 0.0
+    with pytest.raises(SystemExit):
+        parse_args(["--answer-delay", "-1"])
+    assert capsys.readouterr().err.endswith(
+        "argument --answer-delay: The answer delay is a number of seconds, 0 or more.\n"
+    )
 
 
 def test_main_serves_the_simulator(

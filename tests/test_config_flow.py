@@ -88,7 +88,8 @@ async def test_user_flow_with_a_test_sms(
         ({"json": {"status": 401, "message": "IP"}}, "ip_not_authorized"),
         ({"json": {"status": 202, "message": "Invalid sender"}}, "sender_not_found"),
         ({"exc": aiohttp.ClientConnectorError(Mock(), OSError())}, "cannot_connect"),
-        ({"status": 500}, "http_error"),
+        ({"status": 500}, "server_error"),
+        ({"status": 404}, "http_error"),
         ({"exc": aiohttp.ServerDisconnectedError()}, "outcome_unknown"),
     ],
 )

@@ -140,7 +140,7 @@ async def test_an_unknown_sender_and_an_exhausted_credit_are_refused(
     simulator.ovh.credits = Decimal("0.5")
     with pytest.raises(HomeAssistantError) as raised:
         await hass.services.async_call("notify", "ovh_sms", {"message": "hi"}, blocking=True)
-    assert raised.value.translation_key == "invalid_parameter"
+    assert raised.value.translation_key == "insufficient_credit"
     assert raised.value.translation_placeholders["reason"] == "Not enough credits."
     assert len(simulator.ovh.sent) == 1
     assert state_of(hass, CREDITS) == "99"
@@ -174,7 +174,8 @@ async def test_setting_up_an_account_with_a_test_sms(
     result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
-    assert state_of(hass, CREDITS) == "unknown"
+    # The new account starts with the credit the test SMS left.
+    assert state_of(hass, CREDITS) == "99"
 
 
 async def test_a_hundred_concurrent_sends_each_arrive_once(

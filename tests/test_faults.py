@@ -102,12 +102,13 @@ async def send(hass: HomeAssistant) -> None:
 
 
 FAULTS: dict[str, tuple[Responder | None, str]] = {
-    "http_500": (answer(500, b"Internal Server Error", "text/plain"), "http_error"),
-    "http_503": (answer(503, b"Service Unavailable", "text/plain"), "http_error"),
+    "http_500": (answer(500, b"Internal Server Error", "text/plain"), "server_error"),
+    "http_503": (answer(503, b"Service Unavailable", "text/plain"), "server_error"),
     "html_502_page": (
         answer(502, b"<html><body><h1>502 Bad Gateway</h1></body></html>", "text/html"),
-        "http_error",
+        "server_error",
     ),
+    "http_404": (answer(404, b"Not Found", "text/plain"), "http_error"),
     "html_200_page": (
         answer(200, b"<html><body><h1>Maintenance</h1></body></html>", "text/html"),
         "outcome_unknown",

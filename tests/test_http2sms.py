@@ -29,6 +29,7 @@ from custom_components.ovh_sms.http2sms import (
     Http2SmsHttpError,
     Http2SmsOutcomeUnknownError,
     Http2SmsRequestError,
+    Http2SmsServerError,
     InvalidAccountError,
     InvalidParameterError,
     InvalidRecipientError,
@@ -129,7 +130,7 @@ async def test_form_without_sender_asks_for_a_reply_number(
 async def test_batches_of_recipients(
     hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
 ) -> None:
-    """A long list goes out in batches, one request each; credit from the last answer."""
+    """A long list goes out in batches, one request each; the credit is the lowest answered."""
     answers = iter([("90", ["1", "2"]), ("88", ["3", "4"]), ("87", ["5"])])
 
     async def answer(method: str, url: Any, data: Any) -> AiohttpClientMockResponse:
@@ -399,9 +400,10 @@ async def test_text_refusal(
 @pytest.mark.parametrize(
     ("mock", "error"),
     [
-        ({"status": 503, "text": "Service Unavailable"}, Http2SmsHttpError),
-        ({"status": 500, "text": "<html>Internal Server Error</html>"}, Http2SmsHttpError),
+        ({"status": 503, "text": "Service Unavailable"}, Http2SmsServerError),
+        ({"status": 500, "text": "<html>Internal Server Error</html>"}, Http2SmsServerError),
         ({"status": 302, "text": ""}, Http2SmsHttpError),
+        ({"status": 404, "text": "Not Found"}, Http2SmsHttpError),
         (
             {"exc": aiohttp.ClientConnectorError(Mock(), OSError("refused"))},
             Http2SmsConnectionError,

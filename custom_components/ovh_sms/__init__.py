@@ -18,6 +18,7 @@ from .const import (
 )
 from .gateway import OvhSmsConfigEntry, OvhSmsGateway
 from .http2sms import DEFAULT_ENDPOINT, Credentials, Http2SmsClient, load_metadata
+from .ledger import DATA_LEDGERS, AccountLedger, async_get_ledger, async_pop_setup_send
 from .services import async_setup_services
 
 PLATFORMS: list[Platform] = [Platform.NOTIFY, Platform.SENSOR]
@@ -39,14 +40,18 @@ async def async_setup_entry(hass: HomeAssistant, entry: OvhSmsConfigEntry) -> bo
     """Set up an account: its gateway, its entities and its legacy notify action.
 
     http2sms cannot check credentials without sending an SMS, so nothing is sent
-    here: bad credentials are found by the first send, which starts reauth.
+    here: bad credentials are found by the first send, which starts reauth. The
+    config flow's test SMS, if one was sent, gives the first credit.
     """
     client = Http2SmsClient(
         async_get_clientsession(hass),
         Credentials(entry.data[CONF_ACCOUNT], entry.data[CONF_LOGIN], entry.data[CONF_PASSWORD]),
         endpoint=entry.data.get(CONF_ENDPOINT) or DEFAULT_ENDPOINT,
     )
-    entry.runtime_data = OvhSmsGateway(hass, entry, client)
+    ledger = await async_get_ledger(hass, entry.entry_id)
+    if (setup_send := async_pop_setup_send(hass, entry.unique_id)) is not None:
+        ledger.record(setup_send)
+    entry.runtime_data = OvhSmsGateway(hass, entry, client, ledger)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     await discovery.async_load_platform(
         hass,
@@ -64,3 +69,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: OvhSmsConfigEntry) -> bo
 async def async_unload_entry(hass: HomeAssistant, entry: OvhSmsConfigEntry) -> bool:
     """Unload the entities; the legacy action goes with the entry's unload callbacks."""
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: OvhSmsConfigEntry) -> None:
+    """Delete the account's saved credit, last SMS and hourly budget."""
+    ledger = hass.data.get(DATA_LEDGERS, {}).pop(entry.entry_id, None)
+    await (ledger or AccountLedger(hass, entry.entry_id)).async_remove()

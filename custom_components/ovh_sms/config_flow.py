@@ -7,6 +7,7 @@ from typing import Any, override
 
 import voluptuous as vol
 
+from homeassistant.components.notify.const import DOMAIN as NOTIFY_DOMAIN
 from homeassistant.config_entries import (
     ConfigEntry,
     ConfigFlow,
@@ -16,7 +17,7 @@ from homeassistant.config_entries import (
     SubentryFlowResult,
 )
 from homeassistant.const import CONF_NAME, CONF_PASSWORD
-from homeassistant.core import callback
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.data_entry_flow import section
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
@@ -70,6 +71,7 @@ from .http2sms import (
     validate_sender,
     validate_tag,
 )
+from .ledger import async_remember_setup_send
 
 CONF_TEST_NUMBER = "test_number"
 TEST_MESSAGE = "Home Assistant: OVH SMS is set up and can reach this phone."
@@ -127,6 +129,29 @@ def _entry_data(user_input: dict[str, Any]) -> dict[str, Any]:
 
 def _unique_id(data: Mapping[str, Any]) -> str:
     return f"{data[CONF_ACCOUNT].lower()}_{data[CONF_LOGIN].lower()}"
+
+
+def _notify_action_taken(hass: HomeAssistant, name: str, entry: ConfigEntry | None) -> bool:
+    """Tell whether notify.<name> belongs to anything but this entry (or is another's option)."""
+    own = getattr(entry, "runtime_data", None) if entry is not None else None
+    if hass.services.has_service(NOTIFY_DOMAIN, name) and (
+        own is None or own.notify_action != name
+    ):
+        return True
+    return any(
+        other.options.get(CONF_SERVICE_NAME, DEFAULT_SERVICE_NAME) == name
+        for other in hass.config_entries.async_entries(DOMAIN)
+        if entry is None or other.entry_id != entry.entry_id
+    )
+
+
+def _free_notify_action(hass: HomeAssistant) -> str:
+    """Pick the first of ovh_sms, ovh_sms_2, ovh_sms_3... that nothing uses."""
+    name, number = DEFAULT_SERVICE_NAME, 1
+    while _notify_action_taken(hass, name, None):
+        number += 1
+        name = f"{DEFAULT_SERVICE_NAME}_{number}"
+    return name
 
 
 class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
@@ -201,6 +226,7 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
                 errors["base"] = translation_key(err)
                 placeholders["reason"] = str(getattr(err, "reason", ""))
             else:
+                async_remember_setup_send(self.hass, _unique_id(self._data), result)
                 return self.async_show_form(
                     step_id="verified",
                     description_placeholders={
@@ -224,7 +250,11 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
         return self._create_entry()
 
     def _create_entry(self) -> ConfigFlowResult:
-        return self.async_create_entry(title=self._data[CONF_ACCOUNT], data=self._data)
+        return self.async_create_entry(
+            title=self._data[CONF_ACCOUNT],
+            data=self._data,
+            options={CONF_SERVICE_NAME: _free_notify_action(self.hass)},
+        )
 
     async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
         """OVH refused the credentials."""
@@ -294,12 +324,9 @@ class OvhSmsOptionsFlow(OptionsFlowWithReload):
                     validate_tag(user_input[CONF_TAG])
                 except Http2SmsError:
                     errors[CONF_TAG] = "invalid_tag"
-            taken = {
-                entry.options.get(CONF_SERVICE_NAME, DEFAULT_SERVICE_NAME)
-                for entry in self.hass.config_entries.async_entries(DOMAIN)
-                if entry.entry_id != self.config_entry.entry_id
-            }
-            if not user_input[CONF_SERVICE_NAME] or user_input[CONF_SERVICE_NAME] in taken:
+            if not user_input[CONF_SERVICE_NAME] or _notify_action_taken(
+                self.hass, user_input[CONF_SERVICE_NAME], self.config_entry
+            ):
                 errors[CONF_SERVICE_NAME] = "service_name_taken"
             if not errors:
                 user_input[CONF_HOURLY_LIMIT] = int(user_input[CONF_HOURLY_LIMIT])

@@ -53,3 +53,4 @@ DEFAULT_CODING: Final = "auto"
 
 EVENT_SMS_SENT: Final = "ovh_sms_sent"
 ISSUE_IP_NOT_AUTHORIZED: Final = "ip_not_authorized"
+ISSUE_NOTIFY_ACTION_TAKEN: Final = "notify_action_taken"

@@ -19,6 +19,7 @@ async def async_get_config_entry_diagnostics(
 ) -> dict[str, Any]:
     """Describe the entry without the login, password or any phone number."""
     gateway = entry.runtime_data
+    ledger = gateway.ledger
     return {
         "data": async_redact_data(dict(entry.data), TO_REDACT),
         "options": dict(entry.options),
@@ -26,7 +27,7 @@ async def async_get_config_entry_diagnostics(
             async_redact_data(subentry.as_dict(), TO_REDACT | {"unique_id"})
             for subentry in entry.subentries.values()
         ],
-        "credits_left": str(gateway.credits_left) if gateway.credits_left is not None else None,
-        "last_sent": gateway.last_sent.isoformat() if gateway.last_sent else None,
+        "credits_left": str(ledger.credits_left) if ledger.credits_left is not None else None,
+        "last_sent": ledger.last_sent.isoformat() if ledger.last_sent else None,
         "endpoint": gateway.client.endpoint,
     }

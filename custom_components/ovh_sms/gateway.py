@@ -2,24 +2,22 @@
 
 It turns Home Assistant input into a validated SMS (entry defaults, then the
 caller's options), enforces the hourly safety limit, sends through the http2sms
-client and turns every failure into a translated Home Assistant error. It also
-keeps the credit left and the last send time, and reacts to OVH's answers:
+client and turns every failure into a translated Home Assistant error. What OVH
+accepted goes to the account's ledger (credit, last SMS, hourly budget), even
+when other requests of the same send failed. It also reacts to OVH's answers:
 reauthentication for bad credentials, a repair issue for an unauthorised IP.
 """
 
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from decimal import Decimal
+from datetime import datetime
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
-from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.util import dt as dt_util
 
 from .const import (
@@ -48,31 +46,32 @@ from .http2sms import (
     Http2SmsError,
     Http2SmsHttpError,
     Http2SmsOutcomeUnknownError,
+    Http2SmsServerError,
     Http2SmsValidationError,
+    InsufficientCreditError,
     InvalidParameterError,
     IpNotAuthorizedError,
     MissingParameterError,
+    PartialSendError,
     SenderNotFoundError,
     SendResult,
     Sms,
     build_sms,
 )
+from .ledger import AccountLedger, Spent
 
 type OvhSmsConfigEntry = ConfigEntry[OvhSmsGateway]
 
-HOUR = timedelta(hours=1)
-
-# Failures after which OVH certainly did not send: their reservation in the
-# hourly budget is given back.
-_NOT_SENT = (Http2SmsValidationError, Http2SmsConnectionError, Http2SmsHttpError)
 _REQUEST_ERROR_KEYS: dict[type[Http2SmsError], str] = {
     AuthenticationError: "authentication_failed",
     IpNotAuthorizedError: "ip_not_authorized",
     SenderNotFoundError: "sender_not_found",
     MissingParameterError: "missing_parameter",
     InvalidParameterError: "invalid_parameter",
+    InsufficientCreditError: "insufficient_credit",
     Http2SmsConnectionError: "cannot_connect",
     Http2SmsHttpError: "http_error",
+    Http2SmsServerError: "server_error",
     Http2SmsOutcomeUnknownError: "outcome_unknown",
 }
 
@@ -99,6 +98,30 @@ def to_home_assistant_error(err: Http2SmsError) -> HomeAssistantError:
     )
 
 
+def partial_send_error(err: PartialSendError) -> HomeAssistantError:
+    """Say how many got the SMS, and name who did not and who may have, so a retry can aim."""
+    key = (
+        "partially_sent_outcome_unknown"
+        if err.not_sent and err.unknown
+        else "partially_sent"
+        if err.not_sent
+        else "partially_outcome_unknown"
+    )
+    return HomeAssistantError(
+        translation_domain=DOMAIN,
+        translation_key=key,
+        translation_placeholders={
+            "sent": str(len(err.sent.recipients)),
+            "total": str(len(err.sent.recipients) + len(err.not_sent) + len(err.unknown)),
+            "not_sent_count": str(len(err.not_sent)),
+            "not_sent": ", ".join(err.not_sent),
+            "unknown_count": str(len(err.unknown)),
+            "unknown": ", ".join(err.unknown),
+            "reason": str(err.cause),
+        },
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class SmsOptions:
     """What a caller may set beside recipients and message; None takes the entry's default."""
@@ -112,23 +135,22 @@ class SmsOptions:
 
 
 class OvhSmsGateway:
-    """Sends the SMS of one config entry and keeps what OVH answered."""
+    """Sends the SMS of one config entry and records what OVH accepted in its ledger."""
 
     def __init__(
-        self, hass: HomeAssistant, entry: OvhSmsConfigEntry, client: Http2SmsClient
+        self,
+        hass: HomeAssistant,
+        entry: OvhSmsConfigEntry,
+        client: Http2SmsClient,
+        ledger: AccountLedger,
     ) -> None:
-        """Start with no credit known and an empty hourly budget."""
+        """Send with this client; record in this ledger."""
         self.hass = hass
         self.entry = entry
         self.client = client
-        self.credits_left: Decimal | None = None
-        self.last_sent: datetime | None = None
-        self._spent: deque[tuple[datetime, int]] = deque()
-
-    @property
-    def signal_sent(self) -> str:
-        """Dispatcher signal sent after each successful send."""
-        return f"{DOMAIN}_{self.entry.entry_id}_sent"
+        self.ledger = ledger
+        # The legacy notify action this entry registered, if it could.
+        self.notify_action: str | None = None
 
     @property
     def issue_id(self) -> str:
@@ -185,35 +207,40 @@ class OvhSmsGateway:
         options: SmsOptions | None = None,
         title: str | None = None,
     ) -> SendResult:
-        """Validate, check the hourly limit, send once; raise a translated error on failure."""
+        """Validate, check the hourly limit, send once; raise a translated error on failure.
+
+        Whatever OVH accepted is recorded, also when other requests of the send
+        failed; the parts that were certainly not sent leave the hourly budget.
+        """
         sms = self.build(recipients, message, options or SmsOptions(), title)
-        reservation = self._reserve(len(sms.recipients) * sms.segments)
+        spent = self._spend(len(sms.recipients) * sms.segments)
         try:
             result = await self.client.send(sms)
+        except PartialSendError as err:
+            self.ledger.give_back(spent, len(err.not_sent) * sms.segments)
+            if err.sent.recipients:
+                self._record(err.sent)
+            self._react_to_failure(err.cause)
+            raise partial_send_error(err) from err
         except Http2SmsError as err:
-            if isinstance(err, _NOT_SENT) and reservation is not None:
-                self._spent.remove(reservation)
+            if not isinstance(err, Http2SmsOutcomeUnknownError):
+                self.ledger.give_back(spent, spent.count)
             self._react_to_failure(err)
             raise to_home_assistant_error(err) from err
         self._record(result)
         return result
 
-    def _reserve(self, count: int) -> tuple[datetime, int] | None:
-        """Count the SMS in the hourly budget, or refuse with the time sending resumes."""
+    def _spend(self, count: int) -> Spent:
+        """Count the parts in the hourly budget, or refuse the send if they do not fit."""
         limit: int = self.entry.options.get(CONF_HOURLY_LIMIT, DEFAULT_HOURLY_LIMIT)
-        if not limit:
-            return None
+        if limit and count > limit:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="larger_than_hourly_limit",
+                translation_placeholders={"limit": str(limit), "count": str(count)},
+            )
         now = dt_util.utcnow()
-        while self._spent and self._spent[0][0] <= now - HOUR:
-            self._spent.popleft()
-        used = sum(spent for _, spent in self._spent)
-        if used + count > limit:
-            resume = now + HOUR
-            for when, spent in self._spent:
-                used -= spent
-                if used + count <= limit:
-                    resume = when + HOUR
-                    break
+        if limit and (resume := self.ledger.budget.available_at(count, limit, now)) > now:
             raise HomeAssistantError(
                 translation_domain=DOMAIN,
                 translation_key="hourly_limit_reached",
@@ -223,9 +250,7 @@ class OvhSmsGateway:
                     "resume": dt_util.as_local(resume).strftime("%H:%M"),
                 },
             )
-        reservation = (now, count)
-        self._spent.append(reservation)
-        return reservation
+        return self.ledger.spend(count)
 
     def _react_to_failure(self, err: Http2SmsError) -> None:
         LOGGER.debug("Sending failed: %s", err)
@@ -247,11 +272,8 @@ class OvhSmsGateway:
 
     def _record(self, result: SendResult) -> None:
         """Keep the credit and time, clear the IP issue, tell sensors and automations."""
-        if result.credits_left is not None:
-            self.credits_left = result.credits_left
-        self.last_sent = dt_util.utcnow()
+        self.ledger.record(result)
         ir.async_delete_issue(self.hass, DOMAIN, self.issue_id)
-        async_dispatcher_send(self.hass, self.signal_sent)
         event: dict[str, Any] = {
             "config_entry_id": self.entry.entry_id,
             "sms_ids": list(result.sms_ids),

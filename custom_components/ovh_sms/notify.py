@@ -8,20 +8,40 @@ import voluptuous as vol
 
 from homeassistant.components import notify
 from homeassistant.components.notify import NotifyEntity
-from homeassistant.components.notify.const import ATTR_DATA, ATTR_TARGET, ATTR_TITLE
+from homeassistant.components.notify.const import (
+    ATTR_DATA,
+    ATTR_TARGET,
+    ATTR_TITLE,
+    DOMAIN as NOTIFY_DOMAIN,
+)
 from homeassistant.components.notify.legacy import BaseNotificationService
 from homeassistant.config_entries import SIGNAL_CONFIG_ENTRY_CHANGED, ConfigEntryChange
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import ConfigType, DiscoveryInfoType
 
-from .const import CONF_PHONE_NUMBER, DOMAIN, MANUFACTURER, MODEL_RECIPIENT, SUBENTRY_RECIPIENT
+from .const import (
+    CONF_ACCOUNT,
+    CONF_PHONE_NUMBER,
+    DOMAIN,
+    ISSUE_NOTIFY_ACTION_TAKEN,
+    LOGGER,
+    MANUFACTURER,
+    MODEL_RECIPIENT,
+    SUBENTRY_RECIPIENT,
+)
 from .entity import OvhSmsEntity
 from .gateway import OvhSmsConfigEntry, OvhSmsGateway
 from .services import SMS_OPTIONS_SCHEMA, sms_options
+
+# A notify group passes the same data to every member: keys meant for other
+# platforms (the mobile app's priority, ttl, push, ...) are left out, so that
+# they never stop the SMS. The keys of this integration are still checked.
+NOTIFY_DATA_SCHEMA = SMS_OPTIONS_SCHEMA.extend({}, extra=vol.REMOVE_EXTRA)
 
 PARALLEL_UPDATES = 0
 
@@ -48,19 +68,67 @@ class OvhSmsNotificationService(BaseNotificationService):
     def __init__(self, gateway: OvhSmsGateway) -> None:
         """Send through the entry's gateway."""
         self.gateway = gateway
+        self._unloaded = False
+
+    @property
+    def _issue_id(self) -> str:
+        return f"{ISSUE_NOTIFY_ACTION_TAKEN}_{self.gateway.entry.entry_id}"
+
+    async def async_register_services(self) -> None:
+        """Register notify.<name>, unless anything else has that name: a repair issue says so.
+
+        Home Assistant's legacy notify would keep the other action silently, and
+        remove it when this entry unloads.
+        """
+        if self._unloaded or self.gateway.notify_action is not None:
+            return
+        if self.hass.services.has_service(NOTIFY_DOMAIN, self._service_name):
+            ir.async_create_issue(
+                self.hass,
+                DOMAIN,
+                self._issue_id,
+                is_fixable=False,
+                severity=ir.IssueSeverity.ERROR,
+                translation_key=ISSUE_NOTIFY_ACTION_TAKEN,
+                translation_placeholders={
+                    "name": self._service_name,
+                    "account": self.gateway.entry.data[CONF_ACCOUNT],
+                },
+            )
+            return
+        await super().async_register_services()
+        self.gateway.notify_action = self._service_name
+        ir.async_delete_issue(self.hass, DOMAIN, self._issue_id)
+
+    async def async_unregister_services(self) -> None:
+        """Remove only the action this entry registered itself."""
+        self._unloaded = True
+        ir.async_delete_issue(self.hass, DOMAIN, self._issue_id)
+        if self.gateway.notify_action == self._service_name:
+            self.gateway.notify_action = None
+            await super().async_unregister_services()
 
     async def async_send_message(self, message: str = "", **kwargs: Any) -> None:  # noqa: ANN401
-        """Send to the targets, or to every recipient of the entry when there are none."""
+        """Send to the targets; without a target, to every recipient of the entry.
+
+        An empty target list (a template that found nobody) sends nothing.
+        """
+        data = kwargs.get(ATTR_DATA) or {}
+        if ignored := sorted(set(data) - {str(key) for key in SMS_OPTIONS_SCHEMA.schema}):
+            LOGGER.debug("Ignoring data keys meant for other notify platforms: %s", ignored)
         try:
-            options = sms_options(SMS_OPTIONS_SCHEMA(kwargs.get(ATTR_DATA) or {}))
+            options = sms_options(NOTIFY_DATA_SCHEMA(data))
         except vol.Invalid as err:
             raise ServiceValidationError(
                 translation_domain=DOMAIN,
                 translation_key="invalid_data",
                 translation_placeholders={"error": str(err)},
             ) from err
-        targets = kwargs.get(ATTR_TARGET) or self.gateway.subentry_numbers()
-        await self.gateway.async_send(list(targets), message, options, kwargs.get(ATTR_TITLE))
+        if (targets := kwargs.get(ATTR_TARGET)) is None:
+            numbers = self.gateway.subentry_numbers()
+        elif not (numbers := [target for target in targets if target.strip()]):
+            raise ServiceValidationError(translation_domain=DOMAIN, translation_key="empty_target")
+        await self.gateway.async_send(numbers, message, options, kwargs.get(ATTR_TITLE))
 
 
 async def async_setup_entry(

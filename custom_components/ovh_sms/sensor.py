@@ -1,7 +1,7 @@
 """Sensors: the credit left and the time of the last SMS, both kept across restarts.
 
 http2sms has no call that reads the credit without sending, so both come from
-the answers to sends; nothing is polled.
+the answers to sends, through the account's ledger; nothing is polled.
 """
 
 from __future__ import annotations
@@ -18,12 +18,12 @@ from homeassistant.components.sensor import (
     SensorStateClass,
 )
 from homeassistant.const import EntityCategory
-from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers.dispatcher import async_dispatcher_connect
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .entity import OvhSmsEntity
-from .gateway import OvhSmsConfigEntry, OvhSmsGateway
+from .gateway import OvhSmsConfigEntry
+from .ledger import AccountLedger
 
 PARALLEL_UPDATES = 0
 
@@ -32,9 +32,9 @@ type SensorValue = Decimal | datetime | None
 
 @dataclass(frozen=True, kw_only=True)
 class OvhSmsSensorDescription(SensorEntityDescription):
-    """A sensor fed by the gateway after each send."""
+    """A sensor fed by the account's ledger after each send."""
 
-    value_fn: Callable[[OvhSmsGateway], SensorValue]
+    value_fn: Callable[[AccountLedger], SensorValue]
 
 
 SENSORS = (
@@ -44,14 +44,14 @@ SENSORS = (
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement="credits",
         suggested_display_precision=2,
-        value_fn=lambda gateway: gateway.credits_left,
+        value_fn=lambda ledger: ledger.credits_left,
     ),
     OvhSmsSensorDescription(
         key="last_sent",
         translation_key="last_sent",
         device_class=SensorDeviceClass.TIMESTAMP,
         entity_category=EntityCategory.DIAGNOSTIC,
-        value_fn=lambda gateway: gateway.last_sent,
+        value_fn=lambda ledger: ledger.last_sent,
     ),
 )
 
@@ -66,7 +66,7 @@ async def async_setup_entry(
 
 
 class OvhSmsSensor(OvhSmsEntity, RestoreSensor):
-    """Shows the gateway's latest value, or the one restored until the first send."""
+    """Shows the ledger's value, or the state restored when the ledger has none (older versions)."""
 
     entity_description: OvhSmsSensorDescription
 
@@ -83,16 +83,10 @@ class OvhSmsSensor(OvhSmsEntity, RestoreSensor):
             last.native_value, Decimal | datetime
         ):
             self._restored = last.native_value
-        self.async_on_remove(
-            async_dispatcher_connect(self.hass, self.gateway.signal_sent, self._sent)
-        )
-
-    @callback
-    def _sent(self) -> None:
-        self.async_write_ha_state()
+        self.async_on_remove(self.gateway.ledger.async_add_listener(self.async_write_ha_state))
 
     @property
     def native_value(self) -> SensorValue:
-        """The value from the last send, or the restored one before any."""
-        value = self.entity_description.value_fn(self.gateway)
+        """The value from the last accepted send, or the restored one before any."""
+        value = self.entity_description.value_fn(self.gateway.ledger)
         return self._restored if value is None else value

@@ -7,7 +7,7 @@ from typing import Any
 
 import voluptuous as vol
 
-from homeassistant.const import ATTR_CONFIG_ENTRY_ID
+from homeassistant.const import ATTR_CONFIG_ENTRY_ID, ATTR_ENTITY_ID
 from homeassistant.core import (
     HomeAssistant,
     ServiceCall,
@@ -62,7 +62,8 @@ SMS_OPTIONS_SCHEMA = vol.Schema(
 SEND_SMS_SCHEMA = SMS_OPTIONS_SCHEMA.extend(
     {
         vol.Optional(ATTR_CONFIG_ENTRY_ID): cv.string,
-        vol.Required(ATTR_RECIPIENTS): vol.All(cv.ensure_list, [cv.string], vol.Length(min=1)),
+        vol.Optional(ATTR_RECIPIENTS, default=list): vol.All(cv.ensure_list, [cv.string]),
+        vol.Optional(ATTR_ENTITY_ID, default=list): cv.entity_ids,
         vol.Required(ATTR_MESSAGE): cv.string,
         vol.Optional(ATTR_TITLE): cv.string,
     }
@@ -97,10 +98,10 @@ def _config_entry(hass: HomeAssistant, entry_id: str | None) -> OvhSmsConfigEntr
 def _phone_numbers(
     hass: HomeAssistant, entry: OvhSmsConfigEntry, recipients: list[str]
 ) -> list[str]:
-    """Numbers as given, and the numbers behind this entry's notify entities."""
+    """Numbers as given, and the numbers behind this entry's notify entities; blanks left out."""
     registry = er.async_get(hass)
     numbers = []
-    for recipient in recipients:
+    for recipient in filter(str.strip, recipients):
         if not valid_entity_id(recipient):
             numbers.append(recipient)
             continue
@@ -127,7 +128,7 @@ async def _async_send_sms(call: ServiceCall) -> ServiceResponse:
     entry = _config_entry(call.hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
     gateway = entry.runtime_data
     result = await gateway.async_send(
-        _phone_numbers(call.hass, entry, call.data[ATTR_RECIPIENTS]),
+        _phone_numbers(call.hass, entry, [*call.data[ATTR_RECIPIENTS], *call.data[ATTR_ENTITY_ID]]),
         call.data[ATTR_MESSAGE],
         sms_options(call.data),
         call.data.get(ATTR_TITLE),

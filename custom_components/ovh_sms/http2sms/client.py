@@ -8,6 +8,7 @@ password.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -29,12 +30,15 @@ from .errors import (
     Http2SmsHttpError,
     Http2SmsOutcomeUnknownError,
     Http2SmsRequestError,
+    Http2SmsServerError,
+    InsufficientCreditError,
     InvalidAccountError,
     InvalidParameterError,
     InvalidSenderError,
     InvalidTagError,
     IpNotAuthorizedError,
     MissingParameterError,
+    PartialSendError,
     SenderNotFoundError,
 )
 from .message import EncodedMessage, SmsCoding, encode_message
@@ -52,8 +56,14 @@ MAX_NUMERIC_SENDER: Final = 15
 # OVH never states the time zone of "deferred"; it is a French service, so the
 # time is sent as Paris wall time.
 DEFERRED_TIME_ZONE: Final = ZoneInfo("Europe/Paris")
+# OVH's fair use is "a few dozen requests per second". Its answer takes at
+# least ~100 ms from a home connection, so 5 requests in flight stay under 50
+# a second, while 1,000 recipients (20 requests) take 4 round trips, not 20.
+MAX_IN_FLIGHT: Final = 5
 CONNECT_TIMEOUT: Final = 10.0
 READ_TIMEOUT: Final = 30.0
+# Past this, a request's outcome is unknown, even if the server still trickles.
+REQUEST_DEADLINE: Final = 60.0
 
 _ACCOUNT = re.compile(r"sms-[a-z]{2}\d+-\d+", re.IGNORECASE)
 _NUMERIC_SENDER = re.compile(r"\+?\d+")
@@ -196,7 +206,7 @@ class Http2SmsAnswer:
 
 @dataclass(frozen=True, slots=True)
 class SendResult:
-    """What a send did: ids of every SMS, credit left after the last request."""
+    """What OVH accepted: who got the SMS, the ids, the credit left and the requests made."""
 
     sms_ids: tuple[str, ...]
     credits_left: Decimal | None
@@ -269,6 +279,8 @@ def error_for(status: int, reason: str) -> Http2SmsRequestError:
         error = IpNotAuthorizedError
     elif status == 241 or "sender" in lowered:  # noqa: PLR2004
         error = SenderNotFoundError
+    elif "credit" in lowered:
+        error = InsufficientCreditError
     elif any(word in lowered for word in ("login", "password", "account", "authentic")):
         error = AuthenticationError
     elif status == 201:  # noqa: PLR2004
@@ -276,6 +288,49 @@ def error_for(status: int, reason: str) -> Http2SmsRequestError:
     elif status == 202:  # noqa: PLR2004
         error = InvalidParameterError
     return error(status, reason)
+
+
+def _outcome(
+    sms: Sms,
+    batches: Sequence[tuple[str, ...]],
+    outcomes: Sequence[Http2SmsAnswer | Http2SmsError | None],
+    stopped_by: Http2SmsRequestError | None,
+) -> SendResult:
+    """Sort each batch's recipients by outcome; return if all were accepted, else raise."""
+    sent: list[str] = []
+    sms_ids: list[str] = []
+    credits_left: list[Decimal] = []
+    not_sent: list[str] = []
+    unknown: list[str] = []
+    errors: list[Http2SmsError] = []
+    for batch, outcome in zip(batches, outcomes, strict=True):
+        if isinstance(outcome, Http2SmsAnswer):
+            sent.extend(batch)
+            sms_ids.extend(outcome.sms_ids)
+            if outcome.credits_left is not None:
+                credits_left.append(outcome.credits_left)
+        elif isinstance(outcome, Http2SmsOutcomeUnknownError):
+            unknown.extend(batch)
+            errors.append(outcome)
+        else:  # refused, not reached, or not started
+            not_sent.extend(batch)
+            if outcome is not None:
+                errors.append(outcome)
+    result = SendResult(
+        sms_ids=tuple(sms_ids),
+        # Concurrent answers arrive in any order; the credit only drops during a send.
+        credits_left=min(credits_left) if credits_left else None,
+        segments=sms.segments,
+        recipients=tuple(sent),
+        requests=sum(outcome is not None for outcome in outcomes),
+        deferred=sms.deferred,
+    )
+    if not errors:
+        return result
+    cause = stopped_by or errors[0]
+    if not sent and (not unknown or not not_sent):
+        raise cause
+    raise PartialSendError(result, tuple(not_sent), tuple(unknown), cause)
 
 
 class Http2SmsClient:
@@ -288,16 +343,19 @@ class Http2SmsClient:
         *,
         endpoint: str = DEFAULT_ENDPOINT,
         batch_size: int = BATCH_SIZE,
+        max_in_flight: int = MAX_IN_FLIGHT,
         connect_timeout: float = CONNECT_TIMEOUT,
         read_timeout: float = READ_TIMEOUT,
+        deadline: float = REQUEST_DEADLINE,
     ) -> None:
         """Keep the session, credentials and endpoint; nothing is sent."""
         self._session = session
         self._credentials = credentials
         self.endpoint = endpoint
         self._batch_size = batch_size
+        self._max_in_flight = max_in_flight
         self._timeout = aiohttp.ClientTimeout(
-            total=None, sock_connect=connect_timeout, sock_read=read_timeout
+            total=deadline, sock_connect=connect_timeout, sock_read=read_timeout
         )
 
     @property
@@ -318,10 +376,14 @@ class Http2SmsClient:
         )
 
     async def send(self, sms: Sms) -> SendResult:
-        """Send the SMS, one request per batch of recipients, and never retry.
+        """Send the SMS, one request per batch of recipients, a few in flight; never retry.
 
-        Raises a Http2SmsError subclass; after the first batch went out, a
-        failure of a later one leaves the earlier ones sent.
+        Returns when OVH accepted every request. Otherwise raises: the failure
+        itself when no recipient got the SMS and the outcome is the same for all
+        (nothing sent, or all unknown), else PartialSendError naming who got it,
+        who did not and for whom the outcome is unknown. A refusal that proves
+        the account cannot send (credentials, IP, credit, sender) stops the
+        requests not started yet.
         """
         batches = [
             sms.recipients[start : start + self._batch_size]
@@ -334,21 +396,25 @@ class Http2SmsClient:
             len(batches),
             self._credentials.account,
         )
-        sms_ids: list[str] = []
-        credits_left: Decimal | None = None
-        for batch in batches:
-            answer = await self._request(sms.form(batch))
-            sms_ids.extend(answer.sms_ids)
-            if answer.credits_left is not None:
-                credits_left = answer.credits_left
-        return SendResult(
-            sms_ids=tuple(sms_ids),
-            credits_left=credits_left,
-            segments=sms.segments,
-            recipients=sms.recipients,
-            requests=len(batches),
-            deferred=sms.deferred,
-        )
+        outcomes: list[Http2SmsAnswer | Http2SmsError | None] = [None] * len(batches)
+        in_flight = asyncio.Semaphore(self._max_in_flight)
+        stopped_by: list[Http2SmsRequestError] = []
+
+        async def send_batch(index: int) -> None:
+            async with in_flight:
+                if stopped_by:
+                    return  # not started: the account cannot send
+                try:
+                    outcomes[index] = await self._request(sms.form(batches[index]))
+                except Http2SmsError as err:
+                    outcomes[index] = err
+                    if isinstance(err, Http2SmsRequestError) and err.stops_sending:
+                        stopped_by.append(err)
+
+        async with asyncio.TaskGroup() as group:
+            for index in range(len(batches)):
+                group.create_task(send_batch(index))
+        return _outcome(sms, batches, outcomes, stopped_by[0] if stopped_by else None)
 
     async def _request(self, form: dict[str, str]) -> Http2SmsAnswer:
         """POST one request and return OVH's answer if it accepted it."""
@@ -363,6 +429,8 @@ class Http2SmsClient:
             async with self._session.post(
                 self.endpoint, data=data, timeout=self._timeout, allow_redirects=False
             ) as response:
+                if response.status >= 500:  # noqa: PLR2004
+                    raise Http2SmsServerError(response.status)
                 if response.status != 200:  # noqa: PLR2004
                     raise Http2SmsHttpError(response.status)
                 body = await response.text(encoding="utf-8", errors="replace")

@@ -2,14 +2,22 @@
 
 Three families tell the caller what happened to the SMS:
 - Http2SmsValidationError: the input was refused locally, nothing was sent.
-- Http2SmsRequestError and Http2SmsConnectionError: OVH refused the request, or
-  it never reached OVH; nothing was sent.
-- Http2SmsOutcomeUnknownError: the request may have reached OVH; the SMS may
-  have been sent. It must not be retried automatically.
+- Http2SmsRequestError, Http2SmsConnectionError and Http2SmsHttpError: OVH
+  refused the request, or it never reached OVH's service; nothing was sent.
+- Http2SmsOutcomeUnknownError (Http2SmsServerError among them): the request may
+  have reached OVH; the SMS may have been sent. It must not be retried
+  automatically.
+- PartialSendError: a send of several requests had mixed outcomes; it names who
+  got the SMS, who did not, and for whom the outcome is unknown.
 No message ever carries the password.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .client import SendResult
 
 
 class Http2SmsError(Exception):
@@ -106,7 +114,7 @@ class Http2SmsConnectionError(Http2SmsError):
 
 
 class Http2SmsHttpError(Http2SmsError):
-    """OVH answered with an HTTP error instead of an http2sms answer."""
+    """An HTTP refusal (3xx, 4xx) before OVH's service ran: the SMS was not sent."""
 
     def __init__(self, http_status: int) -> None:
         """Keep the HTTP status."""
@@ -118,8 +126,21 @@ class Http2SmsOutcomeUnknownError(Http2SmsError):
     """The request may have reached OVH: the SMS may have been sent. Never retry it."""
 
 
+class Http2SmsServerError(Http2SmsOutcomeUnknownError):
+    """An HTTP 5xx: a proxy or a crash in front of or behind OVH's service, which may have run."""
+
+    def __init__(self, http_status: int) -> None:
+        """Keep the HTTP status."""
+        super().__init__(f"OVH answered HTTP {http_status}; the SMS may have been sent")
+        self.http_status = http_status
+
+
 class Http2SmsRequestError(Http2SmsError):
     """OVH refused the request (a status outside 100-199); nothing was sent."""
+
+    # True when the refusal proves that no request of this account can pass
+    # now: the requests of a send that have not started yet are not made.
+    stops_sending = False
 
     def __init__(self, status: int, reason: str) -> None:
         """Keep OVH's status and reason."""
@@ -139,10 +160,51 @@ class InvalidParameterError(Http2SmsRequestError):
 class SenderNotFoundError(Http2SmsRequestError):
     """The sender is not declared on the account."""
 
+    stops_sending = True
+
 
 class IpNotAuthorizedError(Http2SmsRequestError):
     """Status 401: the caller's IP address is not allowed for this SMS user."""
 
+    stops_sending = True
+
 
 class AuthenticationError(Http2SmsRequestError):
     """OVH rejected the account, login or password."""
+
+    stops_sending = True
+
+
+class InsufficientCreditError(Http2SmsRequestError):
+    """The account has not enough credit left for the SMS."""
+
+    stops_sending = True
+
+
+class PartialSendError(Http2SmsError):
+    """Some requests of a send were accepted and others were not, or may not have been.
+
+    sent is what OVH accepted (its recipients, ids and credit left); not_sent
+    lists the recipients that certainly did not get the SMS (refused, never
+    reached OVH, or not started after a refusal that stops sending); unknown
+    those whose request may have reached OVH. cause is the refusal that stopped
+    the send, else the first failure.
+    """
+
+    def __init__(
+        self,
+        sent: SendResult,
+        not_sent: tuple[str, ...],
+        unknown: tuple[str, ...],
+        cause: Http2SmsError,
+    ) -> None:
+        """Keep every outcome; the message counts them and gives the cause."""
+        total = len(sent.recipients) + len(not_sent) + len(unknown)
+        super().__init__(
+            f"{len(sent.recipients)} of {total} recipients got the SMS; not sent to "
+            f"{len(not_sent)}, outcome unknown for {len(unknown)}: {cause}"
+        )
+        self.sent = sent
+        self.not_sent = not_sent
+        self.unknown = unknown
+        self.cause = cause

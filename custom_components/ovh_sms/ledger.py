@@ -1,0 +1,178 @@
+"""What an account did, kept across reloads and restarts: credit, last SMS, hourly budget.
+
+A reload replaces the entry's gateway and entities, while a send in flight
+finishes on the old gateway: both write to the same ledger, so its answer still
+reaches the new sensors. The ledger is saved with Home Assistant's Store, so a
+restart neither forgets the credit nor resets the hourly safety limit.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import TypedDict
+
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers.storage import Store
+from homeassistant.util import dt as dt_util
+from homeassistant.util.hass_dict import HassKey
+
+from .const import DOMAIN
+from .http2sms import SendResult
+
+HOUR = timedelta(hours=1)
+STORAGE_VERSION = 1
+# Sends come in bursts: one write a second at most; Home Assistant writes what
+# is pending when it stops.
+SAVE_DELAY = 1
+
+DATA_LEDGERS: HassKey[dict[str, AccountLedger]] = HassKey(f"{DOMAIN}_ledgers")
+DATA_SETUP_SENDS: HassKey[dict[str, SendResult]] = HassKey(f"{DOMAIN}_setup_sends")
+
+
+class StoredLedger(TypedDict):
+    """The ledger as saved."""
+
+    credits_left: str | None
+    last_sent: str | None
+    spent: list[tuple[str, int]]
+
+
+@dataclass(slots=True)
+class Spent:
+    """SMS parts counted in the hourly budget at a time (lowered when some were not sent)."""
+
+    when: datetime
+    count: int
+
+
+class HourlyBudget:
+    """The SMS parts (recipients x parts) spent in the past rolling hour."""
+
+    def __init__(self, spent: list[Spent] | None = None) -> None:
+        """Start from what was spent before."""
+        self._spent: deque[Spent] = deque(spent or ())
+
+    def as_list(self, now: datetime) -> list[Spent]:
+        """List what still counts at this time, oldest first."""
+        while self._spent and self._spent[0].when <= now - HOUR:
+            self._spent.popleft()
+        return list(self._spent)
+
+    def available_at(self, count: int, limit: int, now: datetime) -> datetime:
+        """When count more parts fit under the limit: now, or when enough is an hour old."""
+        spent = self.as_list(now)
+        used = sum(item.count for item in spent)
+        for item in spent:
+            if used + count <= limit:
+                break
+            used -= item.count
+            now = item.when + HOUR
+        return now
+
+    def spend(self, count: int, now: datetime) -> Spent:
+        """Count parts now."""
+        spent = Spent(now, count)
+        self._spent.append(spent)
+        return spent
+
+
+class AccountLedger:
+    """The credit left, the last SMS and the hourly budget of one config entry."""
+
+    def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
+        """Nothing is known until loaded."""
+        self._store: Store[StoredLedger] = Store(hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}")
+        self.credits_left: Decimal | None = None
+        self.last_sent: datetime | None = None
+        self.budget = HourlyBudget()
+        self._listeners: list[Callable[[], None]] = []
+
+    async def async_load(self) -> None:
+        """Read what was saved; a damaged value is left out rather than failing the setup."""
+        stored = await self._store.async_load()
+        if stored is None:
+            return
+        credits_left = stored.get("credits_left")
+        try:
+            self.credits_left = Decimal(str(credits_left)) if credits_left else None
+        except InvalidOperation:
+            self.credits_left = None
+        self.last_sent = dt_util.parse_datetime(stored.get("last_sent") or "")
+        spent = []
+        for when, count in stored.get("spent", []):
+            if (time := dt_util.parse_datetime(when)) is not None:
+                spent.append(Spent(time, int(count)))
+        self.budget = HourlyBudget(spent)
+
+    @callback
+    def async_add_listener(self, listener: Callable[[], None]) -> CALLBACK_TYPE:
+        """Call listener after each change; return the function that stops it."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    @callback
+    def record(self, result: SendResult) -> None:
+        """Keep what an accepted send answered."""
+        if result.credits_left is not None:
+            self.credits_left = result.credits_left
+        self.last_sent = dt_util.utcnow()
+        self._changed()
+        for listener in list(self._listeners):
+            listener()
+
+    @callback
+    def spend(self, count: int) -> Spent:
+        """Count parts in the hourly budget now."""
+        spent = self.budget.spend(count, dt_util.utcnow())
+        self._changed()
+        return spent
+
+    @callback
+    def give_back(self, spent: Spent, count: int) -> None:
+        """Uncount parts that were certainly not sent."""
+        spent.count -= count
+        self._changed()
+
+    @callback
+    def _changed(self) -> None:
+        self._store.async_delay_save(self._stored, SAVE_DELAY)
+
+    def _stored(self) -> StoredLedger:
+        return {
+            "credits_left": str(self.credits_left) if self.credits_left is not None else None,
+            "last_sent": self.last_sent.isoformat() if self.last_sent else None,
+            "spent": [
+                (item.when.isoformat(), item.count)
+                for item in self.budget.as_list(dt_util.utcnow())
+            ],
+        }
+
+    async def async_remove(self) -> None:
+        """Forget the account: its entry was deleted."""
+        await self._store.async_remove()
+
+
+async def async_get_ledger(hass: HomeAssistant, entry_id: str) -> AccountLedger:
+    """Give the entry's ledger, loading it the first time in this run of Home Assistant."""
+    ledgers = hass.data.setdefault(DATA_LEDGERS, {})
+    if (ledger := ledgers.get(entry_id)) is None:
+        ledger = AccountLedger(hass, entry_id)
+        await ledger.async_load()
+        ledgers[entry_id] = ledger
+    return ledger
+
+
+@callback
+def async_remember_setup_send(hass: HomeAssistant, unique_id: str, result: SendResult) -> None:
+    """Keep the config flow's test SMS for the entry it creates (its id is not known yet)."""
+    hass.data.setdefault(DATA_SETUP_SENDS, {})[unique_id] = result
+
+
+@callback
+def async_pop_setup_send(hass: HomeAssistant, unique_id: str | None) -> SendResult | None:
+    """Take the test SMS the config flow sent for this entry, if any."""
+    return hass.data.get(DATA_SETUP_SENDS, {}).pop(unique_id or "", None)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
-from unittest.mock import Mock
+from unittest.mock import AsyncMock, Mock
 
 import aiohttp
 import pytest
@@ -59,8 +59,22 @@ async def test_user_flow_skipping_the_test_sms(
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == ACCOUNT
     assert result["data"] == ENTRY
+    assert result["options"] == {"service_name": "ovh_sms"}
     assert result["result"].unique_id == f"{ACCOUNT}_{LOGIN}"
     assert aioclient_mock.call_count == 0
+
+
+async def test_a_new_account_gets_a_free_action_name(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """notify.ovh_sms is this integration's, notify.ovh_sms_2 another's: the new one is _3."""
+    hass.services.async_register("notify", "ovh_sms_2", AsyncMock())
+    result = await start(hass, USER_INPUT | {"login": "second"})
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["options"] == {"service_name": "ovh_sms_3"}
+    await hass.async_block_till_done()
+    assert hass.services.has_service("notify", "ovh_sms_3")
 
 
 async def test_user_flow_with_a_test_sms(
@@ -285,6 +299,34 @@ async def test_options_action_name_is_unique(
         },
     )
     assert result["errors"] == {"service_name": "service_name_taken"}
+
+
+@pytest.mark.parametrize(
+    "name", ["send_message", "persistent_notification", "mobile_app_pixel", "ovh_sms_2"]
+)
+async def test_options_refuse_an_action_name_taken_by_anything_else(
+    hass: HomeAssistant, init_integration: MockConfigEntry, name: str
+) -> None:
+    """Home Assistant's own notify actions, another integration's or account's are refused."""
+    hass.services.async_register("notify", "mobile_app_pixel", AsyncMock())
+    MockConfigEntry(
+        domain=DOMAIN, unique_id="other", data=ENTRY, options={"service_name": "ovh_sms_2"}
+    ).add_to_hass(hass)
+    options = {
+        "no_stop": True,
+        "sms_class": "phone",
+        "coding": "auto",
+        "service_name": name,
+        "hourly_limit": 30,
+    }
+    result = await hass.config_entries.options.async_init(init_integration.entry_id)
+    result = await hass.config_entries.options.async_configure(result["flow_id"], options)
+    assert result["errors"] == {"service_name": "service_name_taken"}
+    # Keeping its own name is allowed.
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], options | {"service_name": "ovh_sms"}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
 
 
 async def test_add_edit_remove_recipient(

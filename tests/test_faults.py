@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncGenerator, Awaitable, Callable
+import contextlib
 import json
 import logging
 import re
@@ -53,6 +54,16 @@ async def truncated_transfer(writer: asyncio.StreamWriter) -> None:
         b"HTTP/1.1 200 OK\r\nContent-Length: 200\r\n\r\n" + json.dumps(SUCCESS)[:20].encode()
     )
     await writer.drain()
+
+
+async def trickle(writer: asyncio.StreamWriter) -> None:
+    """Promise a body, then send one byte of it every 50 ms: no read ever waits long."""
+    writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n")
+    with contextlib.suppress(ConnectionError):
+        while True:
+            writer.write(b" ")
+            await writer.drain()
+            await asyncio.sleep(0.05)
 
 
 async def reset(writer: asyncio.StreamWriter) -> None:
@@ -119,7 +130,10 @@ FAULTS: dict[str, tuple[Responder | None, str]] = {
     "truncated_transfer": (truncated_transfer, "outcome_unknown"),
     "reset_after_request": (reset, "outcome_unknown"),
     "no_answer_past_timeout": (None, "outcome_unknown"),
+    "trickling_past_the_deadline": (trickle, "outcome_unknown"),
 }
+# Short versions of the client's timeouts: 0.3 s between reads, 0.6 s per request.
+TIMEOUT = aiohttp.ClientTimeout(total=0.6, sock_connect=1, sock_read=0.3)
 
 
 @pytest.mark.parametrize("fault", list(FAULTS))
@@ -132,7 +146,7 @@ async def test_fault_gives_its_error_once_and_keeps_the_credit(
     """One request, the right translated error, entry loaded, sensor at the last answer."""
     server, endpoint = faulty
     entry = await set_up_at(hass, mock_config_entry, endpoint)
-    entry.runtime_data.client._timeout = aiohttp.ClientTimeout(sock_connect=1, sock_read=0.3)
+    entry.runtime_data.client._timeout = TIMEOUT
     await send(hass)
     assert state_of(hass, CREDITS) == "1987"
 
@@ -223,7 +237,7 @@ async def test_the_password_never_leaks(
     hass.bus.async_listen(MATCH_ALL, events.append)
     server, endpoint = faulty
     entry = await set_up_at(hass, mock_config_entry, endpoint)
-    entry.runtime_data.client._timeout = aiohttp.ClientTimeout(sock_connect=1, sock_read=0.3)
+    entry.runtime_data.client._timeout = TIMEOUT
     echo = {"status": 202, "message": f"Invalid password {PASSWORD} for login homeassistant"}
     texts: list[str] = []
     for respond in [

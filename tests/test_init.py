@@ -8,8 +8,14 @@ from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClien
 from custom_components.ovh_sms.const import DOMAIN
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers import (
+    device_registry as dr,
+    entity_registry as er,
+    issue_registry as ir,
+)
 from homeassistant.setup import async_setup_component
+
+from .conftest import ENDPOINT, SUCCESS, sent_forms
 
 
 async def test_setup_sends_nothing_and_unload_removes_everything(
@@ -68,3 +74,48 @@ async def test_yaml_notify_platform_gives_nothing(hass: HomeAssistant) -> None:
     )
     await hass.async_block_till_done()
     assert not hass.services.has_service("notify", "yaml_sms")
+
+
+async def test_a_taken_action_name_is_a_repair_and_never_removes_the_other(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    aioclient_mock: AiohttpClientMocker,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """A second account that kept the default name gets a repair, and unloads harmlessly."""
+    second = MockConfigEntry(
+        domain=DOMAIN,
+        title="sms-cd5678-1",
+        unique_id="sms-cd5678-1_ha",
+        data=dict(init_integration.data) | {"account": "sms-cd5678-1", "login": "ha"},
+    )
+    second.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(second.entry_id)
+    await hass.async_block_till_done()
+    issue = issue_registry.async_get_issue(DOMAIN, f"notify_action_taken_{second.entry_id}")
+    assert issue is not None
+    assert issue.translation_placeholders == {"name": "ovh_sms", "account": "sms-cd5678-1"}
+
+    assert await hass.config_entries.async_unload(second.entry_id)
+    await hass.async_block_till_done()
+    assert hass.services.has_service("notify", "ovh_sms")
+    assert issue_registry.async_get_issue(DOMAIN, f"notify_action_taken_{second.entry_id}") is None
+    aioclient_mock.post(ENDPOINT, json=SUCCESS)
+    await hass.services.async_call("notify", "ovh_sms", {"message": "Hi"}, blocking=True)
+    assert sent_forms(aioclient_mock)[0]["account"] == "sms-ab1234-1"
+
+
+async def test_unloading_never_removes_home_assistants_own_action(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> None:
+    """An entry named send_message (set before names were checked) leaves notify.send_message."""
+    mock_config_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        mock_config_entry, options={"service_name": "send_message"}
+    )
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert hass.services.has_service("notify", "send_message")
+    assert await hass.config_entries.async_unload(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert hass.services.has_service("notify", "send_message")

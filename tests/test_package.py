@@ -68,3 +68,12 @@ def test_quality_scale_names_every_rule_and_explains_exemptions() -> None:
         assert status in {"done", "exempt"}, rule
         if status == "exempt":
             assert value["comment"].strip(), rule
+
+
+def test_action_form_keeps_alerts_non_commercial_and_picks_recipients() -> None:
+    """Ticking no_stop in the UI starts at true; recipients are picked among our notify entities."""
+    fields = yaml.safe_load((INTEGRATION / "services.yaml").read_text())["send_sms"]["fields"]
+    assert fields["no_stop"]["default"] is True
+    assert fields["entity_id"]["selector"] == {
+        "entity": {"multiple": True, "filter": {"integration": "ovh_sms", "domain": "notify"}}
+    }

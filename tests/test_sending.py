@@ -27,6 +27,7 @@ from homeassistant.config_entries import SOURCE_REAUTH
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.setup import async_setup_component
 
 from .conftest import ALICE, ENDPOINT, PASSWORD, SUCCESS, sent_forms
 
@@ -163,6 +164,86 @@ async def test_legacy_notify(hass: HomeAssistant, ovh: AiohttpClientMocker) -> N
         (BOB, "Alarm\rLeak", "leak", "0"),
         (ALICE, "Door open", None, "1"),
     ]
+
+
+@pytest.mark.parametrize("target", [[], [""], ["  "]])
+@pytest.mark.usefixtures("init_integration")
+async def test_legacy_notify_empty_target_sends_nothing(
+    hass: HomeAssistant, ovh: AiohttpClientMocker, target: list[str]
+) -> None:
+    """A template that found nobody gives an empty target: nobody is texted, the caller is told."""
+    with pytest.raises(ServiceValidationError) as err:
+        await notify(hass, message="Leak", target=target)
+    assert err.value.translation_key == "empty_target"
+    assert str(err.value) == (
+        "The target list is empty, so no SMS was sent. Leave target out to text every "
+        "recipient of the account"
+    )
+    assert ovh.call_count == 0
+
+
+async def test_notify_group_with_data_for_other_platforms(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    ovh: AiohttpClientMocker,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A notify group passes the mobile app's data too: the SMS still goes, with our keys."""
+    caplog.set_level(logging.DEBUG, logger="custom_components.ovh_sms")
+    assert await async_setup_component(
+        hass,
+        NOTIFY_DOMAIN,
+        {
+            NOTIFY_DOMAIN: [
+                {"platform": "group", "name": "family", "services": [{"action": "ovh_sms"}]}
+            ]
+        },
+    )
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    await hass.services.async_call(
+        NOTIFY_DOMAIN,
+        "family",
+        {
+            "message": "Leak",
+            "data": {
+                "priority": "high",
+                "ttl": 0,
+                "push": {"sound": "alarm.caf"},
+                "image": "/local/leak.jpg",
+                "actions": [{"action": "ACK", "title": "OK"}],
+                "sms_class": "flash",
+            },
+        },
+        blocking=True,
+    )
+    await hass.async_block_till_done()
+    assert [(form["to"], form["message"], form["class"]) for form in sent_forms(ovh)] == [
+        (ALICE, "Leak", "0")
+    ]
+    assert (
+        "Ignoring data keys meant for other notify platforms: "
+        "['actions', 'image', 'priority', 'push', 'ttl']"
+    ) in caplog.text
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_send_sms_to_picked_entities(hass: HomeAssistant, ovh: AiohttpClientMocker) -> None:
+    """Recipients picked in the action form (entity_id) join the typed numbers."""
+    await send_sms(hass, entity_id=["notify.alice"], recipients=["06 98 76 54 32"], message="Hi")
+    assert sent_forms(ovh)[0]["to"] == f"{BOB},{ALICE}"
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_send_sms_without_any_recipient(
+    hass: HomeAssistant, ovh: AiohttpClientMocker
+) -> None:
+    """Neither numbers nor entities: refused, translated, nothing sent."""
+    with pytest.raises(ServiceValidationError) as err:
+        await send_sms(hass, recipients=[], message="Hi")
+    assert err.value.translation_key == "no_recipients"
+    assert ovh.call_count == 0
 
 
 @pytest.mark.usefixtures("init_integration")

@@ -345,3 +345,36 @@ async def test_an_answer_without_credit_keeps_the_last_one(
     aioclient_mock.post(ENDPOINT, json={"status": 100, "SmsIds": ["2"]})
     await send_sms(hass, recipients=[ALICE], message="Hi")
     assert state_of(hass, CREDITS) == "1987"
+
+
+async def test_a_send_that_ends_after_the_entry_was_deleted_leaves_no_file(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    mock_config_entry: MockConfigEntry,
+    aioclient_mock: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The account is gone: its late answer is not saved again."""
+    await set_up(hass, mock_config_entry, hourly_limit=30)
+    answered = asyncio.Event()
+    requested = asyncio.Event()
+
+    async def slow(method: str, url: Any, data: Any) -> AiohttpClientMockResponse:
+        requested.set()
+        await answered.wait()
+        return AiohttpClientMockResponse(method, url, json=SUCCESS)
+
+    aioclient_mock.post(ENDPOINT, side_effect=slow)
+    send = asyncio.create_task(send_sms(hass, recipients=[ALICE], message="Hi"))
+    await requested.wait()
+    freezer.tick(2)  # the send's place in the hourly budget is saved
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=False)
+    await hass.config_entries.async_remove(mock_config_entry.entry_id)
+    assert f"{DOMAIN}.{mock_config_entry.entry_id}" not in hass_storage
+    answered.set()
+    await send
+    freezer.tick(2)
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert f"{DOMAIN}.{mock_config_entry.entry_id}" not in hass_storage

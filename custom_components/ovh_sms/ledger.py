@@ -90,6 +90,7 @@ class AccountLedger:
         self.last_sent: datetime | None = None
         self.budget = HourlyBudget()
         self._listeners: list[Callable[[], None]] = []
+        self._removed = False
 
     async def async_load(self) -> None:
         """Read what was saved; a damaged value is left out rather than failing the setup."""
@@ -139,7 +140,8 @@ class AccountLedger:
 
     @callback
     def _changed(self) -> None:
-        self._store.async_delay_save(self._stored, SAVE_DELAY)
+        if not self._removed:  # a send that finishes after the entry was deleted
+            self._store.async_delay_save(self._stored, SAVE_DELAY)
 
     def _stored(self) -> StoredLedger:
         return {
@@ -153,6 +155,7 @@ class AccountLedger:
 
     async def async_remove(self) -> None:
         """Forget the account: its entry was deleted."""
+        self._removed = True
         await self._store.async_remove()
 
 

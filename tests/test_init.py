@@ -6,6 +6,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
 
 from custom_components.ovh_sms.const import DOMAIN
+from homeassistant.components.notify import legacy as legacy_notify
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import (
@@ -119,3 +120,15 @@ async def test_unloading_never_removes_home_assistants_own_action(
     assert await hass.config_entries.async_unload(mock_config_entry.entry_id)
     await hass.async_block_till_done()
     assert hass.services.has_service("notify", "send_message")
+
+
+async def test_notify_reload_never_brings_back_an_unloaded_action(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """Notify's reload re-registers every service it knows: an unloaded entry's stays gone."""
+    await legacy_notify.async_reload(hass, DOMAIN)
+    assert hass.services.has_service("notify", "ovh_sms")
+    assert await hass.config_entries.async_unload(init_integration.entry_id)
+    await hass.async_block_till_done()
+    await legacy_notify.async_reload(hass, DOMAIN)
+    assert not hass.services.has_service("notify", "ovh_sms")

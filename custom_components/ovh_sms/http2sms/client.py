@@ -217,10 +217,12 @@ class SendResult:
 
 
 def _decimal(value: object) -> Decimal | None:
+    """Read a credit; anything but a finite number (NaN, Infinity, junk) is unknown."""
     try:
-        return Decimal(str(value).strip())
+        number = Decimal(str(value).strip())
     except InvalidOperation:
         return None
+    return number if number.is_finite() else None
 
 
 def _parse_json(data: dict[str, Any]) -> Http2SmsAnswer:
@@ -349,6 +351,8 @@ class Http2SmsClient:
         deadline: float = REQUEST_DEADLINE,
     ) -> None:
         """Keep the session, credentials and endpoint; nothing is sent."""
+        if batch_size < 1 or max_in_flight < 1:
+            raise ValueError("batch_size and max_in_flight must be at least 1")
         self._session = session
         self._credentials = credentials
         self.endpoint = endpoint
@@ -429,7 +433,7 @@ class Http2SmsClient:
             async with self._session.post(
                 self.endpoint, data=data, timeout=self._timeout, allow_redirects=False
             ) as response:
-                if response.status >= 500:  # noqa: PLR2004
+                if response.status >= 500 or 200 < response.status < 300:  # noqa: PLR2004
                     raise Http2SmsServerError(response.status)
                 if response.status != 200:  # noqa: PLR2004
                     raise Http2SmsHttpError(response.status)

@@ -127,7 +127,7 @@ class Http2SmsOutcomeUnknownError(Http2SmsError):
 
 
 class Http2SmsServerError(Http2SmsOutcomeUnknownError):
-    """An HTTP 5xx: a proxy or a crash in front of or behind OVH's service, which may have run."""
+    """An HTTP 5xx (a proxy, a crash) or an odd 2xx: OVH's service may have run."""
 
     def __init__(self, http_status: int) -> None:
         """Keep the HTTP status."""

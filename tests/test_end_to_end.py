@@ -205,3 +205,32 @@ async def test_a_hundred_concurrent_sends_each_arrive_once(
     assert simulator.ovh.credits == Decimal(0)
     assert len(answered) == 100
     assert state_of(hass, CREDITS) == f"{answered[-1]:g}"
+
+
+async def test_credit_running_out_mid_send_names_who_got_it(
+    hass: HomeAssistant, simulator: LoopbackSimulator, simulator_entry: MockConfigEntry
+) -> None:
+    """51 recipients, 50 credits: one request passes, the other is refused for credit.
+
+    Whichever arrives first at OVH, the caller's error, the sensor and OVH agree
+    on who got the SMS, and the refused recipients are named.
+    """
+    hass.config_entries.async_update_entry(simulator_entry, options={"hourly_limit": 0})
+    simulator.ovh.credits = Decimal(50)
+    numbers = [f"00336123400{n:02d}" for n in range(51)]
+    with pytest.raises(HomeAssistantError) as raised:
+        await hass.services.async_call(
+            DOMAIN,
+            "send_sms",
+            {"recipients": numbers, "message": "Storm warning"},
+            blocking=True,
+        )
+    assert raised.value.translation_key == "partially_sent"
+    placeholders = raised.value.translation_placeholders
+    received = [number for sms in simulator.ovh.sent for number in sms.recipients]
+    assert len(simulator.ovh.requests) == 2
+    assert placeholders["sent"] == str(len(received))
+    assert placeholders["total"] == "51"
+    assert placeholders["not_sent"].split(", ") == [n for n in numbers if n not in received]
+    assert placeholders["reason"] == "OVH refused the SMS (status 202): Not enough credits."
+    assert state_of(hass, CREDITS) == f"{simulator.ovh.credits:f}"

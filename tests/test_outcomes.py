@@ -64,6 +64,23 @@ def answer_by_batch(aioclient_mock: AiohttpClientMocker, later: dict[str, Any]) 
     aioclient_mock.post(ENDPOINT, side_effect=respond)
 
 
+async def send_held_back(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker, answered: asyncio.Event
+) -> asyncio.Task[Any]:
+    """Start a send to Alice that OVH has received and answers (success) once answered is set."""
+    requested = asyncio.Event()
+
+    async def slow(method: str, url: Any, data: Any) -> AiohttpClientMockResponse:
+        requested.set()
+        await answered.wait()
+        return AiohttpClientMockResponse(method, url, json=SUCCESS)
+
+    aioclient_mock.post(ENDPOINT, side_effect=slow)
+    send = asyncio.create_task(send_sms(hass, recipients=[ALICE], message="Hi"))
+    await requested.wait()
+    return send
+
+
 @pytest.mark.parametrize(
     ("later", "expected"),
     [
@@ -290,16 +307,7 @@ async def test_a_send_in_flight_during_a_reload_reaches_the_new_sensor(
     """OVH answers after the entry reloaded: the reloaded sensor shows that credit."""
     await set_up(hass, mock_config_entry, hourly_limit=30)
     answered = asyncio.Event()
-    requested = asyncio.Event()
-
-    async def slow(method: str, url: Any, data: Any) -> AiohttpClientMockResponse:
-        requested.set()
-        await answered.wait()
-        return AiohttpClientMockResponse(method, url, json=SUCCESS)
-
-    aioclient_mock.post(ENDPOINT, side_effect=slow)
-    send = asyncio.create_task(send_sms(hass, recipients=[ALICE], message="Hi"))
-    await requested.wait()
+    send = await send_held_back(hass, aioclient_mock, answered)
     assert await hass.config_entries.async_reload(mock_config_entry.entry_id)
     assert state_of(hass, CREDITS) == "unknown"
     answered.set()
@@ -357,16 +365,7 @@ async def test_a_send_that_ends_after_the_entry_was_deleted_leaves_no_file(
     """The account is gone: its late answer is not saved again."""
     await set_up(hass, mock_config_entry, hourly_limit=30)
     answered = asyncio.Event()
-    requested = asyncio.Event()
-
-    async def slow(method: str, url: Any, data: Any) -> AiohttpClientMockResponse:
-        requested.set()
-        await answered.wait()
-        return AiohttpClientMockResponse(method, url, json=SUCCESS)
-
-    aioclient_mock.post(ENDPOINT, side_effect=slow)
-    send = asyncio.create_task(send_sms(hass, recipients=[ALICE], message="Hi"))
-    await requested.wait()
+    send = await send_held_back(hass, aioclient_mock, answered)
     freezer.tick(2)  # the send's place in the hourly budget is saved
     async_fire_time_changed(hass)
     await hass.async_block_till_done(wait_background_tasks=False)

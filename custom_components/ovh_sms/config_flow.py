@@ -133,7 +133,7 @@ def _unique_id(data: Mapping[str, Any]) -> str:
 
 def _notify_action_taken(hass: HomeAssistant, name: str, entry: ConfigEntry | None) -> bool:
     """Tell whether notify.<name> belongs to anything but this entry (or is another's option)."""
-    own = getattr(entry, "runtime_data", None) if entry is not None else None
+    own = getattr(entry, "runtime_data", None)
     if hass.services.has_service(NOTIFY_DOMAIN, name) and (
         own is None or own.notify_action != name
     ):

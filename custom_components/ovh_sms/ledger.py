@@ -12,7 +12,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TypedDict
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
@@ -21,7 +21,7 @@ from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
 
 from .const import DOMAIN
-from .http2sms import SendResult
+from .http2sms import SendResult, parse_credit
 
 HOUR = timedelta(hours=1)
 STORAGE_VERSION = 1
@@ -97,11 +97,7 @@ class AccountLedger:
         stored = await self._store.async_load()
         if stored is None:
             return
-        credits_left = stored.get("credits_left")
-        try:
-            self.credits_left = Decimal(str(credits_left)) if credits_left else None
-        except InvalidOperation:
-            self.credits_left = None
+        self.credits_left = parse_credit(stored.get("credits_left"))
         self.last_sent = dt_util.parse_datetime(stored.get("last_sent") or "")
         spent = []
         for when, count in stored.get("spent", []):

@@ -42,6 +42,7 @@ from .services import SMS_OPTIONS_SCHEMA, sms_options
 # platforms (the mobile app's priority, ttl, push, ...) are left out, so that
 # they never stop the SMS. The keys of this integration are still checked.
 NOTIFY_DATA_SCHEMA = SMS_OPTIONS_SCHEMA.extend({}, extra=vol.REMOVE_EXTRA)
+_SMS_OPTION_KEYS = frozenset(str(key) for key in SMS_OPTIONS_SCHEMA.schema)
 
 PARALLEL_UPDATES = 0
 
@@ -114,7 +115,7 @@ class OvhSmsNotificationService(BaseNotificationService):
         An empty target list (a template that found nobody) sends nothing.
         """
         data = kwargs.get(ATTR_DATA) or {}
-        if ignored := sorted(set(data) - {str(key) for key in SMS_OPTIONS_SCHEMA.schema}):
+        if ignored := sorted(set(data) - _SMS_OPTION_KEYS):
             LOGGER.debug("Ignoring data keys meant for other notify platforms: %s", ignored)
         try:
             options = sms_options(NOTIFY_DATA_SCHEMA(data))

@@ -216,7 +216,7 @@ class SendResult:
     deferred: datetime | None
 
 
-def _decimal(value: object) -> Decimal | None:
+def parse_credit(value: object) -> Decimal | None:
     """Read a credit; anything but a finite number (NaN, Infinity, junk) is unknown."""
     try:
         number = Decimal(str(value).strip())
@@ -232,7 +232,7 @@ def _parse_json(data: dict[str, Any]) -> Http2SmsAnswer:
         ids = [ids]
     return Http2SmsAnswer(
         status=int(fields["status"]),
-        credits_left=_decimal(fields["creditleft"]) if "creditleft" in fields else None,
+        credits_left=parse_credit(fields["creditleft"]) if "creditleft" in fields else None,
         sms_ids=tuple(str(sms_id) for sms_id in ids),
         message=str(fields.get("message", "")),
     )
@@ -244,7 +244,9 @@ def _parse_text(body: str) -> Http2SmsAnswer:
         body = _HTML_TAG.sub("", _HTML_BREAK.sub("\n", _HTML_HEAD.sub("", body)))
     lines = [line.strip() for line in body.splitlines() if line.strip()]
     if lines and lines[0] == "OK" and len(lines) >= 2:  # noqa: PLR2004
-        return Http2SmsAnswer(status=100, credits_left=_decimal(lines[1]), sms_ids=tuple(lines[2:]))
+        return Http2SmsAnswer(
+            status=100, credits_left=parse_credit(lines[1]), sms_ids=tuple(lines[2:])
+        )
     if lines and lines[0] == "KO":
         reason = " ".join(lines[1:])
         # The text forms carry no status: OVH's reasons start as the statuses' do.

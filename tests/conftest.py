@@ -34,6 +34,14 @@ LOGIN = "homeassistant"
 ALICE = "0033612345678"
 SUCCESS = {"status": 100, "creditLeft": "1987", "SmsIds": ["10867690"]}
 CREDITS = "sensor.sms_ab1234_1_credits_left"
+# The options form as a user submits it with every default kept.
+DEFAULT_OPTIONS = {
+    "no_stop": True,
+    "sms_class": "phone",
+    "coding": "auto",
+    "service_name": "ovh_sms",
+    "hourly_limit": 30,
+}
 ENTRY_DATA = {
     CONF_ACCOUNT: ACCOUNT,
     CONF_LOGIN: LOGIN,
@@ -133,6 +141,23 @@ async def simulator_entry(
 ) -> MockConfigEntry:
     """Set up the integration against the simulator, through Home Assistant's real session."""
     return await set_up_at(hass, mock_config_entry, simulator.endpoint)
+
+
+async def set_up_second_account(
+    hass: HomeAssistant, first: MockConfigEntry, **options: Any
+) -> MockConfigEntry:
+    """Set up another account (sms-cd5678-1, login ha) with the first one's settings."""
+    second = MockConfigEntry(
+        domain=DOMAIN,
+        title="sms-cd5678-1",
+        unique_id="sms-cd5678-1_ha",
+        data=dict(first.data) | {CONF_ACCOUNT: "sms-cd5678-1", CONF_LOGIN: "ha"},
+        options=options,
+    )
+    second.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(second.entry_id)
+    await hass.async_block_till_done()
+    return second
 
 
 def state_of(hass: HomeAssistant, entity_id: str) -> str:

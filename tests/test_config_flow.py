@@ -23,7 +23,16 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import device_registry as dr
 
-from .conftest import ACCOUNT, ALICE, ENDPOINT, LOGIN, PASSWORD, SUCCESS, sent_forms
+from .conftest import (
+    ACCOUNT,
+    ALICE,
+    DEFAULT_OPTIONS,
+    ENDPOINT,
+    LOGIN,
+    PASSWORD,
+    SUCCESS,
+    sent_forms,
+)
 
 USER_INPUT = {
     "account": "SMS-AB1234-1",
@@ -288,16 +297,7 @@ async def test_options_action_name_is_unique(
     """Two accounts cannot share the legacy action's name."""
     MockConfigEntry(domain=DOMAIN, unique_id="other", data=ENTRY).add_to_hass(hass)
     result = await hass.config_entries.options.async_init(init_integration.entry_id)
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"],
-        {
-            "no_stop": True,
-            "sms_class": "phone",
-            "coding": "auto",
-            "service_name": "ovh_sms",
-            "hourly_limit": 30,
-        },
-    )
+    result = await hass.config_entries.options.async_configure(result["flow_id"], DEFAULT_OPTIONS)
     assert result["errors"] == {"service_name": "service_name_taken"}
 
 
@@ -312,13 +312,7 @@ async def test_options_refuse_an_action_name_taken_by_anything_else(
     MockConfigEntry(
         domain=DOMAIN, unique_id="other", data=ENTRY, options={"service_name": "ovh_sms_2"}
     ).add_to_hass(hass)
-    options = {
-        "no_stop": True,
-        "sms_class": "phone",
-        "coding": "auto",
-        "service_name": name,
-        "hourly_limit": 30,
-    }
+    options = DEFAULT_OPTIONS | {"service_name": name}
     result = await hass.config_entries.options.async_init(init_integration.entry_id)
     result = await hass.config_entries.options.async_configure(result["flow_id"], options)
     assert result["errors"] == {"service_name": "service_name_taken"}

@@ -16,7 +16,7 @@ from homeassistant.helpers import (
 )
 from homeassistant.setup import async_setup_component
 
-from .conftest import ENDPOINT, SUCCESS, sent_forms
+from .conftest import ENDPOINT, SUCCESS, sent_forms, set_up_second_account
 
 
 async def test_setup_sends_nothing_and_unload_removes_everything(
@@ -84,15 +84,7 @@ async def test_a_taken_action_name_is_a_repair_and_never_removes_the_other(
     issue_registry: ir.IssueRegistry,
 ) -> None:
     """A second account that kept the default name gets a repair, and unloads harmlessly."""
-    second = MockConfigEntry(
-        domain=DOMAIN,
-        title="sms-cd5678-1",
-        unique_id="sms-cd5678-1_ha",
-        data=dict(init_integration.data) | {"account": "sms-cd5678-1", "login": "ha"},
-    )
-    second.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(second.entry_id)
-    await hass.async_block_till_done()
+    second = await set_up_second_account(hass, init_integration)
     issue = issue_registry.async_get_issue(DOMAIN, f"notify_action_taken_{second.entry_id}")
     assert issue is not None
     assert issue.translation_placeholders == {"name": "ovh_sms", "account": "sms-cd5678-1"}

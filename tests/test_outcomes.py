@@ -28,7 +28,7 @@ from homeassistant.config_entries import SOURCE_REAUTH
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 
-from .conftest import ALICE, CREDITS, ENDPOINT, SUCCESS, state_of
+from .conftest import ALICE, CREDITS, DEFAULT_OPTIONS, ENDPOINT, SUCCESS, state_of
 
 NUMBERS = [f"+3361234{n:04d}" for n in range(52)]
 FIRST_BATCH = [f"003361234{n:04d}" for n in range(50)]
@@ -214,16 +214,7 @@ async def test_the_hourly_budget_survives_a_reload(
     await send_sms(hass, recipients=NUMBERS[:30], message="Storm warning")
     freezer.tick(600)
     result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"],
-        {
-            "no_stop": True,
-            "sms_class": "phone",
-            "coding": "auto",
-            "service_name": "ovh_sms",
-            "hourly_limit": 30,
-        },
-    )
+    result = await hass.config_entries.options.async_configure(result["flow_id"], DEFAULT_OPTIONS)
     await hass.async_block_till_done()
     with pytest.raises(HomeAssistantError) as err:
         await send_sms(hass, recipients=[ALICE], message="Hi")

@@ -29,7 +29,7 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.setup import async_setup_component
 
-from .conftest import ALICE, ENDPOINT, PASSWORD, SUCCESS, sent_forms
+from .conftest import ALICE, ENDPOINT, PASSWORD, SUCCESS, sent_forms, set_up_second_account
 
 BOB = "0033698765432"
 
@@ -410,16 +410,7 @@ async def test_config_entry_choice(
     hass: HomeAssistant, init_integration: MockConfigEntry, ovh: AiohttpClientMocker
 ) -> None:
     """With two accounts the action needs config_entry_id, and uses the one given."""
-    other = MockConfigEntry(
-        domain=DOMAIN,
-        title="sms-cd5678-1",
-        unique_id="sms-cd5678-1_ha",
-        data=dict(init_integration.data) | {"account": "sms-cd5678-1", "login": "ha"},
-        options={"service_name": "ovh_sms_2"},
-    )
-    other.add_to_hass(hass)
-    await hass.config_entries.async_setup(other.entry_id)
-    await hass.async_block_till_done()
+    other = await set_up_second_account(hass, init_integration, service_name="ovh_sms_2")
     with pytest.raises(ServiceValidationError) as err:
         await send_sms(hass, recipients=[ALICE], message="Hi")
     assert err.value.translation_key == "config_entry_required"

@@ -69,6 +69,7 @@ def mock_config_entry() -> MockConfigEntry:
         domain=DOMAIN,
         title=ACCOUNT,
         unique_id=f"{ACCOUNT}_{LOGIN}",
+        minor_version=2,
         data=dict(ENTRY_DATA),
         subentries_data=[
             ConfigSubentryData(
@@ -151,6 +152,7 @@ async def set_up_second_account(
         domain=DOMAIN,
         title="sms-cd5678-1",
         unique_id="sms-cd5678-1_ha",
+        minor_version=2,
         data=dict(first.data) | {CONF_ACCOUNT: "sms-cd5678-1", CONF_LOGIN: "ha"},
         options=options,
     )
@@ -158,6 +160,29 @@ async def set_up_second_account(
     assert await hass.config_entries.async_setup(second.entry_id)
     await hass.async_block_till_done()
     return second
+
+
+# What kinsoi/ha-ovh-sms-plugin, another integration of domain ovh_sms, leaves behind.
+FOREIGN_ENTRY_DATA = {
+    "application_key": "AppKey1234",
+    "application_secret": "AppSecret5678",
+    "consumer_key": "ConsumerKey9012",
+    "service_name": "sms-ab1234-1",
+    "sender": "",
+    "recipients": ["+33698765432"],
+    "rate_limit_strategy": "drop",
+    "config_validated": True,
+}
+
+
+def foreign_entry() -> MockConfigEntry:
+    """Give an entry of kinsoi/ha-ovh-sms-plugin, as its config flow saved it."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title="OVH SMS - sms-ab1234-1",
+        unique_id="sms-ab1234-1",
+        data=dict(FOREIGN_ENTRY_DATA),
+    )
 
 
 def state_of(hass: HomeAssistant, entity_id: str) -> str:

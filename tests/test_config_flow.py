@@ -131,29 +131,18 @@ async def test_test_sms_errors_and_recovery(
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
 
-async def test_test_sms_bad_number(
-    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
-) -> None:
-    """A bad test number is a field error; nothing is sent."""
-    result = await start(hass)
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"test_number": "12"}
-    )
-    assert result["errors"] == {"test_number": "invalid_phone_number"}
-    assert aioclient_mock.call_count == 0
-
-
 async def test_user_flow_field_errors_and_recovery(hass: HomeAssistant) -> None:
     """Malformed account, sender and endpoint are field errors; fixing them goes on."""
     result = await start(
         hass,
         USER_INPUT
-        | {"account": "ab1234", "sender": "MuchTooLongSender"}
+        | {"account": "ab1234", "login": "  ", "sender": "MuchTooLongSender"}
         | {SECTION_CONNECTION: {CONF_ENDPOINT: "not a url"}},
     )
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {
         "account": "invalid_account",
+        "login": "invalid_login",
         "sender": "invalid_sender",
         SECTION_CONNECTION: "invalid_endpoint",
     }
@@ -168,11 +157,86 @@ async def test_user_flow_field_errors_and_recovery(hass: HomeAssistant) -> None:
 async def test_duplicate_account_aborts(
     hass: HomeAssistant, mock_config_entry: MockConfigEntry
 ) -> None:
-    """The same SMS user of the same account cannot be added twice."""
+    """The same SMS user of the same account cannot be added twice, whatever case or spaces."""
     mock_config_entry.add_to_hass(hass)
     result = await start(hass)
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
+    result = await start(
+        hass, USER_INPUT | {"account": " sms-AB1234-1 ", "login": " HomeAssistant "}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+
+
+async def test_what_was_typed_is_cleaned(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """Pasted spaces around account, login, sender and endpoint are not stored nor sent."""
+    aioclient_mock.post(ENDPOINT, json=SUCCESS)
+    result = await start(
+        hass,
+        {
+            "account": " SMS-AB1234-1\t",
+            "login": " homeassistant ",
+            CONF_PASSWORD: f" {PASSWORD} ",
+            "sender": " HomeAlarm ",
+            SECTION_CONNECTION: {CONF_ENDPOINT: f" {ENDPOINT} "},
+        },
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"test_number": "06 12 34 56 78"}
+    )
+    form = sent_forms(aioclient_mock)[0]
+    assert (form["account"], form["login"], form["from"]) == (ACCOUNT, LOGIN, "HomeAlarm")
+    # A password may hold spaces on purpose: it is kept as typed.
+    assert form[CONF_PASSWORD] == f" {PASSWORD} "
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    assert result["data"] == ENTRY | {CONF_PASSWORD: f" {PASSWORD} "}
+    assert result["result"].unique_id == f"{ACCOUNT}_{LOGIN}"
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "error"),
+    [
+        ("http://www.ovh.com/cgi-bin/sms/http2sms.cgi", "insecure_endpoint"),
+        ("http://192.168.1.20:8080/http2sms.cgi", "insecure_endpoint"),
+        ("https://me:hunter2@www.ovh.com/cgi-bin/sms/http2sms.cgi", "endpoint_credentials"),
+        ("not a url", "invalid_endpoint"),
+    ],
+)
+async def test_endpoint_the_password_must_not_travel_to(
+    hass: HomeAssistant, endpoint: str, error: str
+) -> None:
+    """Plain http to another machine, or a URL with credentials, is a field error."""
+    result = await start(hass, USER_INPUT | {SECTION_CONNECTION: {CONF_ENDPOINT: endpoint}})
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {SECTION_CONNECTION: error}
+
+
+@pytest.mark.parametrize(
+    ("number", "country", "error"),
+    [
+        ("12", "FR", "invalid_phone_number"),
+        ("0612345678;0698765432", "FR", "multiple_numbers"),
+        ("06 12 34 56 78", None, "national_number_without_country"),
+    ],
+)
+async def test_test_sms_bad_number(
+    hass: HomeAssistant,
+    aioclient_mock: AiohttpClientMocker,
+    number: str,
+    country: str | None,
+    error: str,
+) -> None:
+    """A bad test number is a field error that says what is wrong; nothing is sent."""
+    hass.config.country = country
+    result = await start(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"test_number": number}
+    )
+    assert result["errors"] == {"test_number": error}
+    assert aioclient_mock.call_count == 0
 
 
 async def test_reauth(
@@ -363,6 +427,69 @@ async def test_add_edit_remove_recipient(
     after = dr.async_entries_for_config_entry(dr.async_get(hass), init_integration.entry_id)
     assert len(after) == len(devices) - 1
     assert all(device.name != "Bob" for device in after)
+
+
+@pytest.mark.parametrize(
+    ("country", "number", "stored"),
+    [
+        ("FR", "0692 12 34 56", "00262692123456"),
+        ("FR", "0696 12 34 56", "00596696123456"),
+        ("RE", "07 51 23 45 67", "0033751234567"),
+        ("GP", "0690 12 34 56", "00590690123456"),
+    ],
+)
+@pytest.mark.usefixtures("init_integration")
+async def test_recipient_of_french_overseas(
+    hass: HomeAssistant,
+    aioclient_mock: AiohttpClientMocker,
+    country: str,
+    number: str,
+    stored: str,
+) -> None:
+    """A number dialled nationally anywhere in France's plan is kept, and texted, with its code."""
+    hass.config.country = country
+    entry = hass.config_entries.async_entries(DOMAIN)[0]
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, SUBENTRY_RECIPIENT), context={"source": SOURCE_USER}
+    )
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {CONF_NAME: "Zoé", CONF_PHONE_NUMBER: number}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["unique_id"] == stored
+    await hass.async_block_till_done()
+    aioclient_mock.post(ENDPOINT, json=SUCCESS)
+    await hass.services.async_call(
+        "notify", "send_message", {"entity_id": "notify.zoe", "message": "Hi"}, blocking=True
+    )
+    assert sent_forms(aioclient_mock)[0]["to"] == stored
+
+
+@pytest.mark.parametrize(
+    ("number", "country", "error"),
+    [
+        ("0612345678;0698765432", "FR", "multiple_numbers"),
+        ("06 12 34 56 78 / 06 98 76 54 32", "FR", "multiple_numbers"),
+        ("06 98 76 54 32", None, "national_number_without_country"),
+    ],
+)
+async def test_recipient_number_errors_say_what_is_wrong(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    number: str,
+    country: str | None,
+    error: str,
+) -> None:
+    """Two numbers in the field, or a national one without a country: a clear field error."""
+    hass.config.country = country
+    result = await hass.config_entries.subentries.async_init(
+        (init_integration.entry_id, SUBENTRY_RECIPIENT), context={"source": SOURCE_USER}
+    )
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {CONF_NAME: "Bob", CONF_PHONE_NUMBER: number}
+    )
+    assert result["errors"] == {CONF_PHONE_NUMBER: error}
+    assert len(init_integration.subentries) == 1
 
 
 async def test_duplicate_recipient_aborts(

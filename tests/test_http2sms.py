@@ -12,6 +12,7 @@ import re
 import sys
 from typing import Any
 from unittest.mock import Mock
+from zoneinfo import ZoneInfo
 
 import aiohttp
 from hypothesis import given, strategies as st
@@ -26,6 +27,7 @@ from custom_components.ovh_sms.http2sms import (
     Credentials,
     DeferredInPastError,
     EmptyMessageError,
+    EndpointCredentialsError,
     Http2SmsClient,
     Http2SmsConnectionError,
     Http2SmsError,
@@ -33,8 +35,10 @@ from custom_components.ovh_sms.http2sms import (
     Http2SmsOutcomeUnknownError,
     Http2SmsRequestError,
     Http2SmsServerError,
+    InsecureEndpointError,
     InsufficientCreditError,
     InvalidAccountError,
+    InvalidEndpointError,
     InvalidParameterError,
     InvalidRecipientError,
     InvalidSenderError,
@@ -42,6 +46,9 @@ from custom_components.ovh_sms.http2sms import (
     IpNotAuthorizedError,
     MessageTooLongError,
     MissingParameterError,
+    MultipleNumbersError,
+    NationalNumberWithoutCountryError,
+    NonexistentLocalTimeError,
     NoRecipientsError,
     PartialSendError,
     SenderNotFoundError,
@@ -56,6 +63,7 @@ from custom_components.ovh_sms.http2sms import (
     normalize_number,
     parse_answer,
     validate_account,
+    validate_endpoint,
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
@@ -63,6 +71,7 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from .conftest import ACCOUNT, ALICE, ENDPOINT, LOGIN, PASSWORD, SUCCESS, sent_forms
 
 NOW = datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
+PARIS = ZoneInfo("Europe/Paris")
 CREDENTIALS = Credentials(ACCOUNT, LOGIN, PASSWORD)
 GSM_PLAIN = "@£$¥èéùìòÇØøÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCZÄÖÑÜ§¿azäöñüà"
 
@@ -191,9 +200,69 @@ def test_invalid_numbers_are_named(number: str) -> None:
 
 
 def test_national_number_needs_a_region() -> None:
-    """Without Home Assistant's country a national number cannot be read."""
-    with pytest.raises(InvalidRecipientError):
+    """Without a country a national number cannot be read, and the error says why."""
+    with pytest.raises(NationalNumberWithoutCountryError) as err:
         normalize_number("06 12 34 56 78", None)
+    assert err.value.recipient == "06 12 34 56 78"
+    assert normalize_number("+33 6 12 34 56 78", None) == ALICE
+    assert normalize_number("0033 6 12 34 56 78", None) == ALICE
+
+
+@pytest.mark.parametrize("region", ["FR", "RE", "GP", "MQ", "GF", "YT"])
+@pytest.mark.parametrize(
+    ("number", "expected"),
+    [
+        ("0692 12 34 56", "00262692123456"),  # Réunion
+        ("0693 12 34 56", "00262693123456"),  # Réunion
+        ("0639 40 12 34", "00262639401234"),  # Mayotte
+        ("0690 12 34 56", "00590690123456"),  # Guadeloupe, St Martin, St Barthélemy
+        ("0691 22 34 56", "00590691223456"),  # Guadeloupe
+        ("0696 12 34 56", "00596696123456"),  # Martinique
+        ("0697 12 34 56", "00596697123456"),  # Martinique
+        ("0694 12 34 56", "00594694123456"),  # Guyane
+        ("06 12 34 56 78", ALICE),  # mainland France
+        ("0262 12 34 56", "00262262123456"),  # a Réunion landline
+    ],
+)
+def test_french_overseas_numbers_in_national_form(region: str, number: str, expected: str) -> None:
+    """Numbers of France's plan are read as dialled from anywhere in it, with their own code."""
+    assert normalize_number(number, region) == expected
+
+
+def test_other_countries_keep_their_own_plan() -> None:
+    """Outside France's plan a national number is only read in the country set."""
+    with pytest.raises(InvalidRecipientError):
+        normalize_number("0692 12 34 56", "BE")
+    assert normalize_number("0470 12 34 56", "BE") == "0032470123456"
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        "0612345678;0698765432",
+        "0612345678,0698765432",
+        "0612345678 0698765432",
+        "06 12 34 56 78, 06 98 76 54 32",
+        "0612345678/0698765432",
+        "0612345678 et 0698765432",
+        "0612345678\n0698765432",
+        "+33612345678;+33698765432",
+    ],
+)
+@pytest.mark.parametrize("region", ["FR", None])
+def test_one_field_holds_one_number(field: str, region: str | None) -> None:
+    """A field with two numbers is refused whole, never sent to the first one only."""
+    if region is None:
+        field = field.replace("06", "+336")
+    with pytest.raises(MultipleNumbersError) as err:
+        normalize_number(field, region)
+    assert err.value.recipient == field
+
+
+def test_an_extension_is_not_a_phone() -> None:
+    """An SMS cannot reach an extension: such a number is refused, not cut."""
+    with pytest.raises(InvalidRecipientError):
+        normalize_number("+33 6 12 34 56 78 ext 12", "FR")
 
 
 def test_duplicates_and_empty_recipients() -> None:
@@ -260,15 +329,37 @@ def test_line_breaks_become_cr() -> None:
 
 
 def test_deferred() -> None:
-    """Deferred is Paris wall time (winter and summer); the past and naive times are refused."""
+    """Deferred is Paris wall time (winter and summer); the past is refused."""
     winter = sms(deferred=datetime(2026, 12, 24, 17, 5, tzinfo=UTC))
     summer = sms(deferred=datetime(2026, 7, 19, 16, 30, tzinfo=UTC))
     assert winter.form([ALICE])["deferred"] == "180524122026"
     assert summer.form([ALICE])["deferred"] == "183019072026"
     with pytest.raises(DeferredInPastError):
         sms(deferred=NOW - timedelta(minutes=1))
-    with pytest.raises(ValueError, match="aware"):
-        sms(deferred=datetime(2026, 12, 24, 17, 5))  # noqa: DTZ001
+
+
+def test_naive_deferred_is_read_in_the_given_zone() -> None:
+    """A naive time is the caller's wall time; OVH gets it as Paris wall time."""
+    new_york = sms(
+        deferred=datetime(2026, 12, 24, 8, 0),  # noqa: DTZ001
+        time_zone=ZoneInfo("America/New_York"),
+    )
+    assert new_york.deferred == datetime(2026, 12, 24, 13, 0, tzinfo=UTC)
+    assert new_york.form([ALICE])["deferred"] == "140024122026"
+
+
+def test_deferred_time_skipped_by_the_clocks_is_refused() -> None:
+    """02:30 on the night Paris springs forward does not exist: refused, naming it."""
+    with pytest.raises(NonexistentLocalTimeError) as err:
+        sms(deferred=datetime(2027, 3, 28, 2, 30), time_zone=PARIS)  # noqa: DTZ001
+    assert (err.value.deferred, err.value.time_zone) == ("2027-03-28 02:30:00", "Europe/Paris")
+
+
+def test_deferred_time_repeated_by_the_clocks_is_the_first() -> None:
+    """02:30 on the night Paris falls back happens twice: the first (summer time) is taken."""
+    first = sms(deferred=datetime(2026, 10, 25, 2, 30), time_zone=PARIS)  # noqa: DTZ001
+    assert first.deferred.astimezone(UTC) == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
+    assert first.form([ALICE])["deferred"] == "023025102026"
 
 
 def test_sender_tag_and_account() -> None:
@@ -306,17 +397,44 @@ def test_sender_tag_and_account() -> None:
             Decimal(1007),
             ("10867690",),
         ),
+        (
+            (
+                '<?xml version="1.0" encoding="UTF-8" ?><response><status>100</status>'
+                "<creditLeft>1007</creditLeft><smsIds><smsId>10867690</smsId></smsIds></response>"
+            ),
+            Decimal(1007),
+            ("10867690",),
+        ),
+        (
+            (
+                "<response>\n  <status>101</status>\n  <creditleft>230.50</creditleft>\n"
+                "  <SmsIds><smsId>1</smsId><smsId>2</smsId></SmsIds>\n</response>\n"
+            ),
+            Decimal("230.50"),
+            ("1", "2"),
+        ),
     ],
 )
 def test_parse_success(body: str, credit: Decimal, ids: tuple[str, ...]) -> None:
-    """JSON with either key casing, text/plain and HTML answers are read."""
+    """JSON with either key casing, XML, text/plain and HTML answers are read."""
     answer = parse_answer(body)
     assert 100 <= answer.status < 200
     assert (answer.credits_left, answer.sms_ids) == (credit, ids)
 
 
 @pytest.mark.parametrize(
-    "body", ["", "Internal error", "<html>Bad gateway</html>", "{}", "[1]", "OK"]
+    "body",
+    [
+        "",
+        "Internal error",
+        "<html>Bad gateway</html>",
+        "{}",
+        "[1]",
+        "OK",
+        "<response><creditLeft>1007</creditLeft></response>",
+        "<response><status>one hundred</status></response>",
+        "<?xml version='1.0'?><response><status>100",
+    ],
 )
 def test_unreadable_answer_is_outcome_unknown(body: str) -> None:
     """A 200 answer that cannot be read may hide a sent SMS."""
@@ -379,6 +497,64 @@ async def test_refusals(
         await client.send(sms())
     assert type(err.value) is error
     assert (err.value.status, err.value.reason) == (answer["status"], reason)
+
+
+async def test_xml_refusal(client: Http2SmsClient, aioclient_mock: AiohttpClientMocker) -> None:
+    """OVH's XML refusal is read like the JSON one: nothing sent, its reason kept."""
+    aioclient_mock.post(
+        ENDPOINT,
+        text='<?xml version="1.0" encoding="UTF-8" ?><response><status>201</status>'
+        "<message>Missing message. For more informations : http://guides.ovh.com/httpToSms"
+        "</message></response>",
+        headers={"Content-Type": "application/xml"},
+    )
+    with pytest.raises(MissingParameterError) as err:
+        await client.send(sms())
+    assert err.value.reason == "Missing message."
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        ENDPOINT,
+        " https://www.ovh.com/cgi-bin/sms/http2sms.cgi ",
+        "http://127.0.0.1:8080/http2sms.cgi",
+        "http://127.8.9.10/http2sms.cgi",
+        "http://[::1]:8080/http2sms.cgi",
+        "http://localhost:8080/http2sms.cgi",
+        "HTTPS://sms.example.org/cgi",
+    ],
+)
+def test_endpoints_the_password_may_travel_to(endpoint: str) -> None:
+    """Https anywhere; plain http only to this machine (a local simulator)."""
+    assert validate_endpoint(endpoint) == endpoint.strip()
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "error"),
+    [
+        ("http://www.ovh.com/cgi-bin/sms/http2sms.cgi", InsecureEndpointError),
+        ("http://192.168.1.10/http2sms.cgi", InsecureEndpointError),
+        ("http://localhost.example.org/http2sms.cgi", InsecureEndpointError),
+        ("https://user:hunter2@www.ovh.com/cgi-bin/sms/http2sms.cgi", EndpointCredentialsError),
+        ("http://user:hunter2@127.0.0.1/http2sms.cgi", EndpointCredentialsError),
+        ("https://user@www.ovh.com/cgi-bin/sms/http2sms.cgi", EndpointCredentialsError),
+        ("ftp://www.ovh.com/http2sms.cgi", InvalidEndpointError),
+        ("www.ovh.com/cgi-bin/sms/http2sms.cgi", InvalidEndpointError),
+        ("https://", InvalidEndpointError),
+        ("http://[::1", InvalidEndpointError),
+    ],
+)
+async def test_endpoints_refused(
+    hass: HomeAssistant, endpoint: str, error: type[InvalidEndpointError]
+) -> None:
+    """Elsewhere the password would travel in clear or show with the URL: refused, URL untold."""
+    with pytest.raises(InvalidEndpointError) as err:
+        validate_endpoint(endpoint)
+    assert type(err.value) is error
+    assert "hunter2" not in str(err.value)
+    with pytest.raises(error):
+        Http2SmsClient(async_get_clientsession(hass), CREDENTIALS, endpoint=endpoint)
 
 
 @pytest.mark.parametrize(

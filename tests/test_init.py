@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
 
-from custom_components.ovh_sms.const import DOMAIN
+from custom_components.ovh_sms.const import (
+    CONF_ACCOUNT,
+    CONF_ENDPOINT,
+    CONF_LOGIN,
+    CONF_SENDER,
+    DOMAIN,
+)
 from homeassistant.components.notify import legacy as legacy_notify
 from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import CONF_PASSWORD
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import (
     device_registry as dr,
     entity_registry as er,
@@ -16,7 +25,19 @@ from homeassistant.helpers import (
 )
 from homeassistant.setup import async_setup_component
 
-from .conftest import ENDPOINT, SUCCESS, sent_forms, set_up_second_account
+from .conftest import (
+    ACCOUNT,
+    ALICE,
+    ENDPOINT,
+    ENTRY_DATA,
+    FOREIGN_ENTRY_DATA,
+    LOGIN,
+    PASSWORD,
+    SUCCESS,
+    foreign_entry,
+    sent_forms,
+    set_up_second_account,
+)
 
 
 async def test_setup_sends_nothing_and_unload_removes_everything(
@@ -124,3 +145,132 @@ async def test_notify_reload_never_brings_back_an_unloaded_action(
     await hass.async_block_till_done()
     await legacy_notify.async_reload(hass, DOMAIN)
     assert not hass.services.has_service("notify", "ovh_sms")
+
+
+async def test_entries_saved_before_are_cleaned_and_made_safe(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """Spaces go, and an http:// endpoint with user:password@ becomes https:// without them."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title=ACCOUNT,
+        unique_id=f"{ACCOUNT}_{LOGIN}",
+        data={
+            CONF_ACCOUNT: " SMS-AB1234-1 ",
+            CONF_LOGIN: " homeassistant ",
+            CONF_PASSWORD: PASSWORD,
+            CONF_SENDER: " HomeAlarm ",
+            CONF_ENDPOINT: "http://me:hunter2@www.ovh.com/cgi-bin/sms/http2sms.cgi",
+        },
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    assert entry.minor_version == 2
+    assert entry.data == {
+        CONF_ACCOUNT: ACCOUNT,
+        CONF_LOGIN: LOGIN,
+        CONF_PASSWORD: PASSWORD,
+        CONF_SENDER: "HomeAlarm",
+        CONF_ENDPOINT: ENDPOINT,
+    }
+    aioclient_mock.post(ENDPOINT, json=SUCCESS)
+    await hass.services.async_call(
+        "notify", "ovh_sms", {"message": "Hi", "target": ["0612345678"]}, blocking=True
+    )
+    assert str(aioclient_mock.mock_calls[0][1]) == ENDPOINT
+
+
+@pytest.mark.parametrize(
+    ("saved", "kept"),
+    [
+        ("http://127.0.0.1:8080/http2sms.cgi", "http://127.0.0.1:8080/http2sms.cgi"),
+        ("http://u:p@localhost:8080/http2sms.cgi", "http://localhost:8080/http2sms.cgi"),
+        (None, ENDPOINT),
+    ],
+)
+async def test_a_local_endpoint_saved_before_stays_local(
+    hass: HomeAssistant, saved: str | None, kept: str
+) -> None:
+    """The simulator on this machine keeps plain http; an entry without endpoint gets OVH's."""
+    data = {CONF_ACCOUNT: ACCOUNT, CONF_LOGIN: LOGIN, CONF_PASSWORD: PASSWORD, CONF_SENDER: ""}
+    entry = MockConfigEntry(
+        domain=DOMAIN, data=data if saved is None else data | {CONF_ENDPOINT: saved}
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    assert entry.data[CONF_ENDPOINT] == kept
+
+
+@pytest.mark.parametrize("endpoint", ["ftp://ovh", "not a url"])
+async def test_an_unusable_endpoint_is_a_translated_setup_error(
+    hass: HomeAssistant, endpoint: str
+) -> None:
+    """An endpoint that is no http(s) URL at all is kept, and setup says to reconfigure."""
+    entry = MockConfigEntry(
+        domain=DOMAIN, minor_version=1, data=dict(ENTRY_DATA) | {CONF_ENDPOINT: endpoint}
+    )
+    entry.add_to_hass(hass)
+    assert not await hass.config_entries.async_setup(entry.entry_id)
+    assert entry.state is ConfigEntryState.SETUP_ERROR
+    assert entry.data[CONF_ENDPOINT] == endpoint
+    assert entry.reason == (
+        "The http2sms endpoint is not a full https:// address: reconfigure the OVH SMS account"
+    )
+
+
+async def test_an_entry_of_a_newer_version_is_not_touched(hass: HomeAssistant) -> None:
+    """A downgrade cannot read what a newer version saved: the entry is left alone."""
+    entry = MockConfigEntry(domain=DOMAIN, version=2, data=dict(ENTRY_DATA))
+    entry.add_to_hass(hass)
+    assert not await hass.config_entries.async_setup(entry.entry_id)
+    assert entry.state is ConfigEntryState.MIGRATION_ERROR
+
+
+async def test_another_integrations_entry_says_what_to_do(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker, issue_registry: ir.IssueRegistry
+) -> None:
+    """Kinsoi's leftover entry: a translated setup error and a repair, no KeyError, no request."""
+    entry = foreign_entry()
+    entry.add_to_hass(hass)
+    assert not await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.SETUP_ERROR
+    assert entry.reason is not None
+    assert entry.reason.startswith(
+        "The entry OVH SMS - sms-ab1234-1 was made by another integration"
+    )
+    assert entry.data == FOREIGN_ENTRY_DATA
+    issue = issue_registry.async_get_issue(DOMAIN, f"foreign_entry_{entry.entry_id}")
+    assert issue is not None
+    assert issue.severity is ir.IssueSeverity.ERROR
+    assert issue.translation_placeholders == {"title": "OVH SMS - sms-ab1234-1"}
+    assert aioclient_mock.call_count == 0
+
+    assert await hass.config_entries.async_remove(entry.entry_id)
+    await hass.async_block_till_done()
+    assert issue_registry.async_get_issue(DOMAIN, f"foreign_entry_{entry.entry_id}") is None
+
+
+async def test_deleting_an_entry_removes_its_repairs(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    aioclient_mock: AiohttpClientMocker,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """An IP refusal and a taken action name leave no repair behind once the entry is deleted."""
+    second = await set_up_second_account(hass, init_integration)
+    aioclient_mock.post(ENDPOINT, json={"status": 401, "message": "IP not allowed"})
+    with pytest.raises(HomeAssistantError):
+        await hass.services.async_call(
+            DOMAIN,
+            "send_sms",
+            {"config_entry_id": second.entry_id, "recipients": [ALICE], "message": "Hi"},
+            blocking=True,
+        )
+    issues = {f"ip_not_authorized_{second.entry_id}", f"notify_action_taken_{second.entry_id}"}
+    assert issues <= {issue_id for (_, issue_id) in issue_registry.issues}
+    assert await hass.config_entries.async_remove(second.entry_id)
+    await hass.async_block_till_done()
+    assert not issues & {issue_id for (_, issue_id) in issue_registry.issues}

@@ -29,7 +29,16 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.setup import async_setup_component
 
-from .conftest import ALICE, ENDPOINT, PASSWORD, SUCCESS, sent_forms, set_up_second_account
+from .conftest import (
+    ALICE,
+    ENDPOINT,
+    PASSWORD,
+    SUCCESS,
+    foreign_entry,
+    sent_forms,
+    set_up_second_account,
+    state_of,
+)
 
 BOB = "0033698765432"
 
@@ -455,3 +464,174 @@ async def test_many_recipients_in_batches(
     assert forms[1]["to"] == "0033612340050"
     assert response["requests"] == 2
     assert len(response["recipients"]) == 51
+
+
+async def set_time_zone(hass: HomeAssistant, zone: str) -> None:
+    """Give Home Assistant this time zone, as its General settings do."""
+    await hass.config.async_update(time_zone=zone)
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_naive_deferred_time_is_home_assistants(
+    hass: HomeAssistant, ovh: AiohttpClientMocker
+) -> None:
+    """A time without zone is Home Assistant's wall time; OVH gets it in Paris time."""
+    await set_time_zone(hass, "America/New_York")
+    response = await send_sms(
+        hass, recipients=[ALICE], message="Hi", deferred="2030-12-24 08:00:00"
+    )
+    assert sent_forms(ovh)[0]["deferred"] == "140024122030"
+    assert response["deferred"] == "2030-12-24T08:00:00-05:00"
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_deferred_time_the_clocks_skip_is_refused(
+    hass: HomeAssistant, ovh: AiohttpClientMocker
+) -> None:
+    """02:30 on the night Paris springs forward does not exist: a translated error, no request."""
+    await set_time_zone(hass, "Europe/Paris")
+    with pytest.raises(ServiceValidationError) as err:
+        await send_sms(hass, recipients=[ALICE], message="Hi", deferred="2030-03-31 02:30:00")
+    assert str(err.value) == (
+        "The deferred time 2030-03-31 02:30:00 does not exist in Europe/Paris: the clocks skip "
+        "it when they go forward. Choose another time"
+    )
+    assert ovh.call_count == 0
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_deferred_time_the_clocks_repeat_is_the_first(
+    hass: HomeAssistant, ovh: AiohttpClientMocker
+) -> None:
+    """02:30 on the night Paris falls back happens twice: the first one, in summer time."""
+    await set_time_zone(hass, "Europe/Paris")
+    await notify(hass, message="Hi", data={"deferred": "2030-10-27 02:30:00"})
+    assert sent_forms(ovh)[0]["deferred"] == "023027102030"
+
+
+@pytest.mark.parametrize(
+    ("target", "to"),
+    [
+        ("0692 12 34 56", "00262692123456"),
+        ("0639 40 12 34", "00262639401234"),
+        ("0690 12 34 56", "00590690123456"),
+        ("0696 12 34 56", "00596696123456"),
+        ("0694 12 34 56", "00594694123456"),
+    ],
+)
+@pytest.mark.usefixtures("init_integration")
+async def test_french_overseas_numbers_reach_their_island(
+    hass: HomeAssistant, ovh: AiohttpClientMocker, target: str, to: str
+) -> None:
+    """From mainland France's Home Assistant, 0692… is Réunion: OVH gets 00262692…."""
+    await notify(hass, message="Hi", target=[target])
+    assert sent_forms(ovh)[0]["to"] == to
+
+
+@pytest.mark.parametrize(
+    "recipients",
+    [
+        ["0612345678;0698765432"],
+        ["06 12 34 56 78, 06 98 76 54 32"],
+        [ALICE, "0698765432 0751234567"],
+    ],
+)
+@pytest.mark.usefixtures("init_integration")
+async def test_a_field_with_two_numbers_sends_nothing(
+    hass: HomeAssistant, ovh: AiohttpClientMocker, recipients: list[str]
+) -> None:
+    """Nobody gets a half-sent SMS: the field is named, and each number must be its own item."""
+    with pytest.raises(ServiceValidationError) as err:
+        await send_sms(hass, recipients=recipients, message="Hi")
+    assert str(err.value) == (
+        f"{recipients[-1]} holds more than one phone number, so no SMS was sent: give each "
+        "number as its own item of the list"
+    )
+    assert ovh.call_count == 0
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_national_number_without_country_says_so(
+    hass: HomeAssistant, ovh: AiohttpClientMocker
+) -> None:
+    """Without Home Assistant's country, a national number asks for the country or +33."""
+    hass.config.country = None
+    with pytest.raises(ServiceValidationError) as err:
+        await notify(hass, message="Hi", target=["06 98 76 54 32"])
+    assert str(err.value) == (
+        "06 98 76 54 32 is a national number, and Home Assistant has no country set, so no SMS "
+        "was sent: set the country in Settings > System > General, or write the number in "
+        "international format (+33…)"
+    )
+    await notify(hass, message="Hi", target=["+33 6 98 76 54 32"])
+    assert sent_forms(ovh)[0]["to"] == BOB
+
+
+async def test_the_only_account_not_loaded_says_so(
+    hass: HomeAssistant, init_integration: MockConfigEntry, ovh: AiohttpClientMocker
+) -> None:
+    """Without config_entry_id, the one account must be loaded: the error names it."""
+    assert await hass.config_entries.async_unload(init_integration.entry_id)
+    with pytest.raises(ServiceValidationError) as err:
+        await send_sms(hass, recipients=[ALICE], message="Hi")
+    assert str(err.value) == (
+        "The OVH SMS account sms-ab1234-1 is not loaded, so no SMS was sent: check it in "
+        "Settings > Devices & services"
+    )
+    assert await hass.config_entries.async_remove(init_integration.entry_id)
+    with pytest.raises(ServiceValidationError) as err:
+        await send_sms(hass, recipients=[ALICE], message="Hi")
+    assert err.value.translation_key == "no_account"
+    assert ovh.call_count == 0
+
+
+async def test_no_default_account_when_one_of_two_is_not_loaded(
+    hass: HomeAssistant, init_integration: MockConfigEntry, ovh: AiohttpClientMocker
+) -> None:
+    """Two accounts, one loaded: the action still asks which, never picks the other silently."""
+    second = await set_up_second_account(hass, init_integration, service_name="ovh_sms_2")
+    assert await hass.config_entries.async_unload(second.entry_id)
+    with pytest.raises(ServiceValidationError) as err:
+        await send_sms(hass, recipients=[ALICE], message="Hi")
+    assert err.value.translation_key == "config_entry_required"
+    assert ovh.call_count == 0
+
+
+async def test_another_integrations_entry_is_not_an_account(
+    hass: HomeAssistant, init_integration: MockConfigEntry, ovh: AiohttpClientMocker
+) -> None:
+    """Kinsoi's leftover entry beside ours: our one account is still the default."""
+    leftover = foreign_entry()
+    leftover.add_to_hass(hass)
+    await hass.config_entries.async_setup(leftover.entry_id)
+    await send_sms(hass, recipients=[ALICE], message="Hi")
+    assert sent_forms(ovh)[0]["account"] == "sms-ab1234-1"
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_recipient_entity_records_every_sms_it_gets(
+    hass: HomeAssistant, ovh: AiohttpClientMocker, freezer: FrozenDateTimeFactory
+) -> None:
+    """notify.alice shows when Alice last got an SMS, whichever action sent it."""
+    freezer.move_to("2030-01-01T10:00:00+00:00")
+    await send_sms(hass, recipients=["06 12 34 56 78"], message="Hi")
+    assert state_of(hass, "notify.alice") == "2030-01-01T10:00:00+00:00"
+    freezer.move_to("2030-01-01T11:00:00+00:00")
+    await notify(hass, message="Hi")
+    assert state_of(hass, "notify.alice") == "2030-01-01T11:00:00+00:00"
+    freezer.move_to("2030-01-01T12:00:00+00:00")
+    await notify(hass, message="Hi", target=[BOB])
+    assert state_of(hass, "notify.alice") == "2030-01-01T11:00:00+00:00"
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_notify_send_message_records_once(
+    hass: HomeAssistant, ovh: AiohttpClientMocker
+) -> None:
+    """Through notify.send_message the entity records the SMS once, not twice."""
+    changes = async_capture_events(hass, "state_changed")
+    await hass.services.async_call(
+        NOTIFY_DOMAIN, "send_message", {"entity_id": "notify.alice", "message": "Hi"}, blocking=True
+    )
+    await hass.async_block_till_done()
+    assert [e.data["entity_id"] for e in changes].count("notify.alice") == 1

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 from freezegun.api import FrozenDateTimeFactory
+import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     mock_restore_cache_with_extra_data,
@@ -21,8 +22,9 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from homeassistant.components.sensor import ATTR_STATE_CLASS, SensorStateClass
 from homeassistant.const import ATTR_UNIT_OF_MEASUREMENT, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant, State
+from homeassistant.setup import async_setup_component
 
-from .conftest import CREDITS, ENDPOINT, PASSWORD, state_of
+from .conftest import CREDITS, ENDPOINT, FOREIGN_ENTRY_DATA, PASSWORD, foreign_entry, state_of
 
 LAST_SMS = "sensor.sms_ab1234_1_last_sms"
 
@@ -123,3 +125,48 @@ async def test_diagnostics_redact_secrets_and_numbers(
     assert diagnostics == json.loads(
         (Path(__file__).parent / "fixtures" / "diagnostics.json").read_text(encoding="utf-8")
     )
+
+
+@pytest.mark.parametrize(
+    ("sender", "shown"),
+    [("+33612345678", "**REDACTED**"), ("0612345678", "**REDACTED**"), ("HomeAlarm", "HomeAlarm")],
+)
+async def test_diagnostics_redact_a_numeric_sender(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    mock_config_entry: MockConfigEntry,
+    sender: str,
+    shown: str,
+) -> None:
+    """A sender that is a phone number is somebody's number: redacted; a name is kept."""
+    mock_config_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        mock_config_entry, data=mock_config_entry.data | {"sender": sender}
+    )
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, mock_config_entry)
+    assert diagnostics["data"]["sender"] == shown
+
+
+async def test_diagnostics_of_another_integrations_entry(
+    hass: HomeAssistant, hass_client: ClientSessionGenerator
+) -> None:
+    """Kinsoi's leftover entry never loads; its diagnostics still hide its keys and numbers."""
+    assert await async_setup_component(hass, "diagnostics", {})
+    entry = foreign_entry()
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
+    for secret in ("AppKey1234", "AppSecret5678", "ConsumerKey9012", "698765432"):
+        assert secret not in str(diagnostics)
+    assert diagnostics == {
+        "data": FOREIGN_ENTRY_DATA
+        | {
+            "application_key": "**REDACTED**",
+            "application_secret": "**REDACTED**",
+            "consumer_key": "**REDACTED**",
+            "recipients": "**REDACTED**",
+        },
+        "options": {},
+        "recipients": [],
+    }

@@ -12,6 +12,7 @@ import pytest
 from custom_components.ovh_sms import http2sms
 from custom_components.ovh_sms.gateway import translation_key
 from custom_components.ovh_sms.http2sms import Http2SmsError, Http2SmsValidationError
+from homeassistant.helpers import config_validation as cv
 
 COMPONENT = Path(__file__).parent.parent / "custom_components" / "ovh_sms"
 TRANSLATIONS = {
@@ -68,3 +69,11 @@ def test_every_key_in_code_is_translated() -> None:
     for key in re.findall(r'reason="(\w+)"', source):
         assert f"config.abort.{key}" in EN, key
     assert "issues.ip_not_authorized.description" in EN
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_texts_pass_hassfest(lang: str) -> None:
+    """Hassfest refuses anything tag-shaped (notify.<name>) and placeholders in single quotes."""
+    for key, text in flatten(TRANSLATIONS[lang]).items():
+        cv.string_with_no_html(text)
+        assert not re.search(r"'\{\w+\}'", text), key

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from yarl import URL
+
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_PASSWORD, Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import config_validation as cv, discovery
+from homeassistant.exceptions import ConfigEntryError
+from homeassistant.helpers import config_validation as cv, discovery, issue_registry as ir
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
@@ -12,12 +16,25 @@ from .const import (
     CONF_ACCOUNT,
     CONF_ENDPOINT,
     CONF_LOGIN,
+    CONF_SENDER,
     CONF_SERVICE_NAME,
     DEFAULT_SERVICE_NAME,
     DOMAIN,
+    ENTRY_ISSUES,
+    ISSUE_FOREIGN_ENTRY,
+    entry_issue_id,
+    is_own_entry,
 )
-from .gateway import OvhSmsConfigEntry, OvhSmsGateway
-from .http2sms import DEFAULT_ENDPOINT, Credentials, Http2SmsClient, load_metadata
+from .gateway import OvhSmsConfigEntry, OvhSmsGateway, translation_key
+from .http2sms import (
+    DEFAULT_ENDPOINT,
+    Credentials,
+    Http2SmsClient,
+    Http2SmsValidationError,
+    InsecureEndpointError,
+    load_metadata,
+    validate_endpoint,
+)
 from .ledger import DATA_LEDGERS, AccountLedger, async_get_ledger, async_pop_setup_send
 from .services import async_setup_services
 
@@ -36,6 +53,44 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     return True
 
 
+def _safe_endpoint(endpoint: str) -> str:
+    """Make an endpoint saved before 0.2 safe for the password: https, no user:password@.
+
+    What is not a URL at all is kept: setup then says the endpoint is invalid.
+    """
+    try:
+        url = URL(endpoint.strip()).with_user(None)
+    except ValueError:
+        return endpoint
+    try:
+        validate_endpoint(str(url))
+    except InsecureEndpointError:
+        url = url.with_scheme("https")
+    except Http2SmsValidationError:
+        return endpoint
+    return str(url)
+
+
+async def async_migrate_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
+    """Clean entries saved before 0.2: names stripped, the endpoint made safe.
+
+    Another integration's entries are left as they are: their setup says what
+    to do with them.
+    """
+    if not is_own_entry(entry):
+        return True
+    if entry.version > 1:
+        return False  # saved by a newer version of this integration
+    if entry.minor_version < 2:  # noqa: PLR2004
+        data = dict(entry.data)
+        data[CONF_ACCOUNT] = data[CONF_ACCOUNT].strip().lower()
+        data[CONF_LOGIN] = data[CONF_LOGIN].strip()
+        data[CONF_SENDER] = (data.get(CONF_SENDER) or "").strip()
+        data[CONF_ENDPOINT] = _safe_endpoint(data.get(CONF_ENDPOINT) or DEFAULT_ENDPOINT)
+        hass.config_entries.async_update_entry(entry, data=data, minor_version=2)
+    return True
+
+
 async def async_setup_entry(hass: HomeAssistant, entry: OvhSmsConfigEntry) -> bool:
     """Set up an account: its gateway, its entities and its legacy notify action.
 
@@ -43,11 +98,33 @@ async def async_setup_entry(hass: HomeAssistant, entry: OvhSmsConfigEntry) -> bo
     here: bad credentials are found by the first send, which starts reauth. The
     config flow's test SMS, if one was sent, gives the first credit.
     """
-    client = Http2SmsClient(
-        async_get_clientsession(hass),
-        Credentials(entry.data[CONF_ACCOUNT], entry.data[CONF_LOGIN], entry.data[CONF_PASSWORD]),
-        endpoint=entry.data.get(CONF_ENDPOINT) or DEFAULT_ENDPOINT,
-    )
+    if not is_own_entry(entry):
+        ir.async_create_issue(
+            hass,
+            DOMAIN,
+            entry_issue_id(ISSUE_FOREIGN_ENTRY, entry.entry_id),
+            is_fixable=False,
+            severity=ir.IssueSeverity.ERROR,
+            translation_key=ISSUE_FOREIGN_ENTRY,
+            translation_placeholders={"title": entry.title},
+        )
+        raise ConfigEntryError(
+            translation_domain=DOMAIN,
+            translation_key=ISSUE_FOREIGN_ENTRY,
+            translation_placeholders={"title": entry.title},
+        )
+    try:
+        client = Http2SmsClient(
+            async_get_clientsession(hass),
+            Credentials(
+                entry.data[CONF_ACCOUNT], entry.data[CONF_LOGIN], entry.data[CONF_PASSWORD]
+            ),
+            endpoint=entry.data[CONF_ENDPOINT],
+        )
+    except Http2SmsValidationError as err:
+        raise ConfigEntryError(
+            translation_domain=DOMAIN, translation_key=translation_key(err)
+        ) from err
     ledger = await async_get_ledger(hass, entry.entry_id)
     if (setup_send := async_pop_setup_send(hass, entry.unique_id)) is not None:
         ledger.record(setup_send)
@@ -72,6 +149,8 @@ async def async_unload_entry(hass: HomeAssistant, entry: OvhSmsConfigEntry) -> b
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: OvhSmsConfigEntry) -> None:
-    """Delete the account's saved credit, last SMS and hourly budget."""
+    """Delete the account's repair issues, saved credit, last SMS and hourly budget."""
+    for issue in ENTRY_ISSUES:
+        ir.async_delete_issue(hass, DOMAIN, entry_issue_id(issue, entry.entry_id))
     ledger = hass.data.get(DATA_LEDGERS, {}).pop(entry.entry_id, None)
     await (ledger or AccountLedger(hass, entry.entry_id)).async_remove()

@@ -19,7 +19,6 @@ from homeassistant.config_entries import (
 from homeassistant.const import CONF_NAME, CONF_PASSWORD
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.data_entry_flow import section
-from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
     BooleanSelector,
@@ -56,6 +55,7 @@ from .const import (
     SECTION_CONNECTION,
     SMS_CLASSES,
     SUBENTRY_RECIPIENT,
+    is_own_entry,
 )
 from .gateway import translation_key
 from .http2sms import (
@@ -63,11 +63,14 @@ from .http2sms import (
     Credentials,
     Http2SmsClient,
     Http2SmsError,
-    InvalidRecipientError,
+    Http2SmsValidationError,
+    MultipleNumbersError,
+    NationalNumberWithoutCountryError,
     build_sms,
     load_metadata,
     normalize_number,
     validate_account,
+    validate_endpoint,
     validate_sender,
     validate_tag,
 )
@@ -98,37 +101,48 @@ def _account_schema(*, password_required: bool) -> vol.Schema:
     )
 
 
-def _validate_account_input(user_input: dict[str, Any]) -> dict[str, str]:
-    """Field errors of the account form, checked locally (nothing is sent)."""
-    errors: dict[str, str] = {}
-    try:
-        validate_account(user_input[CONF_ACCOUNT])
-    except Http2SmsError:
-        errors[CONF_ACCOUNT] = "invalid_account"
-    if sender := user_input.get(CONF_SENDER):
-        try:
-            validate_sender(sender)
-        except Http2SmsError:
-            errors[CONF_SENDER] = "invalid_sender"
-    try:
-        cv.url(user_input[SECTION_CONNECTION][CONF_ENDPOINT])
-    except vol.Invalid:
-        errors[SECTION_CONNECTION] = "invalid_endpoint"
-    return errors
-
-
 def _entry_data(user_input: dict[str, Any]) -> dict[str, Any]:
+    """Clean what was typed or pasted: spaces around names are never meant; a password's may be."""
     return {
-        CONF_ACCOUNT: user_input[CONF_ACCOUNT].lower(),
-        CONF_LOGIN: user_input[CONF_LOGIN],
+        CONF_ACCOUNT: user_input[CONF_ACCOUNT].strip().lower(),
+        CONF_LOGIN: user_input[CONF_LOGIN].strip(),
         CONF_PASSWORD: user_input[CONF_PASSWORD],
-        CONF_SENDER: user_input.get(CONF_SENDER, ""),
-        CONF_ENDPOINT: user_input[SECTION_CONNECTION][CONF_ENDPOINT],
+        CONF_SENDER: user_input.get(CONF_SENDER, "").strip(),
+        CONF_ENDPOINT: user_input[SECTION_CONNECTION][CONF_ENDPOINT].strip(),
     }
 
 
+def _validate_entry_data(data: Mapping[str, Any]) -> dict[str, str]:
+    """Field errors of the cleaned account form, checked locally (nothing is sent)."""
+    errors: dict[str, str] = {}
+    try:
+        validate_account(data[CONF_ACCOUNT])
+    except Http2SmsError:
+        errors[CONF_ACCOUNT] = "invalid_account"
+    if not data[CONF_LOGIN]:
+        errors[CONF_LOGIN] = "invalid_login"
+    if data[CONF_SENDER]:
+        try:
+            validate_sender(data[CONF_SENDER])
+        except Http2SmsError:
+            errors[CONF_SENDER] = "invalid_sender"
+    try:
+        validate_endpoint(data[CONF_ENDPOINT])
+    except Http2SmsError as err:
+        errors[SECTION_CONNECTION] = translation_key(err)
+    return errors
+
+
 def _unique_id(data: Mapping[str, Any]) -> str:
-    return f"{data[CONF_ACCOUNT].lower()}_{data[CONF_LOGIN].lower()}"
+    """One entry per SMS user: account and login, whatever their case."""
+    return f"{data[CONF_ACCOUNT].strip().lower()}_{data[CONF_LOGIN].strip().lower()}"
+
+
+def _number_error(err: Http2SmsValidationError) -> str:
+    """Name a phone number field's error: several numbers, no country, or not a number."""
+    if isinstance(err, (MultipleNumbersError, NationalNumberWithoutCountryError)):
+        return translation_key(err)
+    return "invalid_phone_number"
 
 
 def _notify_action_taken(hass: HomeAssistant, name: str, entry: ConfigEntry | None) -> bool:
@@ -141,7 +155,7 @@ def _notify_action_taken(hass: HomeAssistant, name: str, entry: ConfigEntry | No
     return any(
         other.options.get(CONF_SERVICE_NAME, DEFAULT_SERVICE_NAME) == name
         for other in hass.config_entries.async_entries(DOMAIN)
-        if entry is None or other.entry_id != entry.entry_id
+        if is_own_entry(other) and (entry is None or other.entry_id != entry.entry_id)
     )
 
 
@@ -158,6 +172,8 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
     """Set up one OVH SMS account (one SMS user of it)."""
 
     VERSION = 1
+    # 2: account, login and sender stripped; the endpoint https (see async_migrate_entry).
+    MINOR_VERSION = 2
 
     def __init__(self) -> None:
         """Nothing is known before the user step."""
@@ -182,10 +198,10 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
         """Ask for the account, checking its form locally."""
         errors: dict[str, str] = {}
         if user_input is not None:
-            errors = _validate_account_input(user_input)
-            if not errors:
-                self._data = _entry_data(user_input)
-                await self.async_set_unique_id(_unique_id(self._data))
+            data = _entry_data(user_input)
+            if not (errors := _validate_entry_data(data)):
+                self._data = data
+                await self.async_set_unique_id(_unique_id(data))
                 self._abort_if_unique_id_configured()
                 return await self.async_step_verify()
         return self.async_show_form(
@@ -220,8 +236,8 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
                     default_region=self.hass.config.country,
                 )
                 result = await client.send(sms)
-            except InvalidRecipientError:
-                errors[CONF_TEST_NUMBER] = "invalid_phone_number"
+            except Http2SmsValidationError as err:
+                errors[CONF_TEST_NUMBER] = _number_error(err)
             except Http2SmsError as err:
                 errors["base"] = translation_key(err)
                 placeholders["reason"] = str(getattr(err, "reason", ""))
@@ -285,13 +301,12 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
         entry = self._get_reconfigure_entry()
         errors: dict[str, str] = {}
         if user_input is not None:
-            errors = _validate_account_input(user_input)
-            if not errors:
-                if user_input[CONF_ACCOUNT].lower() != entry.data[CONF_ACCOUNT]:
+            data = _entry_data(
+                {CONF_PASSWORD: entry.data[CONF_PASSWORD], CONF_SENDER: ""} | user_input
+            )
+            if not (errors := _validate_entry_data(data)):
+                if data[CONF_ACCOUNT] != entry.data[CONF_ACCOUNT]:
                     return self.async_abort(reason="account_mismatch")
-                data = _entry_data(
-                    {CONF_PASSWORD: entry.data[CONF_PASSWORD], CONF_SENDER: ""} | user_input
-                )
                 unique_id = _unique_id(data)
                 if unique_id != entry.unique_id:
                     await self.async_set_unique_id(unique_id)
@@ -394,8 +409,8 @@ class RecipientSubentryFlow(ConfigSubentryFlow):
             await self.hass.async_add_import_executor_job(load_metadata)
             try:
                 number = normalize_number(user_input[CONF_PHONE_NUMBER], self.hass.config.country)
-            except Http2SmsError:
-                errors[CONF_PHONE_NUMBER] = "invalid_phone_number"
+            except Http2SmsValidationError as err:
+                errors[CONF_PHONE_NUMBER] = _number_error(err)
             else:
                 if any(
                     subentry.unique_id == number and subentry is not editing

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import logging
-from typing import Final
+from typing import TYPE_CHECKING, Final
+
+from homeassistant.const import CONF_PASSWORD
 
 from .http2sms import SmsClass, SmsCoding
+
+if TYPE_CHECKING:
+    from homeassistant.config_entries import ConfigEntry
 
 DOMAIN: Final = "ovh_sms"
 LOGGER = logging.getLogger(__package__)
@@ -52,5 +57,22 @@ DEFAULT_SMS_CLASS: Final = "phone"
 DEFAULT_CODING: Final = "auto"
 
 EVENT_SMS_SENT: Final = "ovh_sms_sent"
+
+# Repair issues, one of each per entry at most.
 ISSUE_IP_NOT_AUTHORIZED: Final = "ip_not_authorized"
 ISSUE_NOTIFY_ACTION_TAKEN: Final = "notify_action_taken"
+ISSUE_FOREIGN_ENTRY: Final = "foreign_entry"
+ENTRY_ISSUES: Final = (ISSUE_IP_NOT_AUTHORIZED, ISSUE_NOTIFY_ACTION_TAKEN, ISSUE_FOREIGN_ENTRY)
+
+
+def entry_issue_id(issue: str, entry_id: str) -> str:
+    """Id of an entry's repair issue."""
+    return f"{issue}_{entry_id}"
+
+
+def is_own_entry(entry: ConfigEntry) -> bool:
+    """Tell this integration's entries from those another one left under the same domain.
+
+    kinsoi/ha-ovh-sms-plugin also uses the domain ovh_sms, with other data.
+    """
+    return all(key in entry.data for key in (CONF_ACCOUNT, CONF_LOGIN, CONF_PASSWORD))

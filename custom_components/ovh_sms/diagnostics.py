@@ -4,29 +4,56 @@ from __future__ import annotations
 
 from typing import Any
 
-from homeassistant.components.diagnostics import async_redact_data
+from homeassistant.components.diagnostics import REDACTED, async_redact_data
 from homeassistant.const import CONF_PASSWORD
 from homeassistant.core import HomeAssistant
 
-from .const import CONF_LOGIN, CONF_PHONE_NUMBER
+from .const import CONF_LOGIN, CONF_PHONE_NUMBER, CONF_SENDER
 from .gateway import OvhSmsConfigEntry
 
-TO_REDACT = {CONF_LOGIN, CONF_PASSWORD, CONF_PHONE_NUMBER, "title"}
+# Beside ours, the keys and numbers an entry of kinsoi/ha-ovh-sms-plugin (same
+# domain) holds, so that its diagnostics leak nothing either.
+TO_REDACT = {
+    CONF_LOGIN,
+    CONF_PASSWORD,
+    CONF_PHONE_NUMBER,
+    "title",
+    "application_key",
+    "application_secret",
+    "consumer_key",
+    "recipients",
+}
+
+
+def _redact_entry_data(data: dict[str, Any]) -> dict[str, Any]:
+    """Redact secrets, and a sender that is a phone number (a name is kept)."""
+    redacted: dict[str, Any] = async_redact_data(data, TO_REDACT)
+    sender = redacted.get(CONF_SENDER)
+    if isinstance(sender, str) and sender.lstrip("+").isdigit():
+        redacted[CONF_SENDER] = REDACTED
+    return redacted
 
 
 async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: OvhSmsConfigEntry
 ) -> dict[str, Any]:
-    """Describe the entry without the login, password or any phone number."""
-    gateway = entry.runtime_data
-    ledger = gateway.ledger
-    return {
-        "data": async_redact_data(dict(entry.data), TO_REDACT),
+    """Describe the entry without the login, password or any phone number.
+
+    An entry that did not load (another integration's, or one whose setup
+    failed) has no gateway: its data is still described, redacted.
+    """
+    diagnostics: dict[str, Any] = {
+        "data": _redact_entry_data(dict(entry.data)),
         "options": dict(entry.options),
         "recipients": [
             async_redact_data(subentry.as_dict(), TO_REDACT | {"unique_id"})
             for subentry in entry.subentries.values()
         ],
+    }
+    if (gateway := getattr(entry, "runtime_data", None)) is None:
+        return diagnostics
+    ledger = gateway.ledger
+    return diagnostics | {
         "credits_left": str(ledger.credits_left) if ledger.credits_left is not None else None,
         "last_sent": ledger.last_sent.isoformat() if ledger.last_sent else None,
         "endpoint": gateway.client.endpoint,

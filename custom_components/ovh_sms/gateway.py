@@ -18,6 +18,7 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.util import dt as dt_util
 
 from .const import (
@@ -38,6 +39,7 @@ from .const import (
     LOGGER,
     SMS_CLASSES,
     SUBENTRY_RECIPIENT,
+    entry_issue_id,
 )
 from .http2sms import (
     AuthenticationError,
@@ -61,6 +63,12 @@ from .http2sms import (
 from .ledger import AccountLedger, Spent
 
 type OvhSmsConfigEntry = ConfigEntry[OvhSmsGateway]
+
+
+def signal_sms_sent(entry_id: str) -> str:
+    """Dispatcher signal of an entry's accepted sends: (recipients, recorded_by)."""
+    return f"{DOMAIN}_{entry_id}_sms_sent"
+
 
 _REQUEST_ERROR_KEYS: dict[type[Http2SmsError], str] = {
     AuthenticationError: "authentication_failed",
@@ -155,7 +163,7 @@ class OvhSmsGateway:
     @property
     def issue_id(self) -> str:
         """Id of this entry's 'IP not authorised' repair issue."""
-        return f"{ISSUE_IP_NOT_AUTHORIZED}_{self.entry.entry_id}"
+        return entry_issue_id(ISSUE_IP_NOT_AUTHORIZED, self.entry.entry_id)
 
     def subentry_numbers(self) -> list[str]:
         """List the phone numbers of the entry's recipients, in the order they were added."""
@@ -196,6 +204,7 @@ class OvhSmsGateway:
                 deferred=options.deferred,
                 tag=tag,
                 default_region=self.hass.config.country,
+                time_zone=dt_util.get_default_time_zone(),
             )
         except Http2SmsError as err:
             raise to_home_assistant_error(err) from err
@@ -206,11 +215,15 @@ class OvhSmsGateway:
         message: str,
         options: SmsOptions | None = None,
         title: str | None = None,
+        *,
+        recorded_by: str | None = None,
     ) -> SendResult:
         """Validate, check the hourly limit, send once; raise a translated error on failure.
 
         Whatever OVH accepted is recorded, also when other requests of the send
         failed; the parts that were certainly not sent leave the hourly budget.
+        recorded_by names the notify entity that records this send itself
+        (notify.send_message); the others whose recipient got it are told.
         """
         sms = self.build(recipients, message, options or SmsOptions(), title)
         spent = self._spend(len(sms.recipients) * sms.segments)
@@ -219,7 +232,7 @@ class OvhSmsGateway:
         except PartialSendError as err:
             self.ledger.give_back(spent, len(err.not_sent) * sms.segments)
             if err.sent.recipients:
-                self._record(err.sent)
+                self._record(err.sent, recorded_by)
             self._react_to_failure(err.cause)
             raise partial_send_error(err) from err
         except Http2SmsError as err:
@@ -227,7 +240,7 @@ class OvhSmsGateway:
                 self.ledger.give_back(spent, spent.count)
             self._react_to_failure(err)
             raise to_home_assistant_error(err) from err
-        self._record(result)
+        self._record(result, recorded_by)
         return result
 
     def _spend(self, count: int) -> Spent:
@@ -270,9 +283,12 @@ class OvhSmsGateway:
                 },
             )
 
-    def _record(self, result: SendResult) -> None:
-        """Keep the credit and time, clear the IP issue, tell sensors and automations."""
+    def _record(self, result: SendResult, recorded_by: str | None) -> None:
+        """Keep the credit and time, clear the IP issue, tell entities and automations."""
         self.ledger.record(result)
+        async_dispatcher_send(
+            self.hass, signal_sms_sent(self.entry.entry_id), result.recipients, recorded_by
+        )
         ir.async_delete_issue(self.hass, DOMAIN, self.issue_id)
         event: dict[str, Any] = {
             "config_entry_id": self.entry.entry_id,

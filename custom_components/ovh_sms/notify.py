@@ -23,6 +23,7 @@ from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import ConfigType, DiscoveryInfoType
+from homeassistant.util import dt as dt_util
 
 from .const import (
     CONF_ACCOUNT,
@@ -33,9 +34,10 @@ from .const import (
     MANUFACTURER,
     MODEL_RECIPIENT,
     SUBENTRY_RECIPIENT,
+    entry_issue_id,
 )
 from .entity import OvhSmsEntity
-from .gateway import OvhSmsConfigEntry, OvhSmsGateway
+from .gateway import OvhSmsConfigEntry, OvhSmsGateway, signal_sms_sent
 from .services import SMS_OPTIONS_SCHEMA, sms_options
 
 # A notify group passes the same data to every member: keys meant for other
@@ -73,7 +75,7 @@ class OvhSmsNotificationService(BaseNotificationService):
 
     @property
     def _issue_id(self) -> str:
-        return f"{ISSUE_NOTIFY_ACTION_TAKEN}_{self.gateway.entry.entry_id}"
+        return entry_issue_id(ISSUE_NOTIFY_ACTION_TAKEN, self.gateway.entry.entry_id)
 
     async def async_register_services(self) -> None:
         """Register notify.<name>, unless anything else has that name: a repair issue says so.
@@ -189,6 +191,30 @@ class OvhSmsRecipientEntity(OvhSmsEntity, NotifyEntity):
         return str(self._entry.subentries[self._subentry_id].data[CONF_PHONE_NUMBER])
 
     @override
+    async def async_added_to_hass(self) -> None:
+        """Follow the account's sends: this recipient may be reached by any action."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            async_dispatcher_connect(
+                self.hass, signal_sms_sent(self._entry.entry_id), self._async_sms_sent
+            )
+        )
+
+    @callback
+    def _async_sms_sent(self, recipients: tuple[str, ...], recorded_by: str | None) -> None:
+        """Record the notification when another action's SMS reached this recipient."""
+        if recorded_by == self.entity_id or self.phone_number not in recipients:
+            return
+        if (record := getattr(self, "_async_record_notification", None)) is not None:
+            record()
+            return
+        # Older Home Assistant (2026.3 among them) keeps the time private to NotifyEntity.
+        self._NotifyEntity__set_state(dt_util.utcnow().isoformat())  # type: ignore[attr-defined,unused-ignore]
+        self.async_write_ha_state()
+
+    @override
     async def async_send_message(self, message: str, title: str | None = None) -> None:
-        """Send the SMS to this recipient."""
-        await self.gateway.async_send([self.phone_number], message, title=title)
+        """Send the SMS to this recipient; notify.send_message records it."""
+        await self.gateway.async_send(
+            [self.phone_number], message, title=title, recorded_by=self.entity_id
+        )

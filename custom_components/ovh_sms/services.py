@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 import voluptuous as vol
 
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import ATTR_CONFIG_ENTRY_ID, ATTR_ENTITY_ID
 from homeassistant.core import (
     HomeAssistant,
@@ -18,7 +18,6 @@ from homeassistant.core import (
 )
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv, entity_registry as er, service
-from homeassistant.util import dt as dt_util
 
 from .const import (
     CODINGS,
@@ -29,6 +28,7 @@ from .const import (
     CONF_TAG,
     DOMAIN,
     SMS_CLASSES,
+    is_own_entry,
 )
 from .gateway import OvhSmsConfigEntry, SmsOptions
 
@@ -40,20 +40,13 @@ ATTR_DEFERRED = "deferred"
 ATTR_NO_STOP = "no_stop"
 
 
-def _aware(value: object) -> datetime:
-    """Read a datetime; a naive one is in Home Assistant's time zone."""
-    when: datetime = cv.datetime(value)
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt_util.get_default_time_zone())
-    return when
-
-
 SMS_OPTIONS_SCHEMA = vol.Schema(
     {
         vol.Optional(CONF_SENDER): cv.string,
         vol.Optional(CONF_SMS_CLASS): vol.In(list(SMS_CLASSES)),
         vol.Optional(CONF_CODING): vol.In(list(CODINGS)),
-        vol.Optional(ATTR_DEFERRED): _aware,
+        # A naive time is read in Home Assistant's time zone when the SMS is built.
+        vol.Optional(ATTR_DEFERRED): cv.datetime,
         vol.Optional(ATTR_NO_STOP): cv.boolean,
         vol.Optional(CONF_TAG): cv.string,
     }
@@ -83,14 +76,26 @@ def sms_options(data: dict[str, Any]) -> SmsOptions:
 
 
 def _config_entry(hass: HomeAssistant, entry_id: str | None) -> OvhSmsConfigEntry:
-    """Find the entry the action targets; it may be left out when there is one account."""
+    """Find the entry the action targets; it may be left out only when there is one account.
+
+    With several accounts the caller must choose, even if only one is loaded:
+    sending from another account than meant is worse than not sending.
+    """
     if entry_id is None:
-        loaded = hass.config_entries.async_loaded_entries(DOMAIN)
-        if len(loaded) != 1:
+        entries = [e for e in hass.config_entries.async_entries(DOMAIN) if is_own_entry(e)]
+        if not entries:
+            raise ServiceValidationError(translation_domain=DOMAIN, translation_key="no_account")
+        if len(entries) > 1:
             raise ServiceValidationError(
                 translation_domain=DOMAIN, translation_key="config_entry_required"
             )
-        entry_id = loaded[0].entry_id
+        if entries[0].state is not ConfigEntryState.LOADED:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="account_not_loaded",
+                translation_placeholders={"title": entries[0].title},
+            )
+        entry_id = entries[0].entry_id
     entry: OvhSmsConfigEntry = service.async_get_config_entry(hass, DOMAIN, entry_id)
     return entry
 

@@ -11,33 +11,40 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from decimal import Decimal, InvalidOperation
 from enum import IntEnum
+from ipaddress import ip_address
 import json
 import logging
 import re
 from typing import Any, Final
+from xml.etree import ElementTree as ET
 from zoneinfo import ZoneInfo
 
 import aiohttp
+from yarl import URL
 
 from .errors import (
     AuthenticationError,
     DeferredInPastError,
+    EndpointCredentialsError,
     Http2SmsConnectionError,
     Http2SmsError,
     Http2SmsHttpError,
     Http2SmsOutcomeUnknownError,
     Http2SmsRequestError,
     Http2SmsServerError,
+    InsecureEndpointError,
     InsufficientCreditError,
     InvalidAccountError,
+    InvalidEndpointError,
     InvalidParameterError,
     InvalidSenderError,
     InvalidTagError,
     IpNotAuthorizedError,
     MissingParameterError,
+    NonexistentLocalTimeError,
     PartialSendError,
     SenderNotFoundError,
 )
@@ -115,13 +122,55 @@ def validate_tag(tag: str) -> str:
     return tag
 
 
-def validate_deferred(when: datetime, now: datetime) -> datetime:
-    """Return the time if it is aware and not in the past."""
-    if when.tzinfo is None:
-        raise ValueError("deferred must be an aware datetime")
+def localize(when: datetime, time_zone: tzinfo) -> datetime:
+    """Read a naive wall time in time_zone; an aware one is kept as it is.
+
+    A wall time that a daylight saving change skips (02:30 the night clocks go
+    forward) is refused; one it repeats (02:30 the night they go back) is the
+    first of the two, as fold=0 reads it.
+    """
+    if when.tzinfo is not None:
+        return when
+    aware = when.replace(tzinfo=time_zone)
+    if aware.astimezone(UTC).astimezone(time_zone).replace(tzinfo=None) != when:
+        raise NonexistentLocalTimeError(when.isoformat(sep=" "), str(time_zone))
+    return aware
+
+
+def validate_deferred(when: datetime, now: datetime, time_zone: tzinfo) -> datetime:
+    """Return the time, read in time_zone if naive, if it exists and is not in the past."""
+    when = localize(when, time_zone)
     if when < now:
         raise DeferredInPastError(when.isoformat())
     return when
+
+
+def validate_endpoint(endpoint: str) -> str:
+    """Return the endpoint if the password can travel to it safely, else raise.
+
+    https:// only; http:// is allowed for this machine (a local simulator or
+    proxy), and no URL may carry user:password@.
+    """
+    try:
+        url = URL(endpoint.strip())
+    except ValueError:
+        raise InvalidEndpointError from None
+    if url.scheme not in ("http", "https") or not url.host:
+        raise InvalidEndpointError
+    if url.user is not None or url.password is not None:
+        raise EndpointCredentialsError
+    if url.scheme == "http" and not _is_loopback(url.host):
+        raise InsecureEndpointError
+    return endpoint.strip()
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() in ("localhost", "localhost."):
+        return True
+    try:
+        return ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,12 +225,14 @@ def build_sms(
     deferred: datetime | None = None,
     tag: str | None = None,
     default_region: str | None = None,
+    time_zone: tzinfo = DEFERRED_TIME_ZONE,
 ) -> Sms:
     """Validate everything and build the SMS; raise Http2SmsValidationError on bad input.
 
     An empty or None sender sends from OVH's short number that accepts replies
     (senderForResponse, France only). no_stop defaults to True: without it OVH
-    treats the SMS as commercial and holds it at night and on weekends.
+    treats the SMS as commercial and holds it at night and on weekends. A naive
+    deferred time is read in time_zone (the caller's, Paris if not given).
     """
     return Sms(
         recipients=tuple(normalize_recipients(recipients, default_region)),
@@ -189,7 +240,7 @@ def build_sms(
         sender=validate_sender(sender) if sender else None,
         sms_class=SmsClass(sms_class) if sms_class is not None else None,
         no_stop=no_stop,
-        deferred=validate_deferred(deferred, now) if deferred is not None else None,
+        deferred=validate_deferred(deferred, now, time_zone) if deferred is not None else None,
         tag=validate_tag(tag) if tag else None,
     )
 
@@ -238,10 +289,31 @@ def _parse_json(data: dict[str, Any]) -> Http2SmsAnswer:
     )
 
 
+def _parse_xml(response: ET.Element) -> Http2SmsAnswer:
+    """Read the XML form: <response><status/><creditLeft/><smsIds><smsId/></smsIds></response>."""
+    fields = {child.tag.lower(): child for child in response}
+    ids = fields.get("smsids", ())
+    return Http2SmsAnswer(
+        status=int(fields["status"].text or ""),
+        credits_left=parse_credit(fields["creditleft"].text) if "creditleft" in fields else None,
+        sms_ids=tuple(text for sms_id in ids if (text := (sms_id.text or "").strip())),
+        message=fields["message"].text or "" if "message" in fields else "",
+    )
+
+
+def _parse_markup(body: str) -> Http2SmsAnswer:
+    """Read the XML form, or else the HTML one (the text form in tags)."""
+    try:
+        root = ET.fromstring(body)  # noqa: S314 - expat refuses entity bombs
+    except ET.ParseError:
+        root = None
+    if root is not None and root.tag.lower() == "response":
+        return _parse_xml(root)
+    return _parse_text(_HTML_TAG.sub("", _HTML_BREAK.sub("\n", _HTML_HEAD.sub("", body))))
+
+
 def _parse_text(body: str) -> Http2SmsAnswer:
-    """Read the text/plain form (OK, credit, ids / KO, reason), or the same in HTML."""
-    if "<" in body:
-        body = _HTML_TAG.sub("", _HTML_BREAK.sub("\n", _HTML_HEAD.sub("", body)))
+    """Read the text/plain form: OK, credit, ids / KO, reason."""
     lines = [line.strip() for line in body.splitlines() if line.strip()]
     if lines and lines[0] == "OK" and len(lines) >= 2:  # noqa: PLR2004
         return Http2SmsAnswer(
@@ -256,7 +328,7 @@ def _parse_text(body: str) -> Http2SmsAnswer:
 
 
 def parse_answer(body: str) -> Http2SmsAnswer:
-    """Parse an http2sms answer in JSON, or its text/plain or HTML form.
+    """Parse an http2sms answer in any form of the guide: JSON, XML, text/plain or HTML.
 
     Raises Http2SmsOutcomeUnknownError when the body is none of them: OVH ran
     the request but its result cannot be read.
@@ -268,6 +340,8 @@ def parse_answer(body: str) -> Http2SmsAnswer:
     try:
         if isinstance(data, dict):
             return _parse_json(data)
+        if "<" in body:
+            return _parse_markup(body.strip())
         return _parse_text(body)
     except (KeyError, TypeError, ValueError) as err:
         raise Http2SmsOutcomeUnknownError(
@@ -352,12 +426,16 @@ class Http2SmsClient:
         read_timeout: float = READ_TIMEOUT,
         deadline: float = REQUEST_DEADLINE,
     ) -> None:
-        """Keep the session, credentials and endpoint; nothing is sent."""
+        """Keep the session, credentials and endpoint; nothing is sent.
+
+        Raises InvalidEndpointError for an endpoint the password must not
+        travel to (see validate_endpoint).
+        """
         if batch_size < 1 or max_in_flight < 1:
             raise ValueError("batch_size and max_in_flight must be at least 1")
         self._session = session
         self._credentials = credentials
-        self.endpoint = endpoint
+        self.endpoint = validate_endpoint(endpoint)
         self._batch_size = batch_size
         self._max_in_flight = max_in_flight
         self._timeout = aiohttp.ClientTimeout(

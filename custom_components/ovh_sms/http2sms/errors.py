@@ -37,6 +37,24 @@ class InvalidRecipientError(Http2SmsValidationError):
         self.recipient = recipient
 
 
+class MultipleNumbersError(Http2SmsValidationError):
+    """One recipient field holds several numbers: sending to the first would drop the others."""
+
+    def __init__(self, recipient: str) -> None:
+        """Keep the field as given so the caller can name it."""
+        super().__init__(f"More than one phone number in {recipient!r}")
+        self.recipient = recipient
+
+
+class NationalNumberWithoutCountryError(Http2SmsValidationError):
+    """A national number (06 12 34 56 78) was given, but no country to read it in."""
+
+    def __init__(self, recipient: str) -> None:
+        """Keep the number so the caller can name it."""
+        super().__init__(f"{recipient!r} is a national number and no country is set")
+        self.recipient = recipient
+
+
 class NoRecipientsError(Http2SmsValidationError):
     """The SMS has no recipient."""
 
@@ -100,6 +118,16 @@ class DeferredInPastError(Http2SmsValidationError):
         self.deferred = deferred
 
 
+class NonexistentLocalTimeError(Http2SmsValidationError):
+    """The deferred wall time is skipped by a daylight saving change (02:30 in spring)."""
+
+    def __init__(self, deferred: str, time_zone: str) -> None:
+        """Keep the time as given and the zone it does not exist in."""
+        super().__init__(f"{deferred} does not exist in {time_zone}")
+        self.deferred = deferred
+        self.time_zone = time_zone
+
+
 class InvalidAccountError(Http2SmsValidationError):
     """The account is not of the form sms-ab1234-1."""
 
@@ -107,6 +135,30 @@ class InvalidAccountError(Http2SmsValidationError):
         """Keep the bad account name."""
         super().__init__(f"Invalid SMS account {account!r}, it should look like 'sms-ab1234-1'")
         self.account = account
+
+
+class InvalidEndpointError(Http2SmsValidationError):
+    """The endpoint is not an http(s) URL with a host."""
+
+    def __init__(self, message: str = "The endpoint is not an http(s) URL") -> None:
+        """Never keep the URL: it may carry a user name and password."""
+        super().__init__(message)
+
+
+class InsecureEndpointError(InvalidEndpointError):
+    """The endpoint is plain http:// on another machine: the password would travel in clear."""
+
+    def __init__(self) -> None:
+        """Say why it is refused."""
+        super().__init__("The endpoint must use https:// (http:// only for this machine)")
+
+
+class EndpointCredentialsError(InvalidEndpointError):
+    """The endpoint carries user:password@, which would show wherever the URL does."""
+
+    def __init__(self) -> None:
+        """Say why it is refused, without repeating the URL."""
+        super().__init__("The endpoint must not contain a user name or password")
 
 
 class Http2SmsConnectionError(Http2SmsError):

@@ -8,11 +8,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cache
+from typing import Final
 
 import phonenumbers
-from phonenumbers import PhoneMetadata, PhoneNumberType
+from phonenumbers import Leniency, PhoneMetadata, PhoneNumberFormat, PhoneNumberType
 
-from .errors import InvalidRecipientError, NoRecipientsError
+from .errors import (
+    InvalidRecipientError,
+    MultipleNumbersError,
+    NationalNumberWithoutCountryError,
+    NoRecipientsError,
+)
+
+# Regions that share France's ten-digit national plan, mainland first: from any
+# of them, 06 12 34 56 78 is a mainland mobile and 0692 12 34 56 one of Réunion.
+FRENCH_PLAN: Final = ("FR", "RE", "YT", "GP", "BL", "MF", "MQ", "GF", "PM")
 
 _ACCEPTED_TYPES = frozenset(
     {
@@ -39,24 +49,45 @@ def load_metadata() -> None:
 
 
 def normalize_number(number: str, default_region: str | None = None) -> str:
-    """Return the number as 00<country code><number>, or raise InvalidRecipientError.
+    """Return the number as 00<country code><number>, or raise a validation error.
 
     A national number (06 12 34 56 78) is read in default_region (an ISO 3166
-    code such as "FR"); an international one (+33…, 0033…) needs none.
+    code such as "FR"); an international one (+33…, 0033…) needs none. The
+    regions of France's national plan read each other's numbers as they are
+    dialled there: 0692… from mainland France is Réunion's +262 692….
+    A field that holds several numbers is refused, never cut to the first.
     """
     candidate = number.strip()
     if candidate.startswith("00"):
         candidate = "+" + candidate[2:]
-    try:
-        parsed = phonenumbers.parse(candidate, default_region)
-    except phonenumbers.NumberParseException as err:
-        raise InvalidRecipientError(number) from err
-    if (
-        not phonenumbers.is_valid_number(parsed)
-        or phonenumbers.number_type(parsed) not in _ACCEPTED_TYPES
-    ):
-        raise InvalidRecipientError(number)
-    return "00" + phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)[1:]
+    international = candidate.startswith("+")
+    if default_region is None and not international and any(map(str.isdigit, candidate)):
+        raise NationalNumberWithoutCountryError(number)
+    regions = [default_region]
+    if default_region in FRENCH_PLAN and not international:
+        regions += [region for region in FRENCH_PLAN if region != default_region]
+    for region in regions:
+        try:
+            parsed = phonenumbers.parse(candidate, region)
+        except phonenumbers.NumberParseException as err:
+            _refuse_several(number, candidate, region)
+            raise InvalidRecipientError(number) from err
+        if parsed.extension:
+            _refuse_several(number, candidate, region)
+            raise InvalidRecipientError(number)
+        if (
+            phonenumbers.is_valid_number(parsed)
+            and phonenumbers.number_type(parsed) in _ACCEPTED_TYPES
+        ):
+            return "00" + phonenumbers.format_number(parsed, PhoneNumberFormat.E164)[1:]
+    raise InvalidRecipientError(number)
+
+
+def _refuse_several(number: str, candidate: str, region: str | None) -> None:
+    """Raise MultipleNumbersError if the text holds more than one phone number."""
+    matches = phonenumbers.PhoneNumberMatcher(candidate, region, leniency=Leniency.POSSIBLE)
+    if sum(1 for _ in matches) > 1:
+        raise MultipleNumbersError(number)
 
 
 def normalize_recipients(numbers: Iterable[str], default_region: str | None = None) -> list[str]:

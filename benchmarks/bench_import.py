@@ -58,7 +58,7 @@ def bench_import_time() -> None:
     _, phonenumbers = timed(BASELINE, "import phonenumbers")
     report("of which phonenumbers alone (median)", phonenumbers, baseline)
     _, plans = timed(
-        "from custom_components.ovh_sms.http2sms import load_metadata", "load_metadata()"
+        "from custom_components.ovh_sms.ovhsms import load_metadata", "load_metadata()"
     )
     print(
         f"\nBENCH load_metadata (all numbering plans, worker thread, once): {plans * 1000:.1f} ms"

@@ -13,7 +13,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from benchmarks.measure import median_seconds, report
 from custom_components.ovh_sms.const import CONF_HOURLY_LIMIT, DOMAIN
-from custom_components.ovh_sms.http2sms import BATCH_SIZE
+from custom_components.ovh_sms.ovhsms import BATCH_SIZE
 from homeassistant.core import HomeAssistant
 from tests.conftest import LoopbackSimulator
 

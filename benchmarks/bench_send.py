@@ -14,7 +14,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from benchmarks.measure import report
 from custom_components.ovh_sms.const import CONF_HOURLY_LIMIT, DOMAIN
-from custom_components.ovh_sms.http2sms import build_sms
+from custom_components.ovh_sms.ovhsms import build_sms, form
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.util import dt as dt_util
@@ -31,11 +31,11 @@ async def bench_send_sms_vs_bare_post(
     hass.config_entries.async_update_entry(simulator_entry, options={CONF_HOURLY_LIMIT: 0})
     simulator.ovh.credits *= 1000
     session = async_get_clientsession(hass)
-    form = {"account": ACCOUNT, "login": LOGIN, "password": PASSWORD}
-    form |= build_sms([ALICE], MESSAGE, now=dt_util.utcnow()).form([ALICE])
+    fields = {"account": ACCOUNT, "login": LOGIN, "password": PASSWORD}
+    fields |= form(build_sms([ALICE], MESSAGE, now=dt_util.utcnow()), [ALICE])
 
     async def bare_post() -> None:
-        async with session.post(simulator.endpoint, data=form) as response:
+        async with session.post(simulator.endpoint, data=fields) as response:
             assert '"status":100' in await response.text()
 
     async def action() -> None:

@@ -17,7 +17,8 @@ from xml.sax.saxutils import escape as xml_escape
 
 from aiohttp import web
 
-from custom_components.ovh_sms.http2sms.message import SmsCoding, count_segments, is_gsm
+from custom_components.ovh_sms.ovhsms.message import count_segments, is_gsm
+from custom_components.ovh_sms.ovhsms.models import SmsCoding
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.ovh_sms.const import DOMAIN, ISSUE_IP_NOT_AUTHORIZED
-from custom_components.ovh_sms.http2sms.message import SmsCoding
+from custom_components.ovh_sms.ovhsms import SmsCoding
 from homeassistant.config_entries import SOURCE_REAUTH, SOURCE_USER, ConfigEntryState
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.data_entry_flow import FlowResultType

@@ -146,7 +146,7 @@ async def test_fault_gives_its_error_once_and_keeps_the_credit(
     """One request, the right translated error, entry loaded, sensor at the last answer."""
     server, endpoint = faulty
     entry = await set_up_at(hass, mock_config_entry, endpoint)
-    entry.runtime_data.client._timeout = TIMEOUT
+    entry.runtime_data.gateway.client._timeout = TIMEOUT
     await send(hass)
     assert state_of(hass, CREDITS) == "1987"
 
@@ -237,7 +237,7 @@ async def test_the_password_never_leaks(
     hass.bus.async_listen(MATCH_ALL, events.append)
     server, endpoint = faulty
     entry = await set_up_at(hass, mock_config_entry, endpoint)
-    entry.runtime_data.client._timeout = TIMEOUT
+    entry.runtime_data.gateway.client._timeout = TIMEOUT
     echo = {"status": 202, "message": f"Invalid password {PASSWORD} for login homeassistant"}
     texts: list[str] = []
     for respond in [
@@ -255,7 +255,7 @@ async def test_the_password_never_leaks(
     assert len(server.requests) == len(FAULTS) + 2
     assert all(PASSWORD.encode() in request for request in server.requests)
     assert "**********" in " ".join(texts)
-    gateway = entry.runtime_data
+    gateway = entry.runtime_data.gateway
     texts += [repr(gateway), repr(gateway.client), repr(gateway.client._credentials), repr(entry)]
     texts.append(json.dumps(await async_get_config_entry_diagnostics(hass, entry)))
     texts += [repr(event) + json.dumps(event.data, default=str) for event in events]

@@ -22,19 +22,13 @@ from pytest_homeassistant_custom_component.test_util.aiohttp import (
     AiohttpClientMockResponse,
 )
 
-from custom_components.ovh_sms.http2sms import (
+from custom_components.ovh_sms.ovhsms import (
     AuthenticationError,
     Credentials,
     DeferredInPastError,
     EmptyMessageError,
     EndpointCredentialsError,
     Http2SmsClient,
-    Http2SmsConnectionError,
-    Http2SmsError,
-    Http2SmsHttpError,
-    Http2SmsOutcomeUnknownError,
-    Http2SmsRequestError,
-    Http2SmsServerError,
     InsecureEndpointError,
     InsufficientCreditError,
     InvalidAccountError,
@@ -50,15 +44,22 @@ from custom_components.ovh_sms.http2sms import (
     NationalNumberWithoutCountryError,
     NonexistentLocalTimeError,
     NoRecipientsError,
+    OutcomeUnknownError,
+    OvhConnectionError,
+    OvhHttpError,
+    OvhServerError,
+    OvhSmsError,
     PartialSendError,
     SenderNotFoundError,
     SendResult,
     SmsClass,
     SmsCoding,
+    SmsRefusedError,
     UnsupportedCharactersError,
     build_sms,
     count_segments,
     encode_message,
+    form,
     load_metadata,
     normalize_number,
     parse_answer,
@@ -332,8 +333,8 @@ def test_deferred() -> None:
     """Deferred is Paris wall time (winter and summer); the past is refused."""
     winter = sms(deferred=datetime(2026, 12, 24, 17, 5, tzinfo=UTC))
     summer = sms(deferred=datetime(2026, 7, 19, 16, 30, tzinfo=UTC))
-    assert winter.form([ALICE])["deferred"] == "180524122026"
-    assert summer.form([ALICE])["deferred"] == "183019072026"
+    assert form(winter, [ALICE])["deferred"] == "180524122026"
+    assert form(summer, [ALICE])["deferred"] == "183019072026"
     with pytest.raises(DeferredInPastError):
         sms(deferred=NOW - timedelta(minutes=1))
 
@@ -345,7 +346,7 @@ def test_naive_deferred_is_read_in_the_given_zone() -> None:
         time_zone=ZoneInfo("America/New_York"),
     )
     assert new_york.deferred == datetime(2026, 12, 24, 13, 0, tzinfo=UTC)
-    assert new_york.form([ALICE])["deferred"] == "140024122026"
+    assert form(new_york, [ALICE])["deferred"] == "140024122026"
 
 
 def test_deferred_time_skipped_by_the_clocks_is_refused() -> None:
@@ -359,7 +360,7 @@ def test_deferred_time_repeated_by_the_clocks_is_the_first() -> None:
     """02:30 on the night Paris falls back happens twice: the first (summer time) is taken."""
     first = sms(deferred=datetime(2026, 10, 25, 2, 30), time_zone=PARIS)  # noqa: DTZ001
     assert first.deferred.astimezone(UTC) == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
-    assert first.form([ALICE])["deferred"] == "023025102026"
+    assert form(first, [ALICE])["deferred"] == "023025102026"
 
 
 def test_sender_tag_and_account() -> None:
@@ -438,7 +439,7 @@ def test_parse_success(body: str, credit: Decimal, ids: tuple[str, ...]) -> None
 )
 def test_unreadable_answer_is_outcome_unknown(body: str) -> None:
     """A 200 answer that cannot be read may hide a sent SMS."""
-    with pytest.raises(Http2SmsOutcomeUnknownError):
+    with pytest.raises(OutcomeUnknownError):
         parse_answer(body)
 
 
@@ -481,19 +482,19 @@ def test_unreadable_answer_is_outcome_unknown(body: str) -> None:
             AuthenticationError,
             "Bad password **********",
         ),
-        ({"status": 500}, Http2SmsRequestError, "no reason given"),
+        ({"status": 500}, SmsRefusedError, "no reason given"),
     ],
 )
 async def test_refusals(
     client: Http2SmsClient,
     aioclient_mock: AiohttpClientMocker,
     answer: dict[str, Any],
-    error: type[Http2SmsRequestError],
+    error: type[SmsRefusedError],
     reason: str,
 ) -> None:
     """Each OVH status maps to its error, keeping OVH's reason without the doc link."""
     aioclient_mock.post(ENDPOINT, json=answer)
-    with pytest.raises(Http2SmsRequestError) as err:
+    with pytest.raises(SmsRefusedError) as err:
         await client.send(sms())
     assert type(err.value) is error
     assert (err.value.status, err.value.reason) == (answer["status"], reason)
@@ -562,19 +563,19 @@ async def test_endpoints_refused(
     [
         ("Missing message.", MissingParameterError, 201),
         ("Invalid tag: is too long", InvalidParameterError, 202),
-        ("Something else", Http2SmsRequestError, 0),
+        ("Something else", SmsRefusedError, 0),
     ],
 )
 async def test_text_refusal(
     client: Http2SmsClient,
     aioclient_mock: AiohttpClientMocker,
     reason: str,
-    error: type[Http2SmsRequestError],
+    error: type[SmsRefusedError],
     status: int,
 ) -> None:
     """A text/plain KO is a refusal with its reason, its status read from the reason."""
     aioclient_mock.post(ENDPOINT, text=f"KO\n{reason} For more informations : http://x\n")
-    with pytest.raises(Http2SmsRequestError) as err:
+    with pytest.raises(SmsRefusedError) as err:
         await client.send(sms())
     assert (type(err.value), err.value.status, err.value.reason) == (error, status, reason)
 
@@ -582,27 +583,27 @@ async def test_text_refusal(
 @pytest.mark.parametrize(
     ("mock", "error"),
     [
-        ({"status": 503, "text": "Service Unavailable"}, Http2SmsServerError),
-        ({"status": 500, "text": "<html>Internal Server Error</html>"}, Http2SmsServerError),
-        ({"status": 302, "text": ""}, Http2SmsHttpError),
-        ({"status": 404, "text": "Not Found"}, Http2SmsHttpError),
+        ({"status": 503, "text": "Service Unavailable"}, OvhServerError),
+        ({"status": 500, "text": "<html>Internal Server Error</html>"}, OvhServerError),
+        ({"status": 302, "text": ""}, OvhHttpError),
+        ({"status": 404, "text": "Not Found"}, OvhHttpError),
         (
             {"exc": aiohttp.ClientConnectorError(Mock(), OSError("refused"))},
-            Http2SmsConnectionError,
+            OvhConnectionError,
         ),
-        ({"exc": aiohttp.ConnectionTimeoutError()}, Http2SmsConnectionError),
-        ({"exc": aiohttp.ServerDisconnectedError()}, Http2SmsOutcomeUnknownError),
-        ({"exc": aiohttp.ClientPayloadError("truncated")}, Http2SmsOutcomeUnknownError),
-        ({"exc": aiohttp.SocketTimeoutError()}, Http2SmsOutcomeUnknownError),
-        ({"exc": TimeoutError()}, Http2SmsOutcomeUnknownError),
-        ({"text": '{"status":100,"creditLe'}, Http2SmsOutcomeUnknownError),
+        ({"exc": aiohttp.ConnectionTimeoutError()}, OvhConnectionError),
+        ({"exc": aiohttp.ServerDisconnectedError()}, OutcomeUnknownError),
+        ({"exc": aiohttp.ClientPayloadError("truncated")}, OutcomeUnknownError),
+        ({"exc": aiohttp.SocketTimeoutError()}, OutcomeUnknownError),
+        ({"exc": TimeoutError()}, OutcomeUnknownError),
+        ({"text": '{"status":100,"creditLe'}, OutcomeUnknownError),
     ],
 )
 async def test_transport_failures_are_never_retried(
     client: Http2SmsClient,
     aioclient_mock: AiohttpClientMocker,
     mock: dict[str, Any],
-    error: type[Http2SmsError],
+    error: type[OvhSmsError],
 ) -> None:
     """Each failure has its error, and exactly one request went out."""
     aioclient_mock.post(ENDPOINT, **mock)
@@ -814,7 +815,7 @@ async def test_refusal_for_the_account_stops_the_send(
     hass: HomeAssistant,
     aioclient_mock: AiohttpClientMocker,
     refusal: dict[str, Any],
-    error: type[Http2SmsRequestError],
+    error: type[SmsRefusedError],
 ) -> None:
     """Credentials, IP, credit or sender refused: the batches not started are never sent."""
     replies: dict[str, Reply] = {number: accepted(number, credit="90") for number in NUMBERS[:4]}
@@ -833,7 +834,7 @@ async def test_refusal_for_the_account_stops_the_send(
     )
     assert (err.value.not_sent, err.value.unknown) == (NUMBERS[1:4], ())
     cause = err.value.cause
-    assert isinstance(cause, Http2SmsRequestError)
+    assert isinstance(cause, SmsRefusedError)
     assert type(cause) is error
     assert cause.stops_sending
     assert (cause.status, cause.reason) == (refusal["status"], refusal["message"])
@@ -921,7 +922,7 @@ async def test_all_refused_raises_the_first_refusal(
         third: aiohttp.ClientConnectorError(Mock(), OSError("refused")),
     }
     aioclient_mock.post(ENDPOINT, side_effect=ovh_answering(replies, after={first: third}))
-    with pytest.raises(Http2SmsError) as err:
+    with pytest.raises(OvhSmsError) as err:
         await one_number_per_request(hass).send(sms(recipients=NUMBERS[:3]))
     assert type(err.value) is InvalidParameterError
     assert str(err.value) == INVALID_TO_ERROR
@@ -936,9 +937,9 @@ async def test_all_unknown_raises_the_first_unknown(
     aioclient_mock.post(
         ENDPOINT, side_effect=ovh_answering(replies, after={NUMBERS[0]: NUMBERS[1]})
     )
-    with pytest.raises(Http2SmsError) as err:
+    with pytest.raises(OvhSmsError) as err:
         await one_number_per_request(hass).send(sms(recipients=NUMBERS[:2]))
-    assert type(err.value) is Http2SmsOutcomeUnknownError
+    assert type(err.value) is OutcomeUnknownError
     assert str(err.value) == DISCONNECTED_ERROR
     assert aioclient_mock.call_count == 2
 
@@ -951,7 +952,7 @@ async def test_stopping_refusal_is_raised_before_earlier_failures(
     replies[NUMBERS[0]] = INVALID_TO
     replies[NUMBERS[1]] = {"status": 202, "message": "Not enough credits."}
     aioclient_mock.post(ENDPOINT, side_effect=ovh_answering(replies))
-    with pytest.raises(Http2SmsError) as err:
+    with pytest.raises(OvhSmsError) as err:
         await one_number_per_request(hass, max_in_flight=1).send(sms(recipients=NUMBERS[:4]))
     assert type(err.value) is InsufficientCreditError
     assert str(err.value) == "OVH refused the SMS (status 202): Not enough credits."
@@ -970,7 +971,7 @@ async def test_nothing_sent_but_some_may_have_been(
         sms_ids=(), credits_left=None, segments=1, recipients=(), requests=2, deferred=None
     )
     assert (err.value.not_sent, err.value.unknown) == (NUMBERS[1:2], NUMBERS[:1])
-    assert type(err.value.cause) is Http2SmsServerError
+    assert type(err.value.cause) is OvhServerError
     assert str(err.value) == (
         "0 of 2 recipients got the SMS; not sent to 1, outcome unknown for 1: "
         "OVH answered HTTP 503; the SMS may have been sent"
@@ -989,7 +990,7 @@ async def test_not_enough_credit(
 ) -> None:
     """OVH's refusal for an exhausted credit is told apart, with OVH's reason."""
     aioclient_mock.post(ENDPOINT, **mock)
-    with pytest.raises(Http2SmsError) as err:
+    with pytest.raises(OvhSmsError) as err:
         await client.send(sms())
     assert type(err.value) is InsufficientCreditError
     assert (err.value.status, err.value.reason) == (status, "Not enough credits.")
@@ -1038,7 +1039,7 @@ async def test_deadline_ends_a_trickling_answer(socket_enabled: None) -> None:
             )
             # A guard only: without the deadline the send would never end.
             async with asyncio.timeout(3):
-                with pytest.raises(Http2SmsError) as err:
+                with pytest.raises(OvhSmsError) as err:
                     await client.send(sms())
     finally:
         server.close()
@@ -1046,7 +1047,7 @@ async def test_deadline_ends_a_trickling_answer(socket_enabled: None) -> None:
             handler.cancel()
         await asyncio.gather(*handlers, return_exceptions=True)
         await server.wait_closed()
-    assert type(err.value) is Http2SmsOutcomeUnknownError
+    assert type(err.value) is OutcomeUnknownError
     assert str(err.value) == (
         "The connection to OVH failed after the request was sent (TimeoutError); "
         "the SMS may have been sent"
@@ -1113,8 +1114,8 @@ _FRENCH_MOBILE = st.from_regex(r"(6[12]|7[5-8])[0-9]{7}", fullmatch=True)
 def test_french_mobiles_property(digits: str, sep: str) -> None:
     """Every French mobile, in national, +33 or 0033 form, gives the same 00 number."""
     national = "0" + sep.join([digits[0]] + [digits[i : i + 2] for i in range(1, 9, 2)])
-    for form in (national, "+33" + national[1:], "0033" + national[1:]):
-        assert normalize_number(form, "FR") == "0033" + digits
+    for written in (national, "+33" + national[1:], "0033" + national[1:]):
+        assert normalize_number(written, "FR") == "0033" + digits
 
 
 def test_load_metadata_imports_every_numbering_plan() -> None:
@@ -1148,7 +1149,7 @@ async def test_an_odd_success_status_may_have_sent(
 ) -> None:
     """HTTP 2xx other than 200 is no http2sms answer, yet the service ran: outcome unknown."""
     aioclient_mock.post(ENDPOINT, status=status, text="")
-    with pytest.raises(Http2SmsServerError) as err:
+    with pytest.raises(OvhServerError) as err:
         await client.send(sms())
     assert str(err.value) == f"OVH answered HTTP {status}; the SMS may have been sent"
 

@@ -50,6 +50,20 @@ async def test_sensors_follow_each_send(
     assert state_of(hass, LAST_SMS) == "2026-11-22T03:00:00+00:00"
 
 
+async def test_refreshing_a_sensor_sends_nothing(
+    hass: HomeAssistant, init_integration: MockConfigEntry, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """Asking for a refresh costs no SMS: the sensors show what the last send told."""
+    aioclient_mock.post(ENDPOINT, json={"status": 100, "creditLeft": "12", "SmsIds": ["1"]})
+    await hass.services.async_call("notify", "ovh_sms", {"message": "Hi"}, blocking=True)
+    assert await async_setup_component(hass, "homeassistant", {})
+    await hass.services.async_call(
+        "homeassistant", "update_entity", {"entity_id": CREDITS}, blocking=True
+    )
+    assert state_of(hass, CREDITS) == "12"
+    assert aioclient_mock.call_count == 1
+
+
 async def test_failed_send_keeps_the_credit(
     hass: HomeAssistant, init_integration: MockConfigEntry, aioclient_mock: AiohttpClientMocker
 ) -> None:

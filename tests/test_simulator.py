@@ -11,7 +11,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from custom_components.ovh_sms.http2sms import parse_answer
+from custom_components.ovh_sms.ovhsms import parse_answer
 from simulator import Http2SmsSimulator, SimulatorAnswer
 from simulator.__main__ import main, parse_args, simulator_from
 

@@ -9,9 +9,15 @@ from typing import Any
 
 import pytest
 
-from custom_components.ovh_sms import http2sms
-from custom_components.ovh_sms.gateway import translation_key
-from custom_components.ovh_sms.http2sms import Http2SmsError, Http2SmsValidationError
+from custom_components.ovh_sms import ovhsms
+from custom_components.ovh_sms.errors import ERRORS, flow_error, home_assistant_error
+from custom_components.ovh_sms.ovhsms import (
+    OvhSmsError,
+    PartialSendError,
+    SmsNotSentError,
+    SmsValidationError,
+)
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 
 COMPONENT = Path(__file__).parent.parent / "custom_components" / "ovh_sms"
@@ -35,11 +41,58 @@ EN = flatten(TRANSLATIONS["en"])
 FR = flatten(TRANSLATIONS["fr"])
 CLIENT_ERRORS = [
     cls
-    for name in http2sms.__all__
-    if isinstance(cls := getattr(http2sms, name), type)
-    and issubclass(cls, Http2SmsError)
-    and cls not in (Http2SmsError, Http2SmsValidationError)
+    for name in ovhsms.__all__
+    if isinstance(cls := getattr(ovhsms, name), type)
+    and issubclass(cls, OvhSmsError)
+    and cls not in (OvhSmsError, SmsNotSentError, SmsValidationError, PartialSendError)
 ]
+# One instance of each client error, as the client raises it.
+SAMPLES: list[OvhSmsError] = [
+    ovhsms.InvalidRecipientError("123"),
+    ovhsms.MultipleNumbersError("0612345678;0698765432"),
+    ovhsms.NationalNumberWithoutCountryError("0612345678"),
+    ovhsms.NoRecipientsError(),
+    ovhsms.EmptyMessageError(),
+    ovhsms.MessageTooLongError(7, 6),
+    ovhsms.UnsupportedCharactersError("ê"),
+    ovhsms.InvalidSenderError("x" * 12),
+    ovhsms.InvalidTagError("t" * 21, 20),
+    ovhsms.DeferredInPastError("2020-01-01T00:00:00+00:00"),
+    ovhsms.NonexistentLocalTimeError("2030-03-31 02:30:00", "Europe/Paris"),
+    ovhsms.InvalidAccountError("ab1234"),
+    ovhsms.InvalidEndpointError(),
+    ovhsms.InsecureEndpointError(),
+    ovhsms.EndpointCredentialsError(),
+    ovhsms.AuthenticationError(202, "Invalid login"),
+    ovhsms.IpNotAuthorizedError(401, "IP not allowed"),
+    ovhsms.SenderNotFoundError(241, "Sender not found"),
+    ovhsms.MissingParameterError(201, "Missing message."),
+    ovhsms.InvalidParameterError(202, "Invalid tag"),
+    ovhsms.InsufficientCreditError(202, "Not enough credit"),
+    ovhsms.SmsRefusedError(299, "Odd"),
+    ovhsms.OvhConnectionError("unreachable"),
+    ovhsms.OvhHttpError(403),
+    ovhsms.OvhServerError(503),
+    ovhsms.OutcomeUnknownError("lost"),
+]
+
+
+def test_every_client_error_has_its_own_row() -> None:
+    """Each error the client can raise is mapped explicitly, and has a sample here."""
+    assert set(ERRORS) == set(CLIENT_ERRORS)
+    assert {type(err) for err in SAMPLES} == set(CLIENT_ERRORS)
+
+
+@pytest.mark.parametrize("err", SAMPLES, ids=lambda err: type(err).__name__)
+def test_every_client_error_is_translated(err: OvhSmsError) -> None:
+    """Each error has its text, with its placeholders; request errors show in the flow too."""
+    error = home_assistant_error(err)
+    text = EN[f"exceptions.{error.translation_key}.message"]
+    assert set(PLACEHOLDER.findall(text)) <= set(error.translation_placeholders or {})
+    assert isinstance(error, ServiceValidationError) == isinstance(err, SmsValidationError)
+    if not isinstance(err, SmsValidationError):
+        key, placeholders = flow_error(err)
+        assert set(PLACEHOLDER.findall(EN[f"config.error.{key}"])) <= set(placeholders)
 
 
 def test_same_keys_and_placeholders() -> None:
@@ -48,15 +101,6 @@ def test_same_keys_and_placeholders() -> None:
     for key, text in EN.items():
         assert set(PLACEHOLDER.findall(FR[key])) == set(PLACEHOLDER.findall(text)), key
         assert FR[key].strip(), key
-
-
-@pytest.mark.parametrize("error", CLIENT_ERRORS, ids=lambda cls: cls.__name__)
-def test_every_client_error_is_translated(error: type[Http2SmsError]) -> None:
-    """Each error the client can raise has a text for actions; request errors for the flow too."""
-    key = translation_key(error.__new__(error))
-    assert f"exceptions.{key}.message" in EN
-    if not issubclass(error, Http2SmsValidationError):
-        assert f"config.error.{key}" in EN
 
 
 def test_every_key_in_code_is_translated() -> None:

@@ -18,24 +18,26 @@ from .const import (
     CONF_LOGIN,
     CONF_SENDER,
     CONF_SERVICE_NAME,
-    DEFAULT_SERVICE_NAME,
     DOMAIN,
     ENTRY_ISSUES,
     ISSUE_FOREIGN_ENTRY,
     entry_issue_id,
+    entry_options,
     is_own_entry,
 )
-from .gateway import OvhSmsConfigEntry, OvhSmsGateway, translation_key
-from .http2sms import (
+from .coordinator import OvhSmsConfigEntry, OvhSmsCoordinator, OvhSmsRuntimeData
+from .errors import translation_key
+from .gateway import OvhSmsGateway
+from .ledger import DATA_LEDGERS, AccountLedger, async_get_ledger, async_pop_setup_send
+from .ovhsms import (
     DEFAULT_ENDPOINT,
     Credentials,
     Http2SmsClient,
-    Http2SmsValidationError,
     InsecureEndpointError,
+    SmsValidationError,
     load_metadata,
     validate_endpoint,
 )
-from .ledger import DATA_LEDGERS, AccountLedger, async_get_ledger, async_pop_setup_send
 from .services import async_setup_services
 
 PLATFORMS: list[Platform] = [Platform.NOTIFY, Platform.SENSOR]
@@ -66,7 +68,7 @@ def _safe_endpoint(endpoint: str) -> str:
         validate_endpoint(str(url))
     except InsecureEndpointError:
         url = url.with_scheme("https")
-    except Http2SmsValidationError:
+    except SmsValidationError:
         return endpoint
     return str(url)
 
@@ -121,14 +123,16 @@ async def async_setup_entry(hass: HomeAssistant, entry: OvhSmsConfigEntry) -> bo
             ),
             endpoint=entry.data[CONF_ENDPOINT],
         )
-    except Http2SmsValidationError as err:
+    except SmsValidationError as err:
         raise ConfigEntryError(
             translation_domain=DOMAIN, translation_key=translation_key(err)
         ) from err
     ledger = await async_get_ledger(hass, entry.entry_id)
     if (setup_send := async_pop_setup_send(hass, entry.unique_id)) is not None:
         ledger.record(setup_send)
-    entry.runtime_data = OvhSmsGateway(hass, entry, client, ledger)
+    entry.runtime_data = OvhSmsRuntimeData(
+        OvhSmsGateway(hass, entry, client, ledger), OvhSmsCoordinator(hass, entry, ledger)
+    )
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     await discovery.async_load_platform(
         hass,
@@ -136,7 +140,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: OvhSmsConfigEntry) -> bo
         DOMAIN,
         {
             "entry_id": entry.entry_id,
-            "name": entry.options.get(CONF_SERVICE_NAME, DEFAULT_SERVICE_NAME),
+            "name": entry_options(entry)[CONF_SERVICE_NAME],
         },
         {},
     )

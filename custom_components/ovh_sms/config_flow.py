@@ -35,7 +35,7 @@ from homeassistant.helpers.selector import (
 from homeassistant.util import dt as dt_util, slugify
 
 from .const import (
-    CODINGS,
+    CODING_OPTIONS,
     CONF_ACCOUNT,
     CONF_CODING,
     CONF_ENDPOINT,
@@ -47,25 +47,24 @@ from .const import (
     CONF_SERVICE_NAME,
     CONF_SMS_CLASS,
     CONF_TAG,
-    DEFAULT_CODING,
-    DEFAULT_HOURLY_LIMIT,
     DEFAULT_SERVICE_NAME,
-    DEFAULT_SMS_CLASS,
     DOMAIN,
     SECTION_CONNECTION,
-    SMS_CLASSES,
+    SMS_CLASS_OPTIONS,
     SUBENTRY_RECIPIENT,
+    entry_options,
     is_own_entry,
 )
-from .gateway import translation_key
-from .http2sms import (
+from .errors import flow_error, translation_key
+from .ledger import async_remember_setup_send
+from .ovhsms import (
     DEFAULT_ENDPOINT,
     Credentials,
     Http2SmsClient,
-    Http2SmsError,
-    Http2SmsValidationError,
     MultipleNumbersError,
     NationalNumberWithoutCountryError,
+    OvhSmsError,
+    SmsValidationError,
     build_sms,
     load_metadata,
     normalize_number,
@@ -74,7 +73,6 @@ from .http2sms import (
     validate_sender,
     validate_tag,
 )
-from .ledger import async_remember_setup_send
 
 CONF_TEST_NUMBER = "test_number"
 TEST_MESSAGE = "Home Assistant: OVH SMS is set up and can reach this phone."
@@ -117,18 +115,18 @@ def _validate_entry_data(data: Mapping[str, Any]) -> dict[str, str]:
     errors: dict[str, str] = {}
     try:
         validate_account(data[CONF_ACCOUNT])
-    except Http2SmsError:
+    except OvhSmsError:
         errors[CONF_ACCOUNT] = "invalid_account"
     if not data[CONF_LOGIN]:
         errors[CONF_LOGIN] = "invalid_login"
     if data[CONF_SENDER]:
         try:
             validate_sender(data[CONF_SENDER])
-        except Http2SmsError:
+        except OvhSmsError:
             errors[CONF_SENDER] = "invalid_sender"
     try:
         validate_endpoint(data[CONF_ENDPOINT])
-    except Http2SmsError as err:
+    except OvhSmsError as err:
         errors[SECTION_CONNECTION] = translation_key(err)
     return errors
 
@@ -138,7 +136,7 @@ def _unique_id(data: Mapping[str, Any]) -> str:
     return f"{data[CONF_ACCOUNT].strip().lower()}_{data[CONF_LOGIN].strip().lower()}"
 
 
-def _number_error(err: Http2SmsValidationError) -> str:
+def _number_error(err: SmsValidationError) -> str:
     """Name a phone number field's error: several numbers, no country, or not a number."""
     if isinstance(err, (MultipleNumbersError, NationalNumberWithoutCountryError)):
         return translation_key(err)
@@ -149,11 +147,11 @@ def _notify_action_taken(hass: HomeAssistant, name: str, entry: ConfigEntry | No
     """Tell whether notify.<name> belongs to anything but this entry (or is another's option)."""
     own = getattr(entry, "runtime_data", None)
     if hass.services.has_service(NOTIFY_DOMAIN, name) and (
-        own is None or own.notify_action != name
+        own is None or own.gateway.notify_action != name
     ):
         return True
     return any(
-        other.options.get(CONF_SERVICE_NAME, DEFAULT_SERVICE_NAME) == name
+        entry_options(other)[CONF_SERVICE_NAME] == name
         for other in hass.config_entries.async_entries(DOMAIN)
         if is_own_entry(other) and (entry is None or other.entry_id != entry.entry_id)
     )
@@ -236,11 +234,11 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
                     default_region=self.hass.config.country,
                 )
                 result = await client.send(sms)
-            except Http2SmsValidationError as err:
+            except SmsValidationError as err:
                 errors[CONF_TEST_NUMBER] = _number_error(err)
-            except Http2SmsError as err:
-                errors["base"] = translation_key(err)
-                placeholders["reason"] = str(getattr(err, "reason", ""))
+            except OvhSmsError as err:
+                errors["base"], shown = flow_error(err)
+                placeholders |= shown
             else:
                 async_remember_setup_send(self.hass, _unique_id(self._data), result)
                 return self.async_show_form(
@@ -337,7 +335,7 @@ class OvhSmsOptionsFlow(OptionsFlowWithReload):
             if user_input.get(CONF_TAG):
                 try:
                     validate_tag(user_input[CONF_TAG])
-                except Http2SmsError:
+                except OvhSmsError:
                     errors[CONF_TAG] = "invalid_tag"
             if not user_input[CONF_SERVICE_NAME] or _notify_action_taken(
                 self.hass, user_input[CONF_SERVICE_NAME], self.config_entry
@@ -346,26 +344,19 @@ class OvhSmsOptionsFlow(OptionsFlowWithReload):
             if not errors:
                 user_input[CONF_HOURLY_LIMIT] = int(user_input[CONF_HOURLY_LIMIT])
                 return self.async_create_entry(data=user_input)
-        defaults = {
-            CONF_NO_STOP: True,
-            CONF_SMS_CLASS: DEFAULT_SMS_CLASS,
-            CONF_CODING: DEFAULT_CODING,
-            CONF_SERVICE_NAME: DEFAULT_SERVICE_NAME,
-            CONF_HOURLY_LIMIT: DEFAULT_HOURLY_LIMIT,
-        }
         schema = vol.Schema(
             {
                 vol.Required(CONF_NO_STOP): BooleanSelector(),
                 vol.Required(CONF_SMS_CLASS): SelectSelector(
                     SelectSelectorConfig(
-                        options=list(SMS_CLASSES),
+                        options=list(SMS_CLASS_OPTIONS),
                         translation_key=CONF_SMS_CLASS,
                         mode=SelectSelectorMode.DROPDOWN,
                     )
                 ),
                 vol.Required(CONF_CODING): SelectSelector(
                     SelectSelectorConfig(
-                        options=list(CODINGS),
+                        options=list(CODING_OPTIONS),
                         translation_key=CONF_CODING,
                         mode=SelectSelectorMode.DROPDOWN,
                     )
@@ -380,7 +371,7 @@ class OvhSmsOptionsFlow(OptionsFlowWithReload):
         return self.async_show_form(
             step_id="init",
             data_schema=self.add_suggested_values_to_schema(
-                schema, user_input or defaults | dict(self.config_entry.options)
+                schema, user_input or entry_options(self.config_entry)
             ),
             errors=errors,
         )
@@ -409,7 +400,7 @@ class RecipientSubentryFlow(ConfigSubentryFlow):
             await self.hass.async_add_import_executor_job(load_metadata)
             try:
                 number = normalize_number(user_input[CONF_PHONE_NUMBER], self.hass.config.country)
-            except Http2SmsValidationError as err:
+            except SmsValidationError as err:
                 errors[CONF_PHONE_NUMBER] = _number_error(err)
             else:
                 if any(

@@ -1,13 +1,13 @@
-"""Constants of the OVH SMS integration."""
+"""Constants of the OVH SMS integration: names, defaults and ids, importing nothing of ours."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 import logging
-from typing import TYPE_CHECKING, Final
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Final
 
 from homeassistant.const import CONF_PASSWORD
-
-from .http2sms import SmsClass, SmsCoding
 
 if TYPE_CHECKING:
     from homeassistant.config_entries import ConfigEntry
@@ -35,26 +35,26 @@ CONF_SERVICE_NAME: Final = "service_name"
 CONF_HOURLY_LIMIT: Final = "hourly_limit"
 
 DEFAULT_SERVICE_NAME: Final = "ovh_sms"
-DEFAULT_HOURLY_LIMIT: Final = 30
 
 # Recipient subentries
 SUBENTRY_RECIPIENT: Final = "recipient"
 CONF_PHONE_NUMBER: Final = "phone_number"
 
-# Option and action values, as shown in selectors, and what OVH receives.
-SMS_CLASSES: Final = {
-    "flash": SmsClass.FLASH,
-    "phone": SmsClass.PHONE,
-    "sim": SmsClass.SIM,
-    "toolkit": SmsClass.TOOLKIT,
-}
-CODINGS: Final[dict[str, SmsCoding | None]] = {
-    "auto": None,
-    "gsm7": SmsCoding.GSM7,
-    "ucs2": SmsCoding.UCS2,
-}
-DEFAULT_SMS_CLASS: Final = "phone"
-DEFAULT_CODING: Final = "auto"
+# Option and action values, as selectors show them.
+SMS_CLASS_OPTIONS: Final = ("flash", "phone", "sim", "toolkit")
+CODING_OPTIONS: Final = ("auto", "gsm7", "ucs2")
+
+# Every option's default, the one place it is defined. no_stop: without it OVH
+# treats an SMS as commercial and holds it at night and on weekends.
+DEFAULT_OPTIONS: Final[Mapping[str, Any]] = MappingProxyType(
+    {
+        CONF_NO_STOP: True,
+        CONF_SMS_CLASS: "phone",
+        CONF_CODING: "auto",
+        CONF_SERVICE_NAME: DEFAULT_SERVICE_NAME,
+        CONF_HOURLY_LIMIT: 30,
+    }
+)
 
 EVENT_SMS_SENT: Final = "ovh_sms_sent"
 
@@ -76,3 +76,8 @@ def is_own_entry(entry: ConfigEntry) -> bool:
     kinsoi/ha-ovh-sms-plugin also uses the domain ovh_sms, with other data.
     """
     return all(key in entry.data for key in (CONF_ACCOUNT, CONF_LOGIN, CONF_PASSWORD))
+
+
+def entry_options(entry: ConfigEntry) -> dict[str, Any]:
+    """Give the entry's options, each one not set taking its default."""
+    return {**DEFAULT_OPTIONS, **entry.options}

@@ -9,7 +9,7 @@ from homeassistant.const import CONF_PASSWORD
 from homeassistant.core import HomeAssistant
 
 from .const import CONF_LOGIN, CONF_PHONE_NUMBER, CONF_SENDER
-from .gateway import OvhSmsConfigEntry
+from .coordinator import OvhSmsConfigEntry
 
 # Beside ours, the keys and numbers an entry of kinsoi/ha-ovh-sms-plugin (same
 # domain) holds, so that its diagnostics leak nothing either.
@@ -50,11 +50,11 @@ async def async_get_config_entry_diagnostics(
             for subentry in entry.subentries.values()
         ],
     }
-    if (gateway := getattr(entry, "runtime_data", None)) is None:
+    if (runtime := getattr(entry, "runtime_data", None)) is None:
         return diagnostics
-    ledger = gateway.ledger
+    state = runtime.coordinator.data
     return diagnostics | {
-        "credits_left": str(ledger.credits_left) if ledger.credits_left is not None else None,
-        "last_sent": ledger.last_sent.isoformat() if ledger.last_sent else None,
-        "endpoint": gateway.client.endpoint,
+        "credits_left": str(state.credits_left) if state.credits_left is not None else None,
+        "last_sent": state.last_sent.isoformat() if state.last_sent else None,
+        "endpoint": runtime.gateway.client.endpoint,
     }

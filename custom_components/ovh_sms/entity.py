@@ -1,27 +1,47 @@
-"""Base entity, on the account's service device unless it says otherwise."""
+"""Base entities: one for the account's service device, one for a recipient's."""
 
 from __future__ import annotations
 
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import Entity
 
-from .const import CONF_ACCOUNT, DOMAIN, MANUFACTURER, MODEL
-from .gateway import OvhSmsConfigEntry, OvhSmsGateway
+from .const import CONF_ACCOUNT, DOMAIN, MANUFACTURER, MODEL, MODEL_RECIPIENT
+from .coordinator import OvhSmsConfigEntry
+from .gateway import OvhSmsGateway
 
 
 class OvhSmsEntity(Entity):
-    """An entity of one OVH SMS account."""
+    """An entity of the account, on its service device."""
 
     _attr_has_entity_name = True
 
     def __init__(self, entry: OvhSmsConfigEntry, key: str) -> None:
         """Attach the entity to the account's device; key makes its unique id."""
-        self.gateway: OvhSmsGateway = entry.runtime_data
         self._attr_unique_id = f"{entry.entry_id}_{key}"
         self._attr_device_info = DeviceInfo(
             identifiers={(DOMAIN, entry.entry_id)},
             name=entry.data[CONF_ACCOUNT],
             manufacturer=MANUFACTURER,
             model=MODEL,
+            entry_type=DeviceEntryType.SERVICE,
+        )
+
+
+class OvhSmsRecipientEntity(Entity):
+    """An entity of one recipient, on a device of its own (a device belongs to one subentry)."""
+
+    _attr_has_entity_name = True
+    _attr_name = None
+
+    def __init__(self, entry: OvhSmsConfigEntry, subentry_id: str) -> None:
+        """Attach the entity to the recipient's device."""
+        self.gateway: OvhSmsGateway = entry.runtime_data.gateway
+        self.subentry_id = subentry_id
+        self._attr_unique_id = f"{entry.entry_id}_{subentry_id}"
+        self._attr_device_info = DeviceInfo(
+            identifiers={(DOMAIN, subentry_id)},
+            name=entry.subentries[subentry_id].title,
+            manufacturer=MANUFACTURER,
+            model=MODEL_RECIPIENT,
             entry_type=DeviceEntryType.SERVICE,
         )

@@ -12,17 +12,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.util import dt as dt_util
 
 from .const import (
-    CODINGS,
     CONF_CODING,
     CONF_HOURLY_LIMIT,
     CONF_NO_STOP,
@@ -30,104 +29,47 @@ from .const import (
     CONF_SENDER,
     CONF_SMS_CLASS,
     CONF_TAG,
-    DEFAULT_CODING,
-    DEFAULT_HOURLY_LIMIT,
-    DEFAULT_SMS_CLASS,
     DOMAIN,
     EVENT_SMS_SENT,
     ISSUE_IP_NOT_AUTHORIZED,
     LOGGER,
-    SMS_CLASSES,
     SUBENTRY_RECIPIENT,
     entry_issue_id,
+    entry_options,
 )
-from .http2sms import (
+from .errors import home_assistant_error
+from .ledger import AccountLedger, Spent
+from .ovhsms import (
     AuthenticationError,
     Http2SmsClient,
-    Http2SmsConnectionError,
-    Http2SmsError,
-    Http2SmsHttpError,
-    Http2SmsOutcomeUnknownError,
-    Http2SmsServerError,
-    Http2SmsValidationError,
-    InsufficientCreditError,
-    InvalidParameterError,
     IpNotAuthorizedError,
-    MissingParameterError,
+    OutcomeUnknownError,
+    OvhSmsError,
     PartialSendError,
-    SenderNotFoundError,
     SendResult,
     Sms,
+    SmsClass,
+    SmsCoding,
     build_sms,
 )
-from .ledger import AccountLedger, Spent
 
-type OvhSmsConfigEntry = ConfigEntry[OvhSmsGateway]
+# What OVH receives for each option value the selectors show.
+_SMS_CLASSES: Final = {
+    "flash": SmsClass.FLASH,
+    "phone": SmsClass.PHONE,
+    "sim": SmsClass.SIM,
+    "toolkit": SmsClass.TOOLKIT,
+}
+_CODINGS: Final[dict[str, SmsCoding | None]] = {
+    "auto": None,
+    "gsm7": SmsCoding.GSM7,
+    "ucs2": SmsCoding.UCS2,
+}
 
 
 def signal_sms_sent(entry_id: str) -> str:
     """Dispatcher signal of an entry's accepted sends: (recipients, recorded_by)."""
     return f"{DOMAIN}_{entry_id}_sms_sent"
-
-
-_REQUEST_ERROR_KEYS: dict[type[Http2SmsError], str] = {
-    AuthenticationError: "authentication_failed",
-    IpNotAuthorizedError: "ip_not_authorized",
-    SenderNotFoundError: "sender_not_found",
-    MissingParameterError: "missing_parameter",
-    InvalidParameterError: "invalid_parameter",
-    InsufficientCreditError: "insufficient_credit",
-    Http2SmsConnectionError: "cannot_connect",
-    Http2SmsHttpError: "http_error",
-    Http2SmsServerError: "server_error",
-    Http2SmsOutcomeUnknownError: "outcome_unknown",
-}
-
-
-def translation_key(err: Http2SmsError) -> str:
-    """Name the translated text of a client error (snake case of its class)."""
-    if (key := _REQUEST_ERROR_KEYS.get(type(err))) is not None:
-        return key
-    if isinstance(err, Http2SmsValidationError):
-        name = type(err).__name__.removesuffix("Error")
-        return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")
-    return "request_refused"
-
-
-def to_home_assistant_error(err: Http2SmsError) -> HomeAssistantError:
-    """Translate a client error; bad input becomes a ServiceValidationError."""
-    error = (
-        ServiceValidationError if isinstance(err, Http2SmsValidationError) else HomeAssistantError
-    )
-    return error(
-        translation_domain=DOMAIN,
-        translation_key=translation_key(err),
-        translation_placeholders={k: str(v) for k, v in vars(err).items()},
-    )
-
-
-def partial_send_error(err: PartialSendError) -> HomeAssistantError:
-    """Say how many got the SMS, and name who did not and who may have, so a retry can aim."""
-    key = (
-        "partially_sent_outcome_unknown"
-        if err.not_sent and err.unknown
-        else "partially_sent"
-        if err.not_sent
-        else "partially_outcome_unknown"
-    )
-    return HomeAssistantError(
-        translation_domain=DOMAIN,
-        translation_key=key,
-        translation_placeholders={
-            "sent": str(len(err.sent.recipients)),
-            "total": str(len(err.sent.recipients) + len(err.not_sent) + len(err.unknown)),
-            "not_sent_count": str(len(err.not_sent)),
-            "not_sent": ", ".join(err.not_sent),
-            "unknown_count": str(len(err.unknown)),
-            "unknown": ", ".join(err.unknown),
-            "reason": str(err.cause),
-        },
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +90,7 @@ class OvhSmsGateway:
     def __init__(
         self,
         hass: HomeAssistant,
-        entry: OvhSmsConfigEntry,
+        entry: ConfigEntry,
         client: Http2SmsClient,
         ledger: AccountLedger,
     ) -> None:
@@ -165,11 +107,15 @@ class OvhSmsGateway:
         """Id of this entry's 'IP not authorised' repair issue."""
         return entry_issue_id(ISSUE_IP_NOT_AUTHORIZED, self.entry.entry_id)
 
-    def subentry_numbers(self) -> list[str]:
-        """List the phone numbers of the entry's recipients, in the order they were added."""
+    def recipient_number(self, subentry_id: str) -> str:
+        """Give a recipient's number, read at send time so that an edit applies at once."""
+        return str(self.entry.subentries[subentry_id].data[CONF_PHONE_NUMBER])
+
+    def recipient_numbers(self) -> list[str]:
+        """List the numbers of all the entry's recipients, in the order they were added."""
         return [
-            subentry.data[CONF_PHONE_NUMBER]
-            for subentry in self.entry.subentries.values()
+            self.recipient_number(subentry_id)
+            for subentry_id, subentry in self.entry.subentries.items()
             if subentry.subentry_type == SUBENTRY_RECIPIENT
         ]
 
@@ -181,15 +127,13 @@ class OvhSmsGateway:
         title: str | None = None,
     ) -> Sms:
         """Validate the SMS with the entry's defaults; raise ServiceValidationError."""
-        defaults = self.entry.options
+        defaults = entry_options(self.entry)
         if title:
             message = f"{title}\n{message}"
         tag = options.tag if options.tag is not None else defaults.get(CONF_TAG)
-        sms_class = options.sms_class or defaults.get(CONF_SMS_CLASS, DEFAULT_SMS_CLASS)
-        coding = options.coding or defaults.get(CONF_CODING, DEFAULT_CODING)
-        no_stop = (
-            options.no_stop if options.no_stop is not None else defaults.get(CONF_NO_STOP, True)
-        )
+        sms_class = options.sms_class or defaults[CONF_SMS_CLASS]
+        coding = options.coding or defaults[CONF_CODING]
+        no_stop = options.no_stop if options.no_stop is not None else defaults[CONF_NO_STOP]
         try:
             return build_sms(
                 recipients,
@@ -198,16 +142,16 @@ class OvhSmsGateway:
                 sender=options.sender
                 if options.sender is not None
                 else self.entry.data.get(CONF_SENDER),
-                sms_class=SMS_CLASSES[sms_class],
-                coding=CODINGS[coding],
+                sms_class=_SMS_CLASSES[sms_class],
+                coding=_CODINGS[coding],
                 no_stop=no_stop,
                 deferred=options.deferred,
                 tag=tag,
                 default_region=self.hass.config.country,
                 time_zone=dt_util.get_default_time_zone(),
             )
-        except Http2SmsError as err:
-            raise to_home_assistant_error(err) from err
+        except OvhSmsError as err:
+            raise home_assistant_error(err) from err
 
     async def async_send(
         self,
@@ -234,18 +178,18 @@ class OvhSmsGateway:
             if err.sent.recipients:
                 self._record(err.sent, recorded_by)
             self._react_to_failure(err.cause)
-            raise partial_send_error(err) from err
-        except Http2SmsError as err:
-            if not isinstance(err, Http2SmsOutcomeUnknownError):
+            raise home_assistant_error(err) from err
+        except OvhSmsError as err:
+            if not isinstance(err, OutcomeUnknownError):
                 self.ledger.give_back(spent, spent.count)
             self._react_to_failure(err)
-            raise to_home_assistant_error(err) from err
+            raise home_assistant_error(err) from err
         self._record(result, recorded_by)
         return result
 
     def _spend(self, count: int) -> Spent:
         """Count the parts in the hourly budget, or refuse the send if they do not fit."""
-        limit: int = self.entry.options.get(CONF_HOURLY_LIMIT, DEFAULT_HOURLY_LIMIT)
+        limit: int = entry_options(self.entry)[CONF_HOURLY_LIMIT]
         if limit and count > limit:
             raise HomeAssistantError(
                 translation_domain=DOMAIN,
@@ -265,7 +209,7 @@ class OvhSmsGateway:
             )
         return self.ledger.spend(count)
 
-    def _react_to_failure(self, err: Http2SmsError) -> None:
+    def _react_to_failure(self, err: OvhSmsError) -> None:
         LOGGER.debug("Sending failed: %s", err)
         if isinstance(err, AuthenticationError):
             self.entry.async_start_reauth(self.hass)

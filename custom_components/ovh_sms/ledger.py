@@ -21,7 +21,7 @@ from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
 
 from .const import DOMAIN
-from .http2sms import SendResult, parse_credit
+from .ovhsms import SendResult, parse_credit
 
 HOUR = timedelta(hours=1)
 STORAGE_VERSION = 1

@@ -19,7 +19,6 @@ from homeassistant.config_entries import SIGNAL_CONFIG_ENTRY_CHANGED, ConfigEntr
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
-from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import ConfigType, DiscoveryInfoType
@@ -27,17 +26,15 @@ from homeassistant.util import dt as dt_util
 
 from .const import (
     CONF_ACCOUNT,
-    CONF_PHONE_NUMBER,
     DOMAIN,
     ISSUE_NOTIFY_ACTION_TAKEN,
     LOGGER,
-    MANUFACTURER,
-    MODEL_RECIPIENT,
     SUBENTRY_RECIPIENT,
     entry_issue_id,
 )
-from .entity import OvhSmsEntity
-from .gateway import OvhSmsConfigEntry, OvhSmsGateway, signal_sms_sent
+from .coordinator import OvhSmsConfigEntry
+from .entity import OvhSmsRecipientEntity
+from .gateway import OvhSmsGateway, signal_sms_sent
 from .services import SMS_OPTIONS_SCHEMA, sms_options
 
 # A notify group passes the same data to every member: keys meant for other
@@ -60,7 +57,7 @@ async def async_get_service(
         entry = hass.config_entries.async_get_entry(discovery_info["entry_id"])
     if entry is None:  # set up from YAML, which this integration does not take
         return None
-    service = OvhSmsNotificationService(entry.runtime_data)
+    service = OvhSmsNotificationService(entry.runtime_data.gateway)
     entry.async_on_unload(service.async_unregister_services)
     return service
 
@@ -128,7 +125,7 @@ class OvhSmsNotificationService(BaseNotificationService):
                 translation_placeholders={"error": str(err)},
             ) from err
         if (targets := kwargs.get(ATTR_TARGET)) is None:
-            numbers = self.gateway.subentry_numbers()
+            numbers = self.gateway.recipient_numbers()
         elif not (numbers := [target for target in targets if target.strip()]):
             raise ServiceValidationError(translation_domain=DOMAIN, translation_key="empty_target")
         await self.gateway.async_send(numbers, message, options, kwargs.get(ATTR_TITLE))
@@ -148,7 +145,7 @@ async def async_setup_entry(
             if subentry.subentry_type == SUBENTRY_RECIPIENT and subentry_id not in added:
                 added.add(subentry_id)
                 async_add_entities(
-                    [OvhSmsRecipientEntity(entry, subentry_id)], config_subentry_id=subentry_id
+                    [OvhSmsRecipientNotify(entry, subentry_id)], config_subentry_id=subentry_id
                 )
 
     @callback
@@ -162,7 +159,7 @@ async def async_setup_entry(
     )
 
 
-class OvhSmsRecipientEntity(OvhSmsEntity, NotifyEntity):
+class OvhSmsRecipientNotify(OvhSmsRecipientEntity, NotifyEntity):
     """notify.send_message to one recipient, with the entry's default options."""
 
     # NotifyEntityFeature is defined in notify's __init__ up to HA 2026.8 and
@@ -170,25 +167,10 @@ class OvhSmsRecipientEntity(OvhSmsEntity, NotifyEntity):
     _attr_supported_features = notify.NotifyEntityFeature.TITLE  # type: ignore[attr-defined,unused-ignore]
     _attr_translation_key = "recipient"
 
-    _attr_name = None
-
-    def __init__(self, entry: OvhSmsConfigEntry, subentry_id: str) -> None:
-        """Give the recipient a device of its own (a device belongs to one subentry)."""
-        super().__init__(entry, subentry_id)
-        self._entry = entry
-        self._subentry_id = subentry_id
-        self._attr_device_info = DeviceInfo(
-            identifiers={(DOMAIN, subentry_id)},
-            name=entry.subentries[subentry_id].title,
-            manufacturer=MANUFACTURER,
-            model=MODEL_RECIPIENT,
-            entry_type=DeviceEntryType.SERVICE,
-        )
-
     @property
     def phone_number(self) -> str:
         """The recipient's number, read at send time so an edit applies at once."""
-        return str(self._entry.subentries[self._subentry_id].data[CONF_PHONE_NUMBER])
+        return self.gateway.recipient_number(self.subentry_id)
 
     @override
     async def async_added_to_hass(self) -> None:
@@ -196,7 +178,7 @@ class OvhSmsRecipientEntity(OvhSmsEntity, NotifyEntity):
         await super().async_added_to_hass()
         self.async_on_remove(
             async_dispatcher_connect(
-                self.hass, signal_sms_sent(self._entry.entry_id), self._async_sms_sent
+                self.hass, signal_sms_sent(self.gateway.entry.entry_id), self._async_sms_sent
             )
         )
 

@@ -1,7 +1,7 @@
 """Sensors: the credit left and the time of the last SMS, both kept across restarts.
 
 http2sms has no call that reads the credit without sending, so both come from
-the answers to sends, through the account's ledger; nothing is polled.
+the answers to sends, through the account's coordinator; nothing is polled.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from homeassistant.components.sensor import (
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
+from .coordinator import AccountState, OvhSmsConfigEntry, OvhSmsCoordinator
 from .entity import OvhSmsEntity
-from .gateway import OvhSmsConfigEntry
-from .ledger import AccountLedger
 
 PARALLEL_UPDATES = 0
 
@@ -32,9 +32,9 @@ type SensorValue = Decimal | datetime | None
 
 @dataclass(frozen=True, kw_only=True)
 class OvhSmsSensorDescription(SensorEntityDescription):
-    """A sensor fed by the account's ledger after each send."""
+    """A sensor fed by the account's coordinator after each send."""
 
-    value_fn: Callable[[AccountLedger], SensorValue]
+    value_fn: Callable[[AccountState], SensorValue]
 
 
 SENSORS = (
@@ -44,14 +44,14 @@ SENSORS = (
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement="credits",
         suggested_display_precision=2,
-        value_fn=lambda ledger: ledger.credits_left,
+        value_fn=lambda state: state.credits_left,
     ),
     OvhSmsSensorDescription(
         key="last_sent",
         translation_key="last_sent",
         device_class=SensorDeviceClass.TIMESTAMP,
         entity_category=EntityCategory.DIAGNOSTIC,
-        value_fn=lambda ledger: ledger.last_sent,
+        value_fn=lambda state: state.last_sent,
     ),
 )
 
@@ -65,28 +65,28 @@ async def async_setup_entry(
     async_add_entities(OvhSmsSensor(entry, description) for description in SENSORS)
 
 
-class OvhSmsSensor(OvhSmsEntity, RestoreSensor):
-    """Shows the ledger's value, or the state restored when the ledger has none (older versions)."""
+class OvhSmsSensor(OvhSmsEntity, CoordinatorEntity[OvhSmsCoordinator], RestoreSensor):
+    """Shows the account's value, or the state restored when it has none (older versions)."""
 
     entity_description: OvhSmsSensorDescription
 
     def __init__(self, entry: OvhSmsConfigEntry, description: OvhSmsSensorDescription) -> None:
-        """Attach to the account."""
-        super().__init__(entry, description.key)
+        """Attach to the account and its coordinator."""
+        OvhSmsEntity.__init__(self, entry, description.key)
+        CoordinatorEntity.__init__(self, entry.runtime_data.coordinator)
         self.entity_description = description
         self._restored: SensorValue = None
 
     async def async_added_to_hass(self) -> None:
-        """Restore the last value, then follow each send."""
+        """Restore the last value; the coordinator then tells each send."""
         await super().async_added_to_hass()
         if (last := await self.async_get_last_sensor_data()) is not None and isinstance(
             last.native_value, Decimal | datetime
         ):
             self._restored = last.native_value
-        self.async_on_remove(self.gateway.ledger.async_add_listener(self.async_write_ha_state))
 
     @property
     def native_value(self) -> SensorValue:
         """The value from the last accepted send, or the restored one before any."""
-        value = self.entity_description.value_fn(self.gateway.ledger)
+        value = self.entity_description.value_fn(self.coordinator.data)
         return self._restored if value is None else value

@@ -20,17 +20,17 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv, entity_registry as er, service
 
 from .const import (
-    CODINGS,
+    CODING_OPTIONS,
     CONF_CODING,
-    CONF_PHONE_NUMBER,
     CONF_SENDER,
     CONF_SMS_CLASS,
     CONF_TAG,
     DOMAIN,
-    SMS_CLASSES,
+    SMS_CLASS_OPTIONS,
     is_own_entry,
 )
-from .gateway import OvhSmsConfigEntry, SmsOptions
+from .coordinator import OvhSmsConfigEntry
+from .gateway import SmsOptions
 
 SERVICE_SEND_SMS = "send_sms"
 ATTR_RECIPIENTS = "recipients"
@@ -43,8 +43,8 @@ ATTR_NO_STOP = "no_stop"
 SMS_OPTIONS_SCHEMA = vol.Schema(
     {
         vol.Optional(CONF_SENDER): cv.string,
-        vol.Optional(CONF_SMS_CLASS): vol.In(list(SMS_CLASSES)),
-        vol.Optional(CONF_CODING): vol.In(list(CODINGS)),
+        vol.Optional(CONF_SMS_CLASS): vol.In(SMS_CLASS_OPTIONS),
+        vol.Optional(CONF_CODING): vol.In(CODING_OPTIONS),
         # A naive time is read in Home Assistant's time zone when the SMS is built.
         vol.Optional(ATTR_DEFERRED): cv.datetime,
         vol.Optional(ATTR_NO_STOP): cv.boolean,
@@ -111,27 +111,25 @@ def _phone_numbers(
             numbers.append(recipient)
             continue
         entity = registry.async_get(recipient)
-        subentry = (
-            entry.subentries.get(entity.config_subentry_id)
-            if entity is not None
-            and entity.config_entry_id == entry.entry_id
-            and entity.config_subentry_id is not None
+        subentry_id = (
+            entity.config_subentry_id
+            if entity is not None and entity.config_entry_id == entry.entry_id
             else None
         )
-        if subentry is None:
+        if subentry_id is None or subentry_id not in entry.subentries:
             raise ServiceValidationError(
                 translation_domain=DOMAIN,
                 translation_key="unknown_recipient_entity",
                 translation_placeholders={"entity_id": recipient},
             )
-        numbers.append(subentry.data[CONF_PHONE_NUMBER])
+        numbers.append(entry.runtime_data.gateway.recipient_number(subentry_id))
     return numbers
 
 
 async def _async_send_sms(call: ServiceCall) -> ServiceResponse:
     """Send an SMS with every option; answer with what OVH returned."""
     entry = _config_entry(call.hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
-    gateway = entry.runtime_data
+    gateway = entry.runtime_data.gateway
     result = await gateway.async_send(
         _phone_numbers(call.hass, entry, [*call.data[ATTR_RECIPIENTS], *call.data[ATTR_ENTITY_ID]]),
         call.data[ATTR_MESSAGE],

@@ -9,10 +9,8 @@ and a character is never split across two parts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import IntEnum
-
 from .errors import EmptyMessageError, MessageTooLongError, UnsupportedCharactersError
+from .models import EncodedMessage, SmsCoding
 
 GSM_BASIC = frozenset(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
@@ -26,26 +24,10 @@ MAX_SEGMENTS = 6
 STOP_MENTION_UNITS = 11
 
 
-class SmsCoding(IntEnum):
-    """The smsCoding parameter."""
-
-    GSM7 = 1
-    UCS2 = 2
-
-
 # A character beyond the Basic Multilingual Plane is a UTF-16 surrogate pair.
 _BMP_END = 0xFFFF
 _SINGLE = {SmsCoding.GSM7: 160, SmsCoding.UCS2: 70}
 _PART = {SmsCoding.GSM7: 153, SmsCoding.UCS2: 67}
-
-
-@dataclass(frozen=True, slots=True)
-class EncodedMessage:
-    """A message ready for OVH, with the coding and the parts it costs."""
-
-    text: str
-    coding: SmsCoding
-    segments: int
 
 
 def normalize_line_breaks(text: str) -> str:

@@ -1,15 +1,13 @@
-"""Errors of the http2sms client.
+"""Errors of the client; each family says what happened to the SMS.
 
-Three families tell the caller what happened to the SMS:
-- Http2SmsValidationError: the input was refused locally, nothing was sent.
-- Http2SmsRequestError, Http2SmsConnectionError and Http2SmsHttpError: OVH
-  refused the request, or it never reached OVH's service; nothing was sent.
-- Http2SmsOutcomeUnknownError (Http2SmsServerError among them): the request may
-  have reached OVH; the SMS may have been sent. It must not be retried
-  automatically.
+- SmsNotSentError: nothing was sent. Its kinds: SmsValidationError (the input
+  was refused before any request), SmsRefusedError (OVH refused the request),
+  OvhConnectionError and OvhHttpError (the request never reached OVH's service).
+- OutcomeUnknownError (OvhServerError among them): the request may have reached
+  OVH, so the SMS may have been sent. It must not be retried automatically.
 - PartialSendError: a send of several requests had mixed outcomes; it names who
   got the SMS, who did not, and for whom the outcome is unknown.
-No message ever carries the password.
+No message ever carries a password or a secret.
 """
 
 from __future__ import annotations
@@ -17,18 +15,22 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .client import SendResult
+    from .models import SendResult
 
 
-class Http2SmsError(Exception):
+class OvhSmsError(Exception):
     """Base of every error of the client."""
 
 
-class Http2SmsValidationError(Http2SmsError):
+class SmsNotSentError(OvhSmsError):
+    """The SMS was not sent: it is safe to send it again once the cause is fixed."""
+
+
+class SmsValidationError(SmsNotSentError):
     """Input refused before any request: nothing was sent."""
 
 
-class InvalidRecipientError(Http2SmsValidationError):
+class InvalidRecipientError(SmsValidationError):
     """A recipient is not a valid mobile or fixed phone number."""
 
     def __init__(self, recipient: str) -> None:
@@ -37,7 +39,7 @@ class InvalidRecipientError(Http2SmsValidationError):
         self.recipient = recipient
 
 
-class MultipleNumbersError(Http2SmsValidationError):
+class MultipleNumbersError(SmsValidationError):
     """One recipient field holds several numbers: sending to the first would drop the others."""
 
     def __init__(self, recipient: str) -> None:
@@ -46,7 +48,7 @@ class MultipleNumbersError(Http2SmsValidationError):
         self.recipient = recipient
 
 
-class NationalNumberWithoutCountryError(Http2SmsValidationError):
+class NationalNumberWithoutCountryError(SmsValidationError):
     """A national number (06 12 34 56 78) was given, but no country to read it in."""
 
     def __init__(self, recipient: str) -> None:
@@ -55,7 +57,7 @@ class NationalNumberWithoutCountryError(Http2SmsValidationError):
         self.recipient = recipient
 
 
-class NoRecipientsError(Http2SmsValidationError):
+class NoRecipientsError(SmsValidationError):
     """The SMS has no recipient."""
 
     def __init__(self) -> None:
@@ -63,7 +65,7 @@ class NoRecipientsError(Http2SmsValidationError):
         super().__init__("No recipient")
 
 
-class EmptyMessageError(Http2SmsValidationError):
+class EmptyMessageError(SmsValidationError):
     """The message has no visible text."""
 
     def __init__(self) -> None:
@@ -71,7 +73,7 @@ class EmptyMessageError(Http2SmsValidationError):
         super().__init__("The message is empty")
 
 
-class MessageTooLongError(Http2SmsValidationError):
+class MessageTooLongError(SmsValidationError):
     """The message needs more parts than OVH concatenates."""
 
     def __init__(self, segments: int, max_segments: int) -> None:
@@ -81,7 +83,7 @@ class MessageTooLongError(Http2SmsValidationError):
         self.max_segments = max_segments
 
 
-class UnsupportedCharactersError(Http2SmsValidationError):
+class UnsupportedCharactersError(SmsValidationError):
     """7-bit coding was forced but the message has characters it cannot carry."""
 
     def __init__(self, characters: str) -> None:
@@ -90,7 +92,7 @@ class UnsupportedCharactersError(Http2SmsValidationError):
         self.characters = characters
 
 
-class InvalidSenderError(Http2SmsValidationError):
+class InvalidSenderError(SmsValidationError):
     """The sender is not a valid alphanumeric or numeric sender."""
 
     def __init__(self, sender: str) -> None:
@@ -99,7 +101,7 @@ class InvalidSenderError(Http2SmsValidationError):
         self.sender = sender
 
 
-class InvalidTagError(Http2SmsValidationError):
+class InvalidTagError(SmsValidationError):
     """The tag is longer than OVH accepts."""
 
     def __init__(self, tag: str, max_length: int) -> None:
@@ -109,7 +111,7 @@ class InvalidTagError(Http2SmsValidationError):
         self.max_length = max_length
 
 
-class DeferredInPastError(Http2SmsValidationError):
+class DeferredInPastError(SmsValidationError):
     """The deferred time is in the past."""
 
     def __init__(self, deferred: str) -> None:
@@ -118,7 +120,7 @@ class DeferredInPastError(Http2SmsValidationError):
         self.deferred = deferred
 
 
-class NonexistentLocalTimeError(Http2SmsValidationError):
+class NonexistentLocalTimeError(SmsValidationError):
     """The deferred wall time is skipped by a daylight saving change (02:30 in spring)."""
 
     def __init__(self, deferred: str, time_zone: str) -> None:
@@ -128,7 +130,7 @@ class NonexistentLocalTimeError(Http2SmsValidationError):
         self.time_zone = time_zone
 
 
-class InvalidAccountError(Http2SmsValidationError):
+class InvalidAccountError(SmsValidationError):
     """The account is not of the form sms-ab1234-1."""
 
     def __init__(self, account: str) -> None:
@@ -137,7 +139,7 @@ class InvalidAccountError(Http2SmsValidationError):
         self.account = account
 
 
-class InvalidEndpointError(Http2SmsValidationError):
+class InvalidEndpointError(SmsValidationError):
     """The endpoint is not an http(s) URL with a host."""
 
     def __init__(self, message: str = "The endpoint is not an http(s) URL") -> None:
@@ -161,11 +163,11 @@ class EndpointCredentialsError(InvalidEndpointError):
         super().__init__("The endpoint must not contain a user name or password")
 
 
-class Http2SmsConnectionError(Http2SmsError):
+class OvhConnectionError(SmsNotSentError):
     """OVH could not be reached; the request was not sent."""
 
 
-class Http2SmsHttpError(Http2SmsError):
+class OvhHttpError(SmsNotSentError):
     """An HTTP refusal (3xx, 4xx) before OVH's service ran: the SMS was not sent."""
 
     def __init__(self, http_status: int) -> None:
@@ -174,11 +176,11 @@ class Http2SmsHttpError(Http2SmsError):
         self.http_status = http_status
 
 
-class Http2SmsOutcomeUnknownError(Http2SmsError):
+class OutcomeUnknownError(OvhSmsError):
     """The request may have reached OVH: the SMS may have been sent. Never retry it."""
 
 
-class Http2SmsServerError(Http2SmsOutcomeUnknownError):
+class OvhServerError(OutcomeUnknownError):
     """An HTTP 5xx (a proxy, a crash) or an odd 2xx: OVH's service may have run."""
 
     def __init__(self, http_status: int) -> None:
@@ -187,7 +189,7 @@ class Http2SmsServerError(Http2SmsOutcomeUnknownError):
         self.http_status = http_status
 
 
-class Http2SmsRequestError(Http2SmsError):
+class SmsRefusedError(SmsNotSentError):
     """OVH refused the request (a status outside 100-199); nothing was sent."""
 
     # True when the refusal proves that no request of this account can pass
@@ -201,39 +203,39 @@ class Http2SmsRequestError(Http2SmsError):
         self.reason = reason
 
 
-class MissingParameterError(Http2SmsRequestError):
+class MissingParameterError(SmsRefusedError):
     """Status 201: a parameter is missing."""
 
 
-class InvalidParameterError(Http2SmsRequestError):
+class InvalidParameterError(SmsRefusedError):
     """Status 202: a parameter is invalid; the reason says which."""
 
 
-class SenderNotFoundError(Http2SmsRequestError):
+class SenderNotFoundError(SmsRefusedError):
     """The sender is not declared on the account."""
 
     stops_sending = True
 
 
-class IpNotAuthorizedError(Http2SmsRequestError):
+class IpNotAuthorizedError(SmsRefusedError):
     """Status 401: the caller's IP address is not allowed for this SMS user."""
 
     stops_sending = True
 
 
-class AuthenticationError(Http2SmsRequestError):
+class AuthenticationError(SmsRefusedError):
     """OVH rejected the account, login or password."""
 
     stops_sending = True
 
 
-class InsufficientCreditError(Http2SmsRequestError):
+class InsufficientCreditError(SmsRefusedError):
     """The account has not enough credit left for the SMS."""
 
     stops_sending = True
 
 
-class PartialSendError(Http2SmsError):
+class PartialSendError(OvhSmsError):
     """Some requests of a send were accepted and others were not, or may not have been.
 
     sent is what OVH accepted (its recipients, ids and credit left); not_sent
@@ -248,7 +250,7 @@ class PartialSendError(Http2SmsError):
         sent: SendResult,
         not_sent: tuple[str, ...],
         unknown: tuple[str, ...],
-        cause: Http2SmsError,
+        cause: OvhSmsError,
     ) -> None:
         """Keep every outcome; the message counts them and gives the cause."""
         total = len(sent.recipients) + len(not_sent) + len(unknown)

@@ -1,0 +1,165 @@
+"""What the user reads for each client error: one table, for actions and flows alike.
+
+Each client error maps to the Home Assistant error it raises (bad input is a
+ServiceValidationError), the translation key of its text, and the placeholders
+that text takes. The config flow shows the same keys as field errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Final
+
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+
+from .const import DOMAIN
+from .ovhsms import (
+    AuthenticationError,
+    DeferredInPastError,
+    EmptyMessageError,
+    EndpointCredentialsError,
+    InsecureEndpointError,
+    InsufficientCreditError,
+    InvalidAccountError,
+    InvalidEndpointError,
+    InvalidParameterError,
+    InvalidRecipientError,
+    InvalidSenderError,
+    InvalidTagError,
+    IpNotAuthorizedError,
+    MessageTooLongError,
+    MissingParameterError,
+    MultipleNumbersError,
+    NationalNumberWithoutCountryError,
+    NonexistentLocalTimeError,
+    NoRecipientsError,
+    OutcomeUnknownError,
+    OvhConnectionError,
+    OvhHttpError,
+    OvhServerError,
+    OvhSmsError,
+    PartialSendError,
+    SenderNotFoundError,
+    SmsRefusedError,
+    UnsupportedCharactersError,
+)
+
+type Placeholders = Callable[[Any], dict[str, str]]
+
+
+def _nothing(err: OvhSmsError) -> dict[str, str]:
+    return {}
+
+
+def _recipient(err: InvalidRecipientError | MultipleNumbersError) -> dict[str, str]:
+    return {"recipient": err.recipient}
+
+
+def _refusal(err: SmsRefusedError) -> dict[str, str]:
+    return {"status": str(err.status), "reason": err.reason}
+
+
+def _http_status(err: OvhHttpError | OvhServerError) -> dict[str, str]:
+    return {"http_status": str(err.http_status)}
+
+
+_INVALID = ServiceValidationError
+_FAILED = HomeAssistantError
+
+ERRORS: Final[dict[type[OvhSmsError], tuple[type[HomeAssistantError], str, Placeholders]]] = {
+    # Bad input: nothing was sent.
+    InvalidRecipientError: (_INVALID, "invalid_recipient", _recipient),
+    MultipleNumbersError: (_INVALID, "multiple_numbers", _recipient),
+    NationalNumberWithoutCountryError: (_INVALID, "national_number_without_country", _recipient),
+    NoRecipientsError: (_INVALID, "no_recipients", _nothing),
+    EmptyMessageError: (_INVALID, "empty_message", _nothing),
+    MessageTooLongError: (
+        _INVALID,
+        "message_too_long",
+        lambda err: {"segments": str(err.segments), "max_segments": str(err.max_segments)},
+    ),
+    UnsupportedCharactersError: (
+        _INVALID,
+        "unsupported_characters",
+        lambda err: {"characters": err.characters},
+    ),
+    InvalidSenderError: (_INVALID, "invalid_sender", lambda err: {"sender": err.sender}),
+    InvalidTagError: (
+        _INVALID,
+        "invalid_tag",
+        lambda err: {"tag": err.tag, "max_length": str(err.max_length)},
+    ),
+    DeferredInPastError: (_INVALID, "deferred_in_past", lambda err: {"deferred": err.deferred}),
+    NonexistentLocalTimeError: (
+        _INVALID,
+        "nonexistent_local_time",
+        lambda err: {"deferred": err.deferred, "time_zone": err.time_zone},
+    ),
+    InvalidAccountError: (_INVALID, "invalid_account", lambda err: {"account": err.account}),
+    InvalidEndpointError: (_INVALID, "invalid_endpoint", _nothing),
+    InsecureEndpointError: (_INVALID, "insecure_endpoint", _nothing),
+    EndpointCredentialsError: (_INVALID, "endpoint_credentials", _nothing),
+    # OVH refused the request, or it never reached OVH: nothing was sent.
+    AuthenticationError: (_FAILED, "authentication_failed", _refusal),
+    IpNotAuthorizedError: (_FAILED, "ip_not_authorized", _refusal),
+    SenderNotFoundError: (_FAILED, "sender_not_found", _refusal),
+    MissingParameterError: (_FAILED, "missing_parameter", _refusal),
+    InvalidParameterError: (_FAILED, "invalid_parameter", _refusal),
+    InsufficientCreditError: (_FAILED, "insufficient_credit", _refusal),
+    SmsRefusedError: (_FAILED, "request_refused", _refusal),
+    OvhConnectionError: (_FAILED, "cannot_connect", _nothing),
+    OvhHttpError: (_FAILED, "http_error", _http_status),
+    # The request may have reached OVH: the SMS may have been sent.
+    OvhServerError: (_FAILED, "server_error", _http_status),
+    OutcomeUnknownError: (_FAILED, "outcome_unknown", _nothing),
+}
+
+
+def _entry(err: OvhSmsError) -> tuple[type[HomeAssistantError], str, Placeholders]:
+    """Find the error's row, or its nearest parent's."""
+    return next(ERRORS[cls] for cls in type(err).__mro__ if cls in ERRORS)
+
+
+def translation_key(err: OvhSmsError) -> str:
+    """Name the translated text of a client error, as actions and flows show it."""
+    return _entry(err)[1]
+
+
+def flow_error(err: OvhSmsError) -> tuple[str, dict[str, str]]:
+    """Give a flow's error key and the placeholders its text takes."""
+    _, key, placeholders = _entry(err)
+    return key, placeholders(err)
+
+
+def home_assistant_error(err: OvhSmsError) -> HomeAssistantError:
+    """Turn a client error into the translated error the caller receives."""
+    if isinstance(err, PartialSendError):
+        return _partial_send_error(err)
+    error, key, placeholders = _entry(err)
+    return error(
+        translation_domain=DOMAIN, translation_key=key, translation_placeholders=placeholders(err)
+    )
+
+
+def _partial_send_error(err: PartialSendError) -> HomeAssistantError:
+    """Say how many got the SMS, and name who did not and who may have, so a retry can aim."""
+    key = (
+        "partially_sent_outcome_unknown"
+        if err.not_sent and err.unknown
+        else "partially_sent"
+        if err.not_sent
+        else "partially_outcome_unknown"
+    )
+    return HomeAssistantError(
+        translation_domain=DOMAIN,
+        translation_key=key,
+        translation_placeholders={
+            "sent": str(len(err.sent.recipients)),
+            "total": str(len(err.sent.recipients) + len(err.not_sent) + len(err.unknown)),
+            "not_sent_count": str(len(err.not_sent)),
+            "not_sent": ", ".join(err.not_sent),
+            "unknown_count": str(len(err.unknown)),
+            "unknown": ", ".join(err.unknown),
+            "reason": str(err.cause),
+        },
+    )

@@ -1,0 +1,98 @@
+"""One send, several requests: batches of recipients, a few in flight, every outcome kept.
+
+Shared by the transports: each gives the function that makes one request for a
+batch of recipients; this module never retries, stops the batches not started
+after a refusal that proves the account cannot send, and sorts recipients into
+sent, not sent and maybe sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from decimal import Decimal
+
+from .errors import OutcomeUnknownError, OvhSmsError, PartialSendError, SmsRefusedError
+from .models import Accepted, SendResult, Sms
+
+type BatchRequest = Callable[[Sequence[str]], Awaitable[Accepted]]
+
+
+async def send_in_batches(
+    sms: Sms, request: BatchRequest, *, batch_size: int, max_in_flight: int
+) -> SendResult:
+    """Send the SMS, one request per batch of recipients, a few in flight; never retry.
+
+    Returns when OVH accepted every request. Otherwise raises: the failure
+    itself when no recipient got the SMS and the outcome is the same for all
+    (nothing sent, or all unknown), else PartialSendError naming who got it,
+    who did not and for whom the outcome is unknown. A refusal that proves
+    the account cannot send (credentials, IP, credit, sender) stops the
+    requests not started yet.
+    """
+    batches = [
+        sms.recipients[start : start + batch_size]
+        for start in range(0, len(sms.recipients), batch_size)
+    ]
+    outcomes: list[Accepted | OvhSmsError | None] = [None] * len(batches)
+    in_flight = asyncio.Semaphore(max_in_flight)
+    stopped_by: list[SmsRefusedError] = []
+
+    async def send_batch(index: int) -> None:
+        async with in_flight:
+            if stopped_by:
+                return  # not started: the account cannot send
+            try:
+                outcomes[index] = await request(batches[index])
+            except OvhSmsError as err:
+                outcomes[index] = err
+                if isinstance(err, SmsRefusedError) and err.stops_sending:
+                    stopped_by.append(err)
+
+    async with asyncio.TaskGroup() as group:
+        for index in range(len(batches)):
+            group.create_task(send_batch(index))
+    return _outcome(sms, batches, outcomes, stopped_by[0] if stopped_by else None)
+
+
+def _outcome(
+    sms: Sms,
+    batches: Sequence[tuple[str, ...]],
+    outcomes: Sequence[Accepted | OvhSmsError | None],
+    stopped_by: SmsRefusedError | None,
+) -> SendResult:
+    """Sort each batch's recipients by outcome; return if all were accepted, else raise."""
+    sent: list[str] = []
+    sms_ids: list[str] = []
+    credits_left: list[Decimal] = []
+    not_sent: list[str] = []
+    unknown: list[str] = []
+    errors: list[OvhSmsError] = []
+    for batch, outcome in zip(batches, outcomes, strict=True):
+        if isinstance(outcome, Accepted):
+            sent.extend(batch)
+            sms_ids.extend(outcome.sms_ids)
+            if outcome.credits_left is not None:
+                credits_left.append(outcome.credits_left)
+        elif isinstance(outcome, OutcomeUnknownError):
+            unknown.extend(batch)
+            errors.append(outcome)
+        else:  # refused, not reached, or not started
+            not_sent.extend(batch)
+            if outcome is not None:
+                errors.append(outcome)
+    result = SendResult(
+        sms_ids=tuple(sms_ids),
+        # Concurrent answers arrive in any order; the credit only drops during a send.
+        credits_left=min(credits_left) if credits_left else None,
+        segments=sms.segments,
+        recipients=tuple(sent),
+        requests=sum(outcome is not None for outcome in outcomes),
+        deferred=sms.deferred,
+    )
+    if not errors:
+        return result
+    cause = stopped_by or errors[0]
+    if not sent and (not unknown or not not_sent):
+        raise cause
+    raise PartialSendError(result, tuple(not_sent), tuple(unknown), cause)

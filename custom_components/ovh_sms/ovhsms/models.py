@@ -1,0 +1,71 @@
+"""The SMS model, shared by every way of sending: what OVH receives and what it accepted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from enum import IntEnum
+
+
+class SmsClass(IntEnum):
+    """Where the phone keeps the SMS (OVH's class)."""
+
+    FLASH = 0
+    PHONE = 1
+    SIM = 2
+    TOOLKIT = 3
+
+
+class SmsCoding(IntEnum):
+    """How the text is coded (OVH's smsCoding)."""
+
+    GSM7 = 1
+    UCS2 = 2
+
+
+@dataclass(frozen=True, slots=True)
+class EncodedMessage:
+    """A message ready for OVH, with the coding and the parts it costs."""
+
+    text: str
+    coding: SmsCoding
+    segments: int
+
+
+@dataclass(frozen=True, slots=True)
+class Sms:
+    """A validated SMS: every field is what OVH will receive."""
+
+    recipients: tuple[str, ...]
+    message: EncodedMessage
+    sender: str | None = None
+    sms_class: SmsClass | None = None
+    no_stop: bool = True
+    deferred: datetime | None = None
+    tag: str | None = None
+
+    @property
+    def segments(self) -> int:
+        """SMS parts for each recipient."""
+        return self.message.segments
+
+
+@dataclass(frozen=True, slots=True)
+class Accepted:
+    """OVH's acceptance of one request: the ids of the SMS and the credit left, if told."""
+
+    sms_ids: tuple[str, ...] = ()
+    credits_left: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SendResult:
+    """What OVH accepted: who got the SMS, the ids, the credit left and the requests made."""
+
+    sms_ids: tuple[str, ...]
+    credits_left: Decimal | None
+    segments: int
+    recipients: tuple[str, ...]
+    requests: int
+    deferred: datetime | None

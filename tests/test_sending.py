@@ -143,8 +143,11 @@ async def test_options_change_the_defaults(
 
 
 @pytest.mark.usefixtures("init_integration")
-async def test_notify_entity(hass: HomeAssistant, ovh: AiohttpClientMocker) -> None:
-    """notify.send_message sends to the recipient, the title as first line."""
+async def test_notify_entity(
+    hass: HomeAssistant, ovh: AiohttpClientMocker, freezer: FrozenDateTimeFactory
+) -> None:
+    """notify.send_message sends to the recipient, the title as first line, and records when."""
+    freezer.move_to("2030-01-01T10:00:00+00:00")
     await hass.services.async_call(
         NOTIFY_DOMAIN,
         "send_message",
@@ -152,9 +155,7 @@ async def test_notify_entity(hass: HomeAssistant, ovh: AiohttpClientMocker) -> N
         blocking=True,
     )
     assert [(f["to"], f["message"]) for f in sent_forms(ovh)] == [(ALICE, "Alarm\rDoor open")]
-    state = hass.states.get("notify.alice")
-    assert state is not None
-    assert state.state != "unknown"
+    assert state_of(hass, "notify.alice") == "2030-01-01T10:00:00+00:00"
 
 
 @pytest.mark.usefixtures("init_integration")

@@ -11,7 +11,6 @@ from typing import Any
 import aiohttp
 import pytest
 
-from custom_components.ovh_sms.ovhsms import parse_answer
 from simulator import Http2SmsSimulator, SimulatorAnswer
 from simulator.__main__ import main, parse_args, simulator_from
 
@@ -74,8 +73,10 @@ def test_answers_are_written_as_in_ovh_guide(
 def test_a_fractional_credit_has_two_decimals() -> None:
     """Outside metropolitan France credits are fractional, written like "230.50"."""
     answer = SimulatorAnswer(status=100, credits_left=Decimal("230.5"), sms_ids=("1",))
-    assert parse_answer(answer.render("application/json")).credits_left == Decimal("230.50")
-    assert '"creditLeft":"230.50"' in answer.render("application/json")
+    assert answer.render("application/json") == (
+        '{"status":100,"creditLeft":"230.50","SmsIds":["1"]}'
+    )
+    assert answer.render("text/plain") == "OK\n230.50\n1"
 
 
 @pytest.mark.parametrize(
@@ -152,6 +153,30 @@ def test_coding_follows_the_request_or_the_text() -> None:
     ovh.handle(VALID | {"message": "e" * 71, "smsCoding": "2"})
     ovh.handle(VALID | {"message": "e" * 71})
     assert [sms.segments for sms in ovh.sent] == [2, 2, 1]
+
+
+def test_extension_characters_and_emoji_cost_two() -> None:
+    """€ costs two GSM characters, an emoji two UCS-2 ones: 80 € fit one SMS, 81 need two."""
+    ovh = Http2SmsSimulator()
+    for text in ("€" * 80, "€" * 81, "😀" * 35, "😀" * 36):
+        ovh.handle(VALID | {"message": text})
+    assert [(sms.coding.name, sms.segments) for sms in ovh.sent] == [
+        ("GSM7", 1),
+        ("GSM7", 2),
+        ("UCS2", 1),
+        ("UCS2", 2),
+    ]
+    assert ovh.credits == Decimal(94)
+
+
+def test_a_message_longer_than_six_sms_is_refused() -> None:
+    """OVH joins at most 6 parts: 918 GSM characters pass, 919 are refused and cost nothing."""
+    ovh = Http2SmsSimulator()
+    assert ovh.handle(VALID | {"message": "a" * 918}).status == 100
+    answer = ovh.handle(VALID | {"message": "a" * 919})
+    assert (answer.status, answer.message) == (202, "Invalid message: 7 SMS, at most 6." + GUIDE)
+    assert [sms.segments for sms in ovh.sent] == [6]
+    assert ovh.credits == Decimal(94)
 
 
 def test_an_exhausted_credit_refuses_the_sms() -> None:

@@ -150,11 +150,11 @@ async def test_notify_reload_never_brings_back_an_unloaded_action(
 async def test_entries_saved_before_are_cleaned_and_made_safe(
     hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
 ) -> None:
-    """Spaces go, and an http:// endpoint with user:password@ becomes https:// without them."""
+    """Spaces go (unique id too), and http://user:password@ becomes https:// without them."""
     entry = MockConfigEntry(
         domain=DOMAIN,
         title=ACCOUNT,
-        unique_id=f"{ACCOUNT}_{LOGIN}",
+        unique_id=" sms-ab1234-1 _ homeassistant ",
         data={
             CONF_ACCOUNT: " SMS-AB1234-1 ",
             CONF_LOGIN: " homeassistant ",
@@ -175,11 +175,28 @@ async def test_entries_saved_before_are_cleaned_and_made_safe(
         CONF_SENDER: "HomeAlarm",
         CONF_ENDPOINT: ENDPOINT,
     }
+    assert entry.unique_id == f"{ACCOUNT}_{LOGIN}"
     aioclient_mock.post(ENDPOINT, json=SUCCESS)
     await hass.services.async_call(
         "notify", "ovh_sms", {"message": "Hi", "target": ["0612345678"]}, blocking=True
     )
     assert str(aioclient_mock.mock_calls[0][1]) == ENDPOINT
+
+
+async def test_cleaning_never_gives_two_entries_one_unique_id(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> None:
+    """A spaced twin of an existing entry is cleaned, but keeps its own unique id."""
+    mock_config_entry.add_to_hass(hass)
+    twin = MockConfigEntry(
+        domain=DOMAIN,
+        unique_id=" sms-ab1234-1 _homeassistant",
+        data=dict(ENTRY_DATA) | {CONF_LOGIN: "homeassistant "},
+    )
+    twin.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(twin.entry_id)
+    assert twin.data[CONF_LOGIN] == LOGIN
+    assert twin.unique_id == " sms-ab1234-1 _homeassistant"
 
 
 @pytest.mark.parametrize(

@@ -16,11 +16,12 @@ from .const import (
     CONF_ACCOUNT,
     CONF_ENDPOINT,
     CONF_LOGIN,
-    CONF_SENDER,
     CONF_SERVICE_NAME,
     DOMAIN,
     ENTRY_ISSUES,
     ISSUE_FOREIGN_ENTRY,
+    account_unique_id,
+    cleaned_account_data,
     entry_issue_id,
     entry_options,
     is_own_entry,
@@ -84,12 +85,16 @@ async def async_migrate_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
     if entry.version > 1:
         return False  # saved by a newer version of this integration
     if entry.minor_version < 2:  # noqa: PLR2004
-        data = dict(entry.data)
-        data[CONF_ACCOUNT] = data[CONF_ACCOUNT].strip().lower()
-        data[CONF_LOGIN] = data[CONF_LOGIN].strip()
-        data[CONF_SENDER] = (data.get(CONF_SENDER) or "").strip()
-        data[CONF_ENDPOINT] = _safe_endpoint(data.get(CONF_ENDPOINT) or DEFAULT_ENDPOINT)
-        hass.config_entries.async_update_entry(entry, data=data, minor_version=2)
+        data = cleaned_account_data(entry.data)
+        data[CONF_ENDPOINT] = _safe_endpoint(data[CONF_ENDPOINT] or DEFAULT_ENDPOINT)
+        # Entries made with pasted spaces got them in their unique id too: without
+        # them, adding the same SMS user again is found to be a duplicate.
+        unique_id = account_unique_id(data)
+        if hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, unique_id) is not None:
+            unique_id = entry.unique_id or unique_id
+        hass.config_entries.async_update_entry(
+            entry, data=data, unique_id=unique_id, minor_version=2
+        )
     return True
 
 

@@ -52,6 +52,8 @@ from .const import (
     SECTION_CONNECTION,
     SMS_CLASS_OPTIONS,
     SUBENTRY_RECIPIENT,
+    account_unique_id,
+    cleaned_account_data,
     entry_options,
     is_own_entry,
 )
@@ -100,14 +102,16 @@ def _account_schema(*, password_required: bool) -> vol.Schema:
 
 
 def _entry_data(user_input: dict[str, Any]) -> dict[str, Any]:
-    """Clean what was typed or pasted: spaces around names are never meant; a password's may be."""
-    return {
-        CONF_ACCOUNT: user_input[CONF_ACCOUNT].strip().lower(),
-        CONF_LOGIN: user_input[CONF_LOGIN].strip(),
-        CONF_PASSWORD: user_input[CONF_PASSWORD],
-        CONF_SENDER: user_input.get(CONF_SENDER, "").strip(),
-        CONF_ENDPOINT: user_input[SECTION_CONNECTION][CONF_ENDPOINT].strip(),
-    }
+    """Give the entry's data from the account form, cleaned."""
+    return cleaned_account_data(
+        {
+            CONF_ACCOUNT: user_input[CONF_ACCOUNT],
+            CONF_LOGIN: user_input[CONF_LOGIN],
+            CONF_PASSWORD: user_input[CONF_PASSWORD],
+            CONF_SENDER: user_input.get(CONF_SENDER),
+            CONF_ENDPOINT: user_input[SECTION_CONNECTION][CONF_ENDPOINT],
+        }
+    )
 
 
 def _validate_entry_data(data: Mapping[str, Any]) -> dict[str, str]:
@@ -115,25 +119,20 @@ def _validate_entry_data(data: Mapping[str, Any]) -> dict[str, str]:
     errors: dict[str, str] = {}
     try:
         validate_account(data[CONF_ACCOUNT])
-    except OvhSmsError:
-        errors[CONF_ACCOUNT] = "invalid_account"
+    except OvhSmsError as err:
+        errors[CONF_ACCOUNT] = translation_key(err)
     if not data[CONF_LOGIN]:
         errors[CONF_LOGIN] = "invalid_login"
     if data[CONF_SENDER]:
         try:
             validate_sender(data[CONF_SENDER])
-        except OvhSmsError:
-            errors[CONF_SENDER] = "invalid_sender"
+        except OvhSmsError as err:
+            errors[CONF_SENDER] = translation_key(err)
     try:
         validate_endpoint(data[CONF_ENDPOINT])
     except OvhSmsError as err:
         errors[SECTION_CONNECTION] = translation_key(err)
     return errors
-
-
-def _unique_id(data: Mapping[str, Any]) -> str:
-    """One entry per SMS user: account and login, whatever their case."""
-    return f"{data[CONF_ACCOUNT].strip().lower()}_{data[CONF_LOGIN].strip().lower()}"
 
 
 def _number_error(err: SmsValidationError) -> str:
@@ -199,7 +198,7 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
             data = _entry_data(user_input)
             if not (errors := _validate_entry_data(data)):
                 self._data = data
-                await self.async_set_unique_id(_unique_id(data))
+                await self.async_set_unique_id(account_unique_id(data))
                 self._abort_if_unique_id_configured()
                 return await self.async_step_verify()
         return self.async_show_form(
@@ -240,7 +239,7 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
                 errors["base"], shown = flow_error(err)
                 placeholders |= shown
             else:
-                async_remember_setup_send(self.hass, _unique_id(self._data), result)
+                async_remember_setup_send(self.hass, account_unique_id(self._data), result)
                 return self.async_show_form(
                     step_id="verified",
                     description_placeholders={
@@ -305,7 +304,7 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
             if not (errors := _validate_entry_data(data)):
                 if data[CONF_ACCOUNT] != entry.data[CONF_ACCOUNT]:
                     return self.async_abort(reason="account_mismatch")
-                unique_id = _unique_id(data)
+                unique_id = account_unique_id(data)
                 if unique_id != entry.unique_id:
                     await self.async_set_unique_id(unique_id)
                     self._abort_if_unique_id_configured()

@@ -70,6 +70,25 @@ def entry_issue_id(issue: str, entry_id: str) -> str:
     return f"{issue}_{entry_id}"
 
 
+def cleaned_account_data(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Strip the spaces typed or pasted around names and endpoint (a password's may be meant).
+
+    The account is lowered too: OVH's names are lower case.
+    """
+    return {
+        **data,
+        CONF_ACCOUNT: data[CONF_ACCOUNT].strip().lower(),
+        CONF_LOGIN: data[CONF_LOGIN].strip(),
+        CONF_SENDER: (data.get(CONF_SENDER) or "").strip(),
+        CONF_ENDPOINT: (data.get(CONF_ENDPOINT) or "").strip(),
+    }
+
+
+def account_unique_id(data: Mapping[str, Any]) -> str:
+    """Give the unique id of an entry's cleaned data: one entry per SMS user, whatever its case."""
+    return f"{data[CONF_ACCOUNT]}_{data[CONF_LOGIN].lower()}"
+
+
 def is_own_entry(entry: ConfigEntry) -> bool:
     """Tell this integration's entries from those another one left under the same domain.
 

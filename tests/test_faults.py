@@ -1,9 +1,14 @@
-"""Fault injection: a loopback server that misbehaves on purpose, reached through HA's actions.
+"""Fault injection: a loopback server that misbehaves on purpose.
 
-Each fault must give its translated error, reach the server exactly once (no
-retry), leave the integration loaded and the credits sensor at its last value,
-and never let the password out: not in logs (DEBUG for the integration,
-aiohttp and Home Assistant), exception texts, repr(), diagnostics or events.
+The client, with short timeouts of its own: each fault gives the error that
+says whether the SMS went out, after exactly one request (no retry), and
+neither its texts nor the log (DEBUG) carry the password.
+
+Home Assistant, with faults that end without a timeout: the caller reads the
+translated error, after one request; the integration stays loaded, the credits
+sensor keeps its last value, and the password never gets out: not in logs
+(DEBUG for the integration, aiohttp and Home Assistant), exception texts,
+repr(), diagnostics or events.
 """
 
 from __future__ import annotations
@@ -11,12 +16,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncGenerator, Awaitable, Callable
 import contextlib
+from datetime import UTC, datetime
 import json
 import logging
 import re
 import socket
 import struct
-from typing import Any
+from typing import Any, Final
 
 import aiohttp
 import pytest
@@ -24,12 +30,23 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.ovh_sms.const import DOMAIN
 from custom_components.ovh_sms.diagnostics import async_get_config_entry_diagnostics
+from custom_components.ovh_sms.ovhsms import (
+    Credentials,
+    Http2SmsClient,
+    OutcomeUnknownError,
+    OvhConnectionError,
+    OvhHttpError,
+    OvhServerError,
+    OvhSmsError,
+    Sms,
+    build_sms,
+)
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import MATCH_ALL
 from homeassistant.core import Event, HomeAssistant
-from homeassistant.exceptions import HomeAssistantError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 
-from .conftest import CREDITS, PASSWORD, SUCCESS, set_up_at, state_of
+from .conftest import ACCOUNT, ALICE, CREDITS, LOGIN, PASSWORD, SUCCESS, set_up_at, state_of
 
 Responder = Callable[[asyncio.StreamWriter], Awaitable[None]]
 
@@ -107,73 +124,134 @@ async def faulty(socket_enabled: None) -> AsyncGenerator[tuple[FaultyServer, str
     await server.wait_closed()
 
 
-async def send(hass: HomeAssistant) -> None:
-    """Send through the legacy notify action, as automations do."""
-    await hass.services.async_call("notify", "ovh_sms", {"message": "Leak!"}, blocking=True)
+def _texts(err: BaseException | None) -> list[str]:
+    """str() and repr() of an exception and of every exception chained to it."""
+    texts = []
+    while err is not None:
+        texts += [str(err), repr(err), *(str(arg) for arg in err.args)]
+        err = err.__cause__ or err.__context__
+    return texts
 
 
-FAULTS: dict[str, tuple[Responder | None, str]] = {
-    "http_500": (answer(500, b"Internal Server Error", "text/plain"), "server_error"),
-    "http_503": (answer(503, b"Service Unavailable", "text/plain"), "server_error"),
+def _log_everything(caplog: pytest.LogCaptureFixture) -> None:
+    """Capture DEBUG of the integration, aiohttp and Home Assistant (restored after the test)."""
+    caplog.set_level(logging.DEBUG)
+    for name in ("custom_components.ovh_sms", "aiohttp", "homeassistant"):
+        caplog.set_level(logging.DEBUG, logger=name)
+
+
+# The client's own texts: an answer that is no http2sms answer, and a connection
+# that failed once the request was out (the aiohttp error named).
+UNREADABLE: Final = "OVH's answer could not be read; the SMS may have been sent"
+
+
+def lost(cause: str) -> str:
+    """Give the client's text for a connection lost after the request was sent."""
+    return (
+        f"The connection to OVH failed after the request was sent ({cause}); "
+        "the SMS may have been sent"
+    )
+
+
+FAULTS: Final[dict[str, tuple[Responder | None, type[OvhSmsError], str]]] = {
+    "http_500": (
+        answer(500, b"Internal Server Error", "text/plain"),
+        OvhServerError,
+        "OVH answered HTTP 500; the SMS may have been sent",
+    ),
+    "http_503": (
+        answer(503, b"Service Unavailable", "text/plain"),
+        OvhServerError,
+        "OVH answered HTTP 503; the SMS may have been sent",
+    ),
     "html_502_page": (
         answer(502, b"<html><body><h1>502 Bad Gateway</h1></body></html>", "text/html"),
-        "server_error",
+        OvhServerError,
+        "OVH answered HTTP 502; the SMS may have been sent",
     ),
-    "http_404": (answer(404, b"Not Found", "text/plain"), "http_error"),
+    "http_404": (answer(404, b"Not Found", "text/plain"), OvhHttpError, "OVH answered HTTP 404"),
     "html_200_page": (
         answer(200, b"<html><body><h1>Maintenance</h1></body></html>", "text/html"),
-        "outcome_unknown",
+        OutcomeUnknownError,
+        UNREADABLE,
     ),
-    "truncated_json": (answer(200, b'{"status":100,"creditLe'), "outcome_unknown"),
-    "not_json": (answer(200, b"Service temporarily unavailable", "text/plain"), "outcome_unknown"),
-    "empty_body": (answer(200, b""), "outcome_unknown"),
-    "truncated_transfer": (truncated_transfer, "outcome_unknown"),
-    "reset_after_request": (reset, "outcome_unknown"),
-    "no_answer_past_timeout": (None, "outcome_unknown"),
-    "trickling_past_the_deadline": (trickle, "outcome_unknown"),
+    "truncated_json": (answer(200, b'{"status":100,"creditLe'), OutcomeUnknownError, UNREADABLE),
+    "not_json": (
+        answer(200, b"Service temporarily unavailable", "text/plain"),
+        OutcomeUnknownError,
+        UNREADABLE,
+    ),
+    "empty_body": (answer(200, b""), OutcomeUnknownError, UNREADABLE),
+    "truncated_transfer": (truncated_transfer, OutcomeUnknownError, lost("ClientPayloadError")),
+    "reset_after_request": (reset, OutcomeUnknownError, lost("ClientOSError")),
+    "no_answer_past_timeout": (None, OutcomeUnknownError, lost("SocketTimeoutError")),
+    "trickling_past_the_deadline": (trickle, OutcomeUnknownError, lost("TimeoutError")),
 }
-# Short versions of the client's timeouts: 0.3 s between reads, 0.6 s per request.
-TIMEOUT = aiohttp.ClientTimeout(total=0.6, sock_connect=1, sock_read=0.3)
+# These two end only by the client's timeouts: 30 s between reads, 60 s per request.
+ENDED_BY_A_TIMEOUT: Final = ("no_answer_past_timeout", "trickling_past_the_deadline")
+
+
+def short_timeouts_client(session: aiohttp.ClientSession, endpoint: str) -> Http2SmsClient:
+    """Give a client that waits 0.5 s between reads and 1 s per request.
+
+    The trickle's bytes come ten times as often as the read timeout, and a
+    silent server reaches the read timeout half a second before the deadline.
+    """
+    return Http2SmsClient(
+        session,
+        Credentials(ACCOUNT, LOGIN, PASSWORD),
+        endpoint=endpoint,
+        connect_timeout=1,
+        read_timeout=0.5,
+        deadline=1,
+    )
+
+
+def leak_alert() -> Sms:
+    """Give the SMS every fault test sends: to Alice, now."""
+    return build_sms([ALICE], "Leak!", now=datetime.now(UTC))
 
 
 @pytest.mark.parametrize("fault", list(FAULTS))
-async def test_fault_gives_its_error_once_and_keeps_the_credit(
-    hass: HomeAssistant,
-    mock_config_entry: MockConfigEntry,
-    faulty: tuple[FaultyServer, str],
-    fault: str,
+async def test_fault_gives_its_client_error_after_one_request(
+    faulty: tuple[FaultyServer, str], caplog: pytest.LogCaptureFixture, fault: str
 ) -> None:
-    """One request, the right translated error, entry loaded, sensor at the last answer."""
+    """Not sent (4xx) or maybe sent (the rest): the error says which; no retry, no password."""
+    _log_everything(caplog)
     server, endpoint = faulty
-    entry = await set_up_at(hass, mock_config_entry, endpoint)
-    entry.runtime_data.gateway.client._timeout = TIMEOUT
-    await send(hass)
-    assert state_of(hass, CREDITS) == "1987"
+    server.respond, error, message = FAULTS[fault]
+    async with aiohttp.ClientSession() as session:
+        client = short_timeouts_client(session, endpoint)
+        # A guard only: the client's deadline ends every fault well before.
+        async with asyncio.timeout(5):
+            with pytest.raises(OvhSmsError) as raised:
+                await client.send(leak_alert())
+    assert (type(raised.value), str(raised.value)) == (error, message)
+    assert len(server.requests) == 1
+    assert PASSWORD.encode() in server.requests[0]
+    assert "Sending a 1-part SMS" in caplog.text
+    for text in [*_texts(raised.value), caplog.text]:
+        assert PASSWORD not in text
 
-    server.respond, key = FAULTS[fault]
-    with pytest.raises(HomeAssistantError) as raised:
-        await send(hass)
-    assert raised.value.translation_key == key
-    assert raised.value.translation_domain == DOMAIN
-    assert len(server.requests) == 2
-    assert entry.state is ConfigEntryState.LOADED
-    assert state_of(hass, CREDITS) == "1987"
 
-
-async def test_connection_refused(
-    hass: HomeAssistant, mock_config_entry: MockConfigEntry, socket_enabled: None
-) -> None:
-    """Nothing listens: the SMS was not sent, and the caller is told so."""
+def unused_loopback_endpoint() -> str:
+    """Give an http2sms URL on a loopback port that nothing listens on."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    entry = await set_up_at(
-        hass, mock_config_entry, f"http://127.0.0.1:{port}/cgi-bin/sms/http2sms.cgi"
+    return f"http://127.0.0.1:{port}/cgi-bin/sms/http2sms.cgi"
+
+
+async def test_connection_refused_is_not_sent(socket_enabled: None) -> None:
+    """Nothing listens: the SMS was not sent, and the error says so."""
+    endpoint = unused_loopback_endpoint()
+    async with aiohttp.ClientSession() as session:
+        with pytest.raises(OvhSmsError) as raised:
+            await short_timeouts_client(session, endpoint).send(leak_alert())
+    assert (type(raised.value), str(raised.value)) == (
+        OvhConnectionError,
+        f"Could not connect to {endpoint}: ClientConnectorError",
     )
-    with pytest.raises(HomeAssistantError) as raised:
-        await send(hass)
-    assert raised.value.translation_key == "cannot_connect"
-    assert entry.state is ConfigEntryState.LOADED
 
 
 class FailingResolver(aiohttp.abc.AbstractResolver):
@@ -192,32 +270,86 @@ class FailingResolver(aiohttp.abc.AbstractResolver):
         """Nothing to close."""
 
 
-async def test_dns_failure(
+async def test_dns_failure_is_not_sent() -> None:
+    """A name that does not resolve: not sent, after one lookup (no retry)."""
+    resolver = FailingResolver()
+    endpoint = "https://www.ovh.com/cgi-bin/sms/http2sms.cgi"
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(resolver=resolver)) as session:
+        with pytest.raises(OvhSmsError) as raised:
+            await short_timeouts_client(session, endpoint).send(leak_alert())
+    assert (type(raised.value), str(raised.value)) == (
+        OvhConnectionError,
+        f"Could not connect to {endpoint}: ClientConnectorDNSError",
+    )
+    assert resolver.lookups == 1
+
+
+async def send(hass: HomeAssistant) -> None:
+    """Send through the legacy notify action, as automations do."""
+    await hass.services.async_call("notify", "ovh_sms", {"message": "Leak!"}, blocking=True)
+
+
+# One fault for each error the client gives (the client's tests above map every
+# fault to its error), and what the user reads for it.
+OUTCOME_UNKNOWN: Final = (
+    "OVH's answer was lost or could not be read after the request was sent: the SMS may have "
+    "been sent. It was not sent again"
+)
+READ_IN_HOME_ASSISTANT: Final = {
+    "http_503": (
+        "server_error",
+        (
+            "OVH answered HTTP 503: its service may have run, so the SMS may have been sent. "
+            "It was not sent again"
+        ),
+    ),
+    "http_404": (
+        "http_error",
+        "OVH answered HTTP 404 before its service ran; the SMS was not sent",
+    ),
+    "reset_after_request": ("outcome_unknown", OUTCOME_UNKNOWN),
+    "not_json": ("outcome_unknown", OUTCOME_UNKNOWN),
+}
+
+
+@pytest.mark.parametrize("fault", list(READ_IN_HOME_ASSISTANT))
+async def test_fault_reaches_the_caller_once_and_keeps_the_credit(
     hass: HomeAssistant,
     mock_config_entry: MockConfigEntry,
-    socket_enabled: None,
-    monkeypatch: pytest.MonkeyPatch,
+    faulty: tuple[FaultyServer, str],
+    fault: str,
 ) -> None:
-    """A name that does not resolve: not sent, cannot_connect; the integration stays loaded."""
-    resolver = FailingResolver()
-    session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(resolver=resolver))
-    monkeypatch.setattr("custom_components.ovh_sms.async_get_clientsession", lambda _: session)
-    entry = await set_up_at(hass, mock_config_entry, "https://www.ovh.com/cgi-bin/sms/http2sms.cgi")
+    """One request, the translated error, entry loaded, sensor at the last answer."""
+    server, endpoint = faulty
+    entry = await set_up_at(hass, mock_config_entry, endpoint)
+    await send(hass)
+    assert state_of(hass, CREDITS) == "1987"
+
+    server.respond = FAULTS[fault][0]
     with pytest.raises(HomeAssistantError) as raised:
         await send(hass)
-    await session.close()
-    assert raised.value.translation_key == "cannot_connect"
-    assert resolver.lookups == 1
+    assert not isinstance(raised.value, ServiceValidationError)
+    assert (raised.value.translation_domain, raised.value.translation_key, str(raised.value)) == (
+        DOMAIN,
+        *READ_IN_HOME_ASSISTANT[fault],
+    )
+    assert len(server.requests) == 2
     assert entry.state is ConfigEntryState.LOADED
+    assert state_of(hass, CREDITS) == "1987"
 
 
-def _texts(err: BaseException | None) -> list[str]:
-    """str() and repr() of an exception and of every exception chained to it."""
-    texts = []
-    while err is not None:
-        texts += [str(err), repr(err), *(str(arg) for arg in err.args)]
-        err = err.__cause__ or err.__context__
-    return texts
+async def test_connection_refused(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, socket_enabled: None
+) -> None:
+    """Nothing listens: the caller is told the SMS was not sent; the entry stays loaded."""
+    entry = await set_up_at(hass, mock_config_entry, unused_loopback_endpoint())
+    with pytest.raises(HomeAssistantError) as raised:
+        await send(hass)
+    assert (raised.value.translation_key, str(raised.value)) == (
+        "cannot_connect",
+        "Could not connect to OVH; the SMS was not sent",
+    )
+    assert entry.state is ConfigEntryState.LOADED
 
 
 async def test_the_password_never_leaks(
@@ -229,34 +361,38 @@ async def test_the_password_never_leaks(
     """Across a normal send and every fault, at DEBUG, the password shows nowhere but on the wire.
 
     OVH echoing the password in a refusal is included: the client redacts it.
+    The faults that end by a timeout only are the client's test's.
     """
-    caplog.set_level(logging.DEBUG)
-    for name in ("custom_components.ovh_sms", "aiohttp", "homeassistant"):
-        logging.getLogger(name).setLevel(logging.DEBUG)
+    _log_everything(caplog)
     events: list[Event] = []
     hass.bus.async_listen(MATCH_ALL, events.append)
     server, endpoint = faulty
     entry = await set_up_at(hass, mock_config_entry, endpoint)
-    entry.runtime_data.gateway.client._timeout = TIMEOUT
     echo = {"status": 202, "message": f"Invalid password {PASSWORD} for login homeassistant"}
+    faults = [respond for name, (respond, _, _) in FAULTS.items() if name not in ENDED_BY_A_TIMEOUT]
+    told: list[str] = []
     texts: list[str] = []
     for respond in [
         answer(200, json.dumps(SUCCESS).encode()),
         answer(200, json.dumps(echo).encode()),
-        *(respond for respond, _ in FAULTS.values()),
+        *faults,
     ]:
         server.respond = respond
         try:
             await send(hass)
         except HomeAssistantError as err:
+            told.append(str(err))
             texts += _texts(err)
     await hass.async_block_till_done()
 
-    assert len(server.requests) == len(FAULTS) + 2
+    assert len(server.requests) == len(faults) + 2
     assert all(PASSWORD.encode() in request for request in server.requests)
-    assert "**********" in " ".join(texts)
-    gateway = entry.runtime_data.gateway
-    texts += [repr(gateway), repr(gateway.client), repr(gateway.client._credentials), repr(entry)]
+    assert len(told) == len(faults) + 1
+    assert told[0] == (
+        "OVH refused the account, login or password: Invalid password ********** for login "
+        "homeassistant"
+    )
+    texts += [repr(entry.runtime_data), repr(entry)]
     texts.append(json.dumps(await async_get_config_entry_diagnostics(hass, entry)))
     texts += [repr(event) + json.dumps(event.data, default=str) for event in events]
     texts.append(caplog.text)

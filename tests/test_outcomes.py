@@ -35,6 +35,17 @@ FIRST_BATCH = [f"003361234{n:04d}" for n in range(50)]
 NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 
 
+def hourly_limit_reached(limit: int, count: int, resume: str) -> tuple[str, str]:
+    """Give the key and text of a send refused by the hourly limit."""
+    return (
+        "hourly_limit_reached",
+        (
+            f"The safety limit of {limit} SMS per hour is reached ({count} more asked); "
+            f"sending resumes at {resume}"
+        ),
+    )
+
+
 async def send_sms(hass: HomeAssistant, **data: Any) -> Any:
     """Call ovh_sms.send_sms and return its response."""
     return await hass.services.async_call(
@@ -135,9 +146,14 @@ async def test_a_partial_send_keeps_what_was_sent_and_names_the_rest(
 
 
 async def test_a_partial_send_counts_only_what_may_have_gone(
-    hass: HomeAssistant, mock_config_entry: MockConfigEntry, aioclient_mock: AiohttpClientMocker
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    aioclient_mock: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
 ) -> None:
     """The 2 refused recipients leave the hourly budget; the 50 sent stay in it."""
+    freezer.move_to(NOW)
+    await hass.config.async_set_time_zone("Europe/Paris")
     await set_up(hass, mock_config_entry, hourly_limit=57)
     answer_by_batch(aioclient_mock, {"json": {"status": 202, "message": "Invalid to"}})
     with pytest.raises(HomeAssistantError):
@@ -147,7 +163,7 @@ async def test_a_partial_send_counts_only_what_may_have_gone(
     await send_sms(hass, recipients=NUMBERS[:7], message="Storm warning")  # 57: the limit
     with pytest.raises(HomeAssistantError) as err:
         await send_sms(hass, recipients=[ALICE], message="One more")
-    assert err.value.translation_key == "hourly_limit_reached"
+    assert (err.value.translation_key, str(err.value)) == hourly_limit_reached(57, 1, "12:00")
     assert aioclient_mock.call_count == 1
 
 
@@ -159,7 +175,13 @@ async def test_a_partial_send_stopped_by_the_credentials_asks_for_them(
     answer_by_batch(aioclient_mock, {"json": {"status": 202, "message": "Invalid login"}})
     with pytest.raises(HomeAssistantError) as err:
         await send_sms(hass, recipients=NUMBERS, message="Storm warning")
-    assert err.value.translation_key == "partially_sent"
+    assert (err.value.translation_key, str(err.value)) == (
+        "partially_sent",
+        (
+            "The SMS reached 50 of 52 recipients. It was not sent to these 2: 0033612340050, "
+            "0033612340051. Cause: OVH refused the SMS (status 202): Invalid login"
+        ),
+    )
     await hass.async_block_till_done()
     [flow] = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
     assert flow["context"]["source"] == SOURCE_REAUTH
@@ -171,16 +193,19 @@ async def test_a_send_that_may_have_gone_stays_in_the_budget(
     hass: HomeAssistant,
     mock_config_entry: MockConfigEntry,
     aioclient_mock: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
     answer: dict[str, Any],
 ) -> None:
     """A 5xx or a lost answer may hide a sent SMS: it keeps its place in the hourly limit."""
+    freezer.move_to(NOW)
+    await hass.config.async_set_time_zone("Europe/Paris")
     await set_up(hass, mock_config_entry, hourly_limit=1)
     aioclient_mock.post(ENDPOINT, **answer)
     with pytest.raises(HomeAssistantError):
         await send_sms(hass, recipients=[ALICE], message="Hi")
     with pytest.raises(HomeAssistantError) as err:
         await send_sms(hass, recipients=[ALICE], message="Hi")
-    assert err.value.translation_key == "hourly_limit_reached"
+    assert (err.value.translation_key, str(err.value)) == hourly_limit_reached(1, 1, "12:00")
     assert aioclient_mock.call_count == 1
 
 
@@ -218,7 +243,7 @@ async def test_the_hourly_budget_survives_a_reload(
     await hass.async_block_till_done()
     with pytest.raises(HomeAssistantError) as err:
         await send_sms(hass, recipients=[ALICE], message="Hi")
-    assert err.value.translation_placeholders == {"limit": "30", "count": "1", "resume": "12:00"}
+    assert (err.value.translation_key, str(err.value)) == hourly_limit_reached(30, 1, "12:00")
     assert aioclient_mock.call_count == 1
 
 
@@ -249,7 +274,7 @@ async def test_credit_and_budget_survive_a_restart(
     assert state_of(hass, CREDITS) == "12.5"
     with pytest.raises(HomeAssistantError) as err:
         await send_sms(hass, recipients=NUMBERS[:2], message="Hi")
-    assert err.value.translation_placeholders == {"limit": "30", "count": "2", "resume": "11:10"}
+    assert (err.value.translation_key, str(err.value)) == hourly_limit_reached(30, 2, "11:10")
     assert aioclient_mock.call_count == 0
 
 

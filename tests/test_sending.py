@@ -12,6 +12,7 @@ from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
+import voluptuous as vol
 
 from custom_components.ovh_sms.const import (
     CONF_CODING,
@@ -41,6 +42,21 @@ from .conftest import (
 )
 
 BOB = "0033698765432"
+# What the client adds to every request itself; test_http2sms.py asserts them.
+CLIENT_FIELDS = ("account", "login", "password", "contentType")
+CANNOT_CONNECT = "Could not connect to OVH; the SMS was not sent"
+CONFIG_ENTRY_REQUIRED = (
+    "Several OVH SMS accounts are set up: choose the one to send from with config_entry_id"
+)
+NO_RECIPIENTS = "The SMS has no recipient: give a target, or add recipients to the account"
+
+
+def sms_fields(aioclient_mock: AiohttpClientMocker) -> list[dict[str, Any]]:
+    """Return the SMS each request carried: its form without the client's own fields."""
+    return [
+        {key: value for key, value in form.items() if key not in CLIENT_FIELDS}
+        for form in sent_forms(aioclient_mock)
+    ]
 
 
 async def send_sms(hass: HomeAssistant, **data: Any) -> Any:
@@ -57,7 +73,7 @@ async def notify(hass: HomeAssistant, **data: Any) -> None:
 
 @pytest.mark.usefixtures("init_integration")
 async def test_send_sms_every_option(hass: HomeAssistant, ovh: AiohttpClientMocker) -> None:
-    """Each option of the action reaches OVH; the response tells what happened."""
+    """Each option of the action reaches the SMS; the response tells what happened."""
     response = await send_sms(
         hass,
         recipients=["06 98 76 54 32", "notify.alice"],
@@ -70,11 +86,8 @@ async def test_send_sms_every_option(hass: HomeAssistant, ovh: AiohttpClientMock
         no_stop=False,
         tag="leak",
     )
-    assert sent_forms(ovh) == [
+    assert sms_fields(ovh) == [
         {
-            "account": "sms-ab1234-1",
-            "login": "homeassistant",
-            "password": PASSWORD,
             "from": "Maison",
             "to": f"{BOB},{ALICE}",
             "message": "Alarm\rLeak in the kitchen",
@@ -83,7 +96,6 @@ async def test_send_sms_every_option(hass: HomeAssistant, ovh: AiohttpClientMock
             "noStop": "0",
             "deferred": "183019072030",
             "tag": "leak",
-            "contentType": "application/json",
         }
     ]
     assert response == {
@@ -100,16 +112,16 @@ async def test_send_sms_every_option(hass: HomeAssistant, ovh: AiohttpClientMock
 async def test_defaults_are_the_entry_options(
     hass: HomeAssistant, ovh: AiohttpClientMocker
 ) -> None:
-    """Without options: the entry's sender, noStop=1, class 1, automatic coding."""
+    """Without options: the entry's sender, noStop=1, class 1, no tag, automatic coding.
+
+    Automatic: 7-bit for a text that allows it, Unicode for one that does not.
+    """
+    await send_sms(hass, recipients=[ALICE], message="Window open")
     await send_sms(hass, recipients=[ALICE], message="Fenêtre ouverte")
-    form = sent_forms(ovh)[0]
-    assert (form["from"], form["noStop"], form["class"], form["smsCoding"]) == (
-        "HomeAlarm",
-        "1",
-        "1",
-        "2",
-    )
-    assert "tag" not in form
+    assert [
+        (form["from"], form["noStop"], form["class"], form.get("tag"), form["smsCoding"])
+        for form in sent_forms(ovh)
+    ] == [("HomeAlarm", "1", "1", None, "1"), ("HomeAlarm", "1", "1", None, "2")]
 
 
 async def test_options_change_the_defaults(
@@ -252,60 +264,139 @@ async def test_send_sms_without_any_recipient(
     """Neither numbers nor entities: refused, translated, nothing sent."""
     with pytest.raises(ServiceValidationError) as err:
         await send_sms(hass, recipients=[], message="Hi")
-    assert err.value.translation_key == "no_recipients"
+    assert (err.value.translation_key, str(err.value)) == ("no_recipients", NO_RECIPIENTS)
     assert ovh.call_count == 0
 
 
 @pytest.mark.usefixtures("init_integration")
 async def test_legacy_notify_bad_data(hass: HomeAssistant, ovh: AiohttpClientMocker) -> None:
-    """Unknown or invalid data options are refused, translated, before any request."""
+    """Invalid data options are refused, translated, before any request.
+
+    The text ends with voluptuous' own words, which differ between its versions.
+    """
     with pytest.raises(ServiceValidationError) as err:
         await notify(hass, message="Leak", data={"sms_class": "loud"})
-    assert err.value.translation_key == "invalid_data"
+    with pytest.raises(vol.Invalid) as invalid:
+        vol.Schema({"sms_class": vol.In(["flash", "phone", "sim", "toolkit"])})(
+            {"sms_class": "loud"}
+        )
+    assert (err.value.translation_key, str(err.value)) == (
+        "invalid_data",
+        f"Invalid SMS options in data: {invalid.value}",
+    )
     assert ovh.call_count == 0
 
 
 @pytest.mark.parametrize(
-    ("data", "key", "placeholders"),
+    ("data", "key", "text"),
     [
-        ({"recipients": ["123"]}, "invalid_recipient", {"recipient": "123"}),
-        ({"message": " "}, "empty_message", {}),
-        ({"message": "a" * 919}, "message_too_long", {"segments": "7", "max_segments": "6"}),
-        ({"coding": "gsm7", "message": "fenêtre"}, "unsupported_characters", {"characters": "ê"}),
-        ({"sender": "HomeAlarm1234"}, "invalid_sender", {"sender": "HomeAlarm1234"}),
-        ({"tag": "t" * 21}, "invalid_tag", {"tag": "t" * 21, "max_length": "20"}),
-        ({"deferred": "2020-01-01T00:00:00+00:00"}, "deferred_in_past", {}),
-        ({"recipients": ["notify.nobody"]}, "unknown_recipient_entity", {}),
+        (
+            {"recipients": ["123"]},
+            "invalid_recipient",
+            "123 is not a valid mobile or landline phone number",
+        ),
+        ({"message": " "}, "empty_message", "The message is empty"),
+        (
+            {"message": "a" * 919},
+            "message_too_long",
+            "The message needs 7 SMS; OVH sends at most 6 as one",
+        ),
+        (
+            {"coding": "gsm7", "message": "fenêtre"},
+            "unsupported_characters",
+            "7-bit coding cannot carry these characters: ê. Use automatic or Unicode coding",
+        ),
+        (
+            {"sender": "HomeAlarm1234"},
+            "invalid_sender",
+            (
+                "HomeAlarm1234 is not a valid sender: at most 11 letters or digits, or a phone "
+                "number of at most 15 digits"
+            ),
+        ),
+        (
+            {"tag": "t" * 21},
+            "invalid_tag",
+            f"The tag {'t' * 21} is longer than 20 characters",
+        ),
+        (
+            {"deferred": "2020-01-01T00:00:00+00:00"},
+            "deferred_in_past",
+            "The deferred time 2020-01-01T00:00:00+00:00 is in the past",
+        ),
+        (
+            {"recipients": ["notify.nobody"]},
+            "unknown_recipient_entity",
+            "notify.nobody is not a recipient of this OVH SMS account",
+        ),
     ],
 )
 @pytest.mark.usefixtures("init_integration")
 async def test_bad_input_sends_nothing(
-    hass: HomeAssistant,
-    ovh: AiohttpClientMocker,
-    data: dict[str, Any],
-    key: str,
-    placeholders: dict[str, str],
+    hass: HomeAssistant, ovh: AiohttpClientMocker, data: dict[str, Any], key: str, text: str
 ) -> None:
     """Bad input is a translated validation error, and no request goes out."""
     with pytest.raises(ServiceValidationError) as err:
         await send_sms(hass, **({"recipients": [ALICE], "message": "Hi"} | data))
-    assert err.value.translation_key == key
-    assert placeholders.items() <= (err.value.translation_placeholders or {}).items()
+    assert (err.value.translation_key, str(err.value)) == (key, text)
     assert ovh.call_count == 0
 
 
+OUTCOME_UNKNOWN = (
+    "OVH's answer was lost or could not be read after the request was sent: the SMS may have "
+    "been sent. It was not sent again"
+)
+
+
 @pytest.mark.parametrize(
-    ("mock", "key"),
+    ("mock", "told"),
     [
-        ({"json": {"status": 202, "message": "Invalid tag: is too long"}}, "invalid_parameter"),
-        ({"json": {"status": 201, "message": "Missing to"}}, "missing_parameter"),
-        ({"json": {"status": 241, "message": "Sender not found"}}, "sender_not_found"),
-        ({"json": {"status": 299, "message": "Odd"}}, "request_refused"),
-        ({"status": 503}, "server_error"),
-        ({"status": 403}, "http_error"),
-        ({"exc": aiohttp.ClientConnectorError(Mock(), OSError())}, "cannot_connect"),
-        ({"exc": aiohttp.ServerDisconnectedError()}, "outcome_unknown"),
-        ({"exc": TimeoutError()}, "outcome_unknown"),
+        (
+            {"json": {"status": 202, "message": "Invalid tag: is too long"}},
+            ("invalid_parameter", "OVH refused a parameter: Invalid tag: is too long"),
+        ),
+        (
+            {"json": {"status": 201, "message": "Missing to"}},
+            ("missing_parameter", "OVH says a parameter is missing: Missing to"),
+        ),
+        (
+            {"json": {"status": 241, "message": "Sender not found"}},
+            ("sender_not_found", "OVH does not know this sender on the account: Sender not found"),
+        ),
+        (
+            {"json": {"status": 202, "message": "Not enough credits."}},
+            (
+                "insufficient_credit",
+                (
+                    "OVH refused the SMS: the account has not enough credit left "
+                    "(Not enough credits.). Buy SMS credit in the OVHcloud Control Panel"
+                ),
+            ),
+        ),
+        (
+            {"json": {"status": 299, "message": "Odd"}},
+            ("request_refused", "OVH refused the SMS (status 299): Odd"),
+        ),
+        (
+            {"status": 503},
+            (
+                "server_error",
+                (
+                    "OVH answered HTTP 503: its service may have run, so the SMS may have been "
+                    "sent. It was not sent again"
+                ),
+            ),
+        ),
+        (
+            {"status": 403},
+            ("http_error", "OVH answered HTTP 403 before its service ran; the SMS was not sent"),
+        ),
+        (
+            {"exc": aiohttp.ClientConnectorError(Mock(), OSError())},
+            ("cannot_connect", CANNOT_CONNECT),
+        ),
+        ({"exc": aiohttp.ServerDisconnectedError()}, ("outcome_unknown", OUTCOME_UNKNOWN)),
+        ({"exc": TimeoutError()}, ("outcome_unknown", OUTCOME_UNKNOWN)),
     ],
 )
 @pytest.mark.usefixtures("init_integration")
@@ -314,7 +405,7 @@ async def test_failures_reach_the_caller(
     aioclient_mock: AiohttpClientMocker,
     caplog: pytest.LogCaptureFixture,
     mock: dict[str, Any],
-    key: str,
+    told: tuple[str, str],
 ) -> None:
     """Each failure is a translated HomeAssistantError; one request, no retry, no secret."""
     caplog.set_level(logging.DEBUG)
@@ -322,7 +413,7 @@ async def test_failures_reach_the_caller(
     with pytest.raises(HomeAssistantError) as err:
         await send_sms(hass, recipients=[ALICE], message="Hi")
     assert not isinstance(err.value, ServiceValidationError)
-    assert err.value.translation_key == key
+    assert (err.value.translation_key, str(err.value)) == told
     assert aioclient_mock.call_count == 1
     assert PASSWORD not in str(err.value.translation_placeholders)
     assert PASSWORD not in caplog.text
@@ -335,7 +426,10 @@ async def test_bad_credentials_start_reauth(
     aioclient_mock.post(ENDPOINT, json={"status": 202, "message": "Invalid login or password"})
     with pytest.raises(HomeAssistantError) as err:
         await notify(hass, message="Hi")
-    assert err.value.translation_key == "authentication_failed"
+    assert (err.value.translation_key, str(err.value)) == (
+        "authentication_failed",
+        "OVH refused the account, login or password: Invalid login or password",
+    )
     await hass.async_block_till_done()
     flows = hass.config_entries.flow.async_progress()
     assert [(f["context"]["source"], f["context"]["entry_id"]) for f in flows] == [
@@ -353,11 +447,23 @@ async def test_ip_issue_raised_then_cleared(
     aioclient_mock.post(ENDPOINT, json={"status": 401, "message": "IP not allowed"})
     with pytest.raises(HomeAssistantError) as err:
         await notify(hass, message="Hi")
-    assert err.value.translation_key == "ip_not_authorized"
+    assert (err.value.translation_key, str(err.value)) == (
+        "ip_not_authorized",
+        (
+            "OVH refused this Home Assistant's IP address: allow it for the SMS user in the "
+            "OVHcloud Control Panel"
+        ),
+    )
     issue_id = f"ip_not_authorized_{init_integration.entry_id}"
-    issue = issue_registry.async_get_issue(DOMAIN, issue_id)
-    assert issue is not None
-    assert issue.translation_placeholders == {"account": "sms-ab1234-1", "login": "homeassistant"}
+    assert {
+        key: (issue.translation_key, issue.translation_placeholders)
+        for key, issue in issue_registry.issues.items()
+    } == {
+        (DOMAIN, issue_id): (
+            "ip_not_authorized",
+            {"account": "sms-ab1234-1", "login": "homeassistant"},
+        )
+    }
 
     aioclient_mock.clear_requests()
     aioclient_mock.post(ENDPOINT, json=SUCCESS)
@@ -379,8 +485,10 @@ async def test_hourly_limit(
     await send_sms(hass, recipients=[ALICE, BOB], message="a" * 900)  # 12 parts: 30
     with pytest.raises(HomeAssistantError) as err:
         await send_sms(hass, recipients=[ALICE], message="Hi")
-    assert err.value.translation_key == "hourly_limit_reached"
-    assert err.value.translation_placeholders == {"limit": "30", "count": "1", "resume": "12:00"}
+    assert (err.value.translation_key, str(err.value)) == (
+        "hourly_limit_reached",
+        "The safety limit of 30 SMS per hour is reached (1 more asked); sending resumes at 12:00",
+    )
     assert ovh.call_count == 3
     freezer.tick(2401)  # the first send is more than an hour old
     await send_sms(hass, recipients=[ALICE], message="Hi")
@@ -396,7 +504,7 @@ async def test_failed_send_gives_its_budget_back(
     for _ in range(31):
         with pytest.raises(HomeAssistantError) as err:
             await send_sms(hass, recipients=[ALICE], message="Hi")
-        assert err.value.translation_key == "cannot_connect"
+        assert (err.value.translation_key, str(err.value)) == ("cannot_connect", CANNOT_CONNECT)
 
 
 @pytest.mark.usefixtures("init_integration")
@@ -404,14 +512,15 @@ async def test_event_after_each_send(hass: HomeAssistant, ovh: AiohttpClientMock
     """ovh_sms_sent tells automations what happened, without the text or the numbers."""
     events = async_capture_events(hass, EVENT_SMS_SENT)
     await send_sms(hass, recipients=[ALICE, BOB], message="Secret text")
-    assert len(events) == 1
-    assert events[0].data == {
-        "config_entry_id": hass.config_entries.async_entries(DOMAIN)[0].entry_id,
-        "sms_ids": ["10867690"],
-        "recipients": 2,
-        "segments": 1,
-        "credits_left": 1987.0,
-    }
+    assert [event.data for event in events] == [
+        {
+            "config_entry_id": hass.config_entries.async_entries(DOMAIN)[0].entry_id,
+            "sms_ids": ["10867690"],
+            "recipients": 2,
+            "segments": 1,
+            "credits_left": 1987.0,
+        }
+    ]
     assert "Secret" not in str(events[0].data)
     assert "612345678" not in str(events[0].data)
 
@@ -423,7 +532,10 @@ async def test_config_entry_choice(
     other = await set_up_second_account(hass, init_integration, service_name="ovh_sms_2")
     with pytest.raises(ServiceValidationError) as err:
         await send_sms(hass, recipients=[ALICE], message="Hi")
-    assert err.value.translation_key == "config_entry_required"
+    assert (err.value.translation_key, str(err.value)) == (
+        "config_entry_required",
+        CONFIG_ENTRY_REQUIRED,
+    )
     await send_sms(hass, config_entry_id=other.entry_id, recipients=[ALICE], message="Hi")
     assert sent_forms(ovh)[0]["account"] == "sms-cd5678-1"
     with pytest.raises(ServiceValidationError) as err:
@@ -431,7 +543,10 @@ async def test_config_entry_choice(
         await send_sms(
             hass, config_entry_id=other.entry_id, recipients=["notify.alice"], message="Hi"
         )
-    assert err.value.translation_key == "unknown_recipient_entity"
+    assert (err.value.translation_key, str(err.value)) == (
+        "unknown_recipient_entity",
+        "notify.alice is not a recipient of this OVH SMS account",
+    )
 
 
 async def test_no_recipient_at_all(
@@ -446,7 +561,7 @@ async def test_no_recipient_at_all(
     await hass.async_block_till_done()
     with pytest.raises(ServiceValidationError) as err:
         await notify(hass, message="Hi")
-    assert err.value.translation_key == "no_recipients"
+    assert (err.value.translation_key, str(err.value)) == ("no_recipients", NO_RECIPIENTS)
     assert ovh.call_count == 0
 
 
@@ -460,11 +575,16 @@ async def test_many_recipients_in_batches(
     await hass.async_block_till_done()
     numbers = [f"+3361234{n:04d}" for n in range(51)]
     response = await send_sms(hass, recipients=numbers, message="Storm warning")
-    forms = sent_forms(ovh)
-    assert [len(form["to"].split(",")) for form in forms] == [50, 1]
-    assert forms[1]["to"] == "0033612340050"
-    assert response["requests"] == 2
-    assert len(response["recipients"]) == 51
+    sent = [f"003361234{n:04d}" for n in range(51)]
+    assert [form["to"] for form in sent_forms(ovh)] == [",".join(sent[:50]), sent[50]]
+    assert response == {
+        "sms_ids": ["10867690", "10867690"],
+        "credits_left": 1987.0,
+        "segments": 1,
+        "recipients": sent,
+        "requests": 2,
+        "deferred": None,
+    }
 
 
 async def set_time_zone(hass: HomeAssistant, zone: str) -> None:
@@ -582,7 +702,10 @@ async def test_the_only_account_not_loaded_says_so(
     assert await hass.config_entries.async_remove(init_integration.entry_id)
     with pytest.raises(ServiceValidationError) as err:
         await send_sms(hass, recipients=[ALICE], message="Hi")
-    assert err.value.translation_key == "no_account"
+    assert (err.value.translation_key, str(err.value)) == (
+        "no_account",
+        "No OVH SMS account is set up: add one in Settings > Devices & services",
+    )
     assert ovh.call_count == 0
 
 
@@ -594,7 +717,10 @@ async def test_no_default_account_when_one_of_two_is_not_loaded(
     assert await hass.config_entries.async_unload(second.entry_id)
     with pytest.raises(ServiceValidationError) as err:
         await send_sms(hass, recipients=[ALICE], message="Hi")
-    assert err.value.translation_key == "config_entry_required"
+    assert (err.value.translation_key, str(err.value)) == (
+        "config_entry_required",
+        CONFIG_ENTRY_REQUIRED,
+    )
     assert ovh.call_count == 0
 
 

@@ -12,7 +12,13 @@ import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from decimal import Decimal
 
-from .errors import OutcomeUnknownError, OvhSmsError, PartialSendError, SmsRefusedError
+from .errors import (
+    OutcomeUnknownError,
+    OvhSmsError,
+    PartialSendError,
+    RecipientsRefusedError,
+    SmsRefusedError,
+)
 from .models import Accepted, SendResult, Sms
 
 type BatchRequest = Callable[[Sequence[str]], Awaitable[Accepted]]
@@ -23,9 +29,10 @@ async def send_in_batches(
 ) -> SendResult:
     """Send the SMS, one request per batch of recipients, a few in flight; never retry.
 
-    Returns when OVH accepted every request. Otherwise raises: the failure
-    itself when no recipient got the SMS and the outcome is the same for all
-    (nothing sent, or all unknown), else PartialSendError naming who got it,
+    Returns when OVH accepted every request and every recipient. Otherwise
+    raises: the failure itself when no recipient got the SMS and the outcome
+    is the same for all (nothing sent, or all unknown), else PartialSendError
+    naming who got it,
     who did not and for whom the outcome is unknown. A refusal that proves
     the account cannot send (credentials, IP, credit, sender) stops the
     requests not started yet.
@@ -61,16 +68,28 @@ def _outcome(
     outcomes: Sequence[Accepted | OvhSmsError | None],
     stopped_by: SmsRefusedError | None,
 ) -> SendResult:
-    """Sort each batch's recipients by outcome; return if all were accepted, else raise."""
+    """Sort each batch's recipients by outcome; return if all were accepted, else raise.
+
+    The numbers OVH refused within accepted requests were not sent to; one
+    RecipientsRefusedError names them all, ranked as the failure of the first
+    batch that had any.
+    """
     sent: list[str] = []
     sms_ids: list[str] = []
     credits_left: list[Decimal] = []
     not_sent: list[str] = []
     unknown: list[str] = []
     errors: list[OvhSmsError] = []
+    refused: list[str] = []
+    refused_rank = 0
     for batch, outcome in zip(batches, outcomes, strict=True):
         if isinstance(outcome, Accepted):
-            sent.extend(batch)
+            refused_here = [number for number in batch if number in outcome.refused]
+            if refused_here and not refused:
+                refused_rank = len(errors)
+            refused.extend(refused_here)
+            not_sent.extend(refused_here)
+            sent.extend(number for number in batch if number not in refused_here)
             sms_ids.extend(outcome.sms_ids)
             if outcome.credits_left is not None:
                 credits_left.append(outcome.credits_left)
@@ -81,6 +100,8 @@ def _outcome(
             not_sent.extend(batch)
             if outcome is not None:
                 errors.append(outcome)
+    if refused:
+        errors.insert(refused_rank, RecipientsRefusedError(tuple(refused)))
     result = SendResult(
         sms_ids=tuple(sms_ids),
         # Concurrent answers arrive in any order; the credit only drops during a send.

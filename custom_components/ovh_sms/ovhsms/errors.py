@@ -2,12 +2,13 @@
 
 - SmsNotSentError: nothing was sent. Its kinds: SmsValidationError (the input
   was refused before any request), SmsRefusedError (OVH refused the request),
-  OvhConnectionError and OvhHttpError (the request never reached OVH's service).
+  OvhConnectionError and OvhHttpError (the request never reached OVH's service,
+  or it was a read, which sends nothing).
 - OutcomeUnknownError (OvhServerError among them): the request may have reached
   OVH, so the SMS may have been sent. It must not be retried automatically.
 - PartialSendError: a send of several requests had mixed outcomes; it names who
   got the SMS, who did not, and for whom the outcome is unknown.
-No message ever carries a password or a secret.
+No message ever carries a password, an application secret or a consumer key.
 """
 
 from __future__ import annotations
@@ -164,16 +165,28 @@ class EndpointCredentialsError(InvalidEndpointError):
 
 
 class OvhConnectionError(SmsNotSentError):
-    """OVH could not be reached; the request was not sent."""
+    """OVH could not be reached (the request was not sent), or a read failed: no SMS was sent."""
 
 
 class OvhHttpError(SmsNotSentError):
-    """An HTTP refusal (3xx, 4xx) before OVH's service ran: the SMS was not sent."""
+    """An HTTP refusal (3xx, 4xx) before OVH's service ran, or a read's failure: no SMS was sent."""
 
     def __init__(self, http_status: int) -> None:
         """Keep the HTTP status."""
         super().__init__(f"OVH answered HTTP {http_status}")
         self.http_status = http_status
+
+
+class UnreadableAnswerError(OvhHttpError):
+    """A read (never a send) got an answer that cannot be understood: nothing was sent."""
+
+    def __init__(self, http_status: int, call: str) -> None:
+        """Keep the HTTP status; name the call, e.g. GET /sms/*."""
+        super(OvhHttpError, self).__init__(
+            f"OVH's answer to {call} (HTTP {http_status}) could not be read"
+        )
+        self.http_status = http_status
+        self.call = call
 
 
 class OutcomeUnknownError(OvhSmsError):
@@ -224,9 +237,70 @@ class IpNotAuthorizedError(SmsRefusedError):
 
 
 class AuthenticationError(SmsRefusedError):
-    """OVH rejected the account, login or password."""
+    """OVH rejected the account, login or password, or the API keys: nothing was sent."""
 
     stops_sending = True
+
+
+class ApplicationKeyError(AuthenticationError):
+    """OVHcloud API: the application key is unknown or the secret is wrong; nothing was sent.
+
+    OVH's INVALID_KEY or INVALID_SIGNATURE.
+    """
+
+
+class ConsumerKeyError(AuthenticationError):
+    """OVHcloud API: the consumer key cannot be used; nothing was sent.
+
+    It is still waiting for validation, has expired, was revoked, or belongs to
+    another application (OVH's INVALID_CREDENTIAL or NOT_CREDENTIAL): a new
+    consumer key must be requested and validated.
+    """
+
+
+class AccessDeniedError(SmsRefusedError):
+    """OVHcloud API: the consumer key lacks the access rule the call needs; nothing was sent.
+
+    OVH's NOT_GRANTED_CALL; rule is the rule it needed, e.g. "POST /sms/*/jobs".
+    """
+
+    stops_sending = True
+
+    def __init__(self, status: int, reason: str, rule: str) -> None:
+        """Keep OVH's status and reason, and the access rule the call needed."""
+        super().__init__(status, reason)
+        self.rule = rule
+
+
+class AccountNotFoundError(SmsRefusedError):
+    """OVHcloud API: no such SMS account for these keys (HTTP 404); nothing was sent."""
+
+    stops_sending = True
+
+    def __init__(self, status: int, reason: str, account: str) -> None:
+        """Keep OVH's status and reason, and the account asked for."""
+        super().__init__(status, reason)
+        self.account = account
+
+
+class RateLimitedError(SmsRefusedError):
+    """OVHcloud API: too many calls (HTTP 429); nothing was sent, try again later."""
+
+    stops_sending = True
+
+
+class RecipientsRefusedError(SmsRefusedError):
+    """OVH accepted the request but refused these numbers (invalidReceivers): they got no SMS."""
+
+    def __init__(self, recipients: tuple[str, ...], status: int = 200) -> None:
+        """Keep the refused numbers, as the caller gave them."""
+        numbers = ", ".join(recipients)
+        super(SmsRefusedError, self).__init__(
+            f"OVH refused {len(recipients)} recipient(s), the SMS was not sent to them: {numbers}"
+        )
+        self.status = status
+        self.reason = f"Invalid receivers: {numbers}"
+        self.recipients = recipients
 
 
 class InsufficientCreditError(SmsRefusedError):

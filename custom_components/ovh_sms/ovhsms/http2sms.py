@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from ipaddress import ip_address
 import json
 import logging
 import re
@@ -19,15 +18,12 @@ from typing import Any, Final
 from xml.etree import ElementTree as ET
 
 import aiohttp
-from yarl import URL
 
 from .batches import send_in_batches
+from .endpoint import validate_endpoint
 from .errors import (
     AuthenticationError,
-    EndpointCredentialsError,
-    InsecureEndpointError,
     InsufficientCreditError,
-    InvalidEndpointError,
     InvalidParameterError,
     IpNotAuthorizedError,
     MissingParameterError,
@@ -71,34 +67,6 @@ class Credentials:
     account: str
     login: str
     password: str = field(repr=False)
-
-
-def validate_endpoint(endpoint: str) -> str:
-    """Return the endpoint if the password can travel to it safely, else raise.
-
-    https:// only; http:// is allowed for this machine (a local simulator or
-    proxy), and no URL may carry user:password@.
-    """
-    try:
-        url = URL(endpoint.strip())
-    except ValueError:
-        raise InvalidEndpointError from None
-    if url.scheme not in ("http", "https") or not url.host:
-        raise InvalidEndpointError
-    if url.user is not None or url.password is not None:
-        raise EndpointCredentialsError
-    if url.scheme == "http" and not _is_loopback(url.host):
-        raise InsecureEndpointError
-    return endpoint.strip()
-
-
-def _is_loopback(host: str) -> bool:
-    if host.lower() in ("localhost", "localhost."):
-        return True
-    try:
-        return ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def form(sms: Sms, recipients: Sequence[str]) -> dict[str, str]:

@@ -44,6 +44,9 @@ class Sms:
     no_stop: bool = True
     deferred: datetime | None = None
     tag: str | None = None
+    # True when the caller chose the coding: the OVHcloud API then receives it;
+    # otherwise OVH deduces it from the text.
+    coding_forced: bool = False
 
     @property
     def segments(self) -> int:
@@ -53,10 +56,16 @@ class Sms:
 
 @dataclass(frozen=True, slots=True)
 class Accepted:
-    """OVH's acceptance of one request: the ids of the SMS and the credit left, if told."""
+    """OVH's acceptance of one request: the ids of the SMS and the credit left, if told.
+
+    refused lists the request's recipients that OVH accepted the request for
+    but refused as numbers (the OVHcloud API's invalidReceivers): they did not
+    get the SMS.
+    """
 
     sms_ids: tuple[str, ...] = ()
     credits_left: Decimal | None = None
+    refused: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

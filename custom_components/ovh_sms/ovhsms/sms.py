@@ -111,6 +111,7 @@ def build_sms(
         no_stop=no_stop,
         deferred=validate_deferred(deferred, now, time_zone) if deferred is not None else None,
         tag=validate_tag(tag) if tag else None,
+        coding_forced=coding is not None,
     )
 
 

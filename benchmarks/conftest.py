@@ -5,7 +5,9 @@ from __future__ import annotations
 from tests.conftest import (  # noqa: F401 - fixtures, registered by being imported here
     auto_enable_custom_integrations,
     country,
+    mock_api_entry,
     mock_config_entry,
+    ovh_api,
     simulator,
     simulator_entry,
 )

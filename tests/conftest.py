@@ -190,3 +190,80 @@ def state_of(hass: HomeAssistant, entity_id: str) -> str:
     state = hass.states.get(entity_id)
     assert state is not None
     return state.state
+
+
+# The OVHcloud API mode.
+API_ENDPOINT = "https://eu.api.ovh.com/1.0"
+APPLICATION_KEY = "appKey0123456789"
+APPLICATION_SECRET = "appSecret-Ab12Cd34Ef56Gh78"  # noqa: S105
+CONSUMER_KEY = "consumerKey-Zy98Xw76Vu54Ts32"
+API_ENTRY_DATA = {
+    "mode": "api",
+    "application_key": APPLICATION_KEY,
+    "application_secret": APPLICATION_SECRET,
+    "consumer_key": CONSUMER_KEY,
+    "account": ACCOUNT,
+    "sender": "HomeAlarm",
+    "endpoint": API_ENDPOINT,
+}
+API_ACCOUNT = {
+    "name": ACCOUNT,
+    "creditsLeft": 42.5,
+    "creditsHoldByQuota": 0,
+    "status": "enable",
+    "description": "Home",
+}
+API_JOB = {
+    "ids": [26929925],
+    "validReceivers": ["+33612345678"],
+    "invalidReceivers": [],
+    "totalCreditsRemoved": 1,
+    "creditsLeft": 41.5,
+    "tag": "",
+}
+
+
+@pytest.fixture
+def mock_api_entry() -> MockConfigEntry:
+    """Give an account set up with OVHcloud API keys, with one recipient, Alice."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=ACCOUNT,
+        unique_id=f"api_{ACCOUNT}",
+        minor_version=2,
+        data=dict(API_ENTRY_DATA),
+        subentries_data=[
+            ConfigSubentryData(
+                data={CONF_PHONE_NUMBER: ALICE},
+                subentry_id="alice_id",
+                subentry_type=SUBENTRY_RECIPIENT,
+                title="Alice",
+                unique_id=ALICE,
+            )
+        ],
+    )
+
+
+@pytest.fixture
+def ovh_api(aioclient_mock: AiohttpClientMocker) -> AiohttpClientMocker:
+    """Make the OVHcloud API answer every call of a validated key with success."""
+    aioclient_mock.get(f"{API_ENDPOINT}/auth/time", text="1800000000")
+    aioclient_mock.get(f"{API_ENDPOINT}/sms/{ACCOUNT}", json=API_ACCOUNT)
+    aioclient_mock.post(f"{API_ENDPOINT}/sms/{ACCOUNT}/jobs", json=API_JOB)
+    return aioclient_mock
+
+
+def api_calls(aioclient_mock: AiohttpClientMocker) -> list[tuple[str, str]]:
+    """List the API calls made, as (METHOD, path after the endpoint), in order."""
+    return [
+        (method.upper(), str(url).removeprefix(API_ENDPOINT))
+        for method, url, _, _ in aioclient_mock.mock_calls
+    ]
+
+
+async def set_up_api_entry(hass: HomeAssistant, entry: MockConfigEntry) -> MockConfigEntry:
+    """Add the API-keys entry and set it up."""
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return entry

@@ -51,10 +51,16 @@ ENTRY = {
 
 
 async def start(hass: HomeAssistant, user_input: dict[str, Any] = USER_INPUT) -> Any:
-    """Start the user flow and submit the account form."""
+    """Start the user flow, choose an SMS user and submit the account form."""
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
-    assert result["type"] is FlowResultType.FORM
+    assert result["type"] is FlowResultType.MENU
     assert result["step_id"] == "user"
+    assert result["menu_options"] == ["http2sms", "api"]
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "http2sms"}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "http2sms"
     return await hass.config_entries.flow.async_configure(result["flow_id"], user_input)
 
 

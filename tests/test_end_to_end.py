@@ -152,6 +152,9 @@ async def test_setting_up_an_account_with_a_test_sms(
     """The config flow's test SMS goes through the simulator and shows its credit."""
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
     result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "http2sms"}
+    )
+    result = await hass.config_entries.flow.async_configure(
         result["flow_id"],
         {
             "account": ACCOUNT,

@@ -37,7 +37,18 @@ from .conftest import (
     foreign_entry,
     sent_forms,
     set_up_second_account,
+    state_of,
 )
+
+
+def issue_of(
+    issue_registry: ir.IssueRegistry, issue_id: str
+) -> tuple[str | None, ir.IssueSeverity | None, dict[str, str] | None] | None:
+    """Give an issue of the integration's: its key, severity and placeholders; None if none."""
+    issue = issue_registry.async_get_issue(DOMAIN, issue_id)
+    if issue is None:
+        return None
+    return issue.translation_key, issue.severity, issue.translation_placeholders
 
 
 async def test_setup_sends_nothing_and_unload_removes_everything(
@@ -48,16 +59,14 @@ async def test_setup_sends_nothing_and_unload_removes_everything(
     assert aioclient_mock.call_count == 0
     assert hass.services.has_service("notify", "ovh_sms")
     assert hass.services.has_service(DOMAIN, "send_sms")
-    assert hass.states.get("notify.alice") is not None
+    assert state_of(hass, "notify.alice") == "unknown"
 
     assert await hass.config_entries.async_unload(init_integration.entry_id)
     await hass.async_block_till_done()
 
     assert init_integration.state is ConfigEntryState.NOT_LOADED
     assert not hass.services.has_service("notify", "ovh_sms")
-    state = hass.states.get("notify.alice")
-    assert state is not None
-    assert state.state == "unavailable"
+    assert state_of(hass, "notify.alice") == "unavailable"
 
 
 async def test_service_devices(
@@ -106,14 +115,16 @@ async def test_a_taken_action_name_is_a_repair_and_never_removes_the_other(
 ) -> None:
     """A second account that kept the default name gets a repair, and unloads harmlessly."""
     second = await set_up_second_account(hass, init_integration)
-    issue = issue_registry.async_get_issue(DOMAIN, f"notify_action_taken_{second.entry_id}")
-    assert issue is not None
-    assert issue.translation_placeholders == {"name": "ovh_sms", "account": "sms-cd5678-1"}
+    assert issue_of(issue_registry, f"notify_action_taken_{second.entry_id}") == (
+        "notify_action_taken",
+        ir.IssueSeverity.ERROR,
+        {"name": "ovh_sms", "account": "sms-cd5678-1"},
+    )
 
     assert await hass.config_entries.async_unload(second.entry_id)
     await hass.async_block_till_done()
     assert hass.services.has_service("notify", "ovh_sms")
-    assert issue_registry.async_get_issue(DOMAIN, f"notify_action_taken_{second.entry_id}") is None
+    assert issue_of(issue_registry, f"notify_action_taken_{second.entry_id}") is None
     aioclient_mock.post(ENDPOINT, json=SUCCESS)
     await hass.services.async_call("notify", "ovh_sms", {"message": "Hi"}, blocking=True)
     assert sent_forms(aioclient_mock)[0]["account"] == "sms-ab1234-1"
@@ -233,7 +244,8 @@ async def test_an_unusable_endpoint_is_a_translated_setup_error(
     assert entry.state is ConfigEntryState.SETUP_ERROR
     assert entry.data[CONF_ENDPOINT] == endpoint
     assert entry.reason == (
-        "The http2sms endpoint is not a full https:// address: reconfigure the OVH SMS account"
+        "The OVH address of this account is not a full https:// address: "
+        "reconfigure the OVH SMS account, or add it again"
     )
 
 
@@ -254,20 +266,21 @@ async def test_another_integrations_entry_says_what_to_do(
     assert not await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.SETUP_ERROR
-    assert entry.reason is not None
-    assert entry.reason.startswith(
-        "The entry OVH SMS - sms-ab1234-1 was made by another integration"
+    assert entry.reason == (
+        "The entry OVH SMS - sms-ab1234-1 was made by another integration that also uses the "
+        "domain ovh_sms (ha-ovh-sms-plugin): delete it and add the account again"
     )
     assert entry.data == FOREIGN_ENTRY_DATA
-    issue = issue_registry.async_get_issue(DOMAIN, f"foreign_entry_{entry.entry_id}")
-    assert issue is not None
-    assert issue.severity is ir.IssueSeverity.ERROR
-    assert issue.translation_placeholders == {"title": "OVH SMS - sms-ab1234-1"}
+    assert issue_of(issue_registry, f"foreign_entry_{entry.entry_id}") == (
+        "foreign_entry",
+        ir.IssueSeverity.ERROR,
+        {"title": "OVH SMS - sms-ab1234-1"},
+    )
     assert aioclient_mock.call_count == 0
 
     assert await hass.config_entries.async_remove(entry.entry_id)
     await hass.async_block_till_done()
-    assert issue_registry.async_get_issue(DOMAIN, f"foreign_entry_{entry.entry_id}") is None
+    assert issue_of(issue_registry, f"foreign_entry_{entry.entry_id}") is None
 
 
 async def test_deleting_an_entry_removes_its_repairs(
@@ -279,15 +292,24 @@ async def test_deleting_an_entry_removes_its_repairs(
     """An IP refusal and a taken action name leave no repair behind once the entry is deleted."""
     second = await set_up_second_account(hass, init_integration)
     aioclient_mock.post(ENDPOINT, json={"status": 401, "message": "IP not allowed"})
-    with pytest.raises(HomeAssistantError):
+    with pytest.raises(HomeAssistantError) as err:
         await hass.services.async_call(
             DOMAIN,
             "send_sms",
             {"config_entry_id": second.entry_id, "recipients": [ALICE], "message": "Hi"},
             blocking=True,
         )
-    issues = {f"ip_not_authorized_{second.entry_id}", f"notify_action_taken_{second.entry_id}"}
-    assert issues <= {issue_id for (_, issue_id) in issue_registry.issues}
+    assert (err.value.translation_key, str(err.value)) == (
+        "ip_not_authorized",
+        (
+            "OVH refused this Home Assistant's IP address: allow it for the SMS user in the "
+            "OVHcloud Control Panel"
+        ),
+    )
+    assert set(issue_registry.issues) == {
+        (DOMAIN, f"ip_not_authorized_{second.entry_id}"),
+        (DOMAIN, f"notify_action_taken_{second.entry_id}"),
+    }
     assert await hass.config_entries.async_remove(second.entry_id)
     await hass.async_block_till_done()
-    assert not issues & {issue_id for (_, issue_id) in issue_registry.issues}
+    assert set(issue_registry.issues) == set()

@@ -74,6 +74,13 @@ SAMPLES: list[OvhSmsError] = [
     ovhsms.OvhHttpError(403),
     ovhsms.OvhServerError(503),
     ovhsms.OutcomeUnknownError("lost"),
+    ovhsms.ApplicationKeyError(400, "Invalid signature"),
+    ovhsms.ConsumerKeyError(403, "This credential is not valid"),
+    ovhsms.AccessDeniedError(403, "This call has not been granted", "POST /sms/*/jobs"),
+    ovhsms.AccountNotFoundError(404, "The requested object does not exist", "sms-ab1234-1"),
+    ovhsms.RateLimitedError(429, "Too many requests"),
+    ovhsms.RecipientsRefusedError(("0033612345678",)),
+    ovhsms.UnreadableAnswerError(200, "GET /sms/*"),
 ]
 
 

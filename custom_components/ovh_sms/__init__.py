@@ -1,6 +1,9 @@
-"""Send SMS through OVHcloud's http2sms service."""
+"""Send SMS through OVHcloud: an SMS user on http2sms, or API keys on the OVHcloud API."""
 
 from __future__ import annotations
+
+from decimal import Decimal
+from functools import partial
 
 from yarl import URL
 
@@ -8,33 +11,40 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_PASSWORD, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryError
-from homeassistant.helpers import config_validation as cv, discovery, issue_registry as ir
+from homeassistant.helpers import config_validation as cv, discovery
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
 from .const import (
     CONF_ACCOUNT,
+    CONF_APPLICATION_KEY,
+    CONF_APPLICATION_SECRET,
+    CONF_CONSUMER_KEY,
     CONF_ENDPOINT,
     CONF_LOGIN,
     CONF_SERVICE_NAME,
     DOMAIN,
-    ENTRY_ISSUES,
+    ISSUE_ACCESS_DENIED,
     ISSUE_FOREIGN_ENTRY,
+    MODE_API,
     account_unique_id,
     cleaned_account_data,
-    entry_issue_id,
+    entry_mode,
     entry_options,
     is_own_entry,
 )
-from .coordinator import OvhSmsConfigEntry, OvhSmsCoordinator, OvhSmsRuntimeData
+from .coordinator import CreditReader, OvhSmsConfigEntry, OvhSmsCoordinator, OvhSmsRuntimeData
 from .errors import translation_key
-from .gateway import OvhSmsGateway
+from .gateway import OvhSmsGateway, SmsTransport
+from .issues import async_create_entry_issue, async_delete_entry_issue
 from .ledger import DATA_LEDGERS, AccountLedger, async_get_ledger, async_pop_setup_send
 from .ovhsms import (
     DEFAULT_ENDPOINT,
+    ApiKeys,
     Credentials,
     Http2SmsClient,
     InsecureEndpointError,
+    OvhApiClient,
     SmsValidationError,
     load_metadata,
     validate_endpoint,
@@ -98,45 +108,69 @@ async def async_migrate_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
     return True
 
 
-async def async_setup_entry(hass: HomeAssistant, entry: OvhSmsConfigEntry) -> bool:
-    """Set up an account: its gateway, its entities and its legacy notify action.
+def _transport(
+    hass: HomeAssistant, entry: OvhSmsConfigEntry
+) -> tuple[SmsTransport, CreditReader | None]:
+    """Build the entry's way of sending, and of reading the credit if it has one.
 
-    http2sms cannot check credentials without sending an SMS, so nothing is sent
-    here: bad credentials are found by the first send, which starts reauth. The
-    config flow's test SMS, if one was sent, gives the first credit.
+    Raises ConfigEntryError for an endpoint the secrets must not travel to.
     """
-    if not is_own_entry(entry):
-        ir.async_create_issue(
-            hass,
-            DOMAIN,
-            entry_issue_id(ISSUE_FOREIGN_ENTRY, entry.entry_id),
-            is_fixable=False,
-            severity=ir.IssueSeverity.ERROR,
-            translation_key=ISSUE_FOREIGN_ENTRY,
-            translation_placeholders={"title": entry.title},
-        )
-        raise ConfigEntryError(
-            translation_domain=DOMAIN,
-            translation_key=ISSUE_FOREIGN_ENTRY,
-            translation_placeholders={"title": entry.title},
-        )
+    session = async_get_clientsession(hass)
+    account: str = entry.data[CONF_ACCOUNT]
     try:
-        client = Http2SmsClient(
-            async_get_clientsession(hass),
-            Credentials(
-                entry.data[CONF_ACCOUNT], entry.data[CONF_LOGIN], entry.data[CONF_PASSWORD]
-            ),
+        if entry_mode(entry) == MODE_API:
+            api = OvhApiClient(
+                session,
+                ApiKeys(
+                    entry.data[CONF_APPLICATION_KEY],
+                    entry.data[CONF_APPLICATION_SECRET],
+                    entry.data[CONF_CONSUMER_KEY],
+                ),
+                endpoint=entry.data[CONF_ENDPOINT],
+            )
+
+            async def read_credits() -> Decimal:
+                return (await api.account(account)).credits_left
+
+            return partial(api.send, account), read_credits
+        http2sms = Http2SmsClient(
+            session,
+            Credentials(account, entry.data[CONF_LOGIN], entry.data[CONF_PASSWORD]),
             endpoint=entry.data[CONF_ENDPOINT],
         )
     except SmsValidationError as err:
         raise ConfigEntryError(
             translation_domain=DOMAIN, translation_key=translation_key(err)
         ) from err
+    return http2sms.send, None
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: OvhSmsConfigEntry) -> bool:
+    """Set up an account: its gateway, its entities and its legacy notify action.
+
+    http2sms cannot check credentials without sending an SMS, so nothing is sent
+    here: bad credentials are found by the first send, which starts reauth. The
+    config flow's test SMS, if one was sent, gives the first credit. With API
+    keys, the credit is read now: bad keys start reauth, OVH out of reach retries.
+    """
+    if not is_own_entry(entry):
+        placeholders = {"title": entry.title}
+        async_create_entry_issue(hass, entry.entry_id, ISSUE_FOREIGN_ENTRY, placeholders)
+        raise ConfigEntryError(
+            translation_domain=DOMAIN,
+            translation_key=ISSUE_FOREIGN_ENTRY,
+            translation_placeholders=placeholders,
+        )
+    transport, read_credits = _transport(hass, entry)
     ledger = await async_get_ledger(hass, entry.entry_id)
     if (setup_send := async_pop_setup_send(hass, entry.unique_id)) is not None:
         ledger.record(setup_send)
+    coordinator = OvhSmsCoordinator(hass, entry, ledger, read_credits)
+    if read_credits is not None:
+        await coordinator.async_config_entry_first_refresh()
+        async_delete_entry_issue(hass, entry.entry_id, ISSUE_ACCESS_DENIED)
     entry.runtime_data = OvhSmsRuntimeData(
-        OvhSmsGateway(hass, entry, client, ledger), OvhSmsCoordinator(hass, entry, ledger)
+        OvhSmsGateway(hass, entry, transport, ledger), coordinator
     )
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     await discovery.async_load_platform(
@@ -159,7 +193,6 @@ async def async_unload_entry(hass: HomeAssistant, entry: OvhSmsConfigEntry) -> b
 
 async def async_remove_entry(hass: HomeAssistant, entry: OvhSmsConfigEntry) -> None:
     """Delete the account's repair issues, saved credit, last SMS and hourly budget."""
-    for issue in ENTRY_ISSUES:
-        ir.async_delete_issue(hass, DOMAIN, entry_issue_id(issue, entry.entry_id))
+    async_delete_entry_issue(hass, entry.entry_id)
     ledger = hass.data.get(DATA_LEDGERS, {}).pop(entry.entry_id, None)
     await (ledger or AccountLedger(hass, entry.entry_id)).async_remove()

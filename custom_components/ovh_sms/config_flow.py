@@ -1,4 +1,10 @@
-"""Config flow: the account, an optional test SMS, reauth, reconfigure, options, recipients."""
+"""Config flow: an SMS user or API keys, reauth, reconfigure, options, recipients.
+
+An SMS user (http2sms) cannot be checked without sending, so a test SMS is
+offered. API keys are checked for free: the flow gets a consumer key limited to
+the rules the integration needs (or takes one made elsewhere), waits for OVH to
+report it validated, then lets the user pick the SMS account and the sender.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,8 @@ import voluptuous as vol
 
 from homeassistant.components.notify.const import DOMAIN as NOTIFY_DOMAIN
 from homeassistant.config_entries import (
+    SOURCE_REAUTH,
+    SOURCE_RECONFIGURE,
     ConfigEntry,
     ConfigFlow,
     ConfigFlowResult,
@@ -37,10 +45,14 @@ from homeassistant.util import dt as dt_util, slugify
 from .const import (
     CODING_OPTIONS,
     CONF_ACCOUNT,
+    CONF_APPLICATION_KEY,
+    CONF_APPLICATION_SECRET,
     CONF_CODING,
+    CONF_CONSUMER_KEY,
     CONF_ENDPOINT,
     CONF_HOURLY_LIMIT,
     CONF_LOGIN,
+    CONF_MODE,
     CONF_NO_STOP,
     CONF_PHONE_NUMBER,
     CONF_SENDER,
@@ -49,23 +61,36 @@ from .const import (
     CONF_TAG,
     DEFAULT_SERVICE_NAME,
     DOMAIN,
+    MODE_API,
+    MODE_HTTP2SMS,
     SECTION_CONNECTION,
     SMS_CLASS_OPTIONS,
     SUBENTRY_RECIPIENT,
     account_unique_id,
+    api_unique_id,
     cleaned_account_data,
+    entry_mode,
     entry_options,
     is_own_entry,
 )
 from .errors import flow_error, translation_key
 from .ledger import async_remember_setup_send
 from .ovhsms import (
+    ACCESS_RULES,
+    CREATE_APP_URL,
+    CREATE_TOKEN_URL,
+    DEFAULT_API_ENDPOINT,
     DEFAULT_ENDPOINT,
+    ApiKeys,
+    ConsumerKeyError,
     Credentials,
+    CredentialState,
     Http2SmsClient,
     MultipleNumbersError,
     NationalNumberWithoutCountryError,
+    OvhApiClient,
     OvhSmsError,
+    Sender,
     SmsValidationError,
     build_sms,
     load_metadata,
@@ -165,6 +190,62 @@ def _free_notify_action(hass: HomeAssistant) -> str:
     return name
 
 
+# The sender choice meaning "no sender: OVH's short number" (no sender name has an underscore).
+SHORT_NUMBER = "short_number"
+
+
+def _api_keys_schema(*, reauth: bool) -> vol.Schema:
+    """Give the API keys form; reauth asks only for the keys, on the same endpoint."""
+    fields: dict[vol.Marker, Any] = {
+        vol.Required(CONF_APPLICATION_KEY): _TEXT,
+        vol.Required(CONF_APPLICATION_SECRET): _PASSWORD,
+        vol.Optional(CONF_CONSUMER_KEY): _PASSWORD,
+    }
+    if not reauth:
+        fields[vol.Required(SECTION_CONNECTION)] = section(
+            vol.Schema({vol.Required(CONF_ENDPOINT, default=DEFAULT_API_ENDPOINT): _URL}),
+            {"collapsed": True},
+        )
+    return vol.Schema(fields)
+
+
+def _sender_schema(senders: tuple[Sender, ...], current: str | None) -> vol.Schema:
+    """Pick an enabled sender of the account, or the short number; current one first."""
+    choices = [sender.name for sender in senders if sender.enabled] + [SHORT_NUMBER]
+    default = (current or SHORT_NUMBER) if current is not None else choices[0]
+    return vol.Schema(
+        {
+            vol.Required(
+                CONF_SENDER, default=default if default in choices else choices[0]
+            ): SelectSelector(
+                SelectSelectorConfig(
+                    options=choices, translation_key=CONF_SENDER, mode=SelectSelectorMode.LIST
+                )
+            )
+        }
+    )
+
+
+def _unavailable_senders(senders: tuple[Sender, ...]) -> str:
+    """List the senders that cannot send yet, with OVH's state, for the form's text."""
+    waiting = [f"{sender.name} ({sender.status})" for sender in senders if not sender.enabled]
+    return ", ".join(waiting) or "-"
+
+
+class _StepError(Exception):
+    """A check of a flow step failed: the step's form shows this error."""
+
+    def __init__(self, key: str, placeholders: dict[str, str] | None = None) -> None:
+        super().__init__(key)
+        self.key = key
+        self.placeholders = placeholders or {}
+
+    @classmethod
+    def of(cls, err: OvhSmsError) -> _StepError:
+        """Give the error the flow shows for a client error."""
+        return cls(*flow_error(err))
+
+
 class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
     """Set up one OVH SMS account (one SMS user of it)."""
 
@@ -175,6 +256,12 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
     def __init__(self) -> None:
         """Nothing is known before the user step."""
         self._data: dict[str, Any] = {}
+        # Set by the API keys steps before any step that reads OVH.
+        self._api: OvhApiClient
+        self._validation_url = ""
+        self._senders: tuple[Sender, ...] = ()
+        self._credits_left = ""
+        self._accounts: tuple[str, ...] = ()
 
     @staticmethod
     @callback
@@ -192,7 +279,13 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
         return {SUBENTRY_RECIPIENT: RecipientSubentryFlow}
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Ask for the account, checking its form locally."""
+        """Choose how to reach OVH: an SMS user, or API keys."""
+        return self.async_show_menu(step_id="user", menu_options=[MODE_HTTP2SMS, MODE_API])
+
+    async def async_step_http2sms(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the SMS user, checking its form locally."""
         errors: dict[str, str] = {}
         if user_input is not None:
             data = _entry_data(user_input)
@@ -202,11 +295,204 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
                 self._abort_if_unique_id_configured()
                 return await self.async_step_verify()
         return self.async_show_form(
-            step_id="user",
+            step_id=MODE_HTTP2SMS,
             data_schema=self.add_suggested_values_to_schema(
                 _account_schema(password_required=True), user_input
             ),
             errors=errors,
+        )
+
+    async def async_step_api(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Ask for the application's key and secret, and a consumer key if the user has one."""
+        errors: dict[str, str] = {}
+        placeholders = {"create_app_url": CREATE_APP_URL, "create_token_url": CREATE_TOKEN_URL}
+        if user_input is not None:
+            endpoint = user_input[SECTION_CONNECTION][CONF_ENDPOINT].strip()
+            try:
+                validate_endpoint(endpoint)
+            except OvhSmsError as err:
+                errors[SECTION_CONNECTION] = translation_key(err)
+            else:
+                self._data = {CONF_MODE: MODE_API, CONF_ENDPOINT: endpoint}
+                try:
+                    return await self._async_use_keys(user_input)
+                except _StepError as err:
+                    errors["base"] = err.key
+                    placeholders |= err.placeholders
+        return self.async_show_form(
+            step_id=MODE_API,
+            data_schema=self.add_suggested_values_to_schema(
+                _api_keys_schema(reauth=False),
+                {k: v for k, v in (user_input or {}).items() if k != CONF_APPLICATION_SECRET},
+            ),
+            errors=errors,
+            description_placeholders=placeholders,
+        )
+
+    async def _async_use_keys(self, user_input: dict[str, Any]) -> ConfigFlowResult:
+        """Check a pasted consumer key, or ask OVH for one; raise _StepError."""
+        keys = ApiKeys(
+            user_input[CONF_APPLICATION_KEY].strip(),
+            user_input[CONF_APPLICATION_SECRET].strip(),
+            user_input.get(CONF_CONSUMER_KEY, "").strip(),
+        )
+        self._api = OvhApiClient(
+            async_get_clientsession(self.hass), keys, endpoint=self._data[CONF_ENDPOINT]
+        )
+        if not keys.consumer_key:
+            await self._async_request_consumer_key(keys)
+            return await self.async_step_api_validate()
+        if (state := await self._async_credential_state()) is not CredentialState.VALIDATED:
+            raise _StepError(f"consumer_key_{state.name.lower()}")
+        return await self._async_keys_validated()
+
+    async def _async_request_consumer_key(self, keys: ApiKeys) -> None:
+        """Get a new consumer key from OVH, to be validated at its link; raise _StepError."""
+        try:
+            request = await self._api.request_consumer_key()
+        except OvhSmsError as err:
+            raise _StepError.of(err) from err
+        self._api = OvhApiClient(
+            async_get_clientsession(self.hass),
+            ApiKeys(keys.application_key, keys.application_secret, request.consumer_key),
+            endpoint=self._data[CONF_ENDPOINT],
+        )
+        self._validation_url = request.validation_url
+
+    async def _async_credential_state(self, *, just_requested: bool = False) -> CredentialState:
+        """Ask OVH whether the consumer key is validated; raise _StepError if it cannot tell.
+
+        OVH refuses a key it has just issued until it is validated: then that
+        refusal means "pending".
+        """
+        try:
+            return await self._api.credential_state()
+        except ConsumerKeyError as err:
+            if just_requested:
+                return CredentialState.PENDING
+            raise _StepError.of(err) from err
+        except OvhSmsError as err:
+            raise _StepError.of(err) from err
+
+    async def async_step_api_validate(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Show OVH's validation link; go on once OVH reports the key validated."""
+        errors: dict[str, str] = {}
+        placeholders = {"rules": ", ".join(str(rule) for rule in ACCESS_RULES)}
+        if user_input is not None:
+            try:
+                state = await self._async_credential_state(just_requested=True)
+                if state is CredentialState.VALIDATED:
+                    return await self._async_keys_validated()
+                if state is not CredentialState.PENDING:  # refused or expired: a new link
+                    await self._async_request_consumer_key(self._api.keys)
+                errors["base"] = f"consumer_key_{state.name.lower()}"
+            except _StepError as err:
+                errors["base"] = err.key
+                placeholders |= err.placeholders
+        return self.async_show_form(
+            step_id="api_validate",
+            errors=errors,
+            description_placeholders=placeholders | {"validation_url": self._validation_url},
+        )
+
+    async def _async_keys_validated(self) -> ConfigFlowResult:
+        """Keep the keys; pick the account (reauth: check the keys see it); raise _StepError."""
+        keys = self._api.keys
+        self._data |= {
+            CONF_APPLICATION_KEY: keys.application_key,
+            CONF_APPLICATION_SECRET: keys.application_secret,
+            CONF_CONSUMER_KEY: keys.consumer_key,
+        }
+        if self.source == SOURCE_REAUTH:
+            entry = self._get_reauth_entry()
+            await self._async_read_account(entry.data[CONF_ACCOUNT])
+            return self.async_update_reload_and_abort(entry, data_updates=self._data)
+        try:
+            accounts = await self._api.sms_accounts()
+        except OvhSmsError as err:
+            raise _StepError.of(err) from err
+        if not accounts:
+            return self.async_abort(reason="no_sms_account")
+        self._accounts = accounts
+        if len(accounts) == 1:
+            return await self.async_step_api_account({CONF_ACCOUNT: accounts[0]})
+        return await self.async_step_api_account()
+
+    async def async_step_api_account(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Pick the SMS account among those the keys can see."""
+        errors: dict[str, str] = {}
+        placeholders: dict[str, str] = {}
+        if user_input is not None:
+            account = user_input[CONF_ACCOUNT]
+            await self.async_set_unique_id(api_unique_id(account))
+            self._abort_if_unique_id_configured()
+            try:
+                await self._async_read_account(account)
+            except _StepError as err:
+                errors["base"] = err.key
+                placeholders = err.placeholders
+            else:
+                self._data[CONF_ACCOUNT] = account
+                return await self.async_step_api_sender()
+        return self.async_show_form(
+            step_id="api_account",
+            data_schema=vol.Schema(
+                {
+                    vol.Required(CONF_ACCOUNT): SelectSelector(
+                        SelectSelectorConfig(
+                            options=list(self._accounts), mode=SelectSelectorMode.LIST
+                        )
+                    )
+                }
+            ),
+            errors=errors,
+            description_placeholders=placeholders,
+        )
+
+    async def _async_read_account(self, account: str) -> None:
+        """Read the account's credit and senders; raise _StepError."""
+        try:
+            info = await self._api.account(account)
+            self._senders = await self._api.senders(account)
+        except OvhSmsError as err:
+            raise _StepError.of(err) from err
+        self._credits_left = str(info.credits_left)
+
+    async def async_step_api_sender(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Pick an enabled sender of the account, or the short number; then create the entry."""
+        if user_input is not None:
+            sender = user_input[CONF_SENDER]
+            self._data[CONF_SENDER] = "" if sender == SHORT_NUMBER else sender
+            if self.source == SOURCE_RECONFIGURE:
+                return self.async_update_reload_and_abort(
+                    self._get_reconfigure_entry(), data_updates=self._data
+                )
+            return self.async_create_entry(
+                title=self._data[CONF_ACCOUNT],
+                data=self._data,
+                options={CONF_SERVICE_NAME: _free_notify_action(self.hass)},
+                description="api_ready",
+                description_placeholders={"credits_left": self._credits_left},
+            )
+        return self.async_show_form(
+            step_id="api_sender",
+            data_schema=_sender_schema(
+                self._senders,
+                self._get_reconfigure_entry().data[CONF_SENDER]
+                if self.source == SOURCE_RECONFIGURE
+                else None,
+            ),
+            description_placeholders={
+                "account": self._data[CONF_ACCOUNT],
+                "credits_left": self._credits_left,
+                "unavailable": _unavailable_senders(self._senders),
+            },
         )
 
     async def async_step_verify(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
@@ -270,8 +556,37 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
         )
 
     async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
-        """OVH refused the credentials."""
+        """OVH refused the credentials (or, with API keys, lacks an access rule)."""
+        if entry_data.get(CONF_MODE) == MODE_API:
+            return await self.async_step_reauth_api()
         return await self.async_step_reauth_confirm()
+
+    async def async_step_reauth_api(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the keys again: a new consumer key is requested unless one is pasted."""
+        entry = self._get_reauth_entry()
+        errors: dict[str, str] = {}
+        placeholders = {
+            "account": entry.data[CONF_ACCOUNT],
+            "create_token_url": CREATE_TOKEN_URL,
+        }
+        if user_input is not None:
+            self._data = {CONF_ENDPOINT: entry.data[CONF_ENDPOINT]}
+            try:
+                return await self._async_use_keys(user_input)
+            except _StepError as err:
+                errors["base"] = err.key
+                placeholders |= err.placeholders
+        return self.async_show_form(
+            step_id="reauth_api",
+            data_schema=self.add_suggested_values_to_schema(
+                _api_keys_schema(reauth=True),
+                {CONF_APPLICATION_KEY: entry.data[CONF_APPLICATION_KEY]},
+            ),
+            errors=errors,
+            description_placeholders=placeholders,
+        )
 
     async def async_step_reauth_confirm(
         self, user_input: dict[str, Any] | None = None
@@ -294,9 +609,14 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Change login, password, sender or endpoint; never the account."""
+        """Change login, password, sender or endpoint; never the account.
+
+        With API keys: pick the sender again among the account's.
+        """
         entry = self._get_reconfigure_entry()
         errors: dict[str, str] = {}
+        if entry_mode(entry) == MODE_API:
+            return await self._async_reconfigure_api(entry)
         if user_input is not None:
             data = _entry_data(
                 {CONF_PASSWORD: entry.data[CONF_PASSWORD], CONF_SENDER: ""} | user_input
@@ -321,6 +641,35 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
             ),
             errors=errors,
         )
+
+    async def _async_reconfigure_api(self, entry: ConfigEntry) -> ConfigFlowResult:
+        """Read the account's senders with the entry's keys, then offer them."""
+        self._api = OvhApiClient(
+            async_get_clientsession(self.hass),
+            ApiKeys(
+                entry.data[CONF_APPLICATION_KEY],
+                entry.data[CONF_APPLICATION_SECRET],
+                entry.data[CONF_CONSUMER_KEY],
+            ),
+            endpoint=entry.data[CONF_ENDPOINT],
+        )
+        return await self.async_step_reconfigure_api()
+
+    async def async_step_reconfigure_api(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Read the account's senders; if OVH cannot be read, say why and offer to retry."""
+        entry = self._get_reconfigure_entry()
+        try:
+            await self._async_read_account(entry.data[CONF_ACCOUNT])
+        except _StepError as err:
+            return self.async_show_form(
+                step_id="reconfigure_api",
+                errors={"base": err.key},
+                description_placeholders={"account": entry.data[CONF_ACCOUNT]} | err.placeholders,
+            )
+        self._data = {CONF_ACCOUNT: entry.data[CONF_ACCOUNT]}
+        return await self.async_step_api_sender()
 
 
 class OvhSmsOptionsFlow(OptionsFlowWithReload):

@@ -17,9 +17,16 @@ LOGGER = logging.getLogger(__package__)
 
 MANUFACTURER: Final = "OVHcloud"
 MODEL: Final = "SMS (http2sms)"
+MODEL_API: Final = "SMS (OVHcloud API)"
 MODEL_RECIPIENT: Final = "SMS recipient"
 
-# Entry data
+# Entry data. CONF_MODE is absent from entries made before the API mode: http2sms.
+CONF_MODE: Final = "mode"
+MODE_HTTP2SMS: Final = "http2sms"
+MODE_API: Final = "api"
+CONF_APPLICATION_KEY: Final = "application_key"
+CONF_APPLICATION_SECRET: Final = "application_secret"  # noqa: S105 - a key's name
+CONF_CONSUMER_KEY: Final = "consumer_key"
 CONF_ACCOUNT: Final = "account"
 CONF_LOGIN: Final = "login"
 CONF_SENDER: Final = "sender"
@@ -62,7 +69,15 @@ EVENT_SMS_SENT: Final = "ovh_sms_sent"
 ISSUE_IP_NOT_AUTHORIZED: Final = "ip_not_authorized"
 ISSUE_NOTIFY_ACTION_TAKEN: Final = "notify_action_taken"
 ISSUE_FOREIGN_ENTRY: Final = "foreign_entry"
-ENTRY_ISSUES: Final = (ISSUE_IP_NOT_AUTHORIZED, ISSUE_NOTIFY_ACTION_TAKEN, ISSUE_FOREIGN_ENTRY)
+ISSUE_ACCESS_DENIED: Final = "access_denied"
+ISSUE_CREDIT_EXHAUSTED: Final = "credit_exhausted"
+ENTRY_ISSUES: Final = (
+    ISSUE_IP_NOT_AUTHORIZED,
+    ISSUE_NOTIFY_ACTION_TAKEN,
+    ISSUE_FOREIGN_ENTRY,
+    ISSUE_ACCESS_DENIED,
+    ISSUE_CREDIT_EXHAUSTED,
+)
 
 
 def entry_issue_id(issue: str, entry_id: str) -> str:
@@ -89,11 +104,24 @@ def account_unique_id(data: Mapping[str, Any]) -> str:
     return f"{data[CONF_ACCOUNT]}_{data[CONF_LOGIN].lower()}"
 
 
+def api_unique_id(account: str) -> str:
+    """Give the unique id of an API-keys entry: one per SMS account."""
+    return f"{MODE_API}_{account}"
+
+
+def entry_mode(entry: ConfigEntry) -> str:
+    """Tell how the entry reaches OVH: MODE_HTTP2SMS or MODE_API."""
+    return str(entry.data.get(CONF_MODE, MODE_HTTP2SMS))
+
+
 def is_own_entry(entry: ConfigEntry) -> bool:
     """Tell this integration's entries from those another one left under the same domain.
 
-    kinsoi/ha-ovh-sms-plugin also uses the domain ovh_sms, with other data.
+    kinsoi/ha-ovh-sms-plugin also uses the domain ovh_sms, with API keys but no mode.
     """
+    if entry.data.get(CONF_MODE) == MODE_API:
+        keys: tuple[str, ...] = (CONF_ACCOUNT, CONF_APPLICATION_KEY, CONF_APPLICATION_SECRET)
+        return all(key in entry.data for key in (*keys, CONF_CONSUMER_KEY))
     return all(key in entry.data for key in (CONF_ACCOUNT, CONF_LOGIN, CONF_PASSWORD))
 
 

@@ -8,7 +8,7 @@ from homeassistant.components.diagnostics import REDACTED, async_redact_data
 from homeassistant.const import CONF_PASSWORD
 from homeassistant.core import HomeAssistant
 
-from .const import CONF_LOGIN, CONF_PHONE_NUMBER, CONF_SENDER
+from .const import CONF_ENDPOINT, CONF_LOGIN, CONF_PHONE_NUMBER, CONF_SENDER
 from .coordinator import OvhSmsConfigEntry
 
 # Beside ours, the keys and numbers an entry of kinsoi/ha-ovh-sms-plugin (same
@@ -56,5 +56,6 @@ async def async_get_config_entry_diagnostics(
     return diagnostics | {
         "credits_left": str(state.credits_left) if state.credits_left is not None else None,
         "last_sent": state.last_sent.isoformat() if state.last_sent else None,
-        "endpoint": runtime.gateway.client.endpoint,
+        "endpoint": entry.data[CONF_ENDPOINT],
+        "credit_read_ok": runtime.coordinator.last_update_success,
     }

@@ -5,7 +5,16 @@ from __future__ import annotations
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import Entity
 
-from .const import CONF_ACCOUNT, DOMAIN, MANUFACTURER, MODEL, MODEL_RECIPIENT
+from .const import (
+    CONF_ACCOUNT,
+    DOMAIN,
+    MANUFACTURER,
+    MODE_API,
+    MODEL,
+    MODEL_API,
+    MODEL_RECIPIENT,
+    entry_mode,
+)
 from .coordinator import OvhSmsConfigEntry
 from .gateway import OvhSmsGateway
 
@@ -22,7 +31,7 @@ class OvhSmsEntity(Entity):
             identifiers={(DOMAIN, entry.entry_id)},
             name=entry.data[CONF_ACCOUNT],
             manufacturer=MANUFACTURER,
-            model=MODEL,
+            model=MODEL_API if entry_mode(entry) == MODE_API else MODEL,
             entry_type=DeviceEntryType.SERVICE,
         )
 

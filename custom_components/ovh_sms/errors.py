@@ -14,7 +14,11 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 
 from .const import DOMAIN
 from .ovhsms import (
+    AccessDeniedError,
+    AccountNotFoundError,
+    ApplicationKeyError,
     AuthenticationError,
+    ConsumerKeyError,
     DeferredInPastError,
     EmptyMessageError,
     EndpointCredentialsError,
@@ -39,8 +43,11 @@ from .ovhsms import (
     OvhServerError,
     OvhSmsError,
     PartialSendError,
+    RateLimitedError,
+    RecipientsRefusedError,
     SenderNotFoundError,
     SmsRefusedError,
+    UnreadableAnswerError,
     UnsupportedCharactersError,
 )
 
@@ -101,6 +108,16 @@ ERRORS: Final[dict[type[OvhSmsError], tuple[type[HomeAssistantError], str, Place
     EndpointCredentialsError: (_INVALID, "endpoint_credentials", _nothing),
     # OVH refused the request, or it never reached OVH: nothing was sent.
     AuthenticationError: (_FAILED, "authentication_failed", _refusal),
+    ApplicationKeyError: (_FAILED, "application_key_invalid", _nothing),
+    ConsumerKeyError: (_FAILED, "consumer_key_invalid", _nothing),
+    AccessDeniedError: (_FAILED, "access_denied", lambda err: {"rule": err.rule}),
+    AccountNotFoundError: (_FAILED, "account_not_found", lambda err: {"account": err.account}),
+    RateLimitedError: (_FAILED, "rate_limited", _nothing),
+    RecipientsRefusedError: (
+        _FAILED,
+        "recipients_refused",
+        lambda err: {"recipients": ", ".join(err.recipients)},
+    ),
     IpNotAuthorizedError: (_FAILED, "ip_not_authorized", _refusal),
     SenderNotFoundError: (_FAILED, "sender_not_found", _refusal),
     MissingParameterError: (_FAILED, "missing_parameter", _refusal),
@@ -109,6 +126,7 @@ ERRORS: Final[dict[type[OvhSmsError], tuple[type[HomeAssistantError], str, Place
     SmsRefusedError: (_FAILED, "request_refused", _refusal),
     OvhConnectionError: (_FAILED, "cannot_connect", _nothing),
     OvhHttpError: (_FAILED, "http_error", _http_status),
+    UnreadableAnswerError: (_FAILED, "unreadable_answer", lambda err: {"call": err.call}),
     # The request may have reached OVH: the SMS may have been sent.
     OvhServerError: (_FAILED, "server_error", _http_status),
     OutcomeUnknownError: (_FAILED, "outcome_unknown", _nothing),

@@ -1,15 +1,17 @@
 """The account's gateway: every SMS of the integration goes through it.
 
 It turns Home Assistant input into a validated SMS (entry defaults, then the
-caller's options), enforces the hourly safety limit, sends through the http2sms
-client and turns every failure into a translated Home Assistant error. What OVH
-accepted goes to the account's ledger (credit, last SMS, hourly budget), even
-when other requests of the same send failed. It also reacts to OVH's answers:
-reauthentication for bad credentials, a repair issue for an unauthorised IP.
+caller's options), enforces the hourly safety limit, sends through the entry's
+transport (http2sms or the OVHcloud API) and turns every failure into a
+translated Home Assistant error. What OVH accepted goes to the account's ledger
+(credit, last SMS, hourly budget), even when other requests of the same send
+failed. It also reacts to OVH's answers: reauthentication for bad credentials,
+a repair issue for an unauthorised IP or a missing API access rule.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
@@ -17,13 +19,14 @@ from typing import Any, Final
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.util import dt as dt_util
 
 from .const import (
+    CONF_ACCOUNT,
     CONF_CODING,
     CONF_HOURLY_LIMIT,
+    CONF_LOGIN,
     CONF_NO_STOP,
     CONF_PHONE_NUMBER,
     CONF_SENDER,
@@ -31,17 +34,18 @@ from .const import (
     CONF_TAG,
     DOMAIN,
     EVENT_SMS_SENT,
+    ISSUE_ACCESS_DENIED,
     ISSUE_IP_NOT_AUTHORIZED,
     LOGGER,
     SUBENTRY_RECIPIENT,
-    entry_issue_id,
     entry_options,
 )
 from .errors import home_assistant_error
+from .issues import async_create_entry_issue, async_delete_entry_issue
 from .ledger import AccountLedger, Spent
 from .ovhsms import (
+    AccessDeniedError,
     AuthenticationError,
-    Http2SmsClient,
     IpNotAuthorizedError,
     OutcomeUnknownError,
     OvhSmsError,
@@ -65,6 +69,9 @@ _CODINGS: Final[dict[str, SmsCoding | None]] = {
     "gsm7": SmsCoding.GSM7,
     "ucs2": SmsCoding.UCS2,
 }
+
+
+type SmsTransport = Callable[[Sms], Awaitable[SendResult]]
 
 
 def signal_sms_sent(entry_id: str) -> str:
@@ -91,21 +98,16 @@ class OvhSmsGateway:
         self,
         hass: HomeAssistant,
         entry: ConfigEntry,
-        client: Http2SmsClient,
+        transport: SmsTransport,
         ledger: AccountLedger,
     ) -> None:
-        """Send with this client; record in this ledger."""
+        """Send through this transport (one send, every request of it); record in this ledger."""
         self.hass = hass
         self.entry = entry
-        self.client = client
+        self._transport = transport
         self.ledger = ledger
         # The legacy notify action this entry registered, if it could.
         self.notify_action: str | None = None
-
-    @property
-    def issue_id(self) -> str:
-        """Id of this entry's 'IP not authorised' repair issue."""
-        return entry_issue_id(ISSUE_IP_NOT_AUTHORIZED, self.entry.entry_id)
 
     def recipient_number(self, subentry_id: str) -> str:
         """Give a recipient's number, read at send time so that an edit applies at once."""
@@ -172,7 +174,7 @@ class OvhSmsGateway:
         sms = self.build(recipients, message, options or SmsOptions(), title)
         spent = self._spend(len(sms.recipients) * sms.segments)
         try:
-            result = await self.client.send(sms)
+            result = await self._transport(sms)
         except PartialSendError as err:
             self.ledger.give_back(spent, len(err.not_sent) * sms.segments)
             if err.sent.recipients:
@@ -214,26 +216,31 @@ class OvhSmsGateway:
         if isinstance(err, AuthenticationError):
             self.entry.async_start_reauth(self.hass)
         elif isinstance(err, IpNotAuthorizedError):
-            ir.async_create_issue(
+            async_create_entry_issue(
                 self.hass,
-                DOMAIN,
-                self.issue_id,
-                is_fixable=False,
-                severity=ir.IssueSeverity.ERROR,
-                translation_key=ISSUE_IP_NOT_AUTHORIZED,
-                translation_placeholders={
-                    "account": self.client.account,
-                    "login": self.client.login,
-                },
+                self.entry.entry_id,
+                ISSUE_IP_NOT_AUTHORIZED,
+                {"account": self.entry.data[CONF_ACCOUNT], "login": self.entry.data[CONF_LOGIN]},
             )
+        elif isinstance(err, AccessDeniedError):
+            # A consumer key with the missing rule is the fix: reauth asks for one.
+            async_create_entry_issue(
+                self.hass,
+                self.entry.entry_id,
+                ISSUE_ACCESS_DENIED,
+                {"account": self.entry.data[CONF_ACCOUNT], "rule": err.rule},
+            )
+            self.entry.async_start_reauth(self.hass)
 
     def _record(self, result: SendResult, recorded_by: str | None) -> None:
-        """Keep the credit and time, clear the IP issue, tell entities and automations."""
+        """Keep the credit and time, clear the sending issues, tell entities and automations."""
         self.ledger.record(result)
         async_dispatcher_send(
             self.hass, signal_sms_sent(self.entry.entry_id), result.recipients, recorded_by
         )
-        ir.async_delete_issue(self.hass, DOMAIN, self.issue_id)
+        async_delete_entry_issue(
+            self.hass, self.entry.entry_id, ISSUE_IP_NOT_AUTHORIZED, ISSUE_ACCESS_DENIED
+        )
         event: dict[str, Any] = {
             "config_entry_id": self.entry.entry_id,
             "sms_ids": list(result.sms_ids),

@@ -122,6 +122,12 @@ class AccountLedger:
             listener()
 
     @callback
+    def keep_credits(self, credits_left: Decimal) -> None:
+        """Keep the credit read from OVH (the coordinator that read it shows it itself)."""
+        self.credits_left = credits_left
+        self._changed()
+
+    @callback
     def spend(self, count: int) -> Spent:
         """Count parts in the hourly budget now."""
         spent = self.budget.spend(count, dt_util.utcnow())

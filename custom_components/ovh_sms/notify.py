@@ -18,7 +18,6 @@ from homeassistant.components.notify.legacy import BaseNotificationService
 from homeassistant.config_entries import SIGNAL_CONFIG_ENTRY_CHANGED, ConfigEntryChange
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import ConfigType, DiscoveryInfoType
@@ -30,11 +29,11 @@ from .const import (
     ISSUE_NOTIFY_ACTION_TAKEN,
     LOGGER,
     SUBENTRY_RECIPIENT,
-    entry_issue_id,
 )
 from .coordinator import OvhSmsConfigEntry
 from .entity import OvhSmsRecipientEntity
 from .gateway import OvhSmsGateway, signal_sms_sent
+from .issues import async_create_entry_issue, async_delete_entry_issue
 from .services import SMS_OPTIONS_SCHEMA, sms_options
 
 # A notify group passes the same data to every member: keys meant for other
@@ -70,10 +69,6 @@ class OvhSmsNotificationService(BaseNotificationService):
         self.gateway = gateway
         self._unloaded = False
 
-    @property
-    def _issue_id(self) -> str:
-        return entry_issue_id(ISSUE_NOTIFY_ACTION_TAKEN, self.gateway.entry.entry_id)
-
     async def async_register_services(self) -> None:
         """Register notify.<name>, unless anything else has that name: a repair issue says so.
 
@@ -83,27 +78,21 @@ class OvhSmsNotificationService(BaseNotificationService):
         if self._unloaded or self.gateway.notify_action is not None:
             return
         if self.hass.services.has_service(NOTIFY_DOMAIN, self._service_name):
-            ir.async_create_issue(
+            async_create_entry_issue(
                 self.hass,
-                DOMAIN,
-                self._issue_id,
-                is_fixable=False,
-                severity=ir.IssueSeverity.ERROR,
-                translation_key=ISSUE_NOTIFY_ACTION_TAKEN,
-                translation_placeholders={
-                    "name": self._service_name,
-                    "account": self.gateway.entry.data[CONF_ACCOUNT],
-                },
+                self.gateway.entry.entry_id,
+                ISSUE_NOTIFY_ACTION_TAKEN,
+                {"name": self._service_name, "account": self.gateway.entry.data[CONF_ACCOUNT]},
             )
             return
         await super().async_register_services()
         self.gateway.notify_action = self._service_name
-        ir.async_delete_issue(self.hass, DOMAIN, self._issue_id)
+        async_delete_entry_issue(self.hass, self.gateway.entry.entry_id, ISSUE_NOTIFY_ACTION_TAKEN)
 
     async def async_unregister_services(self) -> None:
         """Remove only the action this entry registered itself."""
         self._unloaded = True
-        ir.async_delete_issue(self.hass, DOMAIN, self._issue_id)
+        async_delete_entry_issue(self.hass, self.gateway.entry.entry_id, ISSUE_NOTIFY_ACTION_TAKEN)
         if self.gateway.notify_action == self._service_name:
             self.gateway.notify_action = None
             await super().async_unregister_services()

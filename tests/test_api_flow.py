@@ -1,0 +1,410 @@
+"""Setting up with OVHcloud API keys: the consumer key, the account, the sender; no SMS spent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
+
+from custom_components.ovh_sms.const import DOMAIN
+from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+
+from .conftest import (
+    ACCOUNT,
+    API_ACCOUNT,
+    API_ENDPOINT,
+    API_ENTRY_DATA,
+    APPLICATION_KEY,
+    APPLICATION_SECRET,
+    CONSUMER_KEY,
+    api_calls,
+    set_up_api_entry,
+)
+
+NEW_CONSUMER_KEY = "newConsumerKey-Qp09Rs87"
+VALIDATION_URL = "https://eu.api.ovh.com/auth/?credentialToken=abc123"
+RULES = "GET /sms, GET /sms/*, POST /sms/*/jobs, DELETE /sms/*/jobs/*, DELETE /sms/*/incoming/*"
+KEYS = {"application_key": APPLICATION_KEY, "application_secret": APPLICATION_SECRET}
+SENDERS = {
+    "HomeAlarm": {"status": "enable", "type": "alpha"},
+    "Waiting": {"status": "waitingValidation", "type": "alpha"},
+    "Refused": {"status": "refused", "type": "alpha"},
+}
+
+
+def api_answers(
+    aioclient_mock: AiohttpClientMocker,
+    *,
+    state: str = "validated",
+    accounts: tuple[str, ...] = (ACCOUNT,),
+    senders: dict[str, dict[str, str]] = SENDERS,
+) -> None:
+    """Make the API answer a key in this state that sees these accounts and senders."""
+    aioclient_mock.clear_requests()
+    aioclient_mock.get(f"{API_ENDPOINT}/auth/time", text="1800000000")
+    aioclient_mock.post(
+        f"{API_ENDPOINT}/auth/credential",
+        json={
+            "consumerKey": NEW_CONSUMER_KEY,
+            "state": "pendingValidation",
+            "validationUrl": VALIDATION_URL,
+        },
+    )
+    aioclient_mock.get(
+        f"{API_ENDPOINT}/auth/currentCredential", json={"status": state, "rules": []}
+    )
+    aioclient_mock.get(f"{API_ENDPOINT}/sms", json=list(accounts))
+    for account in accounts:
+        aioclient_mock.get(f"{API_ENDPOINT}/sms/{account}", json=API_ACCOUNT | {"name": account})
+        aioclient_mock.get(f"{API_ENDPOINT}/sms/{account}/senders", json=list(senders))
+        for name, sender in senders.items():
+            aioclient_mock.get(
+                f"{API_ENDPOINT}/sms/{account}/senders/{name}",
+                json={"sender": name, "comment": "", **sender},
+            )
+
+
+async def start_api(hass: HomeAssistant, user_input: dict[str, Any]) -> Any:
+    """Start the user flow, choose API keys and submit them."""
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "api"}
+    )
+    assert result["step_id"] == "api"
+    assert result["description_placeholders"]["create_app_url"] == (
+        "https://eu.api.ovh.com/createApp/"
+    )
+    return await hass.config_entries.flow.async_configure(
+        result["flow_id"], user_input | {"connection": {"endpoint": API_ENDPOINT}}
+    )
+
+
+def no_sms_sent(aioclient_mock: AiohttpClientMocker) -> bool:
+    """Tell that no job was posted."""
+    return not any(path.endswith("/jobs") for _, path in api_calls(aioclient_mock))
+
+
+async def test_new_consumer_key_validated_at_ovh(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """A key is requested, pending until the user validates it; then the sender; no SMS."""
+    api_answers(aioclient_mock, state="pendingValidation")
+    result = await start_api(hass, KEYS)
+    assert result["step_id"] == "api_validate"
+    assert result["description_placeholders"] == {
+        "validation_url": VALIDATION_URL,
+        "rules": RULES,
+    }
+    request = aioclient_mock.mock_calls[0]
+    assert (request[0].upper(), str(request[1])) == ("POST", f"{API_ENDPOINT}/auth/credential")
+
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    assert result["errors"] == {"base": "consumer_key_pending"}
+
+    api_answers(aioclient_mock)
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    assert result["step_id"] == "api_sender"
+    assert result["description_placeholders"] == {
+        "account": ACCOUNT,
+        "credits_left": "42.5",
+        "unavailable": "Waiting (waitingValidation), Refused (refused)",
+    }
+    schema = result["data_schema"].schema
+    [selector] = schema.values()
+    assert selector.config["options"] == ["HomeAlarm", "short_number"]
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"sender": "HomeAlarm"}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == ACCOUNT
+    assert result["data"] == API_ENTRY_DATA | {"consumer_key": NEW_CONSUMER_KEY}
+    assert result["description"] == "api_ready"
+    assert result["description_placeholders"] == {"credits_left": "42.5"}
+    assert result["result"].unique_id == f"api_{ACCOUNT}"
+    assert no_sms_sent(aioclient_mock)
+    await hass.async_block_till_done()
+    assert result["result"].state is ConfigEntryState.LOADED
+
+
+async def test_pasted_consumer_key_and_several_accounts(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """A validated pasted key skips the link; the account is picked; the short number too."""
+    api_answers(aioclient_mock, accounts=("sms-zz9999-1", ACCOUNT))
+    result = await start_api(hass, KEYS | {"consumer_key": CONSUMER_KEY})
+    assert result["step_id"] == "api_account"
+    assert [call for call in api_calls(aioclient_mock) if call[0] == "POST"] == []
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {"account": ACCOUNT})
+    assert result["step_id"] == "api_sender"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"sender": "short_number"}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"] == API_ENTRY_DATA | {"sender": ""}
+    assert no_sms_sent(aioclient_mock)
+
+
+@pytest.mark.parametrize(
+    ("state", "error"),
+    [
+        ("pendingValidation", "consumer_key_pending"),
+        ("refused", "consumer_key_refused"),
+        ("expired", "consumer_key_expired"),
+    ],
+)
+async def test_pasted_consumer_key_not_usable(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker, state: str, error: str
+) -> None:
+    """A pasted key that is not validated is refused on the keys form."""
+    api_answers(aioclient_mock, state=state)
+    result = await start_api(hass, KEYS | {"consumer_key": CONSUMER_KEY})
+    assert result["step_id"] == "api"
+    assert result["errors"] == {"base": error}
+
+
+async def test_refused_key_gets_a_new_link(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """Refused at OVH: the error says so and a new consumer key is requested."""
+    api_answers(aioclient_mock, state="refused")
+    result = await start_api(hass, KEYS)
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    assert result["step_id"] == "api_validate"
+    assert result["errors"] == {"base": "consumer_key_refused"}
+    posts = [call for call in api_calls(aioclient_mock) if call[0] == "POST"]
+    assert posts == [("POST", "/auth/credential")] * 2
+
+
+@pytest.mark.parametrize(
+    ("code", "status", "error"),
+    [
+        ("INVALID_SIGNATURE", 400, "application_key_invalid"),
+        ("INVALID_KEY", 403, "application_key_invalid"),
+    ],
+)
+async def test_wrong_application_key_or_secret(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker, code: str, status: int, error: str
+) -> None:
+    """A wrong secret or an unknown application key is said on the keys form."""
+    aioclient_mock.get(f"{API_ENDPOINT}/auth/time", text="1800000000")
+    aioclient_mock.get(
+        f"{API_ENDPOINT}/auth/currentCredential",
+        status=status,
+        json={"errorCode": code, "httpCode": str(status), "message": "Invalid signature"},
+    )
+    result = await start_api(hass, KEYS | {"consumer_key": CONSUMER_KEY})
+    assert result["errors"] == {"base": error}
+
+
+async def test_api_out_of_reach(hass: HomeAssistant, aioclient_mock: AiohttpClientMocker) -> None:
+    """No answer from OVH: cannot_connect, and the form keeps the key but not the secret."""
+    aioclient_mock.post(f"{API_ENDPOINT}/auth/credential", exc=TimeoutError())
+    result = await start_api(hass, KEYS)
+    assert result["errors"] == {"base": "cannot_connect"}
+
+
+async def test_insecure_endpoint(hass: HomeAssistant, aioclient_mock: AiohttpClientMocker) -> None:
+    """The secret never travels in clear: http:// on another machine is refused."""
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "api"}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], KEYS | {"connection": {"endpoint": "http://api.example.com/1.0"}}
+    )
+    assert result["errors"] == {"connection": "insecure_endpoint"}
+    assert aioclient_mock.call_count == 0
+
+
+async def test_no_sms_account(hass: HomeAssistant, aioclient_mock: AiohttpClientMocker) -> None:
+    """Keys that see no SMS account end the flow with a clear reason."""
+    api_answers(aioclient_mock, accounts=())
+    result = await start_api(hass, KEYS | {"consumer_key": CONSUMER_KEY})
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "no_sms_account"
+
+
+async def test_no_enabled_sender_leaves_the_short_number(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """Only senders waiting for validation: the short number is the one choice."""
+    api_answers(aioclient_mock, senders={"Waiting": SENDERS["Waiting"]})
+    result = await start_api(hass, KEYS | {"consumer_key": CONSUMER_KEY})
+    assert result["step_id"] == "api_sender"
+    [selector] = result["data_schema"].schema.values()
+    assert selector.config["options"] == ["short_number"]
+    assert result["description_placeholders"]["unavailable"] == "Waiting (waitingValidation)"
+
+
+async def test_account_already_configured(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker, mock_api_entry: MockConfigEntry
+) -> None:
+    """The same SMS account twice with API keys is refused."""
+    mock_api_entry.add_to_hass(hass)
+    api_answers(aioclient_mock)
+    result = await start_api(hass, KEYS | {"consumer_key": CONSUMER_KEY})
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+
+
+async def test_reauth_with_a_pasted_key(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker, mock_api_entry: MockConfigEntry
+) -> None:
+    """Reauth keeps the account and endpoint, stores the new key and reloads."""
+    api_answers(aioclient_mock)
+    await set_up_api_entry(hass, mock_api_entry)
+    result = await mock_api_entry.start_reauth_flow(hass)
+    assert result["step_id"] == "reauth_api"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], KEYS | {"consumer_key": NEW_CONSUMER_KEY}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
+    assert mock_api_entry.data == API_ENTRY_DATA | {"consumer_key": NEW_CONSUMER_KEY}
+    await hass.async_block_till_done()
+    assert mock_api_entry.state is ConfigEntryState.LOADED
+
+
+async def test_reauth_with_keys_that_do_not_see_the_account(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker, mock_api_entry: MockConfigEntry
+) -> None:
+    """A key of another OVHcloud account is refused: it cannot reach this SMS account."""
+    api_answers(aioclient_mock)
+    await set_up_api_entry(hass, mock_api_entry)
+    result = await mock_api_entry.start_reauth_flow(hass)
+    aioclient_mock.clear_requests()
+    aioclient_mock.get(f"{API_ENDPOINT}/auth/time", text="1800000000")
+    aioclient_mock.get(
+        f"{API_ENDPOINT}/auth/currentCredential", json={"status": "validated", "rules": []}
+    )
+    aioclient_mock.get(
+        f"{API_ENDPOINT}/sms/{ACCOUNT}",
+        status=404,
+        json={"message": f"The requested object (serviceName = {ACCOUNT}) does not exist"},
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], KEYS | {"consumer_key": NEW_CONSUMER_KEY}
+    )
+    assert result["errors"] == {"base": "account_not_found"}
+    assert result["description_placeholders"]["account"] == ACCOUNT
+    assert mock_api_entry.data == API_ENTRY_DATA
+
+
+async def test_reconfigure_picks_another_sender(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker, mock_api_entry: MockConfigEntry
+) -> None:
+    """Reconfigure shows the senders with the current one chosen, and saves the new one."""
+    api_answers(aioclient_mock, senders=SENDERS | {"Alarm2": {"status": "enable"}})
+    await set_up_api_entry(hass, mock_api_entry)
+    result = await mock_api_entry.start_reconfigure_flow(hass)
+    assert result["step_id"] == "api_sender"
+    [key] = result["data_schema"].schema
+    assert key.default() == "HomeAlarm"
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {"sender": "Alarm2"})
+    assert result["reason"] == "reconfigure_successful"
+    assert mock_api_entry.data == API_ENTRY_DATA | {"sender": "Alarm2"}
+
+
+async def test_reconfigure_when_ovh_cannot_be_read(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker, mock_api_entry: MockConfigEntry
+) -> None:
+    """OVH out of reach: the error is shown, and submitting tries again."""
+    api_answers(aioclient_mock)
+    await set_up_api_entry(hass, mock_api_entry)
+    aioclient_mock.clear_requests()
+    aioclient_mock.get(f"{API_ENDPOINT}/auth/time", text="1800000000")
+    aioclient_mock.get(f"{API_ENDPOINT}/sms/{ACCOUNT}", exc=TimeoutError())
+    result = await mock_api_entry.start_reconfigure_flow(hass)
+    assert result["step_id"] == "reconfigure_api"
+    assert result["errors"] == {"base": "cannot_connect"}
+    api_answers(aioclient_mock)
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    assert result["step_id"] == "api_sender"
+
+
+async def test_pasted_consumer_key_refused_by_ovh(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """A pasted key OVH refuses (revoked, or of another application) is said to be invalid."""
+    aioclient_mock.get(f"{API_ENDPOINT}/auth/time", text="1800000000")
+    aioclient_mock.get(
+        f"{API_ENDPOINT}/auth/currentCredential",
+        status=403,
+        json={"errorCode": "NOT_CREDENTIAL", "httpCode": "403", "message": "Not a credential"},
+    )
+    result = await start_api(hass, KEYS | {"consumer_key": CONSUMER_KEY})
+    assert result["errors"] == {"base": "consumer_key_invalid"}
+
+
+async def test_requested_key_refused_until_validated_reads_as_pending(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """OVH refuses a key it has just issued until it is validated: not validated yet."""
+    api_answers(aioclient_mock)
+    result = await start_api(hass, KEYS)
+    aioclient_mock.clear_requests()
+    aioclient_mock.get(f"{API_ENDPOINT}/auth/time", text="1800000000")
+    aioclient_mock.get(
+        f"{API_ENDPOINT}/auth/currentCredential",
+        status=403,
+        json={"errorCode": "INVALID_CREDENTIAL", "httpCode": "403", "message": "Not valid"},
+    )
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    assert result["errors"] == {"base": "consumer_key_pending"}
+
+
+async def test_ovh_out_of_reach_while_validating(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """The validation step says OVH cannot be reached, and stays."""
+    api_answers(aioclient_mock)
+    result = await start_api(hass, KEYS)
+    aioclient_mock.clear_requests()
+    aioclient_mock.get(f"{API_ENDPOINT}/auth/time", text="1800000000")
+    aioclient_mock.get(f"{API_ENDPOINT}/auth/currentCredential", exc=TimeoutError())
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    assert result["step_id"] == "api_validate"
+    assert result["errors"] == {"base": "cannot_connect"}
+
+
+async def test_key_without_the_right_to_list_accounts(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """A pasted key lacking GET /sms: the error names the missing right."""
+    api_answers(aioclient_mock)
+    aioclient_mock.clear_requests()
+    aioclient_mock.get(f"{API_ENDPOINT}/auth/time", text="1800000000")
+    aioclient_mock.get(
+        f"{API_ENDPOINT}/auth/currentCredential", json={"status": "validated", "rules": []}
+    )
+    aioclient_mock.get(
+        f"{API_ENDPOINT}/sms",
+        status=403,
+        json={"errorCode": "NOT_GRANTED_CALL", "httpCode": "403", "message": "Not granted"},
+    )
+    result = await start_api(hass, KEYS | {"consumer_key": CONSUMER_KEY})
+    assert result["errors"] == {"base": "access_denied"}
+    assert result["description_placeholders"]["rule"] == "GET /sms"
+
+
+async def test_picked_account_cannot_be_read(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """The picked account's reading fails: the account form says why and stays."""
+    api_answers(aioclient_mock, accounts=("sms-zz9999-1", ACCOUNT))
+    result = await start_api(hass, KEYS | {"consumer_key": CONSUMER_KEY})
+    aioclient_mock.clear_requests()
+    aioclient_mock.get(
+        f"{API_ENDPOINT}/sms/{ACCOUNT}",
+        status=404,
+        json={"message": f"The requested object (serviceName = {ACCOUNT}) does not exist"},
+    )
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {"account": ACCOUNT})
+    assert result["step_id"] == "api_account"
+    assert result["errors"] == {"base": "account_not_found"}
+    assert result["description_placeholders"] == {"account": ACCOUNT}

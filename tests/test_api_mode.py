@@ -23,7 +23,7 @@ from custom_components.ovh_sms.diagnostics import async_get_config_entry_diagnos
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr, issue_registry as ir
 
 from .conftest import (
@@ -104,7 +104,13 @@ async def test_send_sms_answers_ids_and_credit(
     response = await hass.services.async_call(
         DOMAIN,
         "send_sms",
-        {"message": "Door open", "recipients": ["+33612345678"], "sender": "", "no_stop": False},
+        {
+            "message": "Door open",
+            "recipients": ["+33612345678"],
+            "sender": "",
+            "no_stop": False,
+            "validity": 15,
+        },
         blocking=True,
         return_response=True,
     )
@@ -115,11 +121,31 @@ async def test_send_sms_answers_ids_and_credit(
         "recipients": ["0033612345678"],
         "requests": 1,
         "deferred": None,
+        "credits_removed": 1.0,
     }
     [body] = job_bodies(ovh_api)
     assert "sender" not in body
     assert body["senderForResponse"] is True
     assert body["noStopClause"] is False
+    assert body["validityPeriod"] == 15
+
+
+async def test_validity_needs_api_keys(
+    hass: HomeAssistant, init_integration: MockConfigEntry, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """http2sms cannot carry a validity: refused before anything is sent."""
+    with pytest.raises(ServiceValidationError) as raised:
+        await hass.services.async_call(
+            DOMAIN,
+            "send_sms",
+            {"message": "Leak!", "recipients": ["+33612345678"], "validity": 15},
+            blocking=True,
+        )
+    assert str(raised.value) == (
+        "Validity (minutes) needs OVHcloud API keys: http2sms cannot carry it. "
+        "Remove it, or set the account up with API keys"
+    )
+    assert aioclient_mock.call_count == 0
 
 
 async def test_the_credit_is_polled_and_unavailable_while_ovh_is_out_of_reach(

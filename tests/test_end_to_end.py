@@ -76,6 +76,7 @@ async def test_send_sms_with_every_option(
         "recipients": [ALICE, BOB],
         "requests": 1,
         "deferred": "2099-07-19T12:30:00-04:00",
+        "credits_removed": None,
     }
     assert sms.recipients == (ALICE, BOB)
     assert (sms.coding, sms.no_stop, sms.sms_class, sms.tag) == (

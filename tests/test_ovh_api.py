@@ -592,10 +592,10 @@ async def test_full_job(client: OvhApiClient, ovh: AiohttpClientMocker) -> None:
             no_stop=False,
             deferred=NOW + timedelta(hours=2),
             tag="alarm",
+            validity_minutes=120,
             default_region="FR",
         ),
         priority=Priority.VERY_LOW,
-        validity_minutes=120,
     )
     body = (
         b'{"message":"Alarm!\\rFront door \\u00e9",'
@@ -613,6 +613,7 @@ async def test_full_job(client: OvhApiClient, ovh: AiohttpClientMocker) -> None:
     assert result.recipients == (ALICE, BOB)
     assert (result.requests, result.segments) == (1, 1)
     assert result.deferred == NOW + timedelta(hours=2)
+    assert result.credits_removed == Decimal(1)
 
 
 async def test_plain_job_and_credit_read_after(
@@ -628,6 +629,7 @@ async def test_plain_job_and_credit_read_after(
         signed("GET", ACCOUNT_URL),
     ]
     assert (result.sms_ids, result.credits_left) == (("1",), Decimal("1986.5"))
+    assert result.credits_removed is None  # OVH did not tell
 
 
 @pytest.mark.parametrize(
@@ -710,13 +712,20 @@ def test_delay_property(seconds: int, microseconds: int) -> None:
 
 
 async def test_batches_of_receivers(hass: HomeAssistant, ovh: AiohttpClientMocker) -> None:
-    """One job per batch; the credit is the lowest answered; OVH's clock asked once."""
+    """One job per batch; the credit is the lowest answered, the cost the sum; one clock read."""
     answers = iter([(3, [1, 2]), (1, [5]), (2, [3, 4])])
 
     async def answer(method: str, url: Any, data: Any) -> AiohttpClientMockResponse:
         credit, ids = next(answers)
         return AiohttpClientMockResponse(
-            method, url, json={"ids": ids, "invalidReceivers": [], "creditsLeft": credit}
+            method,
+            url,
+            json={
+                "ids": ids,
+                "invalidReceivers": [],
+                "creditsLeft": credit,
+                "totalCreditsRemoved": len(ids),
+            },
         )
 
     ovh.post(JOBS, side_effect=answer)
@@ -730,6 +739,7 @@ async def test_batches_of_receivers(hass: HomeAssistant, ovh: AiohttpClientMocke
     assert calls(ovh)[0] == time_call()
     assert ovh.call_count == 4
     assert (result.requests, result.credits_left) == (3, Decimal(1))
+    assert result.credits_removed == Decimal(5)
     assert result.sms_ids == ("1", "2", "5", "3", "4")
 
 

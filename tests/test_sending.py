@@ -105,6 +105,7 @@ async def test_send_sms_every_option(hass: HomeAssistant, ovh: AiohttpClientMock
         "recipients": [BOB, ALICE],
         "requests": 1,
         "deferred": "2030-07-19T18:30:00+02:00",
+        "credits_removed": None,
     }
 
 
@@ -584,6 +585,7 @@ async def test_many_recipients_in_batches(
         "recipients": sent,
         "requests": 2,
         "deferred": None,
+        "credits_removed": None,
     }
 
 

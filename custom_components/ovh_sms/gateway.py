@@ -18,7 +18,7 @@ from typing import Any, Final
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.util import dt as dt_util
 
@@ -37,7 +37,9 @@ from .const import (
     ISSUE_ACCESS_DENIED,
     ISSUE_IP_NOT_AUTHORIZED,
     LOGGER,
+    MODE_API,
     SUBENTRY_RECIPIENT,
+    entry_mode,
     entry_options,
 )
 from .errors import home_assistant_error
@@ -89,6 +91,7 @@ class SmsOptions:
     no_stop: bool | None = None
     deferred: datetime | None = None
     tag: str | None = None
+    validity_minutes: int | None = None
 
 
 class OvhSmsGateway:
@@ -129,6 +132,10 @@ class OvhSmsGateway:
         title: str | None = None,
     ) -> Sms:
         """Validate the SMS with the entry's defaults; raise ServiceValidationError."""
+        if options.validity_minutes is not None and entry_mode(self.entry) != MODE_API:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN, translation_key="validity_needs_api_keys"
+            )
         defaults = entry_options(self.entry)
         if title:
             message = f"{title}\n{message}"
@@ -149,6 +156,7 @@ class OvhSmsGateway:
                 no_stop=no_stop,
                 deferred=options.deferred,
                 tag=tag,
+                validity_minutes=options.validity_minutes,
                 default_region=self.hass.config.country,
                 time_zone=dt_util.get_default_time_zone(),
             )

@@ -38,6 +38,9 @@ ATTR_MESSAGE = "message"
 ATTR_TITLE = "title"
 ATTR_DEFERRED = "deferred"
 ATTR_NO_STOP = "no_stop"
+ATTR_VALIDITY = "validity"
+# OVH's default validity, 48 hours, is the longest this action asks for.
+MAX_VALIDITY_MINUTES = 2880
 
 
 SMS_OPTIONS_SCHEMA = vol.Schema(
@@ -49,6 +52,9 @@ SMS_OPTIONS_SCHEMA = vol.Schema(
         vol.Optional(ATTR_DEFERRED): cv.datetime,
         vol.Optional(ATTR_NO_STOP): cv.boolean,
         vol.Optional(CONF_TAG): cv.string,
+        vol.Optional(ATTR_VALIDITY): vol.All(
+            vol.Coerce(int), vol.Range(min=1, max=MAX_VALIDITY_MINUTES)
+        ),
     }
 )
 
@@ -72,6 +78,7 @@ def sms_options(data: dict[str, Any]) -> SmsOptions:
         no_stop=data.get(ATTR_NO_STOP),
         deferred=data.get(ATTR_DEFERRED),
         tag=data.get(CONF_TAG),
+        validity_minutes=data.get(ATTR_VALIDITY),
     )
 
 
@@ -143,6 +150,9 @@ async def _async_send_sms(call: ServiceCall) -> ServiceResponse:
         "recipients": list(result.recipients),
         "requests": result.requests,
         "deferred": result.deferred.isoformat() if result.deferred else None,
+        "credits_removed": (
+            float(result.credits_removed) if result.credits_removed is not None else None
+        ),
     }
 
 

@@ -77,6 +77,7 @@ def _outcome(
     sent: list[str] = []
     sms_ids: list[str] = []
     credits_left: list[Decimal] = []
+    credits_removed: list[Decimal | None] = []
     not_sent: list[str] = []
     unknown: list[str] = []
     errors: list[OvhSmsError] = []
@@ -93,6 +94,7 @@ def _outcome(
             sms_ids.extend(outcome.sms_ids)
             if outcome.credits_left is not None:
                 credits_left.append(outcome.credits_left)
+            credits_removed.append(outcome.credits_removed)
         elif isinstance(outcome, OutcomeUnknownError):
             unknown.extend(batch)
             errors.append(outcome)
@@ -110,6 +112,7 @@ def _outcome(
         recipients=tuple(sent),
         requests=sum(outcome is not None for outcome in outcomes),
         deferred=sms.deferred,
+        credits_removed=_total(credits_removed),
     )
     if not errors:
         return result
@@ -117,3 +120,9 @@ def _outcome(
     if not sent and (not unknown or not not_sent):
         raise cause
     raise PartialSendError(result, tuple(not_sent), tuple(unknown), cause)
+
+
+def _total(costs: Sequence[Decimal | None]) -> Decimal | None:
+    """Add the requests' costs, if OVH told every one of them."""
+    known = [cost for cost in costs if cost is not None]
+    return sum(known, Decimal(0)) if known and len(known) == len(costs) else None

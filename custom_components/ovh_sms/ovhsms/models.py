@@ -44,6 +44,8 @@ class Sms:
     no_stop: bool = True
     deferred: datetime | None = None
     tag: str | None = None
+    # Minutes OVH keeps trying to deliver (OVHcloud API only); None: OVH's default.
+    validity_minutes: int | None = None
     # True when the caller chose the coding: the OVHcloud API then receives it;
     # otherwise OVH deduces it from the text.
     coding_forced: bool = False
@@ -56,7 +58,7 @@ class Sms:
 
 @dataclass(frozen=True, slots=True)
 class Accepted:
-    """OVH's acceptance of one request: the ids of the SMS and the credit left, if told.
+    """OVH's acceptance of one request: the ids of the SMS, the credit left and spent, if told.
 
     refused lists the request's recipients that OVH accepted the request for
     but refused as numbers (the OVHcloud API's invalidReceivers): they did not
@@ -65,6 +67,7 @@ class Accepted:
 
     sms_ids: tuple[str, ...] = ()
     credits_left: Decimal | None = None
+    credits_removed: Decimal | None = None
     refused: tuple[str, ...] = ()
 
 
@@ -78,3 +81,5 @@ class SendResult:
     recipients: tuple[str, ...]
     requests: int
     deferred: datetime | None
+    # Credits these SMS cost, when OVH told it for every request (OVHcloud API).
+    credits_removed: Decimal | None = None

@@ -203,7 +203,6 @@ def job_body(
     *,
     now: float,
     priority: Priority = Priority.HIGH,
-    validity_minutes: int | None = None,
 ) -> dict[str, Any]:
     """Build the body of POST /sms/{account}/jobs for these recipients.
 
@@ -229,8 +228,8 @@ def job_body(
             body["differedPeriod"] = minutes
     if sms.tag is not None:
         body["tag"] = sms.tag
-    if validity_minutes is not None:
-        body["validityPeriod"] = validity_minutes
+    if sms.validity_minutes is not None:
+        body["validityPeriod"] = sms.validity_minutes
     if sms.sms_class is not None and sms.sms_class is not SmsClass.PHONE:
         body["class"] = _CLASSES[sms.sms_class]
     if sms.coding_forced:
@@ -325,6 +324,7 @@ def _parse_job(recipients: Sequence[str], data: object) -> Accepted:
     return Accepted(
         sms_ids=tuple(str(sms_id) for sms_id in ids),
         credits_left=parse_credit(fields["creditsLeft"]) if "creditsLeft" in fields else None,
+        credits_removed=parse_credit(fields.get("totalCreditsRemoved")),
         refused=refused,
     )
 
@@ -498,7 +498,6 @@ class OvhApiClient:
         sms: Sms,
         *,
         priority: Priority = Priority.HIGH,
-        validity_minutes: int | None = None,
     ) -> SendResult:
         """Send the SMS from the account, one job per batch of recipients; never retry.
 
@@ -520,7 +519,6 @@ class OvhApiClient:
                 recipients,
                 now=self._clock(),
                 priority=priority,
-                validity_minutes=validity_minutes,
             )
             return await self._call(
                 "POST",

@@ -93,6 +93,7 @@ def build_sms(
     no_stop: bool = True,
     deferred: datetime | None = None,
     tag: str | None = None,
+    validity_minutes: int | None = None,
     default_region: str | None = None,
     time_zone: tzinfo = PARIS,
 ) -> Sms:
@@ -112,6 +113,7 @@ def build_sms(
         deferred=validate_deferred(deferred, now, time_zone) if deferred is not None else None,
         tag=validate_tag(tag) if tag else None,
         coding_forced=coding is not None,
+        validity_minutes=validity_minutes,
     )
 
 

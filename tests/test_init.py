@@ -268,7 +268,8 @@ async def test_another_integrations_entry_says_what_to_do(
     assert entry.state is ConfigEntryState.SETUP_ERROR
     assert entry.reason == (
         "The entry OVH SMS - sms-ab1234-1 was made by another integration that also uses the "
-        "domain ovh_sms (ha-ovh-sms-plugin): delete it and add the account again"
+        "domain ovh_sms (ha-ovh-sms-plugin): use its repair to turn it into an entry of this "
+        "integration, or delete it and add the account again"
     )
     assert entry.data == FOREIGN_ENTRY_DATA
     assert issue_of(issue_registry, f"foreign_entry_{entry.entry_id}") == (

@@ -49,6 +49,7 @@ from .ovhsms import (
     load_metadata,
     validate_endpoint,
 )
+from .repairs import convertible_foreign_entry
 from .services import async_setup_services
 
 PLATFORMS: list[Platform] = [Platform.NOTIFY, Platform.SENSOR]
@@ -155,7 +156,13 @@ async def async_setup_entry(hass: HomeAssistant, entry: OvhSmsConfigEntry) -> bo
     """
     if not is_own_entry(entry):
         placeholders = {"title": entry.title}
-        async_create_entry_issue(hass, entry.entry_id, ISSUE_FOREIGN_ENTRY, placeholders)
+        async_create_entry_issue(
+            hass,
+            entry.entry_id,
+            ISSUE_FOREIGN_ENTRY,
+            placeholders,
+            fixable=convertible_foreign_entry(entry.data),
+        )
         raise ConfigEntryError(
             translation_domain=DOMAIN,
             translation_key=ISSUE_FOREIGN_ENTRY,

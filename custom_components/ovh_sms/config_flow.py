@@ -181,7 +181,7 @@ def _notify_action_taken(hass: HomeAssistant, name: str, entry: ConfigEntry | No
     )
 
 
-def _free_notify_action(hass: HomeAssistant) -> str:
+def free_notify_action(hass: HomeAssistant) -> str:
     """Pick the first of ovh_sms, ovh_sms_2, ovh_sms_3... that nothing uses."""
     name, number = DEFAULT_SERVICE_NAME, 1
     while _notify_action_taken(hass, name, None):
@@ -476,7 +476,7 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
             return self.async_create_entry(
                 title=self._data[CONF_ACCOUNT],
                 data=self._data,
-                options={CONF_SERVICE_NAME: _free_notify_action(self.hass)},
+                options={CONF_SERVICE_NAME: free_notify_action(self.hass)},
                 description="api_ready",
                 description_placeholders={"credits_left": self._credits_left},
             )
@@ -552,7 +552,7 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
         return self.async_create_entry(
             title=self._data[CONF_ACCOUNT],
             data=self._data,
-            options={CONF_SERVICE_NAME: _free_notify_action(self.hass)},
+            options={CONF_SERVICE_NAME: free_notify_action(self.hass)},
         )
 
     async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:

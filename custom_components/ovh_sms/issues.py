@@ -17,14 +17,23 @@ _WARNINGS = frozenset({ISSUE_CREDIT_EXHAUSTED})
 
 @callback
 def async_create_entry_issue(
-    hass: HomeAssistant, entry_id: str, issue: str, placeholders: dict[str, str]
+    hass: HomeAssistant,
+    entry_id: str,
+    issue: str,
+    placeholders: dict[str, str],
+    *,
+    fixable: bool = False,
 ) -> None:
-    """Create (or update) one of the entry's issues; its text is the translation named issue."""
+    """Create (or update) one of the entry's issues; its text is the translation named issue.
+
+    A fixable one is repaired by the flow of repairs.py, which gets the entry's id.
+    """
     ir.async_create_issue(
         hass,
         DOMAIN,
         entry_issue_id(issue, entry_id),
-        is_fixable=False,
+        is_fixable=fixable,
+        data={"entry_id": entry_id} if fixable else None,
         severity=ir.IssueSeverity.WARNING if issue in _WARNINGS else ir.IssueSeverity.ERROR,
         translation_key=issue,
         translation_placeholders=placeholders,

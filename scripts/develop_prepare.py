@@ -1,7 +1,9 @@
 """Prepare the development Home Assistant of scripts/develop.
 
 ``entry CONFIG_DIR SIMULATOR_URL``: on a configuration that has no config
-entries yet, write one OVH SMS account (the simulator's) with one recipient.
+entries yet, write the simulator's OVH SMS account twice, each with one
+recipient: through http2sms, and through the OVHcloud API (its /1.0, with the
+simulator's pre-validated keys).
 ``onboard URL``: finish onboarding of a fresh Home Assistant with the user
 dev / dev, so the newcomer lands on a logged-in dashboard.
 """
@@ -29,32 +31,75 @@ from custom_components.ovh_sms.const import (
 from homeassistant import config_entries
 from homeassistant.const import CONF_PASSWORD
 from homeassistant.helpers.json import JSONEncoder
-from simulator import ENDPOINT_PATH, Http2SmsSimulator
+from simulator import API_PATH, ENDPOINT_PATH, Http2SmsSimulator
 
 DEV_USER = "dev"
 DEV_PASSWORD = "dev"  # noqa: S105 - a local development login, printed by scripts/develop
 RECIPIENT = ("Simulated phone", "0033612345678")
 
 
-def write_entry(config_dir: Path, endpoint: str) -> bool:
-    """Write the simulator's account as the only config entry, unless entries exist."""
+def write_entry(config_dir: Path, simulator_url: str) -> bool:
+    """Write the simulator's account as the only config entries, unless entries exist."""
     store = config_dir / ".storage" / "core.config_entries"
     if store.exists():
         return False
     simulator = Http2SmsSimulator()
-    name, number = RECIPIENT
-    entry = config_entries.ConfigEntry(
+    http2sms = _entry(
         data={
             CONF_ACCOUNT: simulator.account,
             CONF_LOGIN: simulator.login,
             CONF_PASSWORD: simulator.password,
             CONF_SENDER: simulator.senders[0],
-            CONF_ENDPOINT: endpoint,
+            CONF_ENDPOINT: simulator_url + ENDPOINT_PATH,
         },
-        discovery_keys=MappingProxyType({}),
-        domain=DOMAIN,
         minor_version=1,
         options=None,
+        title=f"{simulator.account} (simulator)",
+        unique_id=f"{simulator.account}_{simulator.login}",
+    )
+    # Written as the integration's API mode stores an entry; no "mode" means http2sms.
+    api = _entry(
+        data={
+            "mode": "api",
+            "application_key": simulator.api.application_key,
+            "application_secret": simulator.api.application_secret,
+            "consumer_key": simulator.api.consumer_key,
+            "account": simulator.account,
+            "sender": simulator.senders[0],
+            "endpoint": simulator_url + API_PATH,
+        },
+        minor_version=2,
+        options={"service_name": "ovh_sms_api"},
+        title=f"{simulator.account} (API)",
+        unique_id=f"api_{simulator.account}",
+    )
+    store.parent.mkdir(parents=True, exist_ok=True)
+    content = {
+        "version": config_entries.STORAGE_VERSION,
+        "minor_version": config_entries.STORAGE_VERSION_MINOR,
+        "key": "core.config_entries",
+        "data": {"entries": [http2sms.as_dict(), api.as_dict()]},
+    }
+    store.write_text(json.dumps(content, cls=JSONEncoder, indent=2))
+    return True
+
+
+def _entry(
+    *,
+    data: dict[str, Any],
+    minor_version: int,
+    options: dict[str, Any] | None,
+    title: str,
+    unique_id: str,
+) -> config_entries.ConfigEntry:
+    """Build one entry of the simulator's account, with the simulated phone as recipient."""
+    name, number = RECIPIENT
+    return config_entries.ConfigEntry(
+        data=data,
+        discovery_keys=MappingProxyType({}),
+        domain=DOMAIN,
+        minor_version=minor_version,
+        options=options,
         source=config_entries.SOURCE_USER,
         subentries_data=[
             config_entries.ConfigSubentryData(
@@ -64,19 +109,10 @@ def write_entry(config_dir: Path, endpoint: str) -> bool:
                 unique_id=number,
             )
         ],
-        title=f"{simulator.account} (simulator)",
-        unique_id=f"{simulator.account}_{simulator.login}",
+        title=title,
+        unique_id=unique_id,
         version=1,
     )
-    store.parent.mkdir(parents=True, exist_ok=True)
-    content = {
-        "version": config_entries.STORAGE_VERSION,
-        "minor_version": config_entries.STORAGE_VERSION_MINOR,
-        "key": "core.config_entries",
-        "data": {"entries": [entry.as_dict()]},
-    }
-    store.write_text(json.dumps(content, cls=JSONEncoder, indent=2))
-    return True
 
 
 async def onboard(url: str) -> bool:
@@ -118,9 +154,13 @@ def main(argv: list[str]) -> None:
     """Run one of the two preparations."""
     match argv:
         case ["entry", config_dir, simulator_url]:
-            endpoint = simulator_url + ENDPOINT_PATH
-            if write_entry(Path(config_dir), endpoint):
-                print(f"develop: added the simulator's account {endpoint}")
+            if write_entry(Path(config_dir), simulator_url):
+                print(
+                    f"develop: added the simulator's account twice: http2sms at "
+                    f"{simulator_url}{ENDPOINT_PATH}, the API at {simulator_url}{API_PATH}"
+                )
+            else:
+                print(f"develop: {config_dir} has config entries: none added")
         case ["onboard", url]:
             if asyncio.run(onboard(url)):
                 print(f"develop: onboarded; log in as {DEV_USER} / {DEV_PASSWORD}")

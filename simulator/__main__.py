@@ -9,12 +9,14 @@ import logging
 
 from aiohttp import web
 
-from .server import ENDPOINT_PATH, Http2SmsSimulator, parse_answer_delay
+from .api import API_PATH, DEFAULT_RULES, OvhApiSimulator
+from .server import ENDPOINT_PATH, SENDER_STATUSES, Http2SmsSimulator, parse_answer_delay
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Read the account, credit and address the simulator serves."""
     simulator = Http2SmsSimulator()
+    api = simulator.api
     parser = argparse.ArgumentParser(prog="python -m simulator", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8124)
@@ -22,7 +24,14 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--login", default=simulator.login)
     parser.add_argument("--password", default=simulator.password)
     parser.add_argument(
-        "--sender", action="append", help=f"a declared sender (default {simulator.senders[0]})"
+        "--sender",
+        action="append",
+        type=_sender,
+        metavar="NAME[:STATUS]",
+        help=(
+            f"a declared sender, enabled unless STATUS is one of {', '.join(SENDER_STATUSES[1:])}"
+            f" (default {simulator.senders[0]})"
+        ),
     )
     parser.add_argument("--credits", type=Decimal, default=simulator.credits)
     parser.add_argument("--credit-per-segment", type=Decimal, default=simulator.credit_per_segment)
@@ -34,7 +43,31 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         metavar="SECONDS",
         help="wait this long before answering each request, like a slow OVH (default 0)",
     )
+    parser.add_argument("--application-key", default=api.application_key)
+    parser.add_argument("--application-secret", default=api.application_secret)
+    parser.add_argument(
+        "--consumer-key",
+        default=api.consumer_key,
+        help="a consumer key of the application, validated from the start",
+    )
+    parser.add_argument(
+        "--time-skew",
+        type=int,
+        default=api.time_skew,
+        metavar="SECONDS",
+        help="set the API's clock (GET /auth/time) this far from the real one (default 0)",
+    )
     return parser.parse_args(argv)
+
+
+def _sender(text: str) -> tuple[str, str]:
+    name, _, status = text.partition(":")
+    status = status or SENDER_STATUSES[0]
+    if not name or status not in SENDER_STATUSES:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: NAME or NAME:STATUS, STATUS one of {', '.join(SENDER_STATUSES)}"
+        )
+    return name, status
 
 
 def _seconds(text: str) -> float:
@@ -46,15 +79,25 @@ def _seconds(text: str) -> float:
 
 def simulator_from(args: argparse.Namespace) -> Http2SmsSimulator:
     """Build the simulated account the arguments describe."""
+    senders: list[tuple[str, str]] = args.sender or [
+        (name, SENDER_STATUSES[0]) for name in Http2SmsSimulator().senders
+    ]
     return Http2SmsSimulator(
         account=args.account,
         login=args.login,
         password=args.password,
-        senders=tuple(args.sender or Http2SmsSimulator().senders),
+        senders=tuple(name for name, _ in senders),
+        sender_status={name: status for name, status in senders if status != SENDER_STATUSES[0]},
         credits=args.credits,
         credit_per_segment=args.credit_per_segment,
         unauthorized=args.unauthorized,
         answer_delay=args.answer_delay,
+        api=OvhApiSimulator(
+            application_key=args.application_key,
+            application_secret=args.application_secret,
+            consumer_key=args.consumer_key,
+            time_skew=args.time_skew,
+        ),
     )
 
 
@@ -65,6 +108,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
     base = f"http://{args.host}:{args.port}"
     print(f"simulator: http2sms endpoint {base}{ENDPOINT_PATH}, page {base}/")  # noqa: T201
+    print(  # noqa: T201
+        f"simulator: OVHcloud API endpoint {base}{API_PATH}, application key "
+        f"{args.application_key}, application secret {args.application_secret}, consumer key "
+        f"{args.consumer_key} (validated: {', '.join(map(str, DEFAULT_RULES))})"
+    )
     web.run_app(simulator_from(args).application(), host=args.host, port=args.port, print=None)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from asyncio import sleep
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -17,6 +17,17 @@ from xml.sax.saxutils import escape as xml_escape
 
 from aiohttp import web
 
+from .api import (
+    API_PATH,
+    DELIVERY_STATES,
+    Credential,
+    CredentialStatus,
+    Job,
+    OvhApiSimulator,
+    aware,
+    ovh_datetime,
+    sender_type,
+)
 from .segments import MAX_PARTS, SmsCoding, coding_for, count_parts
 
 _LOGGER = logging.getLogger(__name__)
@@ -32,6 +43,12 @@ MAX_TAG_LENGTH: Final = 20
 # OVH ends each error text with a pointer to its guide (the wording is OVH's).
 MORE_INFORMATION: Final = " For more informations : http://guides.ovh.com/httpToSms"
 ANSWER_DELAY_REFUSED: Final = "The answer delay is a number of seconds, 0 or more."
+# The failures the page can make POST /jobs answer.
+_JOB_FAILURES: Final = (500, 502, 503, 504)
+# A sender's status on the account (the API's sms.SenderStatusEnum); only an enabled
+# sender sends, through http2sms as through the API.
+ENABLED: Final = "enable"
+SENDER_STATUSES: Final = (ENABLED, "disable", "refused", "waitingValidation")
 # account: "ex : sms-ab1234-1".
 _ACCOUNT = re.compile(r"sms-[a-z]{2}\d+-\d+", re.IGNORECASE)
 # to: "format international (00336xxxx pour un numéro français)"; + when it was
@@ -119,6 +136,7 @@ class SentSms:
     sms_class: str | None
     deferred: datetime | None
     tag: str | None
+    via: str = "http2sms"
 
 
 def _format_credit(credit: Decimal) -> str:
@@ -132,8 +150,11 @@ def _refused(status: int, text: str) -> SimulatorAnswer:
 
 @dataclass
 class Http2SmsSimulator:
-    """One OVH SMS account with one SMS user, its senders and its credit.
+    """One OVH SMS account with one SMS user, its senders and its credit, and its API.
 
+    This is the account's state, shared by http2sms (here) and the OVHcloud API
+    (``api``, api.py, served under /1.0 by the same application). A sender is
+    enabled unless ``sender_status`` gives it another of SENDER_STATUSES.
     ``unauthorized`` makes every request answer 401, as when the caller's IP
     is not among the SMS user's allowed IPs. ``answer_delay`` (seconds) makes
     the endpoint wait that long before it handles each request and answers, like
@@ -146,13 +167,79 @@ class Http2SmsSimulator:
     login: str = "homeassistant"
     password: str = field(default="simulator", repr=False)
     senders: tuple[str, ...] = ("HomeAlarm",)
+    sender_status: dict[str, str] = field(default_factory=dict)
     credits: Decimal = Decimal(100)
     credit_per_segment: Decimal = Decimal(1)
     unauthorized: bool = False
     answer_delay: float = 0.0
     requests: list[dict[str, str]] = field(default_factory=list, repr=False)
     sent: list[SentSms] = field(default_factory=list)
+    api: OvhApiSimulator = field(default_factory=OvhApiSimulator, repr=False, compare=False)
     _next_id: int = field(default=FIRST_SMS_ID, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        """Check the senders' statuses; give the API this account."""
+        for sender, status in self.sender_status.items():
+            if sender not in self.senders or status not in SENDER_STATUSES:
+                raise ValueError(f"Sender {sender!r}, {status!r}: undeclared, or not a status")
+        self.api.account = self
+
+    def sender_status_of(self, sender: str) -> str | None:
+        """Return a declared sender's status (enable...), None for an undeclared one."""
+        return self.sender_status.get(sender, ENABLED) if sender in self.senders else None
+
+    def cost(self, recipients: int, segments: int) -> Decimal:
+        """Return the credits an SMS of these parts costs for this many recipients."""
+        return recipients * segments * self.credit_per_segment
+
+    def record(
+        self,
+        *,
+        via: str,
+        sender: str,
+        recipients: tuple[str, ...],
+        message: str,
+        coding: SmsCoding,
+        segments: int,
+        no_stop: bool,
+        sms_class: str | None,
+        deferred: datetime | None,
+        tag: str | None,
+        now: datetime,
+    ) -> SentSms:
+        """Send an SMS that passed every check: charge it, give it one id per recipient."""
+        cost = self.cost(len(recipients), segments)
+        self.credits -= cost
+        ids = tuple(str(self._next_id + offset) for offset in range(len(recipients)))
+        self._next_id += len(recipients)
+        sms = SentSms(
+            sms_ids=ids,
+            received_at=now,
+            sender=sender,
+            recipients=recipients,
+            message=message,
+            coding=coding,
+            segments=segments,
+            credits_used=cost,
+            no_stop=no_stop,
+            sms_class=sms_class,
+            deferred=deferred,
+            tag=tag,
+            via=via,
+        )
+        self.sent.append(sms)
+        _LOGGER.info(
+            "SMS %s (%s) from %r to %s (%d part(s), %s credit(s), %s left): %r",
+            ",".join(ids),
+            via,
+            sender,
+            ",".join(recipients),
+            segments,
+            _format_credit(cost),
+            _format_credit(self.credits),
+            message,
+        )
+        return sms
 
     def handle(self, params: Mapping[str, str], *, now: datetime | None = None) -> SimulatorAnswer:
         """Check one request like OVH does; when it passes, send it (on the page) and charge."""
@@ -170,39 +257,23 @@ class Http2SmsSimulator:
         segments = count_parts(text, coding, stop_mention=not no_stop)
         if segments > MAX_PARTS:
             return _refused(202, f"Invalid message: {segments} SMS, at most {MAX_PARTS}.")
-        cost = len(recipients) * segments * self.credit_per_segment
-        if cost > self.credits:
+        if self.cost(len(recipients), segments) > self.credits:
             return _refused(202, "Not enough credits.")
-        self.credits -= cost
-        ids = tuple(str(self._next_id + offset) for offset in range(len(recipients)))
-        self._next_id += len(recipients)
         deferred = params.get("deferred")
-        sms = SentSms(
-            sms_ids=ids,
-            received_at=now or datetime.now(UTC),
+        sms = self.record(
+            via="http2sms",
             sender=params.get("from", ""),
             recipients=recipients,
             message=text,
             coding=coding,
             segments=segments,
-            credits_used=cost,
             no_stop=no_stop,
             sms_class=params.get("class"),
             deferred=datetime.strptime(deferred, _DEFERRED_FORMAT) if deferred else None,  # noqa: DTZ007
             tag=params.get("tag") or None,
+            now=now or datetime.now(UTC),
         )
-        self.sent.append(sms)
-        _LOGGER.info(
-            "SMS %s from %r to %s (%d part(s), %s credit(s), %s left): %r",
-            ",".join(ids),
-            sms.sender,
-            ",".join(recipients),
-            segments,
-            _format_credit(cost),
-            _format_credit(self.credits),
-            text,
-        )
-        return SimulatorAnswer(status=100, credits_left=self.credits, sms_ids=ids)
+        return SimulatorAnswer(status=100, credits_left=self.credits, sms_ids=sms.sms_ids)
 
     def _check_account(self, params: Mapping[str, str]) -> SimulatorAnswer | None:
         for name in ("account", "login", "password"):
@@ -235,6 +306,11 @@ class Http2SmsSimulator:
                 "Missing from.",
             ),
             (params.get("from", "") not in {"", *self.senders}, 241, "Sender not found."),
+            (
+                self.sender_status.get(params.get("from", ""), ENABLED) != ENABLED,
+                241,
+                "Sender not enabled.",
+            ),
             (params.get("class", "0") not in {"0", "1", "2", "3"}, 202, "Invalid class."),
             (params.get("smsCoding", "1") not in {"1", "2"}, 202, "Invalid smsCoding."),
             (params.get("noStop", "0") not in {"0", "1"}, 202, "Invalid noStop."),
@@ -251,13 +327,17 @@ class Http2SmsSimulator:
         return coding_for(text) if sms_coding is None else SmsCoding(int(sms_coding))
 
     def application(self) -> web.Application:
-        """Serve http2sms at OVH's path, the page at /, the 401 switch and the answer delay."""
+        """Serve http2sms at OVH's path, the API under /1.0, the page at / and its switches."""
         app = web.Application()
+        self.api.add_routes(app.router)
         app.router.add_route("GET", ENDPOINT_PATH, self._endpoint)
         app.router.add_route("POST", ENDPOINT_PATH, self._endpoint)
         app.router.add_get("/", self._page)
         app.router.add_post("/unauthorized", self._switch_unauthorized)
         app.router.add_post("/answer-delay", self._set_answer_delay)
+        app.router.add_post("/api/credential", self._switch_credential)
+        app.router.add_post("/api/jobs-failure", self._set_jobs_failure)
+        app.router.add_post("/api/delivery", self._set_delivery)
         return app
 
     async def _endpoint(self, request: web.Request) -> web.Response:
@@ -285,14 +365,49 @@ class Http2SmsSimulator:
         _LOGGER.info("Answering each request after %g s", self.answer_delay)
         raise web.HTTPSeeOther("/")
 
+    async def _switch_credential(self, request: web.Request) -> web.Response:
+        form = await request.post()
+        consumer_key = str(form.get("consumer_key", ""))
+        actions: dict[str, Callable[[str], Credential]] = {
+            "validate": self.api.validate,
+            "refuse": self.api.refuse,
+            "revoke": self.api.revoke,
+        }
+        action = actions.get(str(form.get("action", "")))
+        if action is None or consumer_key not in self.api.credentials:
+            raise web.HTTPBadRequest(text="Validate, refuse or revoke a known consumer key.")
+        try:
+            action(consumer_key)
+        except ValueError as error:
+            raise web.HTTPBadRequest(text=str(error)) from None
+        raise web.HTTPSeeOther("/")
+
+    async def _set_jobs_failure(self, request: web.Request) -> web.Response:
+        status = str((await request.post()).get("status", ""))
+        if status and (not status.isdecimal() or int(status) not in _JOB_FAILURES):
+            raise web.HTTPBadRequest(text="POST /jobs fails with 500, 502, 503, 504 or nothing.")
+        self.api.jobs_failure = int(status) if status else None
+        _LOGGER.info("POST /jobs fails with: %s", self.api.jobs_failure or "nothing")
+        raise web.HTTPSeeOther("/")
+
+    async def _set_delivery(self, request: web.Request) -> web.Response:
+        form = await request.post()
+        sms_id = str(form.get("id", ""))
+        state = str(form.get("state", ""))
+        if state not in DELIVERY_STATES or not sms_id.isdecimal():
+            raise web.HTTPBadRequest(text="Mark a sent SMS delivered or failed.")
+        self.api.set_delivery(int(sms_id), state)
+        raise web.HTTPSeeOther("/")
+
     async def _page(self, request: web.Request) -> web.Response:
         return web.Response(text=self.page(), content_type="text/html")
 
     def page(self) -> str:
-        """Show the account, its credit, the 401 switch, the answer delay, every SMS sent."""
+        """Show the account, its credit, the switches, every SMS sent and the API side."""
         rows = "".join(
             "<tr>"
             f"<td>{sms.received_at.astimezone():%Y-%m-%d %H:%M:%S}</td>"
+            f"<td>{sms.via}</td>"
             f"<td>{html.escape(sms.sender) or '<i>short number</i>'}</td>"
             f"<td>{'<br>'.join(sms.recipients)}</td>"
             f"<td class=message>{_message_html(sms.message)}</td>"
@@ -300,21 +415,30 @@ class Http2SmsSimulator:
             f"<td>{_format_credit(sms.credits_used)}</td>"
             f"<td>{'' if sms.no_stop else 'commercial (STOP)'}"
             f"{'' if sms.sms_class is None else f' class {sms.sms_class}'}"
-            f"{'' if sms.deferred is None else f' deferred {sms.deferred:%Y-%m-%d %H:%M}'}"
+            f"{'' if sms.deferred is None else f' deferred {_local(sms.deferred):%Y-%m-%d %H:%M}'}"
             f"{'' if sms.tag is None else f' tag {html.escape(sms.tag)}'}</td>"
             "</tr>"
             for sms in reversed(self.sent)
         )
         switch = "0" if self.unauthorized else "1"
+        senders = ", ".join(
+            html.escape(sender)
+            + (
+                ""
+                if self.sender_status_of(sender) == ENABLED
+                else f" ({self.sender_status_of(sender)})"
+            )
+            for sender in self.senders
+        )
         return f"""<!DOCTYPE html>
 <html><head><meta charset="utf-8"><meta http-equiv="refresh" content="5">
-<title>http2sms simulator</title>
+<title>OVH SMS simulator</title>
 <style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}
 td,th{{border:1px solid #ccc;padding:.3em .6em;vertical-align:top}}
 .message{{white-space:pre-wrap;max-width:30em}}</style></head><body>
-<h1>OVH http2sms simulator</h1>
+<h1>OVH SMS simulator: http2sms at {ENDPOINT_PATH}, the API at {API_PATH}</h1>
 <p>Account <b>{html.escape(self.account)}</b>, SMS user <b>{html.escape(self.login)}</b>,
-senders <b>{html.escape(", ".join(self.senders))}</b>.
+senders <b>{senders}</b>.
 Credit left: <b id=credit>{_format_credit(self.credits)}</b>.
 Requests received: {len(self.requests)}.</p>
 <form method=post action=/unauthorized><input type=hidden name=unauthorized value={switch}>
@@ -325,10 +449,90 @@ Answer delay: <b id=answer-delay>{self.answer_delay:g}</b> s
 <input name=seconds type=number min=0 step=any value={self.answer_delay:g}>
 <button>Set the delay</button></form>
 <h2>SMS sent ({len(self.sent)})</h2>
-<table><tr><th>Received</th><th>From</th><th>To</th><th>Message</th><th>Parts</th>
+<table><tr><th>Received</th><th>Via</th><th>From</th><th>To</th><th>Message</th><th>Parts</th>
 <th>Credits</th><th>Options</th></tr>{rows}</table>
-</body></html>
+{self._api_section()}</body></html>
 """
+
+    def _api_section(self) -> str:
+        """Show the API's side: its keys, switches, consumer keys, senders, jobs."""
+        api = self.api
+        now = api.now()
+        keys = "".join(_credential_row(key, now) for key in api.credentials.values())
+        senders = "".join(
+            f"<tr><td>{html.escape(name)}</td><td>{sender_type(name)}</td>"
+            f"<td>{self.sender_status_of(name)}</td></tr>"
+            for name in self.senders
+        )
+        failures = "".join(
+            f"<option value={code}{' selected' if code == api.jobs_failure else ''}>{code}</option>"
+            for code in _JOB_FAILURES
+        )
+        jobs = "".join(
+            self._job_row(job, now) for job in reversed(list(api.jobs(include_cancelled=True)))
+        )
+        return f"""<h2>OVHcloud API</h2>
+<p>Endpoint <b>{API_PATH}</b> on this server. Application key
+<b id=application-key>{html.escape(api.application_key)}</b>, application secret
+<b id=application-secret>{html.escape(api.application_secret)}</b>. Server time
+<b id=server-time>{api.server_time()}</b> (skew {api.time_skew} s).
+Rate limit: {api.rate_limit or "none"}.</p>
+<form method=post action=/api/jobs-failure>POST /jobs fails with
+<b id=jobs-failure>{api.jobs_failure or "nothing"}</b>
+<select name=status><option value="">nothing</option>{failures}</select>
+<button>Set</button></form>
+<h3>Consumer keys</h3>
+<table><tr><th>Consumer key</th><th>Application</th><th>Status</th><th>Rules</th>
+<th>Expiration</th><th></th></tr>{keys}</table>
+<h3>Senders</h3>
+<table><tr><th>Sender</th><th>Type</th><th>Status</th></tr>{senders}</table>
+<h3>Jobs and outgoing SMS</h3>
+<table><tr><th>Id</th><th>Receiver</th><th>State</th><th>Delivery</th></tr>{jobs}</table>
+"""
+
+    def _job_row(self, job: Job, now: datetime) -> str:
+        delivery = self.api.deliveries.get(job.id)
+        buttons = ""
+        if job.id in self.api.cancelled:
+            state = "cancelled"
+        elif self.api.pending(job, now):
+            state = f"job, due {ovh_datetime(aware(job.sms.deferred or now))}"
+        else:
+            state = "sent"
+            buttons = "".join(
+                "<form method=post action=/api/delivery>"
+                f"<input type=hidden name=id value={job.id}>"
+                f"<button name=state value={name}>{name.capitalize()}</button></form>"
+                for name in DELIVERY_STATES
+            )
+        receipt = (
+            "" if delivery is None else f"deliveryReceipt {delivery.receipt}, ptt {delivery.ptt} "
+        )
+        return (
+            f"<tr><td>{job.id}</td><td>{html.escape(job.receiver)}</td><td>{state}</td>"
+            f"<td>{receipt}{buttons}</td></tr>"
+        )
+
+
+def _credential_row(credential: Credential, now: datetime) -> str:
+    status = credential.status_at(now)
+    actions = {
+        CredentialStatus.PENDING: ("validate", "refuse"),
+        CredentialStatus.VALIDATED: ("revoke",),
+    }.get(status, ())
+    buttons = "".join(
+        "<form method=post action=/api/credential>"
+        f"<input type=hidden name=consumer_key value={html.escape(credential.consumer_key)}>"
+        f"<button name=action value={action}>{action.capitalize()}</button></form>"
+        for action in actions
+    )
+    expiration = "never" if credential.expiration is None else ovh_datetime(credential.expiration)
+    rules = "<br>".join(html.escape(str(rule)) for rule in credential.rules)
+    return (
+        f"<tr><td>{html.escape(credential.consumer_key)}</td>"
+        f"<td>{html.escape(credential.application_key)}</td><td>{status}</td>"
+        f"<td>{rules}</td><td>{expiration}</td><td>{buttons}</td></tr>"
+    )
 
 
 def parse_answer_delay(text: str) -> float:
@@ -350,6 +554,11 @@ def _valid_deferred(deferred: str) -> bool:
     except ValueError:
         return False
     return len(deferred) == _DEFERRED_LENGTH
+
+
+def _local(moment: datetime) -> datetime:
+    """Show a time in the simulator's zone; http2sms's deferred time already is (no zone)."""
+    return moment if moment.tzinfo is None else moment.astimezone()
 
 
 def _message_html(text: str) -> str:

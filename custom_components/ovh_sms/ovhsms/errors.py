@@ -8,6 +8,8 @@
   OVH, so the SMS may have been sent. It must not be retried automatically.
 - PartialSendError: a send of several requests had mixed outcomes; it names who
   got the SMS, who did not, and for whom the outcome is unknown.
+- SmsNotFoundError, ReplyNotFoundError: OVH has no such SMS or reply (a read,
+  a cancel or a delete found nothing); not an unknown account.
 No message ever carries a password, an application secret or a consumer key.
 """
 
@@ -336,3 +338,27 @@ class PartialSendError(OvhSmsError):
         self.not_sent = not_sent
         self.unknown = unknown
         self.cause = cause
+
+
+class SmsNotFoundError(OvhSmsError):
+    """OVHcloud API: OVH has no SMS of this id to read or cancel (HTTP 404 about the SMS).
+
+    Not AccountNotFoundError: the account exists, the SMS does not, or no
+    longer does as a pending job (a cancel comes too late once it is sent).
+    """
+
+    def __init__(self, sms_id: str) -> None:
+        """Keep the id asked for."""
+        super().__init__(
+            f"OVH has no pending SMS {sms_id}: it was already sent, cancelled, or never existed"
+        )
+        self.sms_id = sms_id
+
+
+class ReplyNotFoundError(OvhSmsError):
+    """OVHcloud API: OVH has no reply of this id (HTTP 404 about the reply)."""
+
+    def __init__(self, reply_id: str) -> None:
+        """Keep the id asked for."""
+        super().__init__(f"OVH has no reply {reply_id}: it was deleted, or never existed")
+        self.reply_id = reply_id

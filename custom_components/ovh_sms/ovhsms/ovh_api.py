@@ -5,6 +5,13 @@ Each signed call carries OVH's signature over the exact URL and body bytes
 sent, timestamped on OVH's clock (GET /auth/time, once per client). A send
 (POST /sms/{account}/jobs) is never retried, and nothing this module logs or
 raises carries the application secret or the consumer key.
+
+Beside sending: delivery reports (GET /outgoing/{id}, /jobs/{id}), replies
+(GET /incoming, /incoming/{id}; DELETE /incoming/{id}) and cancelling a
+pending SMS (DELETE /jobs/{id}); two_way.py reads their answers. For these
+calls about one SMS or reply, a 404 means that SMS or reply
+(SmsNotFoundError, ReplyNotFoundError), unless OVH's message names the
+account (AccountNotFoundError).
 """
 
 from __future__ import annotations
@@ -43,13 +50,22 @@ from .errors import (
     OvhSmsError,
     PartialSendError,
     RateLimitedError,
+    ReplyNotFoundError,
     SenderNotFoundError,
+    SmsNotFoundError,
     SmsRefusedError,
     UnreadableAnswerError,
 )
 from .http2sms import CONNECT_TIMEOUT, READ_TIMEOUT, REQUEST_DEADLINE
 from .models import Accepted, SendResult, Sms, SmsClass, SmsCoding
 from .sms import parse_credit
+from .two_way import (
+    DeliveryReport,
+    Reply,
+    reply_from_incoming,
+    report_from_job,
+    report_from_outgoing,
+)
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -86,15 +102,20 @@ class AccessRule:
 _LIST_RULE: Final = AccessRule("GET", "/sms")
 _READ_RULE: Final = AccessRule("GET", "/sms/*")
 _SEND_RULE: Final = AccessRule("POST", "/sms/*/jobs")
+_CANCEL_RULE: Final = AccessRule("DELETE", "/sms/*/jobs/*")
+_DELETE_REPLY_RULE: Final = AccessRule("DELETE", "/sms/*/incoming/*")
 # What the integration asks for: list and read the accounts, send, cancel a
 # deferred SMS and delete the replies it has read.
 ACCESS_RULES: Final[tuple[AccessRule, ...]] = (
     _LIST_RULE,
     _READ_RULE,
     _SEND_RULE,
-    AccessRule("DELETE", "/sms/*/jobs/*"),
-    AccessRule("DELETE", "/sms/*/incoming/*"),
+    _CANCEL_RULE,
+    _DELETE_REPLY_RULE,
 )
+# What may have happened when a request that changes something got no answer.
+_SMS_MAY_BE_SENT: Final = "the SMS may have been sent"
+_CANCEL_MAY_BE_DONE: Final = "the cancel may have been done"
 # OVH's page that creates the three keys at once, the rights above pre-filled.
 CREATE_TOKEN_URL: Final = "https://eu.api.ovh.com/createToken/?" + "&".join(
     f"{rule.method}={rule.path}" for rule in ACCESS_RULES
@@ -308,6 +329,34 @@ def _digits(number: str) -> str:
     return "".join(char for char in number if char in "0123456789").removeprefix("00")
 
 
+def _ids(data: object) -> tuple[str, ...]:
+    """Read a list of OVH ids (JSON numbers, maybe strings) as strings, in OVH's order."""
+    if not isinstance(data, list) or not all(
+        isinstance(item, (int, str)) and not isinstance(item, bool) for item in data
+    ):
+        raise TypeError("not a list of ids")
+    return tuple(str(item) for item in data)
+
+
+def _no_answer(data: object) -> None:
+    """Read nothing: a DELETE's 2xx says it all, its body (OVH's void) is not read."""
+
+
+def _is_id(value: str) -> bool:
+    """OVH's SMS and reply ids are integers: anything else names nothing, and is never sent."""
+    return value.isascii() and value.isdigit()
+
+
+def _names_service(reason: str) -> bool:
+    """Tell whether a 404's message is about the account, not the SMS or reply asked for.
+
+    OVH answers "This service does not exist" or "The requested object
+    (serviceName = …) does not exist" for an unknown account, and "The
+    requested object (id = …) does not exist" for an unknown SMS or reply.
+    """
+    return "service" in reason.lower()
+
+
 def _parse_job(recipients: Sequence[str], data: object) -> Accepted:
     fields = _object(data)
     ids = fields["ids"]
@@ -337,16 +386,29 @@ def _api_base(endpoint: str) -> str:
     return str(url).rstrip("/")
 
 
-def _error_for(
-    status: int, error_code: str, reason: str, *, rule: str, account: str | None, job: bool
-) -> SmsRefusedError:
-    """Map an HTTP 4xx of the API to its typed error: OVH's errorCode first, then the status."""
+def _error_for(  # noqa: PLR0911 - one return per error, in OVH's order
+    status: int,
+    error_code: str,
+    reason: str,
+    *,
+    rule: str,
+    account: str | None,
+    job: bool,
+    missing: OvhSmsError | None = None,
+) -> OvhSmsError:
+    """Map an HTTP 4xx of the API to its typed error: OVH's errorCode first, then the status.
+
+    missing is the error a 404 means for a call about one SMS or reply,
+    unless OVH's message is about the account.
+    """
     if error_code in ("INVALID_KEY", "INVALID_SIGNATURE"):
         return ApplicationKeyError(status, reason)
     if error_code in ("INVALID_CREDENTIAL", "NOT_CREDENTIAL"):
         return ConsumerKeyError(status, reason)
     if error_code == "NOT_GRANTED_CALL":
         return AccessDeniedError(status, reason, rule)
+    if status == _HTTP_NOT_FOUND and missing is not None and not _names_service(reason):
+        return missing
     if status == _HTTP_NOT_FOUND and account is not None:
         return AccountNotFoundError(status, reason, account)
     if status == _HTTP_TOO_MANY_REQUESTS:
@@ -551,6 +613,149 @@ class OvhApiClient:
             return None
         return info.credits_left
 
+    async def delivery(self, account: str, sms_id: str) -> DeliveryReport:
+        """Return where one SMS stands: sent (GET /outgoing/{id}) or not yet (GET /jobs/{id}).
+
+        The ids are those send() returned. OVH moves a job from /jobs to
+        /outgoing when it sends it: after /outgoing then /jobs both answered
+        404, /outgoing is read once more, so an SMS sent between the first two
+        reads is still found. Raises SmsNotFoundError when OVH has it in
+        neither (or the id is not a number: no request is then made), and
+        AccountNotFoundError when OVH's 404 names the account.
+        """
+        if not _is_id(sms_id):
+            raise SmsNotFoundError(sms_id)
+        try:
+            return await self._sms_read(account, sms_id, "outgoing", report_from_outgoing)
+        except SmsNotFoundError:
+            pass
+        try:
+            return await self._sms_read(account, sms_id, "jobs", report_from_job)
+        except SmsNotFoundError:
+            _LOGGER.debug("SMS %s is neither sent nor pending; reading it as sent again", sms_id)
+        return await self._sms_read(account, sms_id, "outgoing", report_from_outgoing)
+
+    async def _sms_read(
+        self,
+        account: str,
+        sms_id: str,
+        collection: str,
+        parse: Callable[[str, object], DeliveryReport],
+    ) -> DeliveryReport:
+        return await self._call(
+            "GET",
+            ("sms", account, collection, sms_id),
+            partial(parse, sms_id),
+            rule=str(_READ_RULE),
+            account=account,
+            missing=SmsNotFoundError(sms_id),
+        )
+
+    async def deliveries(
+        self, account: str, sms_ids: Sequence[str]
+    ) -> dict[str, DeliveryReport | OvhSmsError]:
+        """Return where each SMS stands, or the error of its read, by id in the order given.
+
+        A few reads in flight at once (max_in_flight); an id given twice is
+        read once. A failure stays with its id, never raised. Once a read
+        fails in a way every read of the account would (stops_sending: keys
+        refused, right missing, account unknown, rate limited), the ids not
+        read yet get that same error without a request.
+        """
+        in_flight = asyncio.Semaphore(self._max_in_flight)
+        results: dict[str, DeliveryReport | OvhSmsError] = {}
+        ids = list(dict.fromkeys(sms_ids))
+        stop: OvhSmsError | None = None
+
+        async def read(sms_id: str) -> None:
+            nonlocal stop
+            async with in_flight:
+                if stop is not None:
+                    results[sms_id] = stop
+                    return
+                try:
+                    results[sms_id] = await self.delivery(account, sms_id)
+                except OvhSmsError as err:
+                    results[sms_id] = err
+                    if getattr(err, "stops_sending", False):
+                        stop = err
+
+        async with asyncio.TaskGroup() as group:
+            for sms_id in ids:
+                group.create_task(read(sms_id))
+        return {sms_id: results[sms_id] for sms_id in ids}
+
+    async def cancel(self, account: str, sms_id: str) -> None:
+        """Cancel an SMS OVH has not sent yet (a deferred one): DELETE /sms/{account}/jobs/{id}.
+
+        Raises SmsNotFoundError when OVH has no such pending job (already
+        sent, already cancelled, never existed; or an id that is not a number,
+        then without a request). A failure before the request left is
+        OvhConnectionError: nothing was cancelled. Once it may have reached
+        OVH (connection lost, HTTP 5xx), it is OutcomeUnknownError: the SMS
+        may or may not be cancelled (no SMS is ever sent by a cancel);
+        cancelling again tells (SmsNotFoundError: done, or sent meanwhile).
+        """
+        if not _is_id(sms_id):
+            raise SmsNotFoundError(sms_id)
+        await self._call(
+            "DELETE",
+            ("sms", account, "jobs", sms_id),
+            _no_answer,
+            rule=str(_CANCEL_RULE),
+            account=account,
+            missing=SmsNotFoundError(sms_id),
+            outcome=_CANCEL_MAY_BE_DONE,
+        )
+
+    async def reply_ids(self, account: str) -> tuple[str, ...]:
+        """Return the ids of the replies the account holds (GET /incoming), in OVH's order.
+
+        OVH has no "unread" filter: the caller remembers what it has read, or
+        deletes it (delete_reply).
+        """
+        return await self._call(
+            "GET", ("sms", account, "incoming"), _ids, rule=str(_READ_RULE), account=account
+        )
+
+    async def reply(self, account: str, reply_id: str) -> Reply:
+        """Return one reply (GET /sms/{account}/incoming/{id}).
+
+        Raises ReplyNotFoundError when OVH has no such reply (or the id is
+        not a number: no request is then made).
+        """
+        if not _is_id(reply_id):
+            raise ReplyNotFoundError(reply_id)
+        return await self._call(
+            "GET",
+            ("sms", account, "incoming", reply_id),
+            partial(reply_from_incoming, reply_id),
+            rule=str(_READ_RULE),
+            account=account,
+            missing=ReplyNotFoundError(reply_id),
+        )
+
+    async def delete_reply(self, account: str, reply_id: str) -> None:
+        """Delete a reply read (DELETE /sms/{account}/incoming/{id}); one already gone is fine.
+
+        Deleting again is harmless, so its failures are those of a read
+        (OvhConnectionError, OvhHttpError): nothing to fear from a retry. An
+        id that is not a number names no reply: nothing is sent.
+        """
+        if not _is_id(reply_id):
+            return
+        try:
+            await self._call(
+                "DELETE",
+                ("sms", account, "incoming", reply_id),
+                _no_answer,
+                rule=str(_DELETE_REPLY_RULE),
+                account=account,
+                missing=ReplyNotFoundError(reply_id),
+            )
+        except ReplyNotFoundError:
+            _LOGGER.debug("Reply %s was already deleted", reply_id)
+
     async def _timestamp(self) -> int:
         """Return the time on OVH's clock, asking OVH for it once per client."""
         async with self._time_lock:
@@ -578,12 +783,19 @@ class OvhApiClient:
         signed: bool = True,
         account: str | None = None,
         sends: bool = False,
+        missing: OvhSmsError | None = None,
+        outcome: str | None = None,
     ) -> T:
         """Make one call and return its parsed answer; raise the typed error of any failure.
 
         rule is the access rule the call needs; account, the account it is
         about (a 404 then means no such account); sends, whether it may send
-        SMS (its failures after the request left are then outcome unknown).
+        SMS (its failures after the request left are then outcome unknown);
+        missing, the error a 404 means for a call about one SMS or reply
+        (unless OVH's message names the account); outcome, what may have
+        happened when a call that changes something (not a send) got no
+        answer: its failures after the request left are then
+        OutcomeUnknownError saying so. parse=_no_answer reads no body.
         """
         call = f"{method} /{'/'.join(path)}"
         url = "/".join((self._endpoint, *(quote(part, safe="") for part in path)))
@@ -593,16 +805,22 @@ class OvhApiClient:
             headers["Content-Type"] = "application/json"
         if signed:
             headers |= await self._signature(method, url, data or "")
-        status, text = await self._exchange(method, url, data, headers, call=call, sends=sends)
+        if sends:
+            outcome = _SMS_MAY_BE_SENT
+        status, text = await self._exchange(
+            method, url, data, headers, call=call, sends=sends, outcome=outcome
+        )
         if status >= _HTTP_CLIENT_ERROR:
-            raise self._refusal(status, text, rule=rule, account=account, job=sends)
+            raise self._refusal(
+                status, text, rule=rule, account=account, job=sends, missing=missing
+            )
+        if parse is _no_answer:
+            return parse(None)
         try:
             return parse(json.loads(text, parse_float=Decimal))
         except (KeyError, TypeError, ValueError) as err:
-            if sends:
-                raise OutcomeUnknownError(
-                    "OVH's answer could not be read; the SMS may have been sent"
-                ) from err
+            if outcome is not None:
+                raise OutcomeUnknownError(f"OVH's answer could not be read; {outcome}") from err
             raise UnreadableAnswerError(status, call) from err
 
     async def _signature(self, method: str, url: str, body: str) -> dict[str, str]:
@@ -626,8 +844,14 @@ class OvhApiClient:
         *,
         call: str,
         sends: bool,
+        outcome: str | None,
     ) -> tuple[int, str]:
-        """Send the request; return the status and body of a 2xx or 4xx, else raise."""
+        """Send the request; return the status and body of a 2xx or 4xx, else raise.
+
+        Failures once the request may have reached OVH are OutcomeUnknownError
+        when it changes something (outcome says what may have happened; a
+        send's 5xx is OvhServerError), else OvhHttpError or OvhConnectionError.
+        """
         try:
             async with self._session.request(
                 method,
@@ -644,10 +868,12 @@ class OvhApiClient:
                     status,
                     response.headers.get("X-Ovh-QueryId", "none"),
                 )
-                if status in _HTTP_REDIRECT or (status >= _HTTP_SERVER_ERROR and not sends):
+                if status in _HTTP_REDIRECT or (status >= _HTTP_SERVER_ERROR and outcome is None):
                     raise OvhHttpError(status)
-                if status >= _HTTP_SERVER_ERROR:
+                if status >= _HTTP_SERVER_ERROR and sends:
                     raise OvhServerError(status)
+                if status >= _HTTP_SERVER_ERROR:
+                    raise OutcomeUnknownError(f"OVH answered HTTP {status}; {outcome}")
                 return status, await response.text(encoding="utf-8", errors="replace")
         except OvhSmsError:
             raise
@@ -656,18 +882,25 @@ class OvhApiClient:
                 f"Could not connect to {self._endpoint}: {type(err).__name__}"
             ) from None
         except (TimeoutError, aiohttp.ClientError) as err:
-            if sends:
+            if outcome is not None:
                 raise OutcomeUnknownError(
                     f"The connection to OVH failed after the request was sent "
-                    f"({type(err).__name__}); the SMS may have been sent"
+                    f"({type(err).__name__}); {outcome}"
                 ) from None
             raise OvhConnectionError(
                 f"The connection to OVH failed during {call} ({type(err).__name__})"
             ) from None
 
     def _refusal(
-        self, status: int, text: str, *, rule: str, account: str | None, job: bool
-    ) -> SmsRefusedError:
+        self,
+        status: int,
+        text: str,
+        *,
+        rule: str,
+        account: str | None,
+        job: bool,
+        missing: OvhSmsError | None,
+    ) -> OvhSmsError:
         """Read OVH's error {errorCode, httpCode, message} and return its typed error."""
         try:
             data = json.loads(text)
@@ -684,4 +917,5 @@ class OvhApiClient:
             rule=rule,
             account=account,
             job=job,
+            missing=missing,
         )

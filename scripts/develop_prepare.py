@@ -2,8 +2,9 @@
 
 ``entry CONFIG_DIR SIMULATOR_URL``: on a configuration that has no config
 entries yet, write the simulator's OVH SMS account twice, each with one
-recipient: through http2sms, and through the OVHcloud API (its /1.0, with the
-simulator's pre-validated keys).
+recipient: through http2sms (sender HomeAlarm), and through the OVHcloud API
+(its /1.0, with the simulator's pre-validated keys), sending from the short
+number with replies read, so that the simulator's page can answer its SMS.
 ``onboard URL``: finish onboarding of a fresh Home Assistant with the user
 dev / dev, so the newcomer lands on a logged-in dashboard.
 """
@@ -65,11 +66,12 @@ def write_entry(config_dir: Path, simulator_url: str) -> bool:
             "application_secret": simulator.api.application_secret,
             "consumer_key": simulator.api.consumer_key,
             "account": simulator.account,
-            "sender": simulator.senders[0],
+            # "": OVH's short number (senderForResponse), the only sender replies reach.
+            "sender": "",
             "endpoint": simulator_url + API_PATH,
         },
         minor_version=2,
-        options={"service_name": "ovh_sms_api"},
+        options={"service_name": "ovh_sms_api", "replies": True},
         title=f"{simulator.account} (API)",
         unique_id=f"api_{simulator.account}",
     )
@@ -157,7 +159,8 @@ def main(argv: list[str]) -> None:
             if write_entry(Path(config_dir), simulator_url):
                 print(
                     f"develop: added the simulator's account twice: http2sms at "
-                    f"{simulator_url}{ENDPOINT_PATH}, the API at {simulator_url}{API_PATH}"
+                    f"{simulator_url}{ENDPOINT_PATH}, the API at {simulator_url}{API_PATH} "
+                    "(from the short number, replies on)"
                 )
             else:
                 print(f"develop: {config_dir} has config entries: none added")

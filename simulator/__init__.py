@@ -10,6 +10,10 @@ end-to-end test can then catch a counting bug. Run it with ``python -m simulator
 (see ``--help``); ``scripts/develop`` starts it beside Home Assistant. Its page
 lists every SMS it "sent", the consumer keys with Validate/Refuse/Revoke buttons,
 and switches it to answering 401, failing jobs or answering late, like a slow OVH.
+It also plays the phone (phone.py): it shows each SMS's delivery progress, marks
+it delivered, failed or expired (or delivers it by itself, ``--deliver-after``),
+answers the SMS sent from the short number (replies: /incoming), and pushes
+reports and replies to the account's callBack and smsResponse URLs.
 """
 
 from .api import (
@@ -24,6 +28,7 @@ from .api import (
     OvhApiSimulator,
     sign,
 )
+from .phone import DELIVERY_STATES, PTTS, SHORT_NUMBER, Delivery, Incoming, PushCall
 from .server import (
     ENDPOINT_PATH,
     SENDER_STATUSES,
@@ -38,13 +43,19 @@ __all__ = [
     "DEFAULT_APPLICATION_SECRET",
     "DEFAULT_CONSUMER_KEY",
     "DEFAULT_RULES",
+    "DELIVERY_STATES",
     "ENDPOINT_PATH",
+    "PTTS",
     "SENDER_STATUSES",
+    "SHORT_NUMBER",
     "AccessRule",
     "Credential",
     "CredentialStatus",
+    "Delivery",
     "Http2SmsSimulator",
+    "Incoming",
     "OvhApiSimulator",
+    "PushCall",
     "SentSms",
     "SimulatorAnswer",
     "sign",

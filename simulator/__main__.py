@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 import logging
 
 from aiohttp import web
 
 from .api import API_PATH, DEFAULT_RULES, OvhApiSimulator
+from .phone import check_url
 from .server import ENDPOINT_PATH, SENDER_STATUSES, Http2SmsSimulator, parse_answer_delay
 
 
@@ -57,6 +58,30 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         metavar="SECONDS",
         help="set the API's clock (GET /auth/time) this far from the real one (default 0)",
     )
+    parser.add_argument(
+        "--deliver-after",
+        type=_seconds,
+        default=None,
+        metavar="SECONDS",
+        help=(
+            "deliver every SMS by itself: accepted by the operator (ptt 3) at once, delivered"
+            " (ptt 4) this long after it left (default: never, the page marks it)"
+        ),
+    )
+    parser.add_argument(
+        "--callback-url",
+        type=_url("callBack"),
+        default="",
+        metavar="URL",
+        help="the account's callBack: OVH calls it (GET) with each delivery report",
+    )
+    parser.add_argument(
+        "--reply-url",
+        type=_url("cgiUrl"),
+        default="",
+        metavar="URL",
+        help="the account's smsResponse cgiUrl: OVH calls it (GET) with each reply",
+    )
     return parser.parse_args(argv)
 
 
@@ -75,6 +100,16 @@ def _seconds(text: str) -> float:
         return parse_answer_delay(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _url(name: str) -> Callable[[str], str]:
+    def read(text: str) -> str:
+        try:
+            return check_url(name, text)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+
+    return read
 
 
 def simulator_from(args: argparse.Namespace) -> Http2SmsSimulator:
@@ -97,6 +132,9 @@ def simulator_from(args: argparse.Namespace) -> Http2SmsSimulator:
             application_secret=args.application_secret,
             consumer_key=args.consumer_key,
             time_skew=args.time_skew,
+            deliver_after=args.deliver_after,
+            callback_url=args.callback_url,
+            reply_url=args.reply_url,
         ),
     )
 
@@ -112,6 +150,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         f"simulator: OVHcloud API endpoint {base}{API_PATH}, application key "
         f"{args.application_key}, application secret {args.application_secret}, consumer key "
         f"{args.consumer_key} (validated: {', '.join(map(str, DEFAULT_RULES))})"
+    )
+    delivery = "never" if args.deliver_after is None else f"after {args.deliver_after:g} s"
+    print(  # noqa: T201
+        f"simulator: the phone is the page: mark each SMS delivered, failed or expired, answer"
+        f" the SMS sent from the short number; automatic delivery: {delivery}; reports pushed"
+        f" to {args.callback_url or 'nowhere'}, replies to {args.reply_url or 'nowhere'}"
     )
     web.run_app(simulator_from(args).application(), host=args.host, port=args.port, print=None)
 

@@ -25,13 +25,26 @@ Where OVH publishes nothing, the simulator chooses (each choice is marked
   refused or expired key too; a revoked key is expired;
 - cancelling a job (DELETE /jobs/{id}) gives its credit back;
 - times are ISO 8601 in UTC; an outgoing SMS has deliveryReceipt 0 and ptt
-  null until the page marks it delivered (1, ptt 4) or failed (2, ptt 5).
+  null until the phone reports it (phone.py: accepted, delivered, failed,
+  expired), from the page, set_delivery or the automatic progression
+  (deliver_after seconds: accepted at once, delivered then); the schema says ptt
+  is never null, the integration and the brief expect null before any report;
+- PUT /sms/{s} sets description, callBack, stopCallBack (kept, never called) and
+  smsResponse {responseType, cgiUrl}; the read-only fields of GET /sms/{s} are
+  ignored, the other writable ones (templates, automatic recredit, smsResponse's
+  text and tracking) are refused as not simulated; a URL must be http(s);
+- the pushes are GET calls with their parameters in the query string (a report:
+  id, ptt, date (ISO 8601), description (the ptt's), descriptionDlr (the
+  deliveryReceipt's), receiver; a reply: shortcode, tag, id, senderid, message);
+- GET /sms/ptts answers 404 for a ptt outside the spec's table; an unknown or
+  deleted incoming SMS is a 404 like an unknown job.
 """
 
 from __future__ import annotations
 
+import asyncio
 from asyncio import sleep
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -51,6 +64,23 @@ from urllib.parse import unquote
 
 from aiohttp import web
 
+from .phone import (
+    ACCEPTED,
+    DELIVERED,
+    DELIVERY_STATES,
+    DLR_DESCRIPTIONS,
+    FIRST_INCOMING_ID,
+    PTTS,
+    REPLY_CREDITS,
+    REPLY_WINDOW,
+    SHORT_NUMBER,
+    TICK,
+    Delivery,
+    Incoming,
+    Pusher,
+    check_url,
+    ptt_details,
+)
 from .segments import MAX_PARTS, SmsCoding, coding_for, count_parts
 
 if TYPE_CHECKING:
@@ -116,9 +146,21 @@ _OUTGOING_FILTERS: Final = (
     "creationDatetime.from",
     "creationDatetime.to",
 )
-# The page's delivery buttons: deliveryReceipt and ptt (spec: 1 delivered / ptt 4,
-# 2 failed / ptt 5 undelivered).
-DELIVERY_STATES: Final = {"delivered": (1, 4), "failed": (2, 5)}
+_INCOMING_FILTERS: Final = frozenset(
+    {"sender", "tag", "creationDatetime.from", "creationDatetime.to"}
+)
+# PUT /sms/{s}: the account's fields (sms.Account) it sets, those it ignores (read-only)
+# and those it refuses as not simulated; smsResponse's (sms.Response) likewise.
+_ACCOUNT_FIELDS: Final = frozenset({"description", "callBack", "stopCallBack", "smsResponse"})
+_ACCOUNT_READ_ONLY: Final = frozenset(
+    {"name", "status", "creditsLeft", "creditsHoldByQuota", "userQuantityWithQuota"}
+)
+_ACCOUNT_NOT_SIMULATED: Final = frozenset(
+    {"automaticRecreditAmount", "creditThresholdForAutomaticRecredit", "templates"}
+)
+_RESPONSE_FIELDS: Final = frozenset({"responseType", "cgiUrl"})
+_RESPONSE_NOT_SIMULATED: Final = frozenset({"text", "trackingDefaultSmsSender", "trackingOptions"})
+RESPONSE_TYPES: Final = ("cgi", "none", "text")
 NOT_JSON: Final = "The input that you provided isn't valid JSON or not well formatted"
 INVALID_URL: Final = "Got an invalid (or empty) URL"
 
@@ -149,12 +191,14 @@ class AccessRule:
         return f"{self.method} {self.path}"
 
 
-# The pre-validated key's rights: the createToken link of the spec, and cancelling a job.
+# The pre-validated key's rights: the createToken link of the spec, cancelling a job and
+# deleting a reply read (what the integration asks for).
 DEFAULT_RULES: Final = (
     AccessRule("GET", "/sms"),
     AccessRule("GET", "/sms/*"),
     AccessRule("POST", "/sms/*/jobs"),
     AccessRule("DELETE", "/sms/*/jobs/*"),
+    AccessRule("DELETE", "/sms/*/incoming/*"),
 )
 
 
@@ -193,15 +237,6 @@ class Credential:
         ):
             return CredentialStatus.EXPIRED
         return self.status
-
-
-@dataclass(frozen=True, slots=True)
-class Delivery:
-    """A delivery report set from the page: deliveryReceipt, ptt and when."""
-
-    receipt: int
-    ptt: int
-    at: datetime
 
 
 class ApiError(Exception):
@@ -308,6 +343,11 @@ class OvhApiSimulator:
     the server's clock ahead of (or behind) the real one; jobs_failure (a 5xx)
     makes POST /jobs fail without sending; rate_limit (signed calls a minute per
     consumer key) answers 429 beyond it. clock is the real clock, for tests.
+    deliver_after (seconds, None: off) makes every SMS sent accepted by the
+    operator at once and delivered that long after it left. callback_url (the
+    account's callBack) receives each delivery report; reply_url (smsResponse's
+    cgiUrl, when response_type is "cgi") each reply. tick is how often, while the
+    application runs, the automatic progression is moved along.
     """
 
     application_key: str = DEFAULT_APPLICATION_KEY
@@ -317,16 +357,27 @@ class OvhApiSimulator:
     jobs_failure: int | None = None
     rate_limit: int | None = None
     clock: Callable[[], float] = field(default=time.time, repr=False, compare=False)
+    deliver_after: float | None = None
+    callback_url: str = ""
+    reply_url: str = ""
+    response_type: str = "cgi"
+    description: str = ""
+    stop_callback_url: str = ""
+    tick: float = field(default=TICK, repr=False)
     applications: dict[str, Application] = field(default_factory=dict, repr=False)
     credentials: dict[str, Credential] = field(default_factory=dict, repr=False)
     deliveries: dict[int, Delivery] = field(default_factory=dict, repr=False)
     cancelled: set[int] = field(default_factory=set, repr=False)
+    incoming: dict[int, Incoming] = field(default_factory=dict, repr=False)
+    pusher: Pusher = field(default_factory=Pusher, repr=False, compare=False)
     account: Http2SmsSimulator = field(init=False, repr=False, compare=False)
     _calls: dict[str, list[float]] = field(default_factory=dict, init=False, repr=False)
     _queries: int = field(default=0, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        """Create the application and its pre-validated consumer key."""
+        """Check the push URLs; create the application and its pre-validated consumer key."""
+        check_url("callBack", self.callback_url)
+        check_url("cgiUrl", self.reply_url)
         self.add_application(self.application_key, self.application_secret, name="simulator")
         credential = self.add_credential(
             self.application_key, DEFAULT_RULES, consumer_key=self.consumer_key
@@ -421,10 +472,121 @@ class OvhApiSimulator:
         """Tell whether the SMS waits for its deferred time (a job) or left (outgoing)."""
         return job.sms.deferred is not None and aware(job.sms.deferred) > now
 
-    def set_delivery(self, sms_id: int, state: str) -> None:
-        """Mark a sent SMS delivered or failed (a key of DELIVERY_STATES)."""
-        self.deliveries[sms_id] = Delivery(*DELIVERY_STATES[state], self.now())
-        _LOGGER.info("SMS %d: %s", sms_id, state)
+    def sent_at(self, job: Job) -> datetime:
+        """Return when the SMS left: its deferred time, or when it was received."""
+        return aware(job.sms.deferred) if job.sms.deferred is not None else job.sms.received_at
+
+    def outgoing(self, sms_id: int) -> Job:
+        """Return a sent SMS (not pending, not cancelled); ValueError otherwise."""
+        now = self.now()
+        for job in self.jobs():
+            if job.id == sms_id and not self.pending(job, now):
+                return job
+        raise ValueError(f"No SMS {sms_id} has been sent")
+
+    def set_delivery(self, sms_id: int, state: str) -> Delivery:
+        """Report a sent SMS accepted, delivered, failed or expired (DELIVERY_STATES).
+
+        ValueError for another state or an SMS not sent. The state may change again
+        (OVH's would not after a final one): each change is pushed.
+        """
+        if state not in DELIVERY_STATES:
+            raise ValueError(f"{state!r} is not one of {', '.join(DELIVERY_STATES)}")
+        return self._deliver(self.outgoing(sms_id), state, self.now())
+
+    def _deliver(self, job: Job, state: str, at: datetime) -> Delivery:
+        delivery = Delivery(state, *DELIVERY_STATES[state], at)
+        self.deliveries[job.id] = delivery
+        _LOGGER.info("SMS %d: %s (ptt %d)", job.id, state, delivery.ptt)
+        if self.callback_url:
+            self.pusher.push(
+                "delivery report",
+                self.callback_url,
+                {
+                    "id": str(job.id),
+                    "ptt": str(delivery.ptt),
+                    "date": ovh_datetime(at),
+                    "description": delivery.description,
+                    "descriptionDlr": DLR_DESCRIPTIONS[delivery.receipt],
+                    "receiver": job.receiver,
+                },
+                self.now(),
+            )
+        return delivery
+
+    def progress(self) -> None:
+        """Move the SMS sent along the automatic progression, if deliver_after is set.
+
+        An SMS without a report is accepted when it leaves, and an accepted one
+        delivered deliver_after seconds later, on the server's clock: what the
+        page or set_delivery set otherwise stays.
+        """
+        if self.deliver_after is None:
+            return
+        now = self.now()
+        after = timedelta(seconds=self.deliver_after)
+        for job in list(self.jobs()):
+            if self.pending(job, now):
+                continue
+            sent_at = self.sent_at(job)
+            delivery = self.deliveries.get(job.id) or self._deliver(job, ACCEPTED, sent_at)
+            if delivery.state == ACCEPTED and now >= sent_at + after:
+                self._deliver(job, DELIVERED, sent_at + after)
+
+    def reply(self, sms_id: int, message: str) -> Incoming:
+        """Answer a sent SMS from its receiver's phone: an incoming SMS, charged.
+
+        ValueError when OVH would not receive it: an SMS not sent, not sent from
+        the short number (senderForResponse), sent more than 48 hours ago, an
+        empty message, or a credit too low to pay for it.
+        """
+        job = self.outgoing(sms_id)
+        now = self.now()
+        if job.sms.sender:
+            raise ValueError(
+                f"SMS {sms_id} was sent from {job.sms.sender}: replies reach only the SMS "
+                "sent from the short number (senderForResponse)"
+            )
+        if now - self.sent_at(job) > REPLY_WINDOW:
+            raise ValueError(f"SMS {sms_id} left more than 48 hours ago: no reply reaches it")
+        if not message.strip():
+            raise ValueError("A reply needs a message")
+        if self.account.credits < REPLY_CREDITS:
+            raise ValueError("Not enough credits to receive a reply")
+        self.account.credits -= REPLY_CREDITS
+        incoming = Incoming(
+            id=FIRST_INCOMING_ID + len(self.incoming),
+            created=now,
+            sender=job.receiver,
+            message=message,
+            tag=job.sms.tag or "",
+            credits=REPLY_CREDITS,
+            answered=job.id,
+        )
+        self.incoming[incoming.id] = incoming
+        _LOGGER.info("Reply %d from %s to SMS %d: %r", incoming.id, job.receiver, job.id, message)
+        if self.response_type == "cgi" and self.reply_url:
+            self.pusher.push(
+                "reply",
+                self.reply_url,
+                {
+                    "shortcode": SHORT_NUMBER,
+                    "tag": incoming.tag,
+                    "id": str(incoming.id),
+                    "senderid": incoming.sender,
+                    "message": message,
+                },
+                now,
+            )
+        return incoming
+
+    def set_push(self, callback_url: str, reply_url: str) -> None:
+        """Set the account's callBack and its replies' cgiUrl ("": none); ValueError if not URLs."""
+        self.callback_url = check_url("callBack", callback_url)
+        self.reply_url = check_url("cgiUrl", reply_url)
+        if reply_url:
+            self.response_type = "cgi"
+        _LOGGER.info("Push of reports to %r, of replies to %r", callback_url, reply_url)
 
     def _job(self, job_id: str, now: datetime, *, pending: bool) -> Job:
         if not job_id.isdecimal():
@@ -436,16 +598,32 @@ class OvhApiSimulator:
 
     # HTTP.
 
-    def add_routes(self, router: web.UrlDispatcher) -> None:
-        """Serve the API under /1.0 and the consumer keys' validation page."""
-        router.add_route("*", API_PATH + "/{tail:.*}", self._endpoint)
-        router.add_get("/auth/validate", self._validation_page)
-        router.add_post("/auth/validate", self._validation_answer)
+    def add_routes(self, app: web.Application) -> None:
+        """Serve the API under /1.0 and the consumer keys' validation page; push while serving."""
+        app.router.add_route("*", API_PATH + "/{tail:.*}", self._endpoint)
+        app.router.add_get("/auth/validate", self._validation_page)
+        app.router.add_post("/auth/validate", self._validation_answer)
+        app.cleanup_ctx.append(self._serve)
+
+    async def _serve(self, _app: web.Application) -> AsyncIterator[None]:
+        """Own the pushes' HTTP session and move the SMS along while the application runs."""
+        self.pusher.start()
+        ticker = asyncio.get_running_loop().create_task(self._tick())
+        yield
+        ticker.cancel()
+        await asyncio.gather(ticker, return_exceptions=True)
+        await self.pusher.stop()
+
+    async def _tick(self) -> None:
+        while True:
+            await asyncio.sleep(self.tick)
+            self.progress()
 
     async def _endpoint(self, request: web.Request) -> web.Response:
         if self.account.answer_delay > 0:
             await sleep(self.account.answer_delay)
         self._queries += 1
+        self.progress()
         try:
             status, data = 200, await self._answer(request)
         except ApiError as error:
@@ -485,6 +663,8 @@ class OvhApiSimulator:
         match segments:
             case ["sms"] if request.method == "GET":
                 return [self.account.account]
+            case ["sms", "ptts"] if request.method == "GET":
+                return _ptt(request.query)
             case ["sms", service, *rest]:
                 if service != self.account.account:
                     raise api_error(404, "This service does not exist")
@@ -583,10 +763,25 @@ class OvhApiSimulator:
         match method, route:
             case "GET", []:
                 return self._service()
+            case "PUT", []:
+                self._set_service(body)
+                return None
+            case _, ["incoming", *_]:
+                return self._incoming_route(method, route, query, now)
+            case _, ["jobs", *_]:
+                return self._jobs_route(method, route, body, now)
             case "GET", ["senders"]:
                 return list(self.account.senders)
             case "GET", ["senders", name]:
                 return self._sender(name)
+            case "GET", ["outgoing"]:
+                return self._outgoing_ids(query, now)
+            case "GET", ["outgoing", sms_id]:
+                return self._outgoing_fields(self._job(sms_id, now, pending=False))
+        raise api_error(404, INVALID_URL)
+
+    def _jobs_route(self, method: str, route: Sequence[str], body: bytes, now: datetime) -> object:
+        match method, route:
             case "GET", ["jobs"]:
                 return [job.id for job in self.jobs() if self.pending(job, now)]
             case "POST", ["jobs"]:
@@ -596,25 +791,81 @@ class OvhApiSimulator:
             case "DELETE", ["jobs", job_id]:
                 self._cancel(self._job(job_id, now, pending=True))
                 return None
-            case "GET", ["outgoing"]:
-                return self._outgoing_ids(query, now)
-            case "GET", ["outgoing", sms_id]:
-                return self._outgoing_fields(self._job(sms_id, now, pending=False))
         raise api_error(404, INVALID_URL)
 
     def _service(self) -> dict[str, object]:
         account = self.account
         return {
             "name": account.account,
-            "description": "",
+            "description": self.description,
             "status": "enable",
             "creditsLeft": _number(account.credits),
             "creditsHoldByQuota": 0,
             "userQuantityWithQuota": 0,
-            "callBack": "",
-            "stopCallBack": "",
-            "smsResponse": {"responseType": "cgi", "cgiUrl": ""},
+            "callBack": self.callback_url,
+            "stopCallBack": self.stop_callback_url,
+            "smsResponse": {"responseType": self.response_type, "cgiUrl": self.reply_url},
         }
+
+    def _set_service(self, body: bytes) -> None:
+        """PUT /sms/{s}: check every field given, then set them all."""
+        fields = _json_object(body)
+        for name in fields:
+            if name in _ACCOUNT_NOT_SIMULATED:
+                raise api_error(400, f"{name} is not simulated")
+        _refuse_unknown(fields, _ACCOUNT_FIELDS | _ACCOUNT_READ_ONLY)
+        texts: dict[str, str] = {
+            name: _text_or_null(name, fields[name])
+            for name in ("description", "callBack", "stopCallBack")
+            if name in fields
+        }
+        try:
+            for name in ("callBack", "stopCallBack"):
+                check_url(name, texts.get(name, ""))
+        except ValueError as error:
+            raise api_error(400, str(error)) from None
+        response = _sms_response(fields["smsResponse"]) if "smsResponse" in fields else None
+        self.description = texts.get("description", self.description)
+        self.callback_url = texts.get("callBack", self.callback_url)
+        self.stop_callback_url = texts.get("stopCallBack", self.stop_callback_url)
+        if response is not None:
+            self.response_type, self.reply_url = response
+        _LOGGER.info(
+            "Account set: callBack %r, smsResponse %s %r",
+            self.callback_url,
+            self.response_type,
+            self.reply_url,
+        )
+
+    def _incoming_route(
+        self, method: str, route: Sequence[str], query: Mapping[str, str], now: datetime
+    ) -> object:
+        match method, route:
+            case "GET", ["incoming"]:
+                _refuse_unknown(query, _INCOMING_FILTERS, what="query parameter")
+                checks = [_filter(name, value) for name, value in query.items()]
+                return [
+                    incoming.id
+                    for incoming in self.incoming.values()
+                    if not incoming.deleted
+                    and all(check(_incoming_fields(incoming)) for check in checks)
+                ]
+            case "GET", ["incoming", incoming_id]:
+                return _incoming_fields(self._incoming(incoming_id))
+            case "DELETE", ["incoming", incoming_id]:
+                incoming = self._incoming(incoming_id)
+                incoming.deleted = True
+                _LOGGER.info("Reply %d deleted", incoming.id)
+                return None
+        raise api_error(404, INVALID_URL)
+
+    def _incoming(self, incoming_id: str) -> Incoming:
+        if not incoming_id.isdecimal():
+            raise api_error(400, f"[id] Given data ({incoming_id}) is not valid for type long")
+        incoming = self.incoming.get(int(incoming_id))
+        if incoming is None or incoming.deleted:
+            raise api_error(404, f"The requested object (id = {incoming_id}) does not exist")
+        return incoming
 
     def _sender(self, name: str) -> dict[str, str]:
         status = self.account.sender_status_of(name)
@@ -733,7 +984,7 @@ class OvhApiSimulator:
     def _outgoing_fields(self, job: Job) -> dict[str, object]:
         sms = job.sms
         delivery = self.deliveries.get(job.id)
-        sent_at = aware(sms.deferred) if sms.deferred is not None else sms.received_at
+        sent_at = self.sent_at(job)
         fields = self._job_fields(job, sent_at)
         fields |= {
             "tag": sms.tag or "",
@@ -900,6 +1151,67 @@ def _filter(name: str, value: str) -> Callable[[Mapping[str, object]], bool]:
             return lambda fields: _created(fields) >= bound
         return lambda fields: _created(fields) <= bound
     return lambda fields: fields[name] == value
+
+
+def _text_or_null(name: str, value: object) -> str:
+    """Read a string field that may be null (null: empty)."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise api_error(400, f"[{name}] Given data ({_shown(value)}) is not valid for type string")
+    return value
+
+
+def _sms_response(value: object) -> tuple[str, str]:
+    """Read PUT /sms/{s}'s smsResponse: (responseType, cgiUrl)."""
+    if not isinstance(value, dict):
+        raise api_error(
+            400, f"[smsResponse] Given data ({_shown(value)}) is not valid for type sms.Response"
+        )
+    for name in value:
+        if name in _RESPONSE_NOT_SIMULATED:
+            raise api_error(400, f"smsResponse.{name} is not simulated")
+    _refuse_unknown(value, _RESPONSE_FIELDS)
+    response_type = value.get("responseType")
+    if response_type is None:
+        raise api_error(400, "[smsResponse.responseType] Property is mandatory")
+    if response_type not in RESPONSE_TYPES:
+        raise api_error(
+            400,
+            f"[smsResponse.responseType] Given data ({_shown(response_type)}) does not belong "
+            "to the sms.ResponseTypeEnum enumeration",
+        )
+    cgi_url = _text_or_null("smsResponse.cgiUrl", value.get("cgiUrl"))
+    try:
+        check_url("smsResponse.cgiUrl", cgi_url)
+    except ValueError as error:
+        raise api_error(400, str(error)) from None
+    return response_type, cgi_url
+
+
+def _incoming_fields(incoming: Incoming) -> dict[str, object]:
+    """Write an incoming SMS as GET /incoming/{id} does (sms.Incoming)."""
+    return {
+        "id": incoming.id,
+        "creationDatetime": ovh_datetime(incoming.created),
+        "sender": incoming.sender,
+        "message": incoming.message,
+        "tag": incoming.tag,
+        "credits": _number(incoming.credits),
+    }
+
+
+def _ptt(query: Mapping[str, str]) -> dict[str, str]:
+    """GET /sms/ptts?ptt=N: what the ptt code means."""
+    _refuse_unknown(query, frozenset({"ptt"}), what="query parameter")
+    if "ptt" not in query:
+        raise api_error(400, "[ptt] Property is mandatory")
+    value = query["ptt"]
+    if not value.isdecimal():
+        raise api_error(400, f"[ptt] Given data ({value}) is not valid for type long")
+    if int(value) not in PTTS:
+        raise api_error(404, f"The requested object (ptt = {value}) does not exist")
+    return ptt_details(int(value))
 
 
 def _created(fields: Mapping[str, object]) -> datetime:

@@ -19,7 +19,6 @@ from aiohttp import web
 
 from .api import (
     API_PATH,
-    DELIVERY_STATES,
     Credential,
     CredentialStatus,
     Job,
@@ -28,6 +27,7 @@ from .api import (
     ovh_datetime,
     sender_type,
 )
+from .phone import DELIVERY_STATES, FINAL_STATES, PTTS, PUSHES_SHOWN, PushCall
 from .segments import MAX_PARTS, SmsCoding, coding_for, count_parts
 
 _LOGGER = logging.getLogger(__name__)
@@ -43,6 +43,7 @@ MAX_TAG_LENGTH: Final = 20
 # OVH ends each error text with a pointer to its guide (the wording is OVH's).
 MORE_INFORMATION: Final = " For more informations : http://guides.ovh.com/httpToSms"
 ANSWER_DELAY_REFUSED: Final = "The answer delay is a number of seconds, 0 or more."
+DELIVER_AFTER_REFUSED: Final = "Deliver after a number of seconds, 0 or more, or never (empty)."
 # The failures the page can make POST /jobs answer.
 _JOB_FAILURES: Final = (500, 502, 503, 504)
 # A sender's status on the account (the API's sms.SenderStatusEnum); only an enabled
@@ -62,6 +63,14 @@ _DEFERRED_LENGTH = 12
 _CONTENT_TYPES = frozenset(
     {"text/plain", "text/html", "text/xml", "application/xml", "text/json", "application/json"}
 )
+# The page reloads every 5 seconds, unless a field is being filled in (a reply, a URL).
+_REFRESH: Final = """
+<script>setInterval(function () {
+  var field = document.activeElement;
+  var typing = Array.prototype.some.call(document.querySelectorAll("input:not([type=hidden])"),
+    function (input) { return input.value !== input.defaultValue; });
+  if (!typing && !(field && field.tagName === "INPUT")) { location.reload(); }
+}, 5000);</script>"""
 _HTML_ANSWER = """<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" \
 "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">
 <HTML>
@@ -329,7 +338,7 @@ class Http2SmsSimulator:
     def application(self) -> web.Application:
         """Serve http2sms at OVH's path, the API under /1.0, the page at / and its switches."""
         app = web.Application()
-        self.api.add_routes(app.router)
+        self.api.add_routes(app)
         app.router.add_route("GET", ENDPOINT_PATH, self._endpoint)
         app.router.add_route("POST", ENDPOINT_PATH, self._endpoint)
         app.router.add_get("/", self._page)
@@ -338,6 +347,9 @@ class Http2SmsSimulator:
         app.router.add_post("/api/credential", self._switch_credential)
         app.router.add_post("/api/jobs-failure", self._set_jobs_failure)
         app.router.add_post("/api/delivery", self._set_delivery)
+        app.router.add_post("/api/reply", self._reply)
+        app.router.add_post("/api/push", self._set_push)
+        app.router.add_post("/api/deliver-after", self._set_deliver_after)
         return app
 
     async def _endpoint(self, request: web.Request) -> web.Response:
@@ -395,8 +407,42 @@ class Http2SmsSimulator:
         sms_id = str(form.get("id", ""))
         state = str(form.get("state", ""))
         if state not in DELIVERY_STATES or not sms_id.isdecimal():
-            raise web.HTTPBadRequest(text="Mark a sent SMS delivered or failed.")
-        self.api.set_delivery(int(sms_id), state)
+            raise web.HTTPBadRequest(text="Mark a sent SMS delivered, failed or expired.")
+        try:
+            self.api.set_delivery(int(sms_id), state)
+        except ValueError as error:
+            raise web.HTTPBadRequest(text=str(error)) from None
+        raise web.HTTPSeeOther("/")
+
+    async def _reply(self, request: web.Request) -> web.Response:
+        form = await request.post()
+        sms_id = str(form.get("id", ""))
+        if not sms_id.isdecimal():
+            raise web.HTTPBadRequest(text="Answer a sent SMS.")
+        try:
+            self.api.reply(int(sms_id), str(form.get("message", "")))
+        except ValueError as error:
+            raise web.HTTPBadRequest(text=str(error)) from None
+        raise web.HTTPSeeOther("/")
+
+    async def _set_push(self, request: web.Request) -> web.Response:
+        form = await request.post()
+        try:
+            self.api.set_push(
+                str(form.get("callback_url", "")).strip(), str(form.get("reply_url", "")).strip()
+            )
+        except ValueError as error:
+            raise web.HTTPBadRequest(text=str(error)) from None
+        raise web.HTTPSeeOther("/")
+
+    async def _set_deliver_after(self, request: web.Request) -> web.Response:
+        seconds = str((await request.post()).get("seconds", "")).strip()
+        try:
+            self.api.deliver_after = parse_answer_delay(seconds) if seconds else None
+        except ValueError:
+            raise web.HTTPBadRequest(text=DELIVER_AFTER_REFUSED) from None
+        _LOGGER.info("Automatic delivery after: %s", _seconds_or_off(self.api.deliver_after))
+        self.api.progress()
         raise web.HTTPSeeOther("/")
 
     async def _page(self, request: web.Request) -> web.Response:
@@ -431,11 +477,12 @@ class Http2SmsSimulator:
             for sender in self.senders
         )
         return f"""<!DOCTYPE html>
-<html><head><meta charset="utf-8"><meta http-equiv="refresh" content="5">
-<title>OVH SMS simulator</title>
+<html><head><meta charset="utf-8">
+<title>OVH SMS simulator</title>{_REFRESH}
 <style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}
 td,th{{border:1px solid #ccc;padding:.3em .6em;vertical-align:top}}
-.message{{white-space:pre-wrap;max-width:30em}}</style></head><body>
+.message{{white-space:pre-wrap;max-width:30em}}.failed{{color:#b00}}
+td form{{display:inline}}</style></head><body>
 <h1>OVH SMS simulator: http2sms at {ENDPOINT_PATH}, the API at {API_PATH}</h1>
 <p>Account <b>{html.escape(self.account)}</b>, SMS user <b>{html.escape(self.login)}</b>,
 senders <b>{senders}</b>.
@@ -455,8 +502,9 @@ Answer delay: <b id=answer-delay>{self.answer_delay:g}</b> s
 """
 
     def _api_section(self) -> str:
-        """Show the API's side: its keys, switches, consumer keys, senders, jobs."""
+        """Show the API's side: its keys, switches, consumer keys, senders, jobs, the phone."""
         api = self.api
+        api.progress()
         now = api.now()
         keys = "".join(_credential_row(key, now) for key in api.credentials.values())
         senders = "".join(
@@ -486,32 +534,97 @@ Rate limit: {api.rate_limit or "none"}.</p>
 <th>Expiration</th><th></th></tr>{keys}</table>
 <h3>Senders</h3>
 <table><tr><th>Sender</th><th>Type</th><th>Status</th></tr>{senders}</table>
-<h3>Jobs and outgoing SMS</h3>
-<table><tr><th>Id</th><th>Receiver</th><th>State</th><th>Delivery</th></tr>{jobs}</table>
+<h3>Jobs and outgoing SMS: the phone</h3>
+<p>Each SMS sent is pending until the phone reports it: mark it delivered, failed or expired.
+Automatic delivery (accepted by the operator at once, delivered then):
+<b id=deliver-after>{_seconds_or_off(api.deliver_after)}</b>.</p>
+<form method=post action=/api/deliver-after>Deliver automatically after
+<input name=seconds type=number min=0 step=any value="{_seconds_value(api.deliver_after)}"> s
+(empty: never) <button>Set</button></form>
+<table><tr><th>Id</th><th>Receiver</th><th>State</th><th>Delivery</th><th>Answer</th></tr>
+{jobs}</table>
+{self._replies_section()}"""
+
+    def _replies_section(self) -> str:
+        """Show the replies received and where OVH pushes reports and replies."""
+        api = self.api
+        replies = "".join(
+            f"<tr><td>{incoming.id}</td><td>{ovh_datetime(incoming.created)}</td>"
+            f"<td>{html.escape(incoming.sender)}</td><td>{incoming.answered}</td>"
+            f"<td class=message>{_message_html(incoming.message)}</td>"
+            f"<td>{html.escape(incoming.tag)}</td>"
+            f"<td>{'deleted through the API' if incoming.deleted else 'kept'}</td></tr>"
+            for incoming in reversed(api.incoming.values())
+        )
+        pushes = "".join(_push_row(call) for call in reversed(api.pusher.calls[-PUSHES_SHOWN:]))
+        failures = sum(call.ok is False for call in api.pusher.calls)
+        return f"""<h3>Replies received ({len(api.incoming)})</h3>
+<table><tr><th>Id</th><th>Received</th><th>From</th><th>Answering</th><th>Message</th>
+<th>Tag</th><th>State</th></tr>{replies}</table>
+<h3>Push</h3>
+<form method=post action=/api/push>
+Delivery reports (callBack) to <input name=callback_url size=50
+value="{html.escape(api.callback_url)}"><br>
+Replies (smsResponse cgiUrl) to <input name=reply_url size=50
+value="{html.escape(api.reply_url)}"> (response type <b>{api.response_type}</b>)<br>
+<button>Set the push URLs</button> (empty: no push)</form>
+<p>Pushes failed: <b id=push-failures>{failures}</b>.</p>
+<table><tr><th>At</th><th>What</th><th>URL</th><th>Parameters</th><th>Outcome</th></tr>
+{pushes}</table>
 """
 
     def _job_row(self, job: Job, now: datetime) -> str:
-        delivery = self.api.deliveries.get(job.id)
-        buttons = ""
+        start = f"<tr><td>{job.id}</td><td>{html.escape(job.receiver)}</td>"
         if job.id in self.api.cancelled:
-            state = "cancelled"
-        elif self.api.pending(job, now):
-            state = f"job, due {ovh_datetime(aware(job.sms.deferred or now))}"
-        else:
-            state = "sent"
-            buttons = "".join(
-                "<form method=post action=/api/delivery>"
-                f"<input type=hidden name=id value={job.id}>"
-                f"<button name=state value={name}>{name.capitalize()}</button></form>"
-                for name in DELIVERY_STATES
-            )
-        receipt = (
-            "" if delivery is None else f"deliveryReceipt {delivery.receipt}, ptt {delivery.ptt} "
+            return f"{start}<td>cancelled</td><td></td><td></td></tr>"
+        if self.api.pending(job, now):
+            due = ovh_datetime(aware(job.sms.deferred or now))
+            return f"{start}<td>job, due {due}</td><td></td><td></td></tr>"
+        delivery = self.api.deliveries.get(job.id)
+        progress = (
+            "<b>pending</b>: deliveryReceipt 0, ptt null"
+            if delivery is None
+            else f"<b>{delivery.state}</b>: deliveryReceipt {delivery.receipt}, ptt "
+            f"{delivery.ptt} ({PTTS[delivery.ptt][0].lower()}), {ovh_datetime(delivery.at)}"
+        )
+        buttons = "".join(
+            "<form method=post action=/api/delivery>"
+            f"<input type=hidden name=id value={job.id}>"
+            f"<button name=state value={name}>{name.capitalize()}</button></form>"
+            for name in FINAL_STATES
+        )
+        answer = (
+            "<form method=post action=/api/reply>"
+            f"<input type=hidden name=id value={job.id}>"
+            "<input name=message required placeholder=Reply> <button>Answer</button></form>"
+            if not job.sms.sender
+            else f"<i>sent from {html.escape(job.sms.sender)}: replies reach only the SMS "
+            "sent from the short number</i>"
         )
         return (
-            f"<tr><td>{job.id}</td><td>{html.escape(job.receiver)}</td><td>{state}</td>"
-            f"<td>{receipt}{buttons}</td></tr>"
+            f"{start}<td>sent {ovh_datetime(self.api.sent_at(job))}</td>"
+            f"<td id=delivery-{job.id}>{progress}{buttons}</td><td>{answer}</td></tr>"
         )
+
+
+def _push_row(call: PushCall) -> str:
+    params = "<br>".join(
+        f"{html.escape(name)}={html.escape(value)}" for name, value in call.params.items()
+    )
+    outcome = "in flight" if call.outcome is None else html.escape(call.outcome)
+    return (
+        f"<tr><td>{ovh_datetime(call.at)}</td><td>{call.kind}</td>"
+        f"<td>{html.escape(call.url)}</td><td>{params}</td>"
+        f"<td class={'failed' if call.ok is False else 'ok'}>{outcome}</td></tr>"
+    )
+
+
+def _seconds_or_off(seconds: float | None) -> str:
+    return "off" if seconds is None else f"after {seconds:g} s"
+
+
+def _seconds_value(seconds: float | None) -> str:
+    return "" if seconds is None else f"{seconds:g}"
 
 
 def _credential_row(credential: Credential, now: datetime) -> str:

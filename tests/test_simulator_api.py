@@ -356,7 +356,7 @@ async def test_unknown_service_route_and_sender(api: Client) -> None:
     """An unknown account, route or sender is a 404 with OVH's message."""
     answers = [
         await api.call("GET", "/sms/sms-zz9999-1"),
-        await api.call("GET", f"{SMS}/incoming"),
+        await api.call("GET", f"{SMS}/hlr"),
         await api.call("GET", f"{SMS}/senders/Nobody"),
         await api.call("GET", "/me"),
     ]
@@ -579,7 +579,8 @@ async def test_the_page_revokes_a_key(api: Client) -> None:
     )
     assert (
         "<tr><td>simulator-consumer-key</td><td>simulator-application-key</td><td>validated</td>"
-        "<td>GET /sms<br>GET /sms/*<br>POST /sms/*/jobs<br>DELETE /sms/*/jobs/*</td>"
+        "<td>GET /sms<br>GET /sms/*<br>POST /sms/*/jobs<br>DELETE /sms/*/jobs/*<br>"
+        "DELETE /sms/*/incoming/*</td>"
         "<td>never</td><td><form method=post action=/api/credential>"
         "<input type=hidden name=consumer_key value=simulator-consumer-key>"
         "<button name=action value=revoke>Revoke</button></form></td></tr>"
@@ -848,8 +849,11 @@ async def test_deferred_jobs_until_due_then_outgoing(api: Client, ovh: Http2SmsS
     }
     assert filtered.body == [sms_id]
     _, page = await api.page()
-    assert "<tr><td>10867690</td><td>+33612345678</td><td>sent</td>" in page
-    assert "deliveryReceipt 1, ptt 4" in page
+    assert (
+        "<tr><td>10867690</td><td>+33612345678</td><td>sent 2027-01-15T08:10:00+00:00</td>"
+        "<td id=delivery-10867690><b>delivered</b>: deliveryReceipt 1, ptt 4 (delivered), "
+        "2027-01-15T08:10:00+00:00<form method=post action=/api/delivery>"
+    ) in page
 
 
 async def test_a_deferred_job_is_cancelled_and_refunded(
@@ -877,7 +881,9 @@ async def test_a_deferred_job_is_cancelled_and_refunded(
     )
     assert (jobs.body, ovh.credits, ovh.api.cancelled) == ([second], Decimal(99), {first})
     _, page = await api.page()
-    assert f"<tr><td>{first}</td><td>+33612345678</td><td>cancelled</td><td></td></tr>" in page
+    assert (
+        f"<tr><td>{first}</td><td>+33612345678</td><td>cancelled</td><td></td><td></td></tr>"
+    ) in page
     assert (
         f"<tr><td>{second}</td><td>+33798765432</td><td>job, due 2027-01-15T09:00:00+00:00</td>"
         in page
@@ -1050,7 +1056,7 @@ def test_main_prints_the_api_keys(
         "simulator: OVHcloud API endpoint http://127.0.0.1:9002/1.0, application key "
         "simulator-application-key, application secret simulator-application-secret, "
         "consumer key simulator-consumer-key (validated: GET /sms, GET /sms/*, "
-        "POST /sms/*/jobs, DELETE /sms/*/jobs/*)"
+        "POST /sms/*/jobs, DELETE /sms/*/jobs/*, DELETE /sms/*/incoming/*)"
     )
 
 

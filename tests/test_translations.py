@@ -81,6 +81,8 @@ SAMPLES: list[OvhSmsError] = [
     ovhsms.RateLimitedError(429, "Too many requests"),
     ovhsms.RecipientsRefusedError(("0033612345678",)),
     ovhsms.UnreadableAnswerError(200, "GET /sms/*"),
+    ovhsms.SmsNotFoundError("26929925"),
+    ovhsms.ReplyNotFoundError("12"),
 ]
 
 

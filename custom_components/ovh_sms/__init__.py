@@ -20,9 +20,13 @@ from .const import (
     CONF_APPLICATION_KEY,
     CONF_APPLICATION_SECRET,
     CONF_CONSUMER_KEY,
+    CONF_DELETE_REPLIES,
     CONF_ENDPOINT,
     CONF_LOGIN,
+    CONF_PUSH,
+    CONF_REPLIES,
     CONF_SERVICE_NAME,
+    CONF_WEBHOOK_ID,
     DOMAIN,
     ISSUE_ACCESS_DENIED,
     ISSUE_FOREIGN_ENTRY,
@@ -33,9 +37,10 @@ from .const import (
     entry_options,
     is_own_entry,
 )
-from .coordinator import CreditReader, OvhSmsConfigEntry, OvhSmsCoordinator, OvhSmsRuntimeData
+from .coordinator import OvhSmsConfigEntry, OvhSmsCoordinator, OvhSmsRuntimeData
+from .delivery import DeliveryTracker, async_forget_deliveries
 from .errors import translation_key
-from .gateway import OvhSmsGateway, SmsTransport
+from .gateway import OvhSmsGateway
 from .issues import async_create_entry_issue, async_delete_entry_issue
 from .ledger import DATA_LEDGERS, AccountLedger, async_get_ledger, async_pop_setup_send
 from .ovhsms import (
@@ -49,10 +54,12 @@ from .ovhsms import (
     load_metadata,
     validate_endpoint,
 )
+from .push import async_register_push
 from .repairs import convertible_foreign_entry
+from .replies import ReplyPoller, async_forget_replies
 from .services import async_setup_services
 
-PLATFORMS: list[Platform] = [Platform.NOTIFY, Platform.SENSOR]
+PLATFORMS: list[Platform] = [Platform.EVENT, Platform.NOTIFY, Platform.SENSOR]
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
@@ -109,18 +116,12 @@ async def async_migrate_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
     return True
 
 
-def _transport(
-    hass: HomeAssistant, entry: OvhSmsConfigEntry
-) -> tuple[SmsTransport, CreditReader | None]:
-    """Build the entry's way of sending, and of reading the credit if it has one.
-
-    Raises ConfigEntryError for an endpoint the secrets must not travel to.
-    """
+def _client(hass: HomeAssistant, entry: OvhSmsConfigEntry) -> Http2SmsClient | OvhApiClient:
+    """Build the entry's client; raise ConfigEntryError for an endpoint secrets must not reach."""
     session = async_get_clientsession(hass)
-    account: str = entry.data[CONF_ACCOUNT]
     try:
         if entry_mode(entry) == MODE_API:
-            api = OvhApiClient(
+            return OvhApiClient(
                 session,
                 ApiKeys(
                     entry.data[CONF_APPLICATION_KEY],
@@ -129,21 +130,49 @@ def _transport(
                 ),
                 endpoint=entry.data[CONF_ENDPOINT],
             )
-
-            async def read_credits() -> Decimal:
-                return (await api.account(account)).credits_left
-
-            return partial(api.send, account), read_credits
-        http2sms = Http2SmsClient(
+        return Http2SmsClient(
             session,
-            Credentials(account, entry.data[CONF_LOGIN], entry.data[CONF_PASSWORD]),
+            Credentials(
+                entry.data[CONF_ACCOUNT], entry.data[CONF_LOGIN], entry.data[CONF_PASSWORD]
+            ),
             endpoint=entry.data[CONF_ENDPOINT],
         )
     except SmsValidationError as err:
         raise ConfigEntryError(
             translation_domain=DOMAIN, translation_key=translation_key(err)
         ) from err
-    return http2sms.send, None
+
+
+async def _async_api_runtime(
+    hass: HomeAssistant, entry: OvhSmsConfigEntry, client: OvhApiClient, ledger: AccountLedger
+) -> OvhSmsRuntimeData:
+    """Read the credit now (bad keys start reauth, OVH out of reach retries), follow deliveries.
+
+    Replies are read when the option is on; the webhook listens when push is on.
+    """
+    account: str = entry.data[CONF_ACCOUNT]
+
+    async def read_credits() -> Decimal:
+        return (await client.account(account)).credits_left
+
+    coordinator = OvhSmsCoordinator(hass, entry, ledger, read_credits)
+    await coordinator.async_config_entry_first_refresh()
+    async_delete_entry_issue(hass, entry.entry_id, ISSUE_ACCESS_DENIED)
+    tracker = DeliveryTracker(hass, entry, partial(client.deliveries, account))
+    await tracker.async_load()
+    entry.async_on_unload(tracker.async_stop)
+    options = entry_options(entry)
+    replies = None
+    if options[CONF_REPLIES]:
+        replies = ReplyPoller(hass, entry, client, delete_read=options[CONF_DELETE_REPLIES])
+        await replies.async_start()
+        entry.async_on_unload(replies.async_stop)
+    if options[CONF_PUSH] and options.get(CONF_WEBHOOK_ID):
+        async_register_push(hass, entry, tracker, replies)
+    gateway = OvhSmsGateway(
+        hass, entry, partial(client.send, account), ledger, on_accepted=tracker.follow
+    )
+    return OvhSmsRuntimeData(gateway, coordinator, api=client, tracker=tracker, replies=replies)
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: OvhSmsConfigEntry) -> bool:
@@ -168,17 +197,17 @@ async def async_setup_entry(hass: HomeAssistant, entry: OvhSmsConfigEntry) -> bo
             translation_key=ISSUE_FOREIGN_ENTRY,
             translation_placeholders=placeholders,
         )
-    transport, read_credits = _transport(hass, entry)
+    client = _client(hass, entry)
     ledger = await async_get_ledger(hass, entry.entry_id)
     if (setup_send := async_pop_setup_send(hass, entry.unique_id)) is not None:
         ledger.record(setup_send)
-    coordinator = OvhSmsCoordinator(hass, entry, ledger, read_credits)
-    if read_credits is not None:
-        await coordinator.async_config_entry_first_refresh()
-        async_delete_entry_issue(hass, entry.entry_id, ISSUE_ACCESS_DENIED)
-    entry.runtime_data = OvhSmsRuntimeData(
-        OvhSmsGateway(hass, entry, transport, ledger), coordinator
-    )
+    if isinstance(client, OvhApiClient):
+        entry.runtime_data = await _async_api_runtime(hass, entry, client, ledger)
+    else:
+        entry.runtime_data = OvhSmsRuntimeData(
+            OvhSmsGateway(hass, entry, client.send, ledger),
+            OvhSmsCoordinator(hass, entry, ledger),
+        )
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     await discovery.async_load_platform(
         hass,
@@ -199,7 +228,9 @@ async def async_unload_entry(hass: HomeAssistant, entry: OvhSmsConfigEntry) -> b
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: OvhSmsConfigEntry) -> None:
-    """Delete the account's repair issues, saved credit, last SMS and hourly budget."""
+    """Delete the account's repair issues, what it saved, and what it followed."""
     async_delete_entry_issue(hass, entry.entry_id)
+    await async_forget_deliveries(hass, entry.entry_id)
+    await async_forget_replies(hass, entry.entry_id)
     ledger = hass.data.get(DATA_LEDGERS, {}).pop(entry.entry_id, None)
     await (ledger or AccountLedger(hass, entry.entry_id)).async_remove()

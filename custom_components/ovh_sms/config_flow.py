@@ -13,6 +13,7 @@ from typing import Any, override
 
 import voluptuous as vol
 
+from homeassistant.components import webhook
 from homeassistant.components.notify.const import DOMAIN as NOTIFY_DOMAIN
 from homeassistant.config_entries import (
     SOURCE_REAUTH,
@@ -49,16 +50,20 @@ from .const import (
     CONF_APPLICATION_SECRET,
     CONF_CODING,
     CONF_CONSUMER_KEY,
+    CONF_DELETE_REPLIES,
     CONF_ENDPOINT,
     CONF_HOURLY_LIMIT,
     CONF_LOGIN,
     CONF_MODE,
     CONF_NO_STOP,
     CONF_PHONE_NUMBER,
+    CONF_PUSH,
+    CONF_REPLIES,
     CONF_SENDER,
     CONF_SERVICE_NAME,
     CONF_SMS_CLASS,
     CONF_TAG,
+    CONF_WEBHOOK_ID,
     DEFAULT_SERVICE_NAME,
     DOMAIN,
     MODE_API,
@@ -673,7 +678,13 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
 
 
 class OvhSmsOptionsFlow(OptionsFlowWithReload):
-    """Defaults of every SMS, the legacy action's name and the hourly safety limit."""
+    """Defaults of every SMS, the legacy action's name and the hourly safety limit.
+
+    With API keys also: read replies, delete them once read, and push (a webhook
+    whose URL the next step shows, to set at OVH).
+    """
+
+    _options: dict[str, Any]
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Show and check the options."""
@@ -691,7 +702,13 @@ class OvhSmsOptionsFlow(OptionsFlowWithReload):
                 errors[CONF_SERVICE_NAME] = "service_name_taken"
             if not errors:
                 user_input[CONF_HOURLY_LIMIT] = int(user_input[CONF_HOURLY_LIMIT])
-                return self.async_create_entry(data=user_input)
+                if webhook_id := self.config_entry.options.get(CONF_WEBHOOK_ID):
+                    user_input[CONF_WEBHOOK_ID] = webhook_id  # the URL set at OVH stays valid
+                if not user_input.get(CONF_PUSH):
+                    return self.async_create_entry(data=user_input)
+                user_input.setdefault(CONF_WEBHOOK_ID, webhook.async_generate_id())
+                self._options = user_input
+                return await self.async_step_push()
         schema = vol.Schema(
             {
                 vol.Required(CONF_NO_STOP): BooleanSelector(),
@@ -716,12 +733,32 @@ class OvhSmsOptionsFlow(OptionsFlowWithReload):
                 ),
             }
         )
+        if entry_mode(self.config_entry) == MODE_API:
+            schema = schema.extend(
+                {
+                    vol.Required(CONF_REPLIES): BooleanSelector(),
+                    vol.Required(CONF_DELETE_REPLIES): BooleanSelector(),
+                    vol.Required(CONF_PUSH): BooleanSelector(),
+                }
+            )
         return self.async_show_form(
             step_id="init",
             data_schema=self.add_suggested_values_to_schema(
                 schema, user_input or entry_options(self.config_entry)
             ),
             errors=errors,
+        )
+
+    async def async_step_push(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Show the webhook's URL to set at OVH; save the options."""
+        if user_input is not None:
+            return self.async_create_entry(data=self._options)
+        return self.async_show_form(
+            step_id="push",
+            description_placeholders={
+                "url": webhook.async_generate_url(self.hass, self._options[CONF_WEBHOOK_ID]),
+                "account": self.config_entry.data[CONF_ACCOUNT],
+            },
         )
 
 

@@ -40,6 +40,11 @@ CONF_CODING: Final = "coding"
 CONF_TAG: Final = "tag"
 CONF_SERVICE_NAME: Final = "service_name"
 CONF_HOURLY_LIMIT: Final = "hourly_limit"
+# Entry options of the API keys mode: replies read, read replies deleted, push webhook.
+CONF_REPLIES: Final = "replies"
+CONF_DELETE_REPLIES: Final = "delete_replies"
+CONF_PUSH: Final = "push"
+CONF_WEBHOOK_ID: Final = "webhook_id"
 
 DEFAULT_SERVICE_NAME: Final = "ovh_sms"
 
@@ -60,10 +65,15 @@ DEFAULT_OPTIONS: Final[Mapping[str, Any]] = MappingProxyType(
         CONF_CODING: "auto",
         CONF_SERVICE_NAME: DEFAULT_SERVICE_NAME,
         CONF_HOURLY_LIMIT: 30,
+        CONF_REPLIES: False,
+        CONF_DELETE_REPLIES: False,
+        CONF_PUSH: False,
     }
 )
 
 EVENT_SMS_SENT: Final = "ovh_sms_sent"
+EVENT_DELIVERY: Final = "ovh_sms_delivery"
+EVENT_RECEIVED: Final = "ovh_sms_received"
 
 # Repair issues, one of each per entry at most.
 ISSUE_IP_NOT_AUTHORIZED: Final = "ip_not_authorized"

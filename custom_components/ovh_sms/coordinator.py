@@ -29,11 +29,13 @@ from .const import (
     ISSUE_CREDIT_EXHAUSTED,
     LOGGER,
 )
+from .delivery import DeliveryTracker
 from .errors import translation_key
 from .gateway import OvhSmsGateway
 from .issues import async_create_entry_issue, async_delete_entry_issue
 from .ledger import AccountLedger
-from .ovhsms import AccessDeniedError, AuthenticationError, OvhSmsError
+from .ovhsms import AccessDeniedError, AuthenticationError, OvhApiClient, OvhSmsError
+from .replies import ReplyPoller
 
 # 4 reads an hour: the credit only drops when this integration (or another
 # user of the account) sends, and each send of ours answers with it anyway.
@@ -146,10 +148,17 @@ class OvhSmsCoordinator(DataUpdateCoordinator[AccountState]):
 
 @dataclass(slots=True)
 class OvhSmsRuntimeData:
-    """What a loaded account holds: the gateway that sends, the coordinator that shows."""
+    """What a loaded account holds: the gateway that sends, the coordinator that shows.
+
+    With API keys also the client (cancelling), the delivery tracker and, when
+    replies are on, their poller.
+    """
 
     gateway: OvhSmsGateway
     coordinator: OvhSmsCoordinator
+    api: OvhApiClient | None = None
+    tracker: DeliveryTracker | None = None
+    replies: ReplyPoller | None = None
 
 
 type OvhSmsConfigEntry = ConfigEntry[OvhSmsRuntimeData]

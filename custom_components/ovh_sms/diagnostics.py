@@ -58,4 +58,6 @@ async def async_get_config_entry_diagnostics(
         "last_sent": state.last_sent.isoformat() if state.last_sent else None,
         "endpoint": entry.data[CONF_ENDPOINT],
         "credit_read_ok": runtime.coordinator.last_update_success,
+        "deliveries_followed": len(runtime.tracker.followed) if runtime.tracker else None,
+        "replies_read": runtime.replies is not None,
     }

@@ -45,7 +45,9 @@ from .ovhsms import (
     PartialSendError,
     RateLimitedError,
     RecipientsRefusedError,
+    ReplyNotFoundError,
     SenderNotFoundError,
+    SmsNotFoundError,
     SmsRefusedError,
     UnreadableAnswerError,
     UnsupportedCharactersError,
@@ -127,6 +129,9 @@ ERRORS: Final[dict[type[OvhSmsError], tuple[type[HomeAssistantError], str, Place
     OvhConnectionError: (_FAILED, "cannot_connect", _nothing),
     OvhHttpError: (_FAILED, "http_error", _http_status),
     UnreadableAnswerError: (_FAILED, "unreadable_answer", lambda err: {"call": err.call}),
+    # A pending SMS or a reply OVH does not hold (any more).
+    SmsNotFoundError: (_FAILED, "sms_not_found", lambda err: {"sms_id": err.sms_id}),
+    ReplyNotFoundError: (_FAILED, "reply_not_found", lambda err: {"reply_id": err.reply_id}),
     # The request may have reached OVH: the SMS may have been sent.
     OvhServerError: (_FAILED, "server_error", _http_status),
     OutcomeUnknownError: (_FAILED, "outcome_unknown", _nothing),

@@ -74,6 +74,8 @@ _CODINGS: Final[dict[str, SmsCoding | None]] = {
 
 
 type SmsTransport = Callable[[Sms], Awaitable[SendResult]]
+# Told of every accepted send, with the validity asked for: the delivery tracker.
+type AcceptedListener = Callable[[SendResult, int | None], None]
 
 
 def signal_sms_sent(entry_id: str) -> str:
@@ -103,12 +105,15 @@ class OvhSmsGateway:
         entry: ConfigEntry,
         transport: SmsTransport,
         ledger: AccountLedger,
+        *,
+        on_accepted: AcceptedListener | None = None,
     ) -> None:
         """Send through this transport (one send, every request of it); record in this ledger."""
         self.hass = hass
         self.entry = entry
         self._transport = transport
         self.ledger = ledger
+        self._on_accepted = on_accepted
         # The legacy notify action this entry registered, if it could.
         self.notify_action: str | None = None
 
@@ -186,7 +191,7 @@ class OvhSmsGateway:
         except PartialSendError as err:
             self.ledger.give_back(spent, len(err.not_sent) * sms.segments)
             if err.sent.recipients:
-                self._record(err.sent, recorded_by)
+                self._record(err.sent, recorded_by, sms)
             self._react_to_failure(err.cause)
             raise home_assistant_error(err) from err
         except OvhSmsError as err:
@@ -194,7 +199,7 @@ class OvhSmsGateway:
                 self.ledger.give_back(spent, spent.count)
             self._react_to_failure(err)
             raise home_assistant_error(err) from err
-        self._record(result, recorded_by)
+        self._record(result, recorded_by, sms)
         return result
 
     def _spend(self, count: int) -> Spent:
@@ -240,9 +245,11 @@ class OvhSmsGateway:
             )
             self.entry.async_start_reauth(self.hass)
 
-    def _record(self, result: SendResult, recorded_by: str | None) -> None:
+    def _record(self, result: SendResult, recorded_by: str | None, sms: Sms) -> None:
         """Keep the credit and time, clear the sending issues, tell entities and automations."""
         self.ledger.record(result)
+        if self._on_accepted is not None:
+            self._on_accepted(result, sms.validity_minutes)
         async_dispatcher_send(
             self.hass, signal_sms_sent(self.entry.entry_id), result.recipients, recorded_by
         )

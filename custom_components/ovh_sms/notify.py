@@ -31,6 +31,7 @@ from .const import (
     SUBENTRY_RECIPIENT,
 )
 from .coordinator import OvhSmsConfigEntry
+from .delivery import signal_delivery
 from .entity import OvhSmsRecipientEntity
 from .gateway import OvhSmsGateway, signal_sms_sent
 from .issues import async_create_entry_issue, async_delete_entry_issue
@@ -161,15 +162,33 @@ class OvhSmsRecipientNotify(OvhSmsRecipientEntity, NotifyEntity):
         """The recipient's number, read at send time so an edit applies at once."""
         return self.gateway.recipient_number(self.subentry_id)
 
+    _delivery: tuple[str, str] | None = None
+
+    @property
+    def extra_state_attributes(self) -> dict[str, str] | None:
+        """The last final delivery state known for this recipient (API keys), and its SMS."""
+        if self._delivery is None:
+            return None
+        status, sms_id = self._delivery
+        return {"delivery_status": status, "delivery_sms_id": sms_id}
+
     @override
     async def async_added_to_hass(self) -> None:
-        """Follow the account's sends: this recipient may be reached by any action."""
+        """Follow the account's sends (any action may reach this recipient) and deliveries."""
         await super().async_added_to_hass()
+        entry_id = self.gateway.entry.entry_id
         self.async_on_remove(
-            async_dispatcher_connect(
-                self.hass, signal_sms_sent(self.gateway.entry.entry_id), self._async_sms_sent
-            )
+            async_dispatcher_connect(self.hass, signal_sms_sent(entry_id), self._async_sms_sent)
         )
+        self.async_on_remove(
+            async_dispatcher_connect(self.hass, signal_delivery(entry_id), self._async_delivery)
+        )
+
+    @callback
+    def _async_delivery(self, recipient: str, status: str, sms_id: str) -> None:
+        if recipient == self.phone_number:
+            self._delivery = (status, sms_id)
+            self.async_write_ha_state()
 
     @callback
     def _async_sms_sent(self, recipients: tuple[str, ...], recorded_by: str | None) -> None:

@@ -16,11 +16,12 @@ from homeassistant.core import (
     callback,
     valid_entity_id,
 )
-from homeassistant.exceptions import ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import config_validation as cv, entity_registry as er, service
 
 from .const import (
     CODING_OPTIONS,
+    CONF_ACCOUNT,
     CONF_CODING,
     CONF_SENDER,
     CONF_SMS_CLASS,
@@ -31,8 +32,11 @@ from .const import (
 )
 from .coordinator import OvhSmsConfigEntry
 from .gateway import SmsOptions
+from .ovhsms import OvhSmsError, SmsNotFoundError
 
 SERVICE_SEND_SMS = "send_sms"
+SERVICE_CANCEL_SMS = "cancel_sms"
+ATTR_SMS_IDS = "sms_ids"
 ATTR_RECIPIENTS = "recipients"
 ATTR_MESSAGE = "message"
 ATTR_TITLE = "title"
@@ -65,6 +69,18 @@ SEND_SMS_SCHEMA = SMS_OPTIONS_SCHEMA.extend(
         vol.Optional(ATTR_ENTITY_ID, default=list): cv.entity_ids,
         vol.Required(ATTR_MESSAGE): cv.string,
         vol.Optional(ATTR_TITLE): cv.string,
+    }
+)
+
+
+CANCEL_SMS_SCHEMA = vol.Schema(
+    {
+        vol.Optional(ATTR_CONFIG_ENTRY_ID): cv.string,
+        vol.Required(ATTR_SMS_IDS): vol.All(
+            cv.ensure_list,
+            [vol.All(vol.Coerce(str), vol.Strip, vol.Length(min=1))],
+            vol.Length(min=1),
+        ),
     }
 )
 
@@ -156,13 +172,64 @@ async def _async_send_sms(call: ServiceCall) -> ServiceResponse:
     }
 
 
+async def _async_cancel_sms(call: ServiceCall) -> ServiceResponse:
+    """Cancel deferred SMS by the ids send_sms answered; say which had already gone."""
+    entry = _config_entry(call.hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
+    runtime = entry.runtime_data
+    if runtime.api is None or runtime.tracker is None:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN, translation_key="cancel_needs_api_keys"
+        )
+    account: str = entry.data[CONF_ACCOUNT]
+    cancelled: list[str] = []
+    gone: list[str] = []
+    failure: OvhSmsError | None = None
+    for sms_id in dict.fromkeys(call.data[ATTR_SMS_IDS]):
+        try:
+            await runtime.api.cancel(account, sms_id)
+        except SmsNotFoundError:
+            gone.append(sms_id)
+        except OvhSmsError as err:
+            failure = err  # OVH out of reach or refusing: the others would fail too
+            break
+        else:
+            cancelled.append(sms_id)
+    if cancelled:
+        runtime.tracker.forget(cancelled)
+        await runtime.coordinator.async_request_refresh()  # OVH gives the credit back
+    if failure is not None or gone:
+        placeholders = {
+            "cancelled": ", ".join(cancelled) or "-",
+            "gone": ", ".join(gone) or "-",
+        }
+        if failure is not None:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="cancel_failed",
+                translation_placeholders=placeholders | {"reason": str(failure)},
+            ) from failure
+        raise HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="sms_already_gone",
+            translation_placeholders=placeholders,
+        )
+    return {"cancelled": list(cancelled)}
+
+
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
-    """Register ovh_sms.send_sms."""
+    """Register ovh_sms.send_sms and ovh_sms.cancel_sms."""
     hass.services.async_register(
         DOMAIN,
         SERVICE_SEND_SMS,
         _async_send_sms,
         schema=SEND_SMS_SCHEMA,
+        supports_response=SupportsResponse.OPTIONAL,
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_CANCEL_SMS,
+        _async_cancel_sms,
+        schema=CANCEL_SMS_SCHEMA,
         supports_response=SupportsResponse.OPTIONAL,
     )

@@ -1,0 +1,55 @@
+"""The account's "SMS received" event entity (API keys with replies on)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.components.event import EventEntity
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .coordinator import OvhSmsConfigEntry
+from .entity import OvhSmsEntity
+from .replies import signal_received
+
+PARALLEL_UPDATES = 0
+EVENT_TYPE_RECEIVED = "received"
+# What the entity keeps of a reply: the event's data without the entry's id.
+_ATTRIBUTES = ("sms_id", "sender", "recipient", "message", "tag", "received_at")
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: OvhSmsConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the entity when the entry reads replies."""
+    if entry.runtime_data.replies is not None:
+        async_add_entities([OvhSmsReceivedEvent(entry)])
+
+
+class OvhSmsReceivedEvent(OvhSmsEntity, EventEntity):
+    """Fires "received" with the sender, the text and the tag of each reply."""
+
+    _attr_translation_key = "sms_received"
+
+    def __init__(self, entry: OvhSmsConfigEntry) -> None:
+        """Attach to the account's device."""
+        super().__init__(entry, "sms_received")
+        self._attr_event_types = [EVENT_TYPE_RECEIVED]
+        self._entry_id = entry.entry_id
+
+    async def async_added_to_hass(self) -> None:
+        """Listen to the account's replies."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            async_dispatcher_connect(
+                self.hass, signal_received(self._entry_id), self._async_received
+            )
+        )
+
+    @callback
+    def _async_received(self, data: dict[str, Any]) -> None:
+        self._trigger_event(EVENT_TYPE_RECEIVED, {key: data[key] for key in _ATTRIBUTES})
+        self.async_write_ha_state()

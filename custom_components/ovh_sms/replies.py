@@ -1,0 +1,152 @@
+"""Replies (API keys, option "replies"): each SMS received fires once, none is lost.
+
+OVH keeps the replies to SMS sent from the short number, without an "unread"
+mark: the list of ids is read every REPLY_INTERVAL and each new one is read and
+told (ovh_sms_received, and the account's event entity). The ids already told
+are saved, so a restart tells neither twice nor forgets one; the replies at OVH
+when the option is first turned on are taken as already seen. With the option
+"delete_replies" each reply is deleted at OVH once told. A push from OVH (see
+push.py) tells a reply at once; the next read then knows it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any, Final, TypedDict
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers.dispatcher import async_dispatcher_send
+from homeassistant.helpers.event import async_track_time_interval
+from homeassistant.helpers.storage import Store
+
+from .const import (
+    CONF_ACCOUNT,
+    CONF_PHONE_NUMBER,
+    DOMAIN,
+    EVENT_RECEIVED,
+    LOGGER,
+    SUBENTRY_RECIPIENT,
+)
+from .ovhsms import OvhApiClient, OvhSmsError, Reply
+
+STORAGE_VERSION = 1
+# One list read a minute: 60 calls an hour, plus one per reply.
+REPLY_INTERVAL: Final = timedelta(minutes=1)
+# Replies read in one run at most; the others wait for the next.
+READS_PER_RUN: Final = 10
+# Ids remembered, the newest: far more than OVH keeps unless replies pile up for weeks.
+SEEN_KEPT: Final = 5000
+
+
+def signal_received(entry_id: str) -> str:
+    """Dispatcher signal of an entry's replies: (event data)."""
+    return f"{DOMAIN}_{entry_id}_received"
+
+
+class StoredReplies(TypedDict):
+    """What is saved: the ids already told, oldest first."""
+
+    seen: list[str]
+
+
+class ReplyPoller:
+    """Reads one API keys entry's replies and tells each new one once."""
+
+    def __init__(
+        self, hass: HomeAssistant, entry: ConfigEntry, client: OvhApiClient, *, delete_read: bool
+    ) -> None:
+        """Read with this client; nothing runs until started."""
+        self.hass = hass
+        self.entry = entry
+        self._client = client
+        self._delete_read = delete_read
+        self._store: Store[StoredReplies] = Store(
+            hass, STORAGE_VERSION, f"{DOMAIN}.{entry.entry_id}.replies"
+        )
+        # Ids told (or found at the very first read), oldest first.
+        self._seen: dict[str, None] = {}
+        self._first_read_done = False
+        self._unsub: CALLBACK_TYPE | None = None
+        self._failing = False
+
+    async def async_start(self) -> None:
+        """Load what was told before, read now, then every REPLY_INTERVAL."""
+        if (stored := await self._store.async_load()) is not None:
+            self._seen = dict.fromkeys(stored["seen"])
+            self._first_read_done = True
+        self._unsub = async_track_time_interval(self.hass, self._async_poll, REPLY_INTERVAL)
+        self.entry.async_create_background_task(
+            self.hass, self._async_poll(), f"{DOMAIN} first reply read"
+        )
+
+    @callback
+    def async_stop(self) -> None:
+        """Stop reading: the entry unloads."""
+        if self._unsub is not None:
+            self._unsub()
+            self._unsub = None
+
+    async def _async_poll(self, now: datetime | None = None) -> None:
+        account: str = self.entry.data[CONF_ACCOUNT]
+        try:
+            ids = await self._client.reply_ids(account)
+            if not self._first_read_done:  # what is there already is old news
+                self._seen.update(dict.fromkeys(ids))
+                self._first_read_done = True
+            else:
+                for reply_id in [i for i in ids if i not in self._seen][:READS_PER_RUN]:
+                    self.tell(await self._client.reply(account, reply_id))
+                    if self._delete_read:
+                        await self._client.delete_reply(account, reply_id)
+        except OvhSmsError as err:
+            if not self._failing:
+                LOGGER.warning("The replies of %s could not be read: %s", account, err)
+            self._failing = True
+        else:
+            if self._failing:
+                LOGGER.info("The replies of %s can be read again", account)
+            self._failing = False
+        self._save()
+
+    @callback
+    def tell(self, reply: Reply) -> None:
+        """Tell a reply (read or pushed) once: the event and the account's event entity."""
+        if reply.reply_id in self._seen:
+            return
+        self._seen[reply.reply_id] = None
+        data: dict[str, Any] = {
+            "config_entry_id": self.entry.entry_id,
+            "sms_id": reply.reply_id,
+            "sender": reply.sender,
+            "recipient": self._recipient_name(reply.sender),
+            "message": reply.message,
+            "tag": reply.tag,
+            "received_at": reply.received_at.isoformat() if reply.received_at else None,
+        }
+        self.hass.bus.async_fire(EVENT_RECEIVED, data)
+        async_dispatcher_send(self.hass, signal_received(self.entry.entry_id), data)
+        self._save()
+
+    def _recipient_name(self, number: str) -> str | None:
+        """Name the recipient whose number sent the reply, if it is one of the account's."""
+        return next(
+            (
+                subentry.title
+                for subentry in self.entry.subentries.values()
+                if subentry.subentry_type == SUBENTRY_RECIPIENT
+                and subentry.data.get(CONF_PHONE_NUMBER) == number
+            ),
+            None,
+        )
+
+    @callback
+    def _save(self) -> None:
+        if self._first_read_done:
+            seen = list(self._seen)[-SEEN_KEPT:]
+            self._store.async_delay_save(lambda: {"seen": seen}, 1)
+
+
+async def async_forget_replies(hass: HomeAssistant, entry_id: str) -> None:
+    """Delete what the entry saved: it was deleted."""
+    await Store[StoredReplies](hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}.replies").async_remove()

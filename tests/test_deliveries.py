@@ -1,0 +1,304 @@
+"""Delivery reports with API keys: each SMS followed until final, told once, kept on restart."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+    async_fire_time_changed,
+)
+from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
+
+from custom_components.ovh_sms.const import DOMAIN
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+
+from .conftest import ACCOUNT, ALICE, API_ENDPOINT, api_calls, set_up_api_entry
+
+OUTGOING = f"{API_ENDPOINT}/sms/{ACCOUNT}/outgoing/26929925"
+JOB = f"{API_ENDPOINT}/sms/{ACCOUNT}/jobs/26929925"
+NOT_FOUND = {"message": "The requested object (id = 26929925) does not exist"}
+
+
+def outgoing(receipt: int, ptt: int | None, **fields: Any) -> dict[str, Any]:
+    """OVH's /outgoing/{id} answer for the SMS sent to Alice."""
+    return {
+        "id": 26929925,
+        "receiver": "+33612345678",
+        "sender": "HomeAlarm",
+        "deliveryReceipt": receipt,
+        "ptt": ptt,
+        "sentAt": "2026-11-22T03:00:05+00:00",
+        "deliveredAt": None,
+        **fields,
+    }
+
+
+async def send(hass: HomeAssistant, **data: Any) -> dict[str, Any]:
+    """Send to Alice through ovh_sms.send_sms; give its response."""
+    response = await hass.services.async_call(
+        DOMAIN,
+        "send_sms",
+        {"recipients": [ALICE], "message": "Leak!", **data},
+        blocking=True,
+        return_response=True,
+    )
+    assert response is not None
+    return dict(response)
+
+
+async def wait(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float) -> None:
+    """Let Home Assistant's clock run."""
+    freezer.tick(timedelta(seconds=seconds))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+
+
+def reads(aioclient_mock: AiohttpClientMocker) -> list[tuple[str, str]]:
+    """List the delivery reads made so far."""
+    return [
+        call for call in api_calls(aioclient_mock) if "/outgoing/" in call[1] or "/jobs/" in call[1]
+    ]
+
+
+async def test_delivered_after_a_pending_read(
+    hass: HomeAssistant,
+    mock_api_entry: MockConfigEntry,
+    ovh_api: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Read at 20 s (not final), 40 s (delivered): one event, the entity shows it, no more reads."""
+    freezer.move_to("2026-11-22T03:00:00+00:00")
+    await set_up_api_entry(hass, mock_api_entry)
+    events = async_capture_events(hass, "ovh_sms_delivery")
+    ovh_api.get(OUTGOING, json=outgoing(0, 3))
+    await send(hass)
+    await wait(hass, freezer, 19)
+    assert reads(ovh_api) == []
+    await wait(hass, freezer, 1)
+    assert reads(ovh_api) == [("GET", f"/sms/{ACCOUNT}/outgoing/26929925")]
+    assert events == []
+
+    ovh_api.clear_requests()
+    ovh_api.get(OUTGOING, json=outgoing(1, 4, deliveredAt="2026-11-22T03:00:09+00:00"))
+    await wait(hass, freezer, 20)
+    assert [event.data for event in events] == [
+        {
+            "config_entry_id": mock_api_entry.entry_id,
+            "sms_id": "26929925",
+            "recipient": ALICE,
+            "status": "delivered",
+            "ptt": 4,
+            "delivery_receipt": 1,
+            "description": "delivered",
+            "delivered_at": "2026-11-22T03:00:09+00:00",
+        }
+    ]
+    state = hass.states.get("notify.alice")
+    assert state is not None
+    assert state.attributes["delivery_status"] == "delivered"
+    assert state.attributes["delivery_sms_id"] == "26929925"
+    await wait(hass, freezer, 3600)
+    assert len(reads(ovh_api)) == 1
+
+
+@pytest.mark.parametrize("answer", [(2, 5, "failed"), (0, 8, "expired")], ids=["failed", "expired"])
+async def test_final_failures(
+    hass: HomeAssistant,
+    mock_api_entry: MockConfigEntry,
+    ovh_api: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
+    answer: tuple[int, int, str],
+) -> None:
+    """A failure or an expiry reported by OVH is told with its status and code."""
+    await set_up_api_entry(hass, mock_api_entry)
+    events = async_capture_events(hass, "ovh_sms_delivery")
+    receipt, ptt, status = answer
+    ovh_api.get(OUTGOING, json=outgoing(receipt, ptt))
+    await send(hass)
+    await wait(hass, freezer, 20)
+    assert [(e.data["status"], e.data["ptt"], e.data["recipient"]) for e in events] == [
+        (status, ptt, ALICE)
+    ]
+
+
+async def test_no_final_report_before_the_validity_ends(
+    hass: HomeAssistant,
+    mock_api_entry: MockConfigEntry,
+    ovh_api: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Still not delivered when its validity ends: told as expired, reads stop."""
+    await set_up_api_entry(hass, mock_api_entry)
+    events = async_capture_events(hass, "ovh_sms_delivery")
+    ovh_api.get(OUTGOING, json=outgoing(0, 3))
+    await send(hass, validity=5)
+    for _ in range(12):
+        await wait(hass, freezer, 30)
+    assert [(e.data["status"], e.data["recipient"], e.data["ptt"]) for e in events] == [
+        ("expired", ALICE, None)
+    ]
+    # 20 s, 40 s, 60 s, 2 min, 4 min: then the validity ended.
+    assert len(reads(ovh_api)) == 5
+    await wait(hass, freezer, 3600)
+    assert len(reads(ovh_api)) == 5
+
+
+async def test_deferred_sms_read_as_a_pending_job_from_its_time(
+    hass: HomeAssistant,
+    mock_api_entry: MockConfigEntry,
+    ovh_api: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A deferred SMS is not read before its time; then /jobs while OVH holds it."""
+    freezer.move_to("2026-11-22T03:00:00+00:00")
+    await set_up_api_entry(hass, mock_api_entry)
+    ovh_api.get(OUTGOING, status=404, json=NOT_FOUND)
+    ovh_api.get(JOB, json={"id": 26929925, "receiver": "+33612345678", "ptt": None})
+    await send(hass, deferred="2026-11-22T04:00:00+00:00")
+    await wait(hass, freezer, 3600)
+    assert reads(ovh_api) == []
+    await wait(hass, freezer, 20)
+    assert reads(ovh_api) == [
+        ("GET", f"/sms/{ACCOUNT}/outgoing/26929925"),
+        ("GET", f"/sms/{ACCOUNT}/jobs/26929925"),
+    ]
+
+
+async def test_followed_sms_survive_a_restart_and_are_told_once(
+    hass: HomeAssistant,
+    mock_api_entry: MockConfigEntry,
+    ovh_api: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Reloaded before any report: the new tracker reads it and tells it once."""
+    await set_up_api_entry(hass, mock_api_entry)
+    events = async_capture_events(hass, "ovh_sms_delivery")
+    await send(hass)
+    await wait(hass, freezer, 2)  # saved
+    assert await hass.config_entries.async_reload(mock_api_entry.entry_id)
+    await hass.async_block_till_done()
+    ovh_api.get(OUTGOING, json=outgoing(1, 4))
+    await wait(hass, freezer, 20)
+    await wait(hass, freezer, 3600)
+    assert [e.data["status"] for e in events] == ["delivered"]
+
+
+async def test_cancel_a_deferred_sms(
+    hass: HomeAssistant,
+    mock_api_entry: MockConfigEntry,
+    ovh_api: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """cancel_sms deletes the job, answers the ids, and the SMS is no longer followed."""
+    freezer.move_to("2026-11-22T03:00:00+00:00")
+    await set_up_api_entry(hass, mock_api_entry)
+    ovh_api.delete(JOB, text="null")
+    response = await send(hass, deferred="2026-11-22T04:00:00+00:00")
+    cancelled = await hass.services.async_call(
+        DOMAIN,
+        "cancel_sms",
+        {"sms_ids": response["sms_ids"]},
+        blocking=True,
+        return_response=True,
+    )
+    assert cancelled == {"cancelled": ["26929925"]}
+    assert ("DELETE", f"/sms/{ACCOUNT}/jobs/26929925") in api_calls(ovh_api)
+    await wait(hass, freezer, 7200)
+    assert reads(ovh_api) == [("DELETE", f"/sms/{ACCOUNT}/jobs/26929925")]
+
+
+async def test_cancel_an_sms_already_sent(
+    hass: HomeAssistant, mock_api_entry: MockConfigEntry, ovh_api: AiohttpClientMocker
+) -> None:
+    """An id OVH no longer holds: the error names it and what was cancelled."""
+    await set_up_api_entry(hass, mock_api_entry)
+    ovh_api.delete(JOB, status=404, json=NOT_FOUND)
+    with pytest.raises(HomeAssistantError) as raised:
+        await hass.services.async_call(
+            DOMAIN, "cancel_sms", {"sms_ids": ["26929925"]}, blocking=True
+        )
+    assert str(raised.value) == (
+        "These SMS could not be cancelled: OVH has no pending SMS with these ids (already sent, "
+        "already cancelled, or unknown): 26929925. Cancelled: -"
+    )
+
+
+async def test_cancel_needs_api_keys(
+    hass: HomeAssistant, init_integration: MockConfigEntry, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """With an SMS user there is nothing to cancel with: refused before any request."""
+    with pytest.raises(ServiceValidationError) as raised:
+        await hass.services.async_call(DOMAIN, "cancel_sms", {"sms_ids": ["1"]}, blocking=True)
+    assert raised.value.translation_key == "cancel_needs_api_keys"
+    assert aioclient_mock.call_count == 0
+
+
+async def test_hourly_reads_after_the_schedule_and_failed_reads_retried(
+    hass: HomeAssistant,
+    mock_api_entry: MockConfigEntry,
+    ovh_api: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A read that fails is tried again later; after the first hour, one read an hour."""
+    await set_up_api_entry(hass, mock_api_entry)
+    ovh_api.get(OUTGOING, status=503, text="Service Unavailable")
+    await send(hass)
+    elapsed = 0
+    for count, at in enumerate((20, 40, 60, 120, 240, 480, 900, 1800, 3600, 7200), start=1):
+        await wait(hass, freezer, at - elapsed - 1)
+        assert len(reads(ovh_api)) == count - 1, at
+        await wait(hass, freezer, 1)
+        assert len(reads(ovh_api)) == count, at
+        elapsed = at
+
+
+async def test_damaged_saved_sms_are_left_out(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    mock_api_entry: MockConfigEntry,
+    ovh_api: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A saved SMS whose times cannot be read is dropped; the good one is still followed."""
+    freezer.move_to("2026-11-22T03:00:00+00:00")
+    hass_storage[f"ovh_sms.{mock_api_entry.entry_id}.deliveries"] = {
+        "version": 1,
+        "key": f"ovh_sms.{mock_api_entry.entry_id}.deliveries",
+        "data": [
+            {"sms_id": "1", "start": "junk", "expires": "junk", "checks": 0, "receiver": ""},
+            {
+                "sms_id": "26929925",
+                "start": "2026-11-22T02:59:00+00:00",
+                "expires": "2026-11-24T02:59:00+00:00",
+                "checks": 2,
+                "receiver": ALICE,
+            },
+        ],
+    }
+    ovh_api.get(OUTGOING, json=outgoing(1, 4))
+    await set_up_api_entry(hass, mock_api_entry)
+    await wait(hass, freezer, 1)
+    assert reads(ovh_api) == [("GET", f"/sms/{ACCOUNT}/outgoing/26929925")]
+
+
+async def test_cancel_stops_when_ovh_cannot_be_reached(
+    hass: HomeAssistant, mock_api_entry: MockConfigEntry, ovh_api: AiohttpClientMocker
+) -> None:
+    """OVH out of reach: the error says why, what was cancelled, and that the rest was not."""
+    await set_up_api_entry(hass, mock_api_entry)
+    ovh_api.delete(JOB, text="null")
+    ovh_api.delete(f"{API_ENDPOINT}/sms/{ACCOUNT}/jobs/2", exc=TimeoutError())
+    with pytest.raises(HomeAssistantError) as raised:
+        await hass.services.async_call(
+            DOMAIN, "cancel_sms", {"sms_ids": ["26929925", "2", "3"]}, blocking=True
+        )
+    assert raised.value.translation_key == "cancel_failed"
+    assert raised.value.translation_placeholders["cancelled"] == "26929925"
+    assert raised.value.translation_placeholders["gone"] == "-"
+    assert ("DELETE", f"/sms/{ACCOUNT}/jobs/3") not in api_calls(ovh_api)

@@ -1,0 +1,178 @@
+"""Replies with API keys: each new SMS received told once (event and entity), none lost."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+    async_fire_time_changed,
+)
+from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
+
+from homeassistant.core import HomeAssistant
+
+from .conftest import ACCOUNT, ALICE, API_ACCOUNT, API_ENDPOINT, api_calls, set_up_api_entry
+
+INCOMING = f"{API_ENDPOINT}/sms/{ACCOUNT}/incoming"
+EVENT_ENTITY = "event.sms_ab1234_1_sms_received"
+
+
+def reply(reply_id: int, sender: str = "+33612345678", message: str = "1") -> dict[str, Any]:
+    """OVH's /incoming/{id} answer."""
+    return {
+        "id": reply_id,
+        "creationDatetime": "2026-11-22T03:01:00+00:00",
+        "sender": sender,
+        "message": message,
+        "tag": "alarm",
+        "credits": 1,
+    }
+
+
+async def with_replies(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    ovh_api: AiohttpClientMocker,
+    ids: list[int],
+    **options: Any,
+) -> None:
+    """Set the entry up with replies on; OVH holds these reply ids."""
+    ovh_api.get(INCOMING, json=ids)
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(entry, options={"replies": True, **options})
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+
+async def minute(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
+    """Let a minute pass: one read of the replies."""
+    freezer.tick(timedelta(minutes=1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+
+
+async def test_old_replies_are_not_told_new_ones_are_once(
+    hass: HomeAssistant,
+    mock_api_entry: MockConfigEntry,
+    ovh_api: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """At the first read what OVH holds is old news; a new reply fires once, naming Alice."""
+    freezer.move_to("2026-11-22T03:00:00+00:00")
+    events = async_capture_events(hass, "ovh_sms_received")
+    await with_replies(hass, mock_api_entry, ovh_api, [7])
+    assert events == []
+    state = hass.states.get(EVENT_ENTITY)
+    assert state is not None
+    assert state.state == "unknown"
+
+    ovh_api.clear_requests()
+    ovh_api.get(INCOMING, json=[7, 8])
+    ovh_api.get(f"{INCOMING}/8", json=reply(8))
+    await minute(hass, freezer)
+    await minute(hass, freezer)
+    assert [event.data for event in events] == [
+        {
+            "config_entry_id": mock_api_entry.entry_id,
+            "sms_id": "8",
+            "sender": ALICE,
+            "recipient": "Alice",
+            "message": "1",
+            "tag": "alarm",
+            "received_at": "2026-11-22T03:01:00+00:00",
+        }
+    ]
+    state = hass.states.get(EVENT_ENTITY)
+    assert state is not None
+    assert state.state == "2026-11-22T03:01:00.000+00:00"
+    assert state.attributes["event_type"] == "received"
+    assert state.attributes["sender"] == ALICE
+    assert state.attributes["message"] == "1"
+    assert api_calls(ovh_api).count(("GET", f"/sms/{ACCOUNT}/incoming/8")) == 1
+
+
+async def test_unknown_sender_and_delete_once_read(
+    hass: HomeAssistant,
+    mock_api_entry: MockConfigEntry,
+    ovh_api: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A number that is no recipient: recipient None; with delete_replies the reply is deleted."""
+    events = async_capture_events(hass, "ovh_sms_received")
+    await with_replies(hass, mock_api_entry, ovh_api, [], delete_replies=True)
+    ovh_api.clear_requests()
+    ovh_api.get(INCOMING, json=[9])
+    ovh_api.get(f"{INCOMING}/9", json=reply(9, sender="+33698765432", message="STOP"))
+    ovh_api.delete(f"{INCOMING}/9", text="null")
+    await minute(hass, freezer)
+    assert [(e.data["sender"], e.data["recipient"], e.data["message"]) for e in events] == [
+        ("0033698765432", None, "STOP")
+    ]
+    assert ("DELETE", f"/sms/{ACCOUNT}/incoming/9") in api_calls(ovh_api)
+
+
+async def test_no_reply_twice_after_a_restart(
+    hass: HomeAssistant,
+    mock_api_entry: MockConfigEntry,
+    ovh_api: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Told before the reload: not told again; one that came meanwhile is told."""
+    events = async_capture_events(hass, "ovh_sms_received")
+    await with_replies(hass, mock_api_entry, ovh_api, [])
+    ovh_api.clear_requests()
+    ovh_api.get(INCOMING, json=[10])
+    ovh_api.get(f"{INCOMING}/10", json=reply(10))
+    await minute(hass, freezer)
+    freezer.tick(timedelta(seconds=2))  # saved
+    async_fire_time_changed(hass)
+    ovh_api.clear_requests()
+    ovh_api.get(f"{API_ENDPOINT}/auth/time", text="1800000000")
+    ovh_api.get(f"{API_ENDPOINT}/sms/{ACCOUNT}", json=API_ACCOUNT)
+    ovh_api.get(INCOMING, json=[10, 11])
+    ovh_api.get(f"{INCOMING}/11", json=reply(11))
+    assert await hass.config_entries.async_reload(mock_api_entry.entry_id)
+    await hass.async_block_till_done()
+    await minute(hass, freezer)
+    assert [e.data["sms_id"] for e in events] == ["10", "11"]
+
+
+async def test_replies_off_read_nothing(
+    hass: HomeAssistant,
+    mock_api_entry: MockConfigEntry,
+    ovh_api: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Without the option: no reads of /incoming, no event entity; only the credit is read."""
+    await set_up_api_entry(hass, mock_api_entry)
+    for _ in range(60):
+        await minute(hass, freezer)
+    assert [path for _, path in api_calls(ovh_api)].count(f"/sms/{ACCOUNT}/incoming") == 0
+    assert hass.states.get(EVENT_ENTITY) is None
+
+
+async def test_a_failing_read_is_logged_once(
+    hass: HomeAssistant,
+    mock_api_entry: MockConfigEntry,
+    ovh_api: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
+    caplog: Any,
+) -> None:
+    """OVH out of reach: one warning, then one line when it is back."""
+    await with_replies(hass, mock_api_entry, ovh_api, [])
+    ovh_api.clear_requests()
+    ovh_api.get(INCOMING, status=503, text="Service Unavailable")
+    await minute(hass, freezer)
+    await minute(hass, freezer)
+    ovh_api.clear_requests()
+    ovh_api.get(INCOMING, json=[])
+    await minute(hass, freezer)
+    lines = [r.getMessage() for r in caplog.records if "replies of" in r.getMessage()]
+    assert lines == [
+        f"The replies of {ACCOUNT} could not be read: OVH answered HTTP 503",
+        f"The replies of {ACCOUNT} can be read again",
+    ]

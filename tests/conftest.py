@@ -62,15 +62,14 @@ def country(hass: HomeAssistant) -> None:
     hass.config.country = "FR"
 
 
-@pytest.fixture
-def mock_config_entry() -> MockConfigEntry:
-    """Give an account with one recipient, Alice."""
+def account_with_alice(data: dict[str, Any], unique_id: str, **fields: Any) -> MockConfigEntry:
+    """Give an account entry with this data and one recipient, Alice."""
     return MockConfigEntry(
         domain=DOMAIN,
         title=ACCOUNT,
-        unique_id=f"{ACCOUNT}_{LOGIN}",
+        unique_id=unique_id,
         minor_version=2,
-        data=dict(ENTRY_DATA),
+        data=dict(data),
         subentries_data=[
             ConfigSubentryData(
                 data={CONF_PHONE_NUMBER: ALICE},
@@ -80,7 +79,14 @@ def mock_config_entry() -> MockConfigEntry:
                 unique_id=ALICE,
             )
         ],
+        **fields,
     )
+
+
+@pytest.fixture
+def mock_config_entry() -> MockConfigEntry:
+    """Give an account (an SMS user) with one recipient, Alice."""
+    return account_with_alice(ENTRY_DATA, f"{ACCOUNT}_{LOGIN}")
 
 
 @pytest.fixture
@@ -226,22 +232,7 @@ API_JOB = {
 @pytest.fixture
 def mock_api_entry() -> MockConfigEntry:
     """Give an account set up with OVHcloud API keys, with one recipient, Alice."""
-    return MockConfigEntry(
-        domain=DOMAIN,
-        title=ACCOUNT,
-        unique_id=f"api_{ACCOUNT}",
-        minor_version=2,
-        data=dict(API_ENTRY_DATA),
-        subentries_data=[
-            ConfigSubentryData(
-                data={CONF_PHONE_NUMBER: ALICE},
-                subentry_id="alice_id",
-                subentry_type=SUBENTRY_RECIPIENT,
-                title="Alice",
-                unique_id=ALICE,
-            )
-        ],
-    )
+    return account_with_alice(API_ENTRY_DATA, f"api_{ACCOUNT}")
 
 
 @pytest.fixture

@@ -17,8 +17,7 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
 )
 
-from custom_components.ovh_sms.const import DOMAIN, SUBENTRY_RECIPIENT
-from homeassistant.config_entries import ConfigSubentryData
+from custom_components.ovh_sms.const import DOMAIN
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 from simulator import (
@@ -29,17 +28,13 @@ from simulator import (
     ENDPOINT_PATH,
 )
 
-from .conftest import ACCOUNT, ALICE, LoopbackSimulator
+from .conftest import ACCOUNT, ALICE, LoopbackSimulator, account_with_alice
 
 
 async def api_entry(hass: HomeAssistant, simulator: LoopbackSimulator) -> MockConfigEntry:
     """Set up an API keys account on the simulator, from the short number, replies on."""
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title=ACCOUNT,
-        unique_id=f"api_{ACCOUNT}",
-        minor_version=2,
-        data={
+    entry = account_with_alice(
+        {
             "mode": "api",
             "application_key": DEFAULT_APPLICATION_KEY,
             "application_secret": DEFAULT_APPLICATION_SECRET,
@@ -48,16 +43,8 @@ async def api_entry(hass: HomeAssistant, simulator: LoopbackSimulator) -> MockCo
             "sender": "",
             "endpoint": simulator.endpoint.removesuffix(ENDPOINT_PATH) + API_PATH,
         },
+        f"api_{ACCOUNT}",
         options={"replies": True},
-        subentries_data=[
-            ConfigSubentryData(
-                data={"phone_number": ALICE},
-                subentry_id="alice_id",
-                subentry_type=SUBENTRY_RECIPIENT,
-                title="Alice",
-                unique_id=ALICE,
-            )
-        ],
     )
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClien
 from custom_components.ovh_sms.const import DOMAIN
 from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.core import HomeAssistant
+from homeassistant.core_config import async_process_ha_core_config
 from homeassistant.data_entry_flow import FlowResultType
 
 from .conftest import (
@@ -408,3 +410,17 @@ async def test_picked_account_cannot_be_read(
     assert result["step_id"] == "api_account"
     assert result["errors"] == {"base": "account_not_found"}
     assert result["description_placeholders"] == {"account": ACCOUNT}
+
+
+async def test_ovh_sends_the_browser_back_to_home_assistant(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """With a known URL, the consumer key's redirection is the integration's page."""
+    await async_process_ha_core_config(hass, {"internal_url": "http://homeassistant.local:8123"})
+    api_answers(aioclient_mock, state="pendingValidation")
+    await start_api(hass, KEYS)
+    method, url, body, _ = aioclient_mock.mock_calls[0]
+    assert (method.upper(), str(url)) == ("POST", f"{API_ENDPOINT}/auth/credential")
+    assert json.loads(body)["redirection"] == (
+        "http://homeassistant.local:8123/config/integrations/integration/ovh_sms"
+    )

@@ -29,6 +29,7 @@ from homeassistant.const import CONF_NAME, CONF_PASSWORD
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.data_entry_flow import section
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.network import NoURLAvailableError, get_url
 from homeassistant.helpers.selector import (
     BooleanSelector,
     NumberSelector,
@@ -354,7 +355,7 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
     async def _async_request_consumer_key(self, keys: ApiKeys) -> None:
         """Get a new consumer key from OVH, to be validated at its link; raise _StepError."""
         try:
-            request = await self._api.request_consumer_key()
+            request = await self._api.request_consumer_key(redirection=self._return_url())
         except OvhSmsError as err:
             raise _StepError.of(err) from err
         self._api = OvhApiClient(
@@ -363,6 +364,13 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
             endpoint=self._data[CONF_ENDPOINT],
         )
         self._validation_url = request.validation_url
+
+    def _return_url(self) -> str | None:
+        """Where OVH sends the browser back after validation: this Home Assistant, if known."""
+        try:
+            return f"{get_url(self.hass)}/config/integrations/integration/{DOMAIN}"
+        except NoURLAvailableError:
+            return None
 
     async def _async_credential_state(self, *, just_requested: bool = False) -> CredentialState:
         """Ask OVH whether the consumer key is validated; raise _StepError if it cannot tell.

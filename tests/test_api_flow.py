@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -14,6 +15,7 @@ from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.core_config import async_process_ha_core_config
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers.network import NoURLAvailableError
 
 from .conftest import (
     ACCOUNT,
@@ -424,3 +426,15 @@ async def test_ovh_sends_the_browser_back_to_home_assistant(
     assert json.loads(body)["redirection"] == (
         "http://homeassistant.local:8123/config/integrations/integration/ovh_sms"
     )
+
+
+async def test_without_a_known_url_ovh_keeps_the_browser(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """Home Assistant does not know its own URL: the request asks for no redirection."""
+    api_answers(aioclient_mock, state="pendingValidation")
+    with patch("custom_components.ovh_sms.config_flow.get_url", side_effect=NoURLAvailableError):
+        await start_api(hass, KEYS)
+    body = json.loads(aioclient_mock.mock_calls[0][2])
+    assert "redirection" not in body
+    assert body["accessRules"][0] == {"method": "GET", "path": "/sms"}

@@ -146,3 +146,25 @@ async def test_a_pushed_reply_is_not_told_again_by_the_next_read(
     await hass.async_block_till_done()
     assert [e.data["sms_id"] for e in replies] == ["12"]
     assert ("GET", f"/sms/{ACCOUNT}/incoming/12") not in api_calls(ovh_api)
+
+
+async def test_a_reply_pushed_twice_is_told_once(
+    hass: HomeAssistant,
+    hass_client_no_auth: ClientSessionGenerator,
+    mock_api_entry: MockConfigEntry,
+    ovh_api: AiohttpClientMocker,
+) -> None:
+    """OVH may call again (a retry): the same reply is told once."""
+    assert await async_setup_component(hass, "http", {})
+    ovh_api.get(f"{API_ENDPOINT}/sms/{ACCOUNT}/incoming", json=[])
+    await set_up_api_entry(hass, mock_api_entry)
+    webhook_id = await turn_push_on(hass, mock_api_entry)
+    replies = async_capture_events(hass, "ovh_sms_received")
+    client = await hass_client_no_auth()
+    for _ in range(2):
+        await client.get(
+            f"/api/webhook/{webhook_id}",
+            params={"id": "13", "senderid": "+33612345678", "message": "2"},
+        )
+    await hass.async_block_till_done()
+    assert [e.data["sms_id"] for e in replies] == ["13"]

@@ -176,3 +176,43 @@ async def test_a_failing_read_is_logged_once(
         f"The replies of {ACCOUNT} could not be read: OVH answered HTTP 503",
         f"The replies of {ACCOUNT} can be read again",
     ]
+
+
+async def test_what_was_told_before_a_restart_is_not_told_again(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    mock_api_entry: MockConfigEntry,
+    ovh_api: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Saved ids are known at start: only the reply that came while stopped is told."""
+    key = f"ovh_sms.{mock_api_entry.entry_id}.replies"
+    hass_storage[key] = {
+        "version": 1,
+        "key": key,
+        "data": {"seen": ["10"], "first_read_done": True},
+    }
+    events = async_capture_events(hass, "ovh_sms_received")
+    ovh_api.get(f"{INCOMING}/11", json=reply(11))
+    await with_replies(hass, mock_api_entry, ovh_api, [10, 11])
+    assert [e.data["sms_id"] for e in events] == ["11"]
+
+
+async def test_deleting_the_entry_forgets_replies_and_deliveries(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    mock_api_entry: MockConfigEntry,
+    ovh_api: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """What the entry saved about replies and deliveries goes with it."""
+    await with_replies(hass, mock_api_entry, ovh_api, [5])
+    await hass.services.async_call("notify", "ovh_sms", {"message": "Leak!"}, blocking=True)
+    freezer.tick(timedelta(seconds=2))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    keys = {f"ovh_sms.{mock_api_entry.entry_id}.{name}" for name in ("replies", "deliveries")}
+    assert keys <= hass_storage.keys()
+    assert await hass.config_entries.async_remove(mock_api_entry.entry_id)
+    await hass.async_block_till_done()
+    assert not keys & hass_storage.keys()

@@ -38,7 +38,7 @@ from .const import (
     is_own_entry,
 )
 from .coordinator import OvhSmsConfigEntry, OvhSmsCoordinator, OvhSmsRuntimeData
-from .delivery import DeliveryTracker, async_forget_deliveries
+from .delivery import async_forget_deliveries, async_get_tracker
 from .errors import translation_key
 from .gateway import OvhSmsGateway
 from .issues import async_create_entry_issue, async_delete_entry_issue
@@ -56,7 +56,7 @@ from .ovhsms import (
 )
 from .push import async_register_push
 from .repairs import convertible_foreign_entry
-from .replies import ReplyPoller, async_forget_replies
+from .replies import async_forget_replies, async_get_poller
 from .services import async_setup_services
 
 PLATFORMS: list[Platform] = [Platform.EVENT, Platform.NOTIFY, Platform.SENSOR]
@@ -158,14 +158,14 @@ async def _async_api_runtime(
     coordinator = OvhSmsCoordinator(hass, entry, ledger, read_credits)
     await coordinator.async_config_entry_first_refresh()
     async_delete_entry_issue(hass, entry.entry_id, ISSUE_ACCESS_DENIED)
-    tracker = DeliveryTracker(hass, entry, partial(client.deliveries, account))
-    await tracker.async_load()
+    tracker = await async_get_tracker(hass, entry)
+    tracker.async_start(partial(client.deliveries, account))
     entry.async_on_unload(tracker.async_stop)
     options = entry_options(entry)
     replies = None
     if options[CONF_REPLIES]:
-        replies = ReplyPoller(hass, entry, client, delete_read=options[CONF_DELETE_REPLIES])
-        await replies.async_start()
+        replies = await async_get_poller(hass, entry)
+        replies.async_start(client, delete_read=options[CONF_DELETE_REPLIES])
         entry.async_on_unload(replies.async_stop)
     if options[CONF_PUSH] and options.get(CONF_WEBHOOK_ID):
         async_register_push(hass, entry, tracker, replies)

@@ -6,7 +6,9 @@ ends; a deferred SMS is checked from its time on. A final state fires
 ovh_sms_delivery once and shows on the recipient's notify entity. At most
 CALLS_PER_RUN reads every RUN_GAP (30 a minute) leave half of OVH's fair use
 (about 60 calls a minute per key) to everything else. What is being followed is saved, so a
-restart neither forgets an SMS nor reports it twice. A push from OVH (see
+restart neither forgets an SMS nor reports it twice; the tracker itself outlives
+reloads of its entry (like the ledger), so a read still in flight during a
+reload cannot make a second tracker report the same SMS. A push from OVH (see
 push.py) ends the following of an SMS at once.
 """
 
@@ -23,6 +25,7 @@ from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
+from homeassistant.util.hass_dict import HassKey
 
 from .const import DOMAIN, EVENT_DELIVERY, LOGGER
 from .ovhsms import DeliveryReport, OvhSmsError, SendResult
@@ -37,6 +40,8 @@ DEFAULT_VALIDITY: Final = timedelta(hours=48)
 CALLS_PER_RUN: Final = 10
 RUN_GAP: Final = timedelta(seconds=20)
 STATUS_EXPIRED: Final = "expired"
+
+DATA_TRACKERS: HassKey[dict[str, DeliveryTracker]] = HassKey(f"{DOMAIN}_trackers")
 
 type ReadDeliveries = Callable[
     [Sequence[str]], Awaitable[Mapping[str, DeliveryReport | OvhSmsError]]
@@ -80,11 +85,11 @@ class FollowedSms:
 class DeliveryTracker:
     """Follows the SMS of one API keys entry until each has a final state."""
 
-    def __init__(self, hass: HomeAssistant, entry: ConfigEntry, read: ReadDeliveries) -> None:
-        """Read with read(sms_ids); nothing is followed until loaded."""
+    def __init__(self, hass: HomeAssistant, entry: ConfigEntry) -> None:
+        """Nothing is followed until loaded, nor read until started."""
         self.hass = hass
         self.entry = entry
-        self._read = read
+        self._read: ReadDeliveries | None = None
         self._store: Store[list[StoredSms]] = Store(
             hass, STORAGE_VERSION, f"{DOMAIN}.{entry.entry_id}.deliveries"
         )
@@ -102,14 +107,18 @@ class DeliveryTracker:
                 self._followed[item["sms_id"]] = FollowedSms(
                     item["sms_id"], start, expires, item["checks"], item.get("receiver", "")
                 )
+
+    @callback
+    def async_start(self, read: ReadDeliveries) -> None:
+        """Read with read(sms_ids) from now on, the due SMS first."""
+        self._read = read
         self._schedule()
 
     @callback
     def async_stop(self) -> None:
-        """Stop checking: the entry unloads (what is followed stays saved)."""
-        if self._timer is not None:
-            self._timer()
-            self._timer = None
+        """Stop reading: the entry unloads (what is followed is kept)."""
+        self._read = None
+        self._schedule()
 
     @callback
     def follow(self, result: SendResult, validity_minutes: int | None) -> None:
@@ -175,7 +184,7 @@ class DeliveryTracker:
         if self._timer is not None:
             self._timer()
             self._timer = None
-        if self._running or not self._followed:
+        if self._running or self._read is None or not self._followed:
             return
         when = min(min(sms.next_check, sms.expires) for sms in self._followed.values())
         self._timer = async_track_point_in_utc_time(
@@ -212,7 +221,7 @@ class DeliveryTracker:
             (sms for sms in self._followed.values() if sms.next_check <= now),
             key=lambda sms: sms.next_check,
         )[:CALLS_PER_RUN]
-        if not due:
+        if not due or self._read is None:
             return
         answers = await self._read([sms.sms_id for sms in due])
         for sms in due:
@@ -221,7 +230,7 @@ class DeliveryTracker:
             if isinstance(answer, DeliveryReport):
                 sms.receiver = answer.receiver or sms.receiver
                 self.report(answer)
-            elif answer is not None:
+            else:
                 LOGGER.debug("Delivery of SMS %s not read: %s", sms.sms_id, answer)
 
     @callback
@@ -241,8 +250,20 @@ class DeliveryTracker:
         ]
 
 
+async def async_get_tracker(hass: HomeAssistant, entry: ConfigEntry) -> DeliveryTracker:
+    """Give the entry's tracker, loading it the first time in this run of Home Assistant."""
+    trackers = hass.data.setdefault(DATA_TRACKERS, {})
+    if (tracker := trackers.get(entry.entry_id)) is None:
+        tracker = DeliveryTracker(hass, entry)
+        await tracker.async_load()
+        trackers[entry.entry_id] = tracker
+    return tracker
+
+
 async def async_forget_deliveries(hass: HomeAssistant, entry_id: str) -> None:
-    """Delete what the entry saved: it was deleted."""
+    """Delete what the entry followed and saved: it was deleted."""
+    if (tracker := hass.data.get(DATA_TRACKERS, {}).pop(entry_id, None)) is not None:
+        tracker.async_stop()
     await Store[list[StoredSms]](
         hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}.deliveries"
     ).async_remove()

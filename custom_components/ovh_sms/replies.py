@@ -6,7 +6,8 @@ told (ovh_sms_received, and the account's event entity). The ids already told
 are saved, so a restart tells neither twice nor forgets one; the replies at OVH
 when the option is first turned on are taken as already seen. With the option
 "delete_replies" each reply is deleted at OVH once told. A push from OVH (see
-push.py) tells a reply at once; the next read then knows it.
+push.py) tells a reply at once; the next read then knows it. The poller outlives
+reloads of its entry, so a read in flight during a reload tells nothing twice.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.helpers.storage import Store
+from homeassistant.util.hass_dict import HassKey
 
 from .const import (
     CONF_ACCOUNT,
@@ -38,6 +40,8 @@ READS_PER_RUN: Final = 10
 # Ids remembered, the newest: far more than OVH keeps unless replies pile up for weeks.
 SEEN_KEPT: Final = 5000
 
+DATA_POLLERS: HassKey[dict[str, ReplyPoller]] = HassKey(f"{DOMAIN}_pollers")
+
 
 def signal_received(entry_id: str) -> str:
     """Dispatcher signal of an entry's replies: (event data)."""
@@ -45,22 +49,20 @@ def signal_received(entry_id: str) -> str:
 
 
 class StoredReplies(TypedDict):
-    """What is saved: the ids already told, oldest first."""
+    """What is saved: the ids already told, oldest first, and whether OVH was read once."""
 
     seen: list[str]
+    first_read_done: bool
 
 
 class ReplyPoller:
     """Reads one API keys entry's replies and tells each new one once."""
 
-    def __init__(
-        self, hass: HomeAssistant, entry: ConfigEntry, client: OvhApiClient, *, delete_read: bool
-    ) -> None:
-        """Read with this client; nothing runs until started."""
+    def __init__(self, hass: HomeAssistant, entry: ConfigEntry) -> None:
+        """Nothing is read until started."""
         self.hass = hass
         self.entry = entry
-        self._client = client
-        self._delete_read = delete_read
+        self._delete_read = False
         self._store: Store[StoredReplies] = Store(
             hass, STORAGE_VERSION, f"{DOMAIN}.{entry.entry_id}.replies"
         )
@@ -70,15 +72,23 @@ class ReplyPoller:
         self._unsub: CALLBACK_TYPE | None = None
         self._failing = False
 
-    async def async_start(self) -> None:
-        """Load what was told before, read now, then every REPLY_INTERVAL."""
+    async def async_load(self) -> None:
+        """Take up what was told before a restart."""
         if (stored := await self._store.async_load()) is not None:
             self._seen = dict.fromkeys(stored["seen"])
-            self._first_read_done = True
-        self._unsub = async_track_time_interval(self.hass, self._async_poll, REPLY_INTERVAL)
-        self.entry.async_create_background_task(
-            self.hass, self._async_poll(), f"{DOMAIN} first reply read"
-        )
+            self._first_read_done = stored["first_read_done"]
+
+    @callback
+    def async_start(self, client: OvhApiClient, *, delete_read: bool) -> None:
+        """Read with this client now, then every REPLY_INTERVAL."""
+        self._delete_read = delete_read
+
+        async def poll(now: datetime | None = None) -> None:
+            await self._async_poll(client)
+
+        self._unsub = async_track_time_interval(self.hass, poll, REPLY_INTERVAL)
+        # Cancelled if the entry unloads before it ran.
+        self.entry.async_create_background_task(self.hass, poll(), f"{DOMAIN} first reply read")
 
     @callback
     def async_stop(self) -> None:
@@ -87,18 +97,18 @@ class ReplyPoller:
             self._unsub()
             self._unsub = None
 
-    async def _async_poll(self, now: datetime | None = None) -> None:
+    async def _async_poll(self, client: OvhApiClient) -> None:
         account: str = self.entry.data[CONF_ACCOUNT]
         try:
-            ids = await self._client.reply_ids(account)
+            ids = await client.reply_ids(account)
             if not self._first_read_done:  # what is there already is old news
                 self._seen.update(dict.fromkeys(ids))
                 self._first_read_done = True
             else:
                 for reply_id in [i for i in ids if i not in self._seen][:READS_PER_RUN]:
-                    self.tell(await self._client.reply(account, reply_id))
+                    self.tell(await client.reply(account, reply_id))
                     if self._delete_read:
-                        await self._client.delete_reply(account, reply_id)
+                        await client.delete_reply(account, reply_id)
         except OvhSmsError as err:
             if not self._failing:
                 LOGGER.warning("The replies of %s could not be read: %s", account, err)
@@ -142,11 +152,25 @@ class ReplyPoller:
 
     @callback
     def _save(self) -> None:
-        if self._first_read_done:
-            seen = list(self._seen)[-SEEN_KEPT:]
-            self._store.async_delay_save(lambda: {"seen": seen}, 1)
+        stored: StoredReplies = {
+            "seen": list(self._seen)[-SEEN_KEPT:],
+            "first_read_done": self._first_read_done,
+        }
+        self._store.async_delay_save(lambda: stored, 1)
+
+
+async def async_get_poller(hass: HomeAssistant, entry: ConfigEntry) -> ReplyPoller:
+    """Give the entry's poller, loading it the first time in this run of Home Assistant."""
+    pollers = hass.data.setdefault(DATA_POLLERS, {})
+    if (poller := pollers.get(entry.entry_id)) is None:
+        poller = ReplyPoller(hass, entry)
+        await poller.async_load()
+        pollers[entry.entry_id] = poller
+    return poller
 
 
 async def async_forget_replies(hass: HomeAssistant, entry_id: str) -> None:
-    """Delete what the entry saved: it was deleted."""
+    """Delete what the entry told and saved: it was deleted."""
+    if (poller := hass.data.get(DATA_POLLERS, {}).pop(entry_id, None)) is not None:
+        poller.async_stop()
     await Store[StoredReplies](hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}.replies").async_remove()

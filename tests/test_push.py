@@ -57,12 +57,8 @@ async def test_pushed_report_and_reply(
     client = await hass_client_no_auth()
     response = await client.get(
         f"/api/webhook/{webhook_id}",
-        params={
-            "id": "26929925",
-            "ptt": "4",
-            "date": "2026-11-22 03:00:09",
-            "receiver": "+33612345678",
-        },
+        # OVH may leave the number out: the SMS went to one recipient, so it is Alice.
+        params={"id": "26929925", "ptt": "4", "date": "2026-11-22 03:00:09"},
     )
     assert response.status == 200
     response = await client.post(

@@ -125,8 +125,10 @@ class DeliveryTracker:
         """Follow each SMS OVH accepted, from its deferred time if it has one."""
         start = result.deferred or dt_util.utcnow()
         validity = timedelta(minutes=validity_minutes) if validity_minutes else DEFAULT_VALIDITY
+        # One id for one recipient is certainly theirs; else the first read tells.
+        receiver = result.recipients[0] if len(result.recipients) == 1 else ""
         for sms_id in result.sms_ids:
-            self._followed[sms_id] = FollowedSms(sms_id, start, start + validity)
+            self._followed[sms_id] = FollowedSms(sms_id, start, start + validity, 0, receiver)
         self._save()
         self._schedule()
 
@@ -141,11 +143,11 @@ class DeliveryTracker:
     @callback
     def report(self, report: DeliveryReport) -> None:
         """Take a delivery state (read or pushed); a final one is told once."""
-        if not report.final or self._followed.pop(report.sms_id, None) is None:
+        if not report.final or (followed := self._followed.pop(report.sms_id, None)) is None:
             return
         self._tell(
             report.sms_id,
-            report.receiver,
+            report.receiver or followed.receiver,  # a push may not name it
             str(report.status),
             {
                 "ptt": report.ptt,

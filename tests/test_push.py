@@ -14,6 +14,7 @@ from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClien
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.ovh_sms.const import DOMAIN
+from custom_components.ovh_sms.diagnostics import async_get_config_entry_diagnostics
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.setup import async_setup_component
@@ -164,3 +165,16 @@ async def test_a_reply_pushed_twice_is_told_once(
         )
     await hass.async_block_till_done()
     assert [e.data["sms_id"] for e in replies] == ["13"]
+
+
+async def test_the_webhook_id_is_not_in_diagnostics(
+    hass: HomeAssistant, mock_api_entry: MockConfigEntry, ovh_api: AiohttpClientMocker
+) -> None:
+    """Whoever has the webhook's id can push fake reports: diagnostics redact it."""
+    ovh_api.get(f"{API_ENDPOINT}/sms/{ACCOUNT}/incoming", json=[])
+    await set_up_api_entry(hass, mock_api_entry)
+    webhook_id = await turn_push_on(hass, mock_api_entry)
+    diagnostics = await async_get_config_entry_diagnostics(hass, mock_api_entry)
+    assert diagnostics["options"]["webhook_id"] == "**REDACTED**"
+    assert webhook_id not in str(diagnostics)
+    assert diagnostics["replies_read"] is True

@@ -14,6 +14,7 @@ from pytest_homeassistant_custom_component.common import (
 from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
 
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
 
 from .conftest import ACCOUNT, ALICE, API_ACCOUNT, API_ENDPOINT, api_calls, set_up_api_entry
 
@@ -216,3 +217,18 @@ async def test_deleting_the_entry_forgets_replies_and_deliveries(
     assert await hass.config_entries.async_remove(mock_api_entry.entry_id)
     await hass.async_block_till_done()
     assert not keys & hass_storage.keys()
+
+
+async def test_turning_replies_off_removes_the_event_entity(
+    hass: HomeAssistant,
+    mock_api_entry: MockConfigEntry,
+    ovh_api: AiohttpClientMocker,
+) -> None:
+    """No replies read, no SMS received entity left behind."""
+    await with_replies(hass, mock_api_entry, ovh_api, [])
+    assert hass.states.get(EVENT_ENTITY) is not None
+    hass.config_entries.async_update_entry(mock_api_entry, options={"replies": False})
+    assert await hass.config_entries.async_reload(mock_api_entry.entry_id)
+    await hass.async_block_till_done()
+    assert hass.states.get(EVENT_ENTITY) is None
+    assert er.async_get(hass).async_get(EVENT_ENTITY) is None

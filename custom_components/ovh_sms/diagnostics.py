@@ -8,7 +8,7 @@ from homeassistant.components.diagnostics import REDACTED, async_redact_data
 from homeassistant.const import CONF_PASSWORD
 from homeassistant.core import HomeAssistant
 
-from .const import CONF_ENDPOINT, CONF_LOGIN, CONF_PHONE_NUMBER, CONF_SENDER
+from .const import CONF_ENDPOINT, CONF_LOGIN, CONF_PHONE_NUMBER, CONF_SENDER, CONF_WEBHOOK_ID
 from .coordinator import OvhSmsConfigEntry
 
 # Beside ours, the keys and numbers an entry of kinsoi/ha-ovh-sms-plugin (same
@@ -44,7 +44,8 @@ async def async_get_config_entry_diagnostics(
     """
     diagnostics: dict[str, Any] = {
         "data": _redact_entry_data(dict(entry.data)),
-        "options": dict(entry.options),
+        # The webhook's id is its secret: whoever has it can push fake reports.
+        "options": async_redact_data(dict(entry.options), {CONF_WEBHOOK_ID}),
         "recipients": [
             async_redact_data(subentry.as_dict(), TO_REDACT | {"unique_id"})
             for subentry in entry.subentries.values()

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from homeassistant.components.event import EventEntity
+from homeassistant.components.event import DOMAIN as EVENT_DOMAIN, EventEntity
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .const import DOMAIN
 from .coordinator import OvhSmsConfigEntry
 from .entity import OvhSmsEntity
 from .replies import signal_received
 
 PARALLEL_UPDATES = 0
+ENTITY_KEY = "sms_received"
 EVENT_TYPE_RECEIVED = "received"
 # What the entity keeps of a reply: the event's data without the entry's id.
 _ATTRIBUTES = ("sms_id", "sender", "recipient", "message", "tag", "received_at")
@@ -24,19 +27,24 @@ async def async_setup_entry(
     entry: OvhSmsConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the entity when the entry reads replies."""
+    """Add the entity when the entry reads replies; remove it when it no longer does."""
     if entry.runtime_data.replies is not None:
         async_add_entities([OvhSmsReceivedEvent(entry)])
+        return
+    registry = er.async_get(hass)
+    unique_id = f"{entry.entry_id}_{ENTITY_KEY}"
+    if entity_id := registry.async_get_entity_id(EVENT_DOMAIN, DOMAIN, unique_id):
+        registry.async_remove(entity_id)
 
 
 class OvhSmsReceivedEvent(OvhSmsEntity, EventEntity):
     """Fires "received" with the sender, the text and the tag of each reply."""
 
-    _attr_translation_key = "sms_received"
+    _attr_translation_key = ENTITY_KEY
 
     def __init__(self, entry: OvhSmsConfigEntry) -> None:
         """Attach to the account's device."""
-        super().__init__(entry, "sms_received")
+        super().__init__(entry, ENTITY_KEY)
         self._attr_event_types = [EVENT_TYPE_RECEIVED]
         self._entry_id = entry.entry_id
 

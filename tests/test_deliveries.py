@@ -11,11 +11,12 @@ from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_capture_events,
     async_fire_time_changed,
+    mock_restore_cache,
 )
 from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
 
 from custom_components.ovh_sms.const import DOMAIN
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, State
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 
 from .conftest import ACCOUNT, ALICE, API_ENDPOINT, api_calls, set_up_api_entry
@@ -302,3 +303,24 @@ async def test_cancel_stops_when_ovh_cannot_be_reached(
     assert raised.value.translation_placeholders["cancelled"] == "26929925"
     assert raised.value.translation_placeholders["gone"] == "-"
     assert ("DELETE", f"/sms/{ACCOUNT}/jobs/3") not in api_calls(ovh_api)
+
+
+async def test_the_last_delivery_state_is_shown_again_after_a_restart(
+    hass: HomeAssistant, mock_api_entry: MockConfigEntry, ovh_api: AiohttpClientMocker
+) -> None:
+    """The recipient's entity restores its delivery attributes with its state."""
+    mock_restore_cache(
+        hass,
+        [
+            State(
+                "notify.alice",
+                "2026-11-22T03:00:00+00:00",
+                {"delivery_status": "failed", "delivery_sms_id": "26929925"},
+            )
+        ],
+    )
+    await set_up_api_entry(hass, mock_api_entry)
+    state = hass.states.get("notify.alice")
+    assert state is not None
+    assert state.attributes["delivery_status"] == "failed"
+    assert state.attributes["delivery_sms_id"] == "26929925"

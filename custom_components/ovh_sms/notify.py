@@ -174,8 +174,15 @@ class OvhSmsRecipientNotify(OvhSmsRecipientEntity, NotifyEntity):
 
     @override
     async def async_added_to_hass(self) -> None:
-        """Follow the account's sends (any action may reach this recipient) and deliveries."""
+        """Follow the account's sends (any action may reach this recipient) and deliveries.
+
+        The last delivery state shown before a restart is shown again.
+        """
         await super().async_added_to_hass()
+        if (last := await self.async_get_last_state()) is not None and isinstance(
+            status := last.attributes.get("delivery_status"), str
+        ):
+            self._delivery = (status, str(last.attributes.get("delivery_sms_id", "")))
         entry_id = self.gateway.entry.entry_id
         self.async_on_remove(
             async_dispatcher_connect(self.hass, signal_sms_sent(entry_id), self._async_sms_sent)

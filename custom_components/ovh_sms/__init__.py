@@ -42,7 +42,7 @@ from .delivery import async_forget_deliveries, async_get_tracker
 from .errors import translation_key
 from .gateway import OvhSmsGateway
 from .issues import async_create_entry_issue, async_delete_entry_issue
-from .ledger import DATA_LEDGERS, AccountLedger, async_get_ledger, async_pop_setup_send
+from .ledger import AccountLedger, async_forget_ledger, async_get_ledger, async_pop_setup_send
 from .ovhsms import (
     DEFAULT_ENDPOINT,
     ApiKeys,
@@ -230,7 +230,6 @@ async def async_unload_entry(hass: HomeAssistant, entry: OvhSmsConfigEntry) -> b
 async def async_remove_entry(hass: HomeAssistant, entry: OvhSmsConfigEntry) -> None:
     """Delete the account's repair issues, what it saved, and what it followed."""
     async_delete_entry_issue(hass, entry.entry_id)
-    await async_forget_deliveries(hass, entry.entry_id)
-    await async_forget_replies(hass, entry.entry_id)
-    ledger = hass.data.get(DATA_LEDGERS, {}).pop(entry.entry_id, None)
-    await (ledger or AccountLedger(hass, entry.entry_id)).async_remove()
+    await async_forget_deliveries(hass, entry)
+    await async_forget_replies(hass, entry)
+    await async_forget_ledger(hass, entry.entry_id)

@@ -28,6 +28,7 @@ from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
 
 from .const import DOMAIN, EVENT_DELIVERY, LOGGER
+from .kept import async_get_kept, async_pop_kept
 from .ovhsms import DeliveryReport, OvhSmsError, SendResult
 
 STORAGE_VERSION = 1
@@ -90,7 +91,7 @@ class DeliveryTracker:
         self.hass = hass
         self.entry = entry
         self._read: ReadDeliveries | None = None
-        self._store: Store[list[StoredSms]] = Store(
+        self.store: Store[list[StoredSms]] = Store(
             hass, STORAGE_VERSION, f"{DOMAIN}.{entry.entry_id}.deliveries"
         )
         self._followed: dict[str, FollowedSms] = {}
@@ -100,7 +101,7 @@ class DeliveryTracker:
 
     async def async_load(self) -> None:
         """Take up the SMS followed before a restart, and check the ones that are due."""
-        for item in await self._store.async_load() or []:
+        for item in await self.store.async_load() or []:
             start = dt_util.parse_datetime(item["start"])
             expires = dt_util.parse_datetime(item["expires"])
             if start is not None and expires is not None:
@@ -237,7 +238,7 @@ class DeliveryTracker:
 
     @callback
     def _save(self) -> None:
-        self._store.async_delay_save(self._stored, 1)
+        self.store.async_delay_save(self._stored, 1)
 
     def _stored(self) -> list[StoredSms]:
         return [
@@ -254,18 +255,13 @@ class DeliveryTracker:
 
 async def async_get_tracker(hass: HomeAssistant, entry: ConfigEntry) -> DeliveryTracker:
     """Give the entry's tracker, loading it the first time in this run of Home Assistant."""
-    trackers = hass.data.setdefault(DATA_TRACKERS, {})
-    if (tracker := trackers.get(entry.entry_id)) is None:
-        tracker = DeliveryTracker(hass, entry)
-        await tracker.async_load()
-        trackers[entry.entry_id] = tracker
-    return tracker
+    return await async_get_kept(
+        hass, DATA_TRACKERS, entry.entry_id, lambda: DeliveryTracker(hass, entry)
+    )
 
 
-async def async_forget_deliveries(hass: HomeAssistant, entry_id: str) -> None:
-    """Delete what the entry followed and saved: it was deleted."""
-    if (tracker := hass.data.get(DATA_TRACKERS, {}).pop(entry_id, None)) is not None:
-        tracker.async_stop()
-    await Store[list[StoredSms]](
-        hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}.deliveries"
-    ).async_remove()
+async def async_forget_deliveries(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Stop following the entry's SMS and delete what it saved: it was deleted."""
+    tracker = async_pop_kept(hass, DATA_TRACKERS, entry.entry_id) or DeliveryTracker(hass, entry)
+    tracker.async_stop()
+    await tracker.store.async_remove()

@@ -21,6 +21,7 @@ from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
 
 from .const import DOMAIN
+from .kept import async_get_kept, async_pop_kept
 from .ovhsms import SendResult, parse_credit
 
 HOUR = timedelta(hours=1)
@@ -163,12 +164,13 @@ class AccountLedger:
 
 async def async_get_ledger(hass: HomeAssistant, entry_id: str) -> AccountLedger:
     """Give the entry's ledger, loading it the first time in this run of Home Assistant."""
-    ledgers = hass.data.setdefault(DATA_LEDGERS, {})
-    if (ledger := ledgers.get(entry_id)) is None:
-        ledger = AccountLedger(hass, entry_id)
-        await ledger.async_load()
-        ledgers[entry_id] = ledger
-    return ledger
+    return await async_get_kept(hass, DATA_LEDGERS, entry_id, lambda: AccountLedger(hass, entry_id))
+
+
+async def async_forget_ledger(hass: HomeAssistant, entry_id: str) -> None:
+    """Delete the entry's credit, last SMS and hourly budget: it was deleted."""
+    ledger = async_pop_kept(hass, DATA_LEDGERS, entry_id) or AccountLedger(hass, entry_id)
+    await ledger.async_remove()
 
 
 @callback

@@ -30,6 +30,7 @@ from .const import (
     LOGGER,
     SUBENTRY_RECIPIENT,
 )
+from .kept import async_get_kept, async_pop_kept
 from .ovhsms import OvhApiClient, OvhSmsError, Reply
 
 STORAGE_VERSION = 1
@@ -63,7 +64,7 @@ class ReplyPoller:
         self.hass = hass
         self.entry = entry
         self._delete_read = False
-        self._store: Store[StoredReplies] = Store(
+        self.store: Store[StoredReplies] = Store(
             hass, STORAGE_VERSION, f"{DOMAIN}.{entry.entry_id}.replies"
         )
         # Ids told (or found at the very first read), oldest first.
@@ -74,7 +75,7 @@ class ReplyPoller:
 
     async def async_load(self) -> None:
         """Take up what was told before a restart."""
-        if (stored := await self._store.async_load()) is not None:
+        if (stored := await self.store.async_load()) is not None:
             self._seen = dict.fromkeys(stored["seen"])
             self._first_read_done = stored["first_read_done"]
 
@@ -156,21 +157,18 @@ class ReplyPoller:
             "seen": list(self._seen)[-SEEN_KEPT:],
             "first_read_done": self._first_read_done,
         }
-        self._store.async_delay_save(lambda: stored, 1)
+        self.store.async_delay_save(lambda: stored, 1)
 
 
 async def async_get_poller(hass: HomeAssistant, entry: ConfigEntry) -> ReplyPoller:
     """Give the entry's poller, loading it the first time in this run of Home Assistant."""
-    pollers = hass.data.setdefault(DATA_POLLERS, {})
-    if (poller := pollers.get(entry.entry_id)) is None:
-        poller = ReplyPoller(hass, entry)
-        await poller.async_load()
-        pollers[entry.entry_id] = poller
-    return poller
+    return await async_get_kept(
+        hass, DATA_POLLERS, entry.entry_id, lambda: ReplyPoller(hass, entry)
+    )
 
 
-async def async_forget_replies(hass: HomeAssistant, entry_id: str) -> None:
-    """Delete what the entry told and saved: it was deleted."""
-    if (poller := hass.data.get(DATA_POLLERS, {}).pop(entry_id, None)) is not None:
-        poller.async_stop()
-    await Store[StoredReplies](hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}.replies").async_remove()
+async def async_forget_replies(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Stop reading the entry's replies and delete what it saved: it was deleted."""
+    poller = async_pop_kept(hass, DATA_POLLERS, entry.entry_id) or ReplyPoller(hass, entry)
+    poller.async_stop()
+    await poller.store.async_remove()

@@ -23,8 +23,15 @@ import voluptuous as vol
 from custom_components.ovh_sms.const import CONF_HOURLY_LIMIT, DOMAIN
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
+from simulator import (
+    API_PATH,
+    DEFAULT_APPLICATION_KEY,
+    DEFAULT_APPLICATION_SECRET,
+    DEFAULT_CONSUMER_KEY,
+    ENDPOINT_PATH,
+)
 
-from .conftest import LoopbackSimulator
+from .conftest import ACCOUNT, LoopbackSimulator, account_with_alice
 
 TRANSLATIONS = Path(__file__).parent.parent / "custom_components/ovh_sms/translations/en.json"
 NUMBERS = [
@@ -141,5 +148,80 @@ async def test_any_input_sends_a_correct_request_or_is_refused_first(
 
     await hass.async_add_executor_job(check)
     # The strategies reach both sides, so neither half of the property is vacuous.
+    assert outcomes["sent"] > 5
+    assert outcomes["refused"] > 5
+
+
+def _digits(number: str) -> str:
+    return number.replace("+", "00")
+
+
+async def test_api_keys_any_input_sends_a_correct_job_or_is_refused_first(
+    hass: HomeAssistant, simulator: LoopbackSimulator
+) -> None:
+    """The same property with API keys: the simulator's OVHcloud API judges each job."""
+    entry = account_with_alice(
+        {
+            "mode": "api",
+            "application_key": DEFAULT_APPLICATION_KEY,
+            "application_secret": DEFAULT_APPLICATION_SECRET,
+            "consumer_key": DEFAULT_CONSUMER_KEY,
+            "account": ACCOUNT,
+            "sender": "HomeAlarm",
+            "endpoint": simulator.endpoint.removesuffix(ENDPOINT_PATH) + API_PATH,
+        },
+        f"api_{ACCOUNT}",
+        options={CONF_HOURLY_LIMIT: 0},
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    simulator.ovh.credits = Decimal(10**9)
+    allowed = validation_keys() | {"validity_needs_api_keys"}
+    outcomes: dict[str, int] = {"sent": 0, "refused": 0}
+    api_calls = st.fixed_dictionaries(
+        {}, optional={"validity": st.integers(min_value=-5, max_value=3000)}
+    )
+
+    async def call(data: dict[str, Any]) -> dict[str, Any] | Exception:
+        try:
+            response = await hass.services.async_call(
+                DOMAIN, "send_sms", data, blocking=True, return_response=True
+            )
+        except (vol.Invalid, ServiceValidationError) as err:
+            return err
+        assert response is not None
+        return dict(response)
+
+    @settings(
+        max_examples=100,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+    @given(data=calls, extra=api_calls)
+    def check(data: dict[str, Any], extra: dict[str, Any]) -> None:
+        data |= extra
+        sent = len(simulator.ovh.sent)
+        outcome = asyncio.run_coroutine_threadsafe(call(data), hass.loop).result(30)
+        if isinstance(outcome, Exception):
+            outcomes["refused"] += 1
+            assert len(simulator.ovh.sent) == sent, "a job for invalid input"
+            if isinstance(outcome, ServiceValidationError):
+                assert outcome.translation_key in allowed
+            return
+        outcomes["sent"] += 1
+        assert len(simulator.ovh.sent) - sent == outcome["requests"]
+        text = f"{data['title']}\n{data['message']}" if data.get("title") else data["message"]
+        expected = text.replace("\r\n", "\r").replace("\n", "\r")
+        for sms in simulator.ovh.sent[sent:]:
+            assert sms.via == "api"
+            assert sms.message == expected
+            assert sms.segments == outcome["segments"]
+            assert sms.no_stop == data.get("no_stop", True)
+        received = [_digits(n) for sms in simulator.ovh.sent[sent:] for n in sms.recipients]
+        assert received == outcome["recipients"]
+
+    await hass.async_add_executor_job(check)
     assert outcomes["sent"] > 5
     assert outcomes["refused"] > 5

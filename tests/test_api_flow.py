@@ -438,3 +438,48 @@ async def test_without_a_known_url_ovh_keeps_the_browser(
     body = json.loads(aioclient_mock.mock_calls[0][2])
     assert "redirection" not in body
     assert body["accessRules"][0] == {"method": "GET", "path": "/sms"}
+
+
+async def test_a_wrong_secret_seen_at_validation_brings_back_the_keys_form(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """Asking for a key is not signed: a wrong secret shows at validation, on the keys form."""
+    api_answers(aioclient_mock)
+    result = await start_api(hass, KEYS)
+    aioclient_mock.clear_requests()
+    aioclient_mock.get(f"{API_ENDPOINT}/auth/time", text="1800000000")
+    aioclient_mock.get(
+        f"{API_ENDPOINT}/auth/currentCredential",
+        status=400,
+        json={"errorCode": "INVALID_SIGNATURE", "httpCode": "400", "message": "Invalid signature"},
+    )
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    assert result["step_id"] == "api"
+    assert result["errors"] == {"base": "application_key_invalid"}
+    api_answers(aioclient_mock)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], KEYS | {"connection": {"endpoint": API_ENDPOINT}}
+    )
+    assert result["step_id"] == "api_validate"
+    assert result["errors"] == {}
+
+
+async def test_reauth_wrong_secret_seen_at_validation(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker, mock_api_entry: MockConfigEntry
+) -> None:
+    """The same during reauth: back to the reauth keys form, with the error."""
+    api_answers(aioclient_mock)
+    await set_up_api_entry(hass, mock_api_entry)
+    result = await mock_api_entry.start_reauth_flow(hass)
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], KEYS)
+    assert result["step_id"] == "api_validate"
+    aioclient_mock.clear_requests()
+    aioclient_mock.get(f"{API_ENDPOINT}/auth/time", text="1800000000")
+    aioclient_mock.get(
+        f"{API_ENDPOINT}/auth/currentCredential",
+        status=403,
+        json={"errorCode": "INVALID_KEY", "httpCode": "403", "message": "Invalid key"},
+    )
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    assert result["step_id"] == "reauth_api"
+    assert result["errors"] == {"base": "application_key_invalid"}

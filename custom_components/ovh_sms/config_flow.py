@@ -88,6 +88,7 @@ from .ovhsms import (
     DEFAULT_API_ENDPOINT,
     DEFAULT_ENDPOINT,
     ApiKeys,
+    ApplicationKeyError,
     ConsumerKeyError,
     Credentials,
     CredentialState,
@@ -241,15 +242,21 @@ def _unavailable_senders(senders: tuple[Sender, ...]) -> str:
 class _StepError(Exception):
     """A check of a flow step failed: the step's form shows this error."""
 
-    def __init__(self, key: str, placeholders: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        key: str,
+        placeholders: dict[str, str] | None = None,
+        cause: OvhSmsError | None = None,
+    ) -> None:
         super().__init__(key)
         self.key = key
         self.placeholders = placeholders or {}
+        self.cause = cause
 
     @classmethod
     def of(cls, err: OvhSmsError) -> _StepError:
         """Give the error the flow shows for a client error."""
-        return cls(*flow_error(err))
+        return cls(*flow_error(err), cause=err)
 
 
 class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
@@ -268,6 +275,7 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
         self._senders: tuple[Sender, ...] = ()
         self._credits_left = ""
         self._accounts: tuple[str, ...] = ()
+        self._keys_refusal: _StepError | None = None
 
     @staticmethod
     @callback
@@ -310,8 +318,8 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
 
     async def async_step_api(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Ask for the application's key and secret, and a consumer key if the user has one."""
-        errors: dict[str, str] = {}
         placeholders = {"create_app_url": CREATE_APP_URL, "create_token_url": CREATE_TOKEN_URL}
+        errors = self._take_keys_refusal(placeholders)
         if user_input is not None:
             endpoint = user_input[SECTION_CONNECTION][CONF_ENDPOINT].strip()
             try:
@@ -365,6 +373,14 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
         )
         self._validation_url = request.validation_url
 
+    def _take_keys_refusal(self, placeholders: dict[str, str]) -> dict[str, str]:
+        """Give the keys form's errors: OVH's refusal of the keys, seen at validation, once."""
+        if (refusal := self._keys_refusal) is None:
+            return {}
+        self._keys_refusal = None
+        placeholders |= refusal.placeholders
+        return {"base": refusal.key}
+
     def _return_url(self) -> str | None:
         """Where OVH sends the browser back after validation: this Home Assistant, if known."""
         try:
@@ -390,7 +406,11 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
     async def async_step_api_validate(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Show OVH's validation link; go on once OVH reports the key validated."""
+        """Show OVH's validation link; go on once OVH reports the key validated.
+
+        A wrong application secret only shows now (asking for a key is not
+        signed): the keys form comes back, saying so.
+        """
         errors: dict[str, str] = {}
         placeholders = {"rules": ", ".join(str(rule) for rule in ACCESS_RULES)}
         if user_input is not None:
@@ -402,6 +422,11 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
                     await self._async_request_consumer_key(self._api.keys)
                 errors["base"] = f"consumer_key_{state.name.lower()}"
             except _StepError as err:
+                if isinstance(err.cause, ApplicationKeyError):
+                    self._keys_refusal = err
+                    if self.source == SOURCE_REAUTH:
+                        return await self.async_step_reauth_api()
+                    return await self.async_step_api()
                 errors["base"] = err.key
                 placeholders |= err.placeholders
         return self.async_show_form(
@@ -584,6 +609,7 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
             "account": entry.data[CONF_ACCOUNT],
             "create_token_url": CREATE_TOKEN_URL,
         }
+        errors = self._take_keys_refusal(placeholders)
         if user_input is not None:
             self._data = {CONF_ENDPOINT: entry.data[CONF_ENDPOINT]}
             try:

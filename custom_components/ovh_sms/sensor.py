@@ -1,7 +1,8 @@
 """Sensors: the credit left and the time of the last SMS, both kept across restarts.
 
-http2sms has no call that reads the credit without sending, so both come from
-the answers to sends, through the account's coordinator; nothing is polled.
+Both come through the account's coordinator: from the answers to sends, and
+with API keys from the credit it reads every 15 minutes too (http2sms has no
+call that reads the credit without sending).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ type SensorValue = Decimal | datetime | None
 
 @dataclass(frozen=True, kw_only=True)
 class OvhSmsSensorDescription(SensorEntityDescription):
-    """A sensor fed by the account's coordinator after each send."""
+    """A sensor fed by the account's coordinator."""
 
     value_fn: Callable[[AccountState], SensorValue]
 

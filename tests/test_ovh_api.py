@@ -304,7 +304,24 @@ async def test_request_consumer_key_with_chosen_rules(
 @pytest.mark.parametrize(
     "answer",
     [
+        {"consumerKey": "ck", "validationUrl": "https://v"},
         {"consumerKey": "ck", "state": "odd", "validationUrl": "https://v"},
+    ],
+)
+async def test_a_new_key_without_a_known_state_waits_for_validation(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker, answer: dict[str, str]
+) -> None:
+    """OVH's state of a new key is pendingValidation; missing or odd, it is read so."""
+    aioclient_mock.post(f"{API}/auth/credential", json=answer)
+    client = OvhApiClient(async_get_clientsession(hass), ApiKeys(APPLICATION_KEY, SECRET))
+    request = await client.request_consumer_key()
+    assert (request.consumer_key, request.validation_url) == ("ck", "https://v")
+    assert request.state is CredentialState.PENDING
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
         {"consumerKey": 12, "state": "pendingValidation", "validationUrl": "https://v"},
         {"state": "pendingValidation", "validationUrl": "https://v"},
         ["ck"],
@@ -313,7 +330,7 @@ async def test_request_consumer_key_with_chosen_rules(
 async def test_unreadable_consumer_key_answer(
     hass: HomeAssistant, aioclient_mock: AiohttpClientMocker, answer: Any
 ) -> None:
-    """An answer without a key, a URL and a known state is unreadable; nothing was sent."""
+    """An answer without a key and a URL is unreadable; nothing was sent."""
     aioclient_mock.post(f"{API}/auth/credential", json=answer)
     client = OvhApiClient(async_get_clientsession(hass), ApiKeys(APPLICATION_KEY, SECRET))
     with pytest.raises(UnreadableAnswerError) as err:

@@ -293,8 +293,16 @@ def _parse_consumer_key(data: object) -> ConsumerKeyRequest:
     return ConsumerKeyRequest(
         consumer_key=_text(fields, "consumerKey"),
         validation_url=_text(fields, "validationUrl"),
-        state=CredentialState(_text(fields, "state")),
+        # A new key waits for validation: that is what a missing or odd state means.
+        state=_credential_state(_optional_text(fields, "state")),
     )
+
+
+def _credential_state(value: str) -> CredentialState:
+    try:
+        return CredentialState(value)
+    except ValueError:
+        return CredentialState.PENDING
 
 
 def _parse_credential_state(data: object) -> CredentialState:

@@ -273,7 +273,7 @@ async def test_another_integrations_entry_says_what_to_do(
     )
     assert entry.data == FOREIGN_ENTRY_DATA
     assert issue_of(issue_registry, f"foreign_entry_{entry.entry_id}") == (
-        "foreign_entry",
+        "foreign_entry_fixable",
         ir.IssueSeverity.ERROR,
         {"title": "OVH SMS - sms-ab1234-1"},
     )

@@ -64,6 +64,7 @@ async def test_fix_turns_the_entry_into_an_api_keys_entry(
     issue = issue_registry.async_get_issue(DOMAIN, ISSUE.format(entry.entry_id))
     assert issue is not None
     assert issue.is_fixable is True
+    assert issue.translation_key == "foreign_entry_fixable"
     assert issue.data == {"entry_id": entry.entry_id}
 
     client = await hass_client()
@@ -142,3 +143,4 @@ async def test_entry_without_keys_is_not_fixable(
     issue = issue_registry.async_get_issue(DOMAIN, ISSUE.format(entry.entry_id))
     assert issue is not None
     assert issue.is_fixable is False
+    assert issue.translation_key == "foreign_entry"

@@ -130,3 +130,10 @@ def test_texts_pass_hassfest(lang: str) -> None:
     for key, text in flatten(TRANSLATIONS[lang]).items():
         cv.string_with_no_html(text)
         assert not re.search(r"'\{\w+\}'", text), key
+
+
+def test_each_issue_has_a_description_or_a_fix_flow() -> None:
+    """Hassfest: an issue is explained by its description, or by its fix flow, never both."""
+    for lang, texts in TRANSLATIONS.items():
+        for issue, text in texts["issues"].items():
+            assert ("description" in text) != ("fix_flow" in text), (lang, issue)

@@ -30,6 +30,7 @@ from .const import (
     DOMAIN,
     ISSUE_ACCESS_DENIED,
     ISSUE_FOREIGN_ENTRY,
+    ISSUE_FOREIGN_ENTRY_FIXABLE,
     MODE_API,
     account_unique_id,
     cleaned_account_data,
@@ -185,12 +186,14 @@ async def async_setup_entry(hass: HomeAssistant, entry: OvhSmsConfigEntry) -> bo
     """
     if not is_own_entry(entry):
         placeholders = {"title": entry.title}
+        fixable = convertible_foreign_entry(entry.data)
         async_create_entry_issue(
             hass,
             entry.entry_id,
             ISSUE_FOREIGN_ENTRY,
             placeholders,
-            fixable=convertible_foreign_entry(entry.data),
+            fixable=fixable,
+            translation_key=ISSUE_FOREIGN_ENTRY_FIXABLE if fixable else None,
         )
         raise ConfigEntryError(
             translation_domain=DOMAIN,

@@ -79,6 +79,8 @@ EVENT_RECEIVED: Final = "ovh_sms_received"
 ISSUE_IP_NOT_AUTHORIZED: Final = "ip_not_authorized"
 ISSUE_NOTIFY_ACTION_TAKEN: Final = "notify_action_taken"
 ISSUE_FOREIGN_ENTRY: Final = "foreign_entry"
+# The text of that issue when its Fix can convert the entry.
+ISSUE_FOREIGN_ENTRY_FIXABLE: Final = "foreign_entry_fixable"
 ISSUE_ACCESS_DENIED: Final = "access_denied"
 ISSUE_CREDIT_EXHAUSTED: Final = "credit_exhausted"
 ENTRY_ISSUES: Final = (

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from yarl import URL
+
 from homeassistant.components.diagnostics import REDACTED, async_redact_data
 from homeassistant.const import CONF_PASSWORD
 from homeassistant.core import HomeAssistant
@@ -25,12 +27,30 @@ TO_REDACT = {
 }
 
 
+def _redact_endpoint(endpoint: object) -> object:
+    """Drop a user:password@ from an endpoint (an entry refused at setup may hold one).
+
+    What is not a readable URL is redacted whole: it might hide one.
+    """
+    if not isinstance(endpoint, str):
+        return endpoint
+    try:
+        url = URL(endpoint.strip())
+    except ValueError:
+        return REDACTED
+    if url.raw_user is None and url.raw_password is None:
+        return endpoint
+    return str(url.with_user(None))
+
+
 def _redact_entry_data(data: dict[str, Any]) -> dict[str, Any]:
-    """Redact secrets, and a sender that is a phone number (a name is kept)."""
+    """Redact secrets, the endpoint's user:password@, and a sender that is a phone number."""
     redacted: dict[str, Any] = async_redact_data(data, TO_REDACT)
     sender = redacted.get(CONF_SENDER)
     if isinstance(sender, str) and sender.lstrip("+").isdigit():
         redacted[CONF_SENDER] = REDACTED
+    if CONF_ENDPOINT in redacted:
+        redacted[CONF_ENDPOINT] = _redact_endpoint(redacted[CONF_ENDPOINT])
     return redacted
 
 
@@ -57,7 +77,7 @@ async def async_get_config_entry_diagnostics(
     return diagnostics | {
         "credits_left": str(state.credits_left) if state.credits_left is not None else None,
         "last_sent": state.last_sent.isoformat() if state.last_sent else None,
-        "endpoint": entry.data[CONF_ENDPOINT],
+        "endpoint": _redact_endpoint(entry.data[CONF_ENDPOINT]),
         "credit_read_ok": runtime.coordinator.last_update_success,
         "deliveries_followed": len(runtime.tracker.followed) if runtime.tracker else None,
         "replies_read": runtime.replies is not None,

@@ -23,10 +23,13 @@ def async_create_entry_issue(
     placeholders: dict[str, str],
     *,
     fixable: bool = False,
+    translation_key: str | None = None,
 ) -> None:
     """Create (or update) one of the entry's issues; its text is the translation named issue.
 
-    A fixable one is repaired by the flow of repairs.py, which gets the entry's id.
+    A fixable one is repaired by the flow of repairs.py, which gets the entry's id;
+    translation_key names its text when it differs from issue (a fix flow's text
+    lives in the flow, hassfest refuses a description beside it).
     """
     ir.async_create_issue(
         hass,
@@ -35,7 +38,7 @@ def async_create_entry_issue(
         is_fixable=fixable,
         data={"entry_id": entry_id} if fixable else None,
         severity=ir.IssueSeverity.WARNING if issue in _WARNINGS else ir.IssueSeverity.ERROR,
-        translation_key=issue,
+        translation_key=translation_key or issue,
         translation_placeholders=placeholders,
     )
 

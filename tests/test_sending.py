@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 import logging
 from typing import Any
@@ -11,7 +12,10 @@ import aiohttp
 from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
-from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
+from pytest_homeassistant_custom_component.test_util.aiohttp import (
+    AiohttpClientMocker,
+    AiohttpClientMockResponse,
+)
 import voluptuous as vol
 
 from custom_components.ovh_sms.const import (
@@ -32,6 +36,7 @@ from homeassistant.setup import async_setup_component
 
 from .conftest import (
     ALICE,
+    CREDITS,
     ENDPOINT,
     PASSWORD,
     SUCCESS,
@@ -506,6 +511,32 @@ async def test_failed_send_gives_its_budget_back(
         with pytest.raises(HomeAssistantError) as err:
             await send_sms(hass, recipients=[ALICE], message="Hi")
         assert (err.value.translation_key, str(err.value)) == ("cannot_connect", CANNOT_CONNECT)
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_a_send_on_the_wire_is_recorded_when_its_caller_is_cancelled(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """A script stopped while OVH holds the request: the SMS left, so it is recorded."""
+    arrived, answer = asyncio.Event(), asyncio.Event()
+
+    async def slow_ovh(method: str, url: Any, data: Any) -> AiohttpClientMockResponse:
+        arrived.set()
+        await answer.wait()
+        return AiohttpClientMockResponse(method, url, json=SUCCESS)
+
+    aioclient_mock.post(ENDPOINT, side_effect=slow_ovh)
+    events = async_capture_events(hass, EVENT_SMS_SENT)
+    caller = hass.async_create_task(send_sms(hass, recipients=[ALICE], message="Door open"))
+    await arrived.wait()
+    caller.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await caller
+    answer.set()
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert [event.data["sms_ids"] for event in events] == [["10867690"]]
+    assert state_of(hass, CREDITS) == "1987"
+    assert aioclient_mock.call_count == 1
 
 
 @pytest.mark.usefixtures("init_integration")

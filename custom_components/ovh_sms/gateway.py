@@ -11,6 +11,7 @@ a repair issue for an unauthorised IP or a missing API access rule.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -94,6 +95,12 @@ class SmsOptions:
     deferred: datetime | None = None
     tag: str | None = None
     validity_minutes: int | None = None
+
+
+def _retrieve_failure(send: asyncio.Task[SendResult]) -> None:
+    """Take a failure its cancelled caller cannot: it was handled (logged, repaired) already."""
+    if not send.cancelled():
+        send.exception()
 
 
 class OvhSmsGateway:
@@ -186,6 +193,19 @@ class OvhSmsGateway:
         """
         sms = self.build(recipients, message, options or SmsOptions(), title)
         spent = self._spend(len(sms.recipients) * sms.segments)
+        # Once on its way, the send finishes and is recorded even if the caller is
+        # cancelled (an automation in mode: restart, a script stopped): OVH may
+        # have it, and the credit, the budget and the events must say so.
+        send = self.hass.async_create_background_task(
+            self._async_send_and_record(sms, spent, recorded_by), f"{DOMAIN} send"
+        )
+        send.add_done_callback(_retrieve_failure)
+        return await asyncio.shield(send)
+
+    async def _async_send_and_record(
+        self, sms: Sms, spent: Spent, recorded_by: str | None
+    ) -> SendResult:
+        """Send once; record what OVH accepted; raise the translated error of a failure."""
         try:
             result = await self._transport(sms)
         except PartialSendError as err:

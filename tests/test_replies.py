@@ -232,3 +232,39 @@ async def test_turning_replies_off_removes_the_event_entity(
     await hass.async_block_till_done()
     assert hass.states.get(EVENT_ENTITY) is None
     assert er.async_get(hass).async_get(EVENT_ENTITY) is None
+
+
+async def test_replies_received_while_off_are_not_told_when_turned_on_again(
+    hass: HomeAssistant,
+    mock_api_entry: MockConfigEntry,
+    ovh_api: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A "reply 1 to disarm" must not fire on a reply that came while replies were off."""
+
+    def ovh_holds(ids: list[int]) -> None:
+        ovh_api.clear_requests()
+        ovh_api.get(f"{API_ENDPOINT}/auth/time", text="1800000000")
+        ovh_api.get(f"{API_ENDPOINT}/sms/{ACCOUNT}", json=API_ACCOUNT)
+        ovh_api.get(INCOMING, json=ids)
+        for reply_id in ids:
+            ovh_api.get(f"{INCOMING}/{reply_id}", json=reply(reply_id))
+
+    async def set_replies(*, read: bool) -> None:
+        hass.config_entries.async_update_entry(mock_api_entry, options={"replies": read})
+        assert await hass.config_entries.async_reload(mock_api_entry.entry_id)
+        await hass.async_block_till_done()
+
+    events = async_capture_events(hass, "ovh_sms_received")
+    await with_replies(hass, mock_api_entry, ovh_api, [7])
+    await set_replies(read=False)
+    ovh_holds([7, 8])
+    await minute(hass, freezer)
+    assert ("GET", f"/sms/{ACCOUNT}/incoming") not in api_calls(ovh_api)  # off: not read
+    await set_replies(read=True)
+    assert events == []
+
+    ovh_holds([7, 8, 9])
+    await minute(hass, freezer)
+    assert [event.data["sms_id"] for event in events] == ["9"]
+    assert ("GET", f"/sms/{ACCOUNT}/incoming/8") not in api_calls(ovh_api)

@@ -163,11 +163,14 @@ async def _async_api_runtime(
     tracker.async_start(partial(client.deliveries, account))
     entry.async_on_unload(tracker.async_stop)
     options = entry_options(entry)
+    poller = await async_get_poller(hass, entry)
     replies = None
     if options[CONF_REPLIES]:
-        replies = await async_get_poller(hass, entry)
+        replies = poller
         replies.async_start(client, delete_read=options[CONF_DELETE_REPLIES])
         entry.async_on_unload(replies.async_stop)
+    else:
+        poller.async_pause()
     if options[CONF_PUSH] and options.get(CONF_WEBHOOK_ID):
         async_register_push(hass, entry, tracker, replies)
     gateway = OvhSmsGateway(

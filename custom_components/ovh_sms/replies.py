@@ -4,7 +4,7 @@ OVH keeps the replies to SMS sent from the short number, without an "unread"
 mark: the list of ids is read every REPLY_INTERVAL and each new one is read and
 told (ovh_sms_received, and the account's event entity). The ids already told
 are saved, so a restart tells neither twice nor forgets one; the replies at OVH
-when the option is first turned on are taken as already seen. With the option
+when the option is turned on (again) are taken as already seen. With the option
 "delete_replies" each reply is deleted at OVH once told. A push from OVH (see
 push.py) tells a reply at once; the next read then knows it. The poller outlives
 reloads of its entry, so a read in flight during a reload tells nothing twice.
@@ -97,6 +97,17 @@ class ReplyPoller:
         if self._unsub is not None:
             self._unsub()
             self._unsub = None
+
+    @callback
+    def async_pause(self) -> None:
+        """Stop reading: replies are off, and what comes meanwhile will be old news.
+
+        The first read after they are turned on again takes what OVH holds as seen.
+        """
+        self.async_stop()
+        if self._first_read_done:
+            self._first_read_done = False
+            self._save()
 
     async def _async_poll(self, client: OvhApiClient) -> None:
         account: str = self.entry.data[CONF_ACCOUNT]

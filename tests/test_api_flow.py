@@ -31,7 +31,10 @@ from .conftest import (
 
 NEW_CONSUMER_KEY = "newConsumerKey-Qp09Rs87"
 VALIDATION_URL = "https://eu.api.ovh.com/auth/?credentialToken=abc123"
-RULES = "GET /sms, GET /sms/*, POST /sms/*/jobs, DELETE /sms/*/jobs/*, DELETE /sms/*/incoming/*"
+RULES = (
+    "`GET /sms`, `GET /sms/*`, `POST /sms/*/jobs`, `DELETE /sms/*/jobs/*`, "
+    "`DELETE /sms/*/incoming/*`"
+)
 KEYS = {"application_key": APPLICATION_KEY, "application_secret": APPLICATION_SECRET}
 SENDERS = {
     "HomeAlarm": {"status": "enable", "type": "alpha"},
@@ -212,16 +215,26 @@ async def test_api_out_of_reach(hass: HomeAssistant, aioclient_mock: AiohttpClie
     assert result["errors"] == {"base": "cannot_connect"}
 
 
-async def test_insecure_endpoint(hass: HomeAssistant, aioclient_mock: AiohttpClientMocker) -> None:
-    """The secret never travels in clear: http:// on another machine is refused."""
+@pytest.mark.parametrize(
+    ("endpoint", "error"),
+    [
+        ("http://api.example.com/1.0", "api_insecure_endpoint"),
+        ("https://user:pass@api.example.com/1.0", "api_endpoint_credentials"),
+        ("not a url", "invalid_endpoint"),
+    ],
+)
+async def test_insecure_endpoint(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker, endpoint: str, error: str
+) -> None:
+    """The secret never travels in clear, and the error speaks of keys, not of a password."""
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"next_step_id": "api"}
     )
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], KEYS | {"connection": {"endpoint": "http://api.example.com/1.0"}}
+        result["flow_id"], KEYS | {"connection": {"endpoint": endpoint}}
     )
-    assert result["errors"] == {"connection": "insecure_endpoint"}
+    assert result["errors"] == {"connection": error}
     assert aioclient_mock.call_count == 0
 
 

@@ -196,19 +196,29 @@ async def test_diagnostics_of_another_integrations_entry(
     }
 
 
+@pytest.mark.parametrize(
+    ("endpoint", "shown"),
+    [
+        ("https://hauser:S3cret@sms.example/cgi", "https://sms.example/cgi"),
+        ("https://hauser:S3cret@[sms.example/cgi", "**REDACTED**"),  # not a URL
+    ],
+)
 async def test_diagnostics_of_an_entry_refused_for_its_endpoint(
-    hass: HomeAssistant, hass_client: ClientSessionGenerator, mock_config_entry: MockConfigEntry
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    mock_config_entry: MockConfigEntry,
+    endpoint: str,
+    shown: str,
 ) -> None:
     """An endpoint with user:password@ is refused at setup; diagnostics show it without them."""
     assert await async_setup_component(hass, "diagnostics", {})
     mock_config_entry.add_to_hass(hass)
     hass.config_entries.async_update_entry(
-        mock_config_entry,
-        data=mock_config_entry.data | {"endpoint": "https://hauser:S3cret@sms.example/cgi"},
+        mock_config_entry, data=mock_config_entry.data | {"endpoint": endpoint}
     )
     assert not await hass.config_entries.async_setup(mock_config_entry.entry_id)
     diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, mock_config_entry)
     assert "S3cret" not in str(diagnostics)
     assert "hauser" not in str(diagnostics)
-    assert diagnostics["data"]["endpoint"] == "https://sms.example/cgi"
+    assert diagnostics["data"]["endpoint"] == shown
     assert "credits_left" not in diagnostics

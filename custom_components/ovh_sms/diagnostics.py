@@ -32,15 +32,12 @@ def _redact_endpoint(endpoint: object) -> object:
 
     What is not a readable URL is redacted whole: it might hide one.
     """
-    if not isinstance(endpoint, str):
+    if not isinstance(endpoint, str) or "@" not in endpoint:
         return endpoint
     try:
-        url = URL(endpoint.strip())
+        return str(URL(endpoint.strip()).with_user(None))
     except ValueError:
         return REDACTED
-    if url.raw_user is None and url.raw_password is None:
-        return endpoint
-    return str(url.with_user(None))
 
 
 def _redact_entry_data(data: dict[str, Any]) -> dict[str, Any]:

@@ -23,6 +23,10 @@ Where OVH publishes nothing, the simulator chooses (each choice is marked
   credits: ..."; unknown parameters are 400 "Unknown body parameter X";
 - GET /auth/currentCredential needs no access rule and answers for a pending,
   refused or expired key too; a revoked key is expired;
+- a key requested with allowedIPs (CIDR blocks, or bare addresses) answers
+  every signed call from another address 403 INVALID_CREDENTIAL "This credential
+  is not valid", once its signature is checked; an empty list, like null,
+  restricts nothing;
 - cancelling a job (DELETE /jobs/{id}) gives its credit back;
 - times are ISO 8601 in UTC; an outgoing SMS has deliveryReceipt 0 and ptt
   null until the phone reports it (phone.py: accepted, delivered, failed,
@@ -53,6 +57,7 @@ import hashlib
 import hmac
 import html
 from http import HTTPStatus
+import ipaddress
 import json
 import logging
 import re
@@ -135,7 +140,6 @@ _JOB_PARAMETERS: Final[Mapping[str, str]] = {
 }
 # In OVH's schema, but not simulated: refused so that a test notices.
 _NOT_SIMULATED: Final = frozenset({"receiversDocumentUrl", "receiversSlotId"})
-# allowedIPs is kept and shown, not enforced: every caller is local.
 _CREDENTIAL_PARAMETERS: Final = frozenset({"accessRules", "redirection", "allowedIPs"})
 _OUTGOING_FILTERS: Final = (
     "receiver",
@@ -227,6 +231,19 @@ class Credential:
     redirection: str | None = None
     allowed_ips: tuple[str, ...] | None = None
     last_use: datetime | None = None
+
+    def allows(self, address: str | None) -> bool:
+        """Tell whether a call from this address may use the key (its allowedIPs)."""
+        if not self.allowed_ips:
+            return True
+        if address is None:
+            return False
+        caller = ipaddress.ip_address(address)
+        if isinstance(caller, ipaddress.IPv6Address) and caller.ipv4_mapped is not None:
+            caller = caller.ipv4_mapped
+        return any(
+            caller in ipaddress.ip_network(block, strict=False) for block in self.allowed_ips
+        )
 
     def status_at(self, now: datetime) -> CredentialStatus:
         """Return the state, a validated key past its expiration being expired."""
@@ -693,6 +710,8 @@ class OvhApiSimulator:
         received = request.headers.get("X-Ovh-Signature", "")
         if not hmac.compare_digest(expected.encode(), received.encode()):
             raise auth_error(*INVALID_SIGNATURE)
+        if not credential.allows(request.remote):
+            raise auth_error(*INVALID_CREDENTIAL)
         self._count_call(consumer_key)
         credential.last_use = self.now()
         return credential
@@ -717,9 +736,7 @@ class OvhApiSimulator:
         if redirection is not None and not isinstance(redirection, str):
             raise api_error(400, f"[redirection] Given data ({_shown(redirection)}) is not valid")
         allowed_ips = fields.get("allowedIPs")
-        if allowed_ips is not None and (
-            not isinstance(allowed_ips, list) or not all(isinstance(ip, str) for ip in allowed_ips)
-        ):
+        if allowed_ips is not None and not _ip_blocks(allowed_ips):
             raise api_error(400, f"[allowedIPs] Given data ({_shown(allowed_ips)}) is not valid")
         credential = self.add_credential(
             request.headers["X-Ovh-Application"],
@@ -1075,6 +1092,18 @@ def _refuse_unknown(
     for name in fields:
         if name not in known:
             raise api_error(400, f"Unknown {what} {name}")
+
+
+def _ip_blocks(value: object) -> bool:
+    """Tell whether allowedIPs is a list of CIDR blocks (a bare address is its own block)."""
+    if not isinstance(value, list) or not all(isinstance(block, str) for block in value):
+        return False
+    try:
+        for block in value:
+            ipaddress.ip_network(block, strict=False)
+    except ValueError:
+        return False
+    return True
 
 
 def _access_rule(rule: object) -> AccessRule:

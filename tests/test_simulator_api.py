@@ -466,6 +466,54 @@ async def test_a_consumer_key_validated_on_the_page(api: Client, ovh: Http2SmsSi
     assert (after.status, after.body) == (403, INVALID_CREDENTIAL)
 
 
+@pytest.mark.parametrize(
+    ("allowed_ips", "status", "body"),
+    [
+        (["10.0.0.0/8", "2001:db8::/32"], 403, INVALID_CREDENTIAL),
+        (["10.0.0.0/8", "127.0.0.1"], 200, [ACCOUNT]),
+        (["127.0.0.0/8"], 200, [ACCOUNT]),
+        ([], 200, [ACCOUNT]),
+    ],
+)
+async def test_a_key_works_only_from_its_allowed_ips(
+    api: Client, ovh: Http2SmsSimulator, allowed_ips: list[str], status: int, body: object
+) -> None:
+    """A key requested with allowedIPs answers a call from elsewhere (here 127.0.0.1) 403."""
+    requested = await api.call(
+        "POST",
+        "/auth/credential",
+        {"accessRules": GRANTED, "allowedIPs": allowed_ips},
+        signed=False,
+    )
+    ovh.api.validate(requested.body["consumerKey"])
+    api.consumer_key = requested.body["consumerKey"]
+    call = await api.call("GET", "/sms")
+    state = await api.call("GET", "/auth/currentCredential")
+    assert (call.status, call.body) == (status, body)
+    assert state.status == status
+
+
+@pytest.mark.parametrize(
+    ("address", "allowed"),
+    [
+        ("192.0.2.7", True),
+        ("::ffff:192.0.2.7", True),
+        ("192.0.3.7", False),
+        ("2001:db8::1", True),
+        ("::1", False),
+        (None, False),
+    ],
+)
+def test_allowed_ips_are_cidr_blocks_of_either_family(
+    address: str | None, *, allowed: bool
+) -> None:
+    """An IPv4 caller seen as IPv4-mapped IPv6 is still IPv4; a caller without address is out."""
+    key = Http2SmsSimulator().api.add_credential(
+        DEFAULT_APPLICATION_KEY, DEFAULT_RULES, allowed_ips=["192.0.2.0/24", "2001:db8::/32"]
+    )
+    assert key.allows(address) is allowed
+
+
 async def test_a_consumer_key_refused_on_the_page(api: Client, ovh: Http2SmsSimulator) -> None:
     """Refused, a key stays refused: its page has no buttons and answering again is a 400."""
     requested = await api.call("POST", "/auth/credential", {"accessRules": GRANTED}, signed=False)
@@ -541,6 +589,12 @@ async def test_a_consumer_key_refused_on_the_page(api: Client, ovh: Http2SmsSimu
             {"accessRules": GRANTED, "allowedIPs": "10.0.0.1"},
             400,
             bad_request("[allowedIPs] Given data (10.0.0.1) is not valid"),
+        ),
+        (
+            {},
+            {"accessRules": GRANTED, "allowedIPs": ["10.0.0.0/8", "10.0.0.300"]},
+            400,
+            bad_request('[allowedIPs] Given data (["10.0.0.0/8", "10.0.0.300"]) is not valid'),
         ),
     ],
 )

@@ -17,7 +17,10 @@ Where OVH publishes nothing, the simulator chooses (each choice is marked
 - an unknown SMS account is 404 "This service does not exist", an unknown
   sender or job "The requested object (sender = X) does not exist", a route
   not simulated "Got an invalid (or empty) URL";
-- POST /jobs: a sender together with senderForResponse, or neither, is a 400;
+- POST /jobs: a null is a parameter left out (python-ovh sends the ones its
+  caller passes as None); the deprecated coding is checked but changes nothing,
+  OVH deducing the coding from the text; a sender together with
+  senderForResponse, or neither, is a 400;
   so is a sender not declared (OVH's "Sms sender X does not exists. Please
   create it first") or not enabled; an exhausted credit is a 400 "Not enough
   credits: ..."; unknown parameters are 400 "Unknown body parameter X";
@@ -116,12 +119,11 @@ _HTTP_SERVER_ERROR: Final = 500
 _RATE_WINDOW: Final = 60.0
 # http2sms's class digits, so that both routes record the same value (SentSms.sms_class).
 _CLASS_DIGITS: Final = {"flash": "0", "phoneDisplay": "1", "sim": "2", "toolkit": "3"}
-_CODINGS: Final = {"7bit": SmsCoding.GSM7, "8bit": SmsCoding.UCS2}
 # The body of POST /sms/{s}/jobs: each parameter's type in OVH's schema (sms.json).
 _ENUMS: Final[Mapping[str, tuple[str, ...]]] = {
     "sms.PriorityEnum": ("high", "low", "medium", "veryLow"),
     "sms.ClassEnum": tuple(_CLASS_DIGITS),
-    "sms.CodingEnum": tuple(_CODINGS),
+    "sms.CodingEnum": ("7bit", "8bit"),
     "sms.CharsetEnum": ("UTF-8",),
 }
 _JOB_PARAMETERS: Final[Mapping[str, str]] = {
@@ -899,11 +901,10 @@ class OvhApiSimulator:
     def _send(self, body: bytes, now: datetime) -> dict[str, object]:
         if self.jobs_failure is not None:
             raise api_error(self.jobs_failure, HTTPStatus(self.jobs_failure).phrase)
-        fields = _json_object(body)
-        _check_job(fields)
+        fields = _check_job(_json_object(body))
         sender = self._check_sender(fields)
         text: str = fields["message"]
-        coding = _CODINGS[fields["coding"]] if "coding" in fields else coding_for(text)
+        coding = coding_for(text)
         segments = count_parts(text, coding, stop_mention=not fields.get("noStopClause", False))
         if segments > MAX_PARTS:
             raise api_error(400, f"Message too long: {segments} SMS, at most {MAX_PARTS}")
@@ -1137,15 +1138,19 @@ def _check_type(name: str, value: object) -> None:
         )
 
 
-def _check_job(fields: Mapping[str, Any]) -> None:
-    """Check the body of POST /jobs, except the sender (which needs the account)."""
-    for name in fields:
+def _check_job(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """Check the body of POST /jobs, except the sender (which needs the account).
+
+    Return the parameters given: a null one is left out, as OVH reads it.
+    """
+    _refuse_unknown(fields, frozenset(_JOB_PARAMETERS) | _NOT_SIMULATED)
+    given = {name: value for name, value in fields.items() if value is not None}
+    for name, value in given.items():
         if name in _NOT_SIMULATED:
             raise api_error(400, f"{name} is not simulated: give receivers")
-    _refuse_unknown(fields, frozenset(_JOB_PARAMETERS))
-    for name, value in fields.items():
         _check_type(name, value)
-    _check_job_values(fields)
+    _check_job_values(given)
+    return given
 
 
 def _check_job_values(fields: Mapping[str, Any]) -> None:

@@ -655,7 +655,10 @@ async def test_the_page_revokes_a_key(api: Client) -> None:
     [
         ({"foo": 1}, "Unknown body parameter foo"),
         ({"receiversSlotId": "abc"}, "receiversSlotId is not simulated: give receivers"),
-        ({"message": None}, "[message] Given data (null) is not valid for type string"),
+        ({"foo": None}, "Unknown body parameter foo"),
+        ({"message": None}, "[message] Property is mandatory"),
+        ({"receivers": None}, "[receivers] Property is mandatory"),
+        ({"sender": None}, "A sender is mandatory, unless senderForResponse is true"),
         ({"message": 5}, "[message] Given data (5) is not valid for type string"),
         ({"message": " \r"}, "[message] The message is empty"),
         (
@@ -793,21 +796,63 @@ async def test_a_job_charges_parts_times_receivers(api: Client, ovh: Http2SmsSim
     ]
 
 
-async def test_coding_and_short_number(api: Client, ovh: Http2SmsSimulator) -> None:
-    """8bit counts 70 per SMS; senderForResponse sends from the short number; credit may be 0.5."""
+async def test_coding_is_deduced_from_the_text(api: Client, ovh: Http2SmsSimulator) -> None:
+    """The deprecated coding changes no cost: OVH codes the text as it needs.
+
+    8bit does not make GSM text cost Unicode parts, nor 7bit Unicode text GSM ones;
+    senderForResponse sends from the short number; a credit may be 0.5.
+    """
     ovh.credit_per_segment = Decimal("0.5")
     body = {"message": "e" * 71, "receivers": ["+33612345678"], "senderForResponse": True}
-    unicode = await api.call("POST", f"{SMS}/jobs", body | {"coding": "8bit"})
-    gsm = await api.call("POST", f"{SMS}/jobs", body | {"sender": "", "coding": "7bit"})
-    assert [(answer.status, answer.body["totalCreditsRemoved"]) for answer in (unicode, gsm)] == [
-        (200, 1),
+    gsm = await api.call("POST", f"{SMS}/jobs", body | {"coding": "8bit"})
+    unicode = await api.call(
+        "POST",
+        f"{SMS}/jobs",
+        body
+        | {"message": "\N{LATIN SMALL LETTER O WITH MACRON}" * 71, "sender": "", "coding": "7bit"},
+    )
+    assert [(answer.status, answer.body["totalCreditsRemoved"]) for answer in (gsm, unicode)] == [
         (200, 0.5),
+        (200, 1),
     ]
-    assert (gsm.body["creditsLeft"], gsm.body["tag"]) == (98.5, "")
+    assert (unicode.body["creditsLeft"], unicode.body["tag"]) == (98.5, "")
     assert [(sms.sender, sms.coding, sms.segments) for sms in ovh.sent] == [
-        ("", SmsCoding.UCS2, 2),
         ("", SmsCoding.GSM7, 1),
+        ("", SmsCoding.UCS2, 2),
     ]
+
+
+async def test_optional_job_parameters_may_be_null(api: Client, ovh: Http2SmsSimulator) -> None:
+    """python-ovh sends a parameter its caller passes as None as null: OVH reads it as left out."""
+    nulls = dict.fromkeys(
+        (
+            "sender",
+            "noStopClause",
+            "differedPeriod",
+            "validityPeriod",
+            "priority",
+            "class",
+            "coding",
+            "charset",
+            "tag",
+            "receiversSlotId",
+            "receiversDocumentUrl",
+        )
+    )
+    answer = await api.call(
+        "POST",
+        f"{SMS}/jobs",
+        nulls | {"message": "Door open", "receivers": ["+33612345678"], "senderForResponse": True},
+    )
+    assert (answer.status, answer.body["ids"], answer.body["tag"]) == (200, [10867690], "")
+    [sms] = ovh.sent
+    assert (sms.sender, sms.no_stop, sms.deferred, sms.sms_class, sms.tag) == (
+        "",
+        False,
+        None,
+        None,
+        None,
+    )
 
 
 async def test_only_invalid_receivers_send_nothing(api: Client, ovh: Http2SmsSimulator) -> None:

@@ -31,11 +31,11 @@ Where OVH publishes nothing, the simulator chooses (each choice is marked
   is not valid", once its signature is checked; an empty list, like null,
   restricts nothing;
 - cancelling a job (DELETE /jobs/{id}) gives its credit back;
-- times are ISO 8601 in UTC; an outgoing SMS has deliveryReceipt 0 and ptt
-  null until the phone reports it (phone.py: accepted, delivered, failed,
-  expired), from the page, set_delivery or the automatic progression
-  (deliver_after seconds: accepted at once, delivered then); the schema says ptt
-  is never null, the integration and the brief expect null before any report;
+- times are ISO 8601 in UTC; an SMS has deliveryReceipt 0 and ptt 0 until the
+  phone reports it (phone.py: accepted, delivered, failed, expired), from the
+  page, set_delivery or the automatic progression (deliver_after seconds:
+  accepted at once, delivered then): OVH's schema makes ptt a long that is never
+  null, and no published ptt code is 0 (PTT_BEFORE_REPORT);
 - PUT /sms/{s} sets description, callBack, stopCallBack (kept, never called) and
   smsResponse {responseType, cgiUrl}; the read-only fields of GET /sms/{s} are
   ignored, the other writable ones (templates, automatic recredit, smsResponse's
@@ -118,6 +118,10 @@ _TAG_LENGTH: Final = 20
 _HTTP_SERVER_ERROR: Final = 500
 _RATE_WINDOW: Final = 60.0
 # http2sms's class digits, so that both routes record the same value (SentSms.sms_class).
+# Assumption: the ptt of an SMS before any report. sms.Job's and sms.Outgoing's ptt
+# is a long with canBeNull false; 0 is in no published ptt table, like the
+# deliveryReceipt 0 ("pending") it comes with.
+PTT_BEFORE_REPORT: Final = 0
 _CLASS_DIGITS: Final = {"flash": "0", "phoneDisplay": "1", "sim": "2", "toolkit": "3"}
 # The body of POST /sms/{s}/jobs: each parameter's type in OVH's schema (sms.json).
 _ENUMS: Final[Mapping[str, tuple[str, ...]]] = {
@@ -994,7 +998,7 @@ class OvhApiSimulator:
             "credits": _number(sms.credits_used / len(sms.recipients)),
             "differedDelivery": max(0, int((deferred - sms.received_at) / timedelta(minutes=1))),
             "deliveryReceipt": 0,
-            "ptt": None,
+            "ptt": PTT_BEFORE_REPORT,
             "sentAt": None,
             "deliveredAt": None,
         }
@@ -1008,7 +1012,7 @@ class OvhApiSimulator:
             "tag": sms.tag or "",
             "sentAt": ovh_datetime(sent_at),
             "deliveryReceipt": 0 if delivery is None else delivery.receipt,
-            "ptt": None if delivery is None else delivery.ptt,
+            "ptt": PTT_BEFORE_REPORT if delivery is None else delivery.ptt,
             "deliveredAt": None
             if delivery is None or delivery.receipt != 1
             else ovh_datetime(delivery.at),

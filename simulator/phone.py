@@ -1,6 +1,6 @@
 """The phone's side of the simulated OVH: delivery progress, replies, and their pushes.
 
-An SMS sent is pending (deliveryReceipt 0, ptt null) until the page, a test
+An SMS sent is pending (deliveryReceipt 0, ptt 0) until the page, a test
 (OvhApiSimulator.set_delivery) or the automatic progression (deliver_after)
 moves it to one of DELIVERY_STATES. A reply to an SMS sent from the short
 number is an incoming SMS. When the account has push URLs (callBack for

@@ -19,6 +19,7 @@ from aiohttp import web
 
 from .api import (
     API_PATH,
+    PTT_BEFORE_REPORT,
     Credential,
     CredentialStatus,
     Job,
@@ -582,7 +583,7 @@ value="{html.escape(api.reply_url)}"> (response type <b>{api.response_type}</b>)
             return f"{start}<td>job, due {due}</td><td></td><td></td></tr>"
         delivery = self.api.deliveries.get(job.id)
         progress = (
-            "<b>pending</b>: deliveryReceipt 0, ptt null"
+            f"<b>pending</b>: deliveryReceipt 0, ptt {PTT_BEFORE_REPORT}"
             if delivery is None
             else f"<b>{delivery.state}</b>: deliveryReceipt {delivery.receipt}, ptt "
             f"{delivery.ptt} ({PTTS[delivery.ptt][0].lower()}), {ovh_datetime(delivery.at)}"

@@ -898,7 +898,7 @@ def job_fields(sms_id: int, **changes: Any) -> dict[str, Any]:
         "credits": 1,
         "differedDelivery": 10,
         "deliveryReceipt": 0,
-        "ptt": None,
+        "ptt": 0,
         "sentAt": None,
         "deliveredAt": None,
     } | changes

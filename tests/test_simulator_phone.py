@@ -62,7 +62,7 @@ def outgoing(sms_id: int, **changes: Any) -> dict[str, Any]:
         "credits": 1,
         "differedDelivery": 0,
         "deliveryReceipt": 0,
-        "ptt": None,
+        "ptt": 0,
         "sentAt": "2027-01-15T08:00:00+00:00",
         "deliveredAt": None,
         "tag": "",
@@ -186,7 +186,7 @@ async def test_only_sent_sms_take_a_delivery_state(api: Client, ovh: Http2SmsSim
     assert (answer.status, refused.status, text) == (400, 400, "No SMS 1 has been sent")
     assert ovh.api.deliveries == {}
     job = await api.call("GET", f"{SMS}/jobs/{deferred}")
-    assert (job.body["deliveryReceipt"], job.body["ptt"], job.body["sentAt"]) == (0, None, None)
+    assert (job.body["deliveryReceipt"], job.body["ptt"], job.body["sentAt"]) == (0, 0, None)
 
 
 async def test_automatic_progression_follows_the_clock(api: Client, ovh: Http2SmsSimulator) -> None:
@@ -208,7 +208,7 @@ async def test_automatic_progression_follows_the_clock(api: Client, ovh: Http2Sm
     assert delivered.body == outgoing(
         sms_id, deliveryReceipt=1, ptt=4, deliveredAt="2027-01-15T08:01:00+00:00"
     )
-    assert (job.body["deliveryReceipt"], job.body["ptt"]) == (0, None)
+    assert (job.body["deliveryReceipt"], job.body["ptt"]) == (0, 0)
     api.clock.now = NOW + 3600
     late = await api.call("GET", f"{SMS}/outgoing/{deferred}")
     kept = await api.call("GET", f"{SMS}/outgoing/{failed}")
@@ -250,7 +250,7 @@ async def test_the_page_turns_the_progression_off_and_refuses_bad_delays(
     )
     assert "<b id=deliver-after>off</b>" in page
     assert '<input name=seconds type=number min=0 step=any value=""> s' in page
-    assert "<b>pending</b>: deliveryReceipt 0, ptt null" in page
+    assert "<b>pending</b>: deliveryReceipt 0, ptt 0" in page
 
 
 async def test_the_progression_moves_on_while_serving(receiver: Receiver) -> None:

@@ -30,7 +30,11 @@ Where OVH publishes nothing, the simulator chooses (each choice is marked
   every signed call from another address 403 INVALID_CREDENTIAL "This credential
   is not valid", once its signature is checked; an empty list, like null,
   restricts nothing;
-- cancelling a job (DELETE /jobs/{id}) gives its credit back;
+- cancelling a job (DELETE /jobs/{id}) gives its credit back; deleting an
+  outgoing SMS (DELETE /outgoing/{id}) only takes it out of the API's history;
+- neither batches nor SMPP are simulated: an outgoing SMS's batchID and
+  messageID are null, so GET /outgoing's filters on them (checked as uuids)
+  match nothing;
 - times are ISO 8601 in UTC; an SMS has deliveryReceipt 0 and ptt 0 until the
   phone reports it (phone.py: accepted, delivered, failed, expired), from the
   page, set_delivery or the automatic progression (deliver_after seconds:
@@ -69,6 +73,7 @@ import string
 import time
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import unquote
+import uuid
 
 from aiohttp import web
 
@@ -147,15 +152,23 @@ _JOB_PARAMETERS: Final[Mapping[str, str]] = {
 # In OVH's schema, but not simulated: refused so that a test notices.
 _NOT_SIMULATED: Final = frozenset({"receiversDocumentUrl", "receiversSlotId"})
 _CREDENTIAL_PARAMETERS: Final = frozenset({"accessRules", "redirection", "allowedIPs"})
-_OUTGOING_FILTERS: Final = (
-    "receiver",
-    "sender",
-    "tag",
-    "deliveryReceipt",
-    "ptt",
-    "creationDatetime.from",
-    "creationDatetime.to",
+# GET /outgoing's filters (sms.json), and those of type long and uuid.
+_OUTGOING_FILTERS: Final = frozenset(
+    {
+        "batchID",
+        "creationDatetime.from",
+        "creationDatetime.to",
+        "deliveryReceipt",
+        "differedDelivery",
+        "messageID",
+        "ptt",
+        "receiver",
+        "sender",
+        "tag",
+    }
 )
+_LONG_FILTERS: Final = frozenset({"deliveryReceipt", "differedDelivery", "ptt"})
+_UUID_FILTERS: Final = frozenset({"batchID", "messageID"})
 _INCOMING_FILTERS: Final = frozenset(
     {"sender", "tag", "creationDatetime.from", "creationDatetime.to"}
 )
@@ -391,6 +404,7 @@ class OvhApiSimulator:
     credentials: dict[str, Credential] = field(default_factory=dict, repr=False)
     deliveries: dict[int, Delivery] = field(default_factory=dict, repr=False)
     cancelled: set[int] = field(default_factory=set, repr=False)
+    deleted_outgoing: set[int] = field(default_factory=set, repr=False)
     incoming: dict[int, Incoming] = field(default_factory=dict, repr=False)
     pusher: Pusher = field(default_factory=Pusher, repr=False, compare=False)
     account: Http2SmsSimulator = field(init=False, repr=False, compare=False)
@@ -615,7 +629,11 @@ class OvhApiSimulator:
         if not job_id.isdecimal():
             raise api_error(400, f"[id] Given data ({job_id}) is not valid for type long")
         for job in self.jobs():
-            if job.id == int(job_id) and self.pending(job, now) == pending:
+            if (
+                job.id == int(job_id)
+                and self.pending(job, now) == pending
+                and job.id not in self.deleted_outgoing
+            ):
                 return job
         raise api_error(404, f"The requested object (id = {job_id}) does not exist")
 
@@ -801,6 +819,11 @@ class OvhApiSimulator:
                 return self._outgoing_ids(query, now)
             case "GET", ["outgoing", sms_id]:
                 return self._outgoing_fields(self._job(sms_id, now, pending=False))
+            case "DELETE", ["outgoing", sms_id]:
+                job = self._job(sms_id, now, pending=False)
+                self.deleted_outgoing.add(job.id)
+                _LOGGER.info("SMS %d deleted from the outgoing history", job.id)
+                return None
         raise api_error(404, INVALID_URL)
 
     def _jobs_route(self, method: str, route: Sequence[str], body: bytes, now: datetime) -> object:
@@ -1009,6 +1032,8 @@ class OvhApiSimulator:
         sent_at = self.sent_at(job)
         fields = self._job_fields(job, sent_at)
         fields |= {
+            "batchID": None,
+            "messageID": None,
             "tag": sms.tag or "",
             "sentAt": ovh_datetime(sent_at),
             "deliveryReceipt": 0 if delivery is None else delivery.receipt,
@@ -1020,12 +1045,13 @@ class OvhApiSimulator:
         return fields
 
     def _outgoing_ids(self, query: Mapping[str, str], now: datetime) -> list[int]:
-        _refuse_unknown(query, frozenset(_OUTGOING_FILTERS), what="query parameter")
+        _refuse_unknown(query, _OUTGOING_FILTERS, what="query parameter")
         checks = [_filter(name, value) for name, value in query.items()]
         return [
             job.id
             for job in self.jobs()
             if not self.pending(job, now)
+            and job.id not in self.deleted_outgoing
             and all(check(self._outgoing_fields(job)) for check in checks)
         ]
 
@@ -1174,10 +1200,18 @@ def _check_job_values(fields: Mapping[str, Any]) -> None:
 
 def _filter(name: str, value: str) -> Callable[[Mapping[str, object]], bool]:
     """Build the test of one filter of GET /outgoing on an SMS's fields."""
-    if name in {"deliveryReceipt", "ptt"}:
+    if name in _LONG_FILTERS:
         if not value.isdecimal():
             raise api_error(400, f"[{name}] Given data ({value}) is not valid for type long")
         return lambda fields: fields[name] == int(value)
+    if name in _UUID_FILTERS:
+        try:
+            wanted = str(uuid.UUID(value))
+        except ValueError:
+            raise api_error(
+                400, f"[{name}] Given data ({value}) is not valid for type uuid"
+            ) from None
+        return lambda fields: fields[name] == wanted
     if name.startswith("creationDatetime."):
         try:
             bound = aware(datetime.fromisoformat(value))

@@ -602,8 +602,9 @@ value="{html.escape(api.reply_url)}"> (response type <b>{api.response_type}</b>)
             else f"<i>sent from {html.escape(job.sms.sender)}: replies reach only the SMS "
             "sent from the short number</i>"
         )
+        deleted = ", deleted from the history" if job.id in self.api.deleted_outgoing else ""
         return (
-            f"{start}<td>sent {ovh_datetime(self.api.sent_at(job))}</td>"
+            f"{start}<td>sent {ovh_datetime(self.api.sent_at(job))}{deleted}</td>"
             f"<td id=delivery-{job.id}>{progress}{buttons}</td><td>{answer}</td></tr>"
         )
 

@@ -929,12 +929,18 @@ async def test_deferred_jobs_until_due_then_outgoing(api: Client, ovh: Http2SmsS
             f"{SMS}/outgoing?receiver=%2B33612345678",
             f"{SMS}/outgoing?creationDatetime.from=2027-01-15T08:00:00%2B00:00",
             f"{SMS}/outgoing?creationDatetime.to=2027-01-15T07:59:59Z",
+            f"{SMS}/outgoing?differedDelivery=10",
+            f"{SMS}/outgoing?differedDelivery=0",
+            f"{SMS}/outgoing?batchID=0b0c4a6e-3f6e-4d35-9d42-1f0a8c7b2e91",
+            f"{SMS}/outgoing?messageID=0B0C4A6E-3F6E-4D35-9D42-1F0A8C7B2E91",
         )
     ]
-    assert after == [[], [sms_id], [sms_id], [], [sms_id], [sms_id], []]
+    assert after == [[], [sms_id], [sms_id], [], [sms_id], [sms_id], [], [sms_id], [], [], []]
     out = await api.call("GET", f"{SMS}/outgoing/{sms_id}")
     gone = await api.call("GET", f"{SMS}/jobs/{sms_id}")
-    sent_fields = job_fields(sms_id, sentAt="2027-01-15T08:10:00+00:00", tag="door")
+    sent_fields = job_fields(
+        sms_id, sentAt="2027-01-15T08:10:00+00:00", tag="door", batchID=None, messageID=None
+    )
     assert (out.status, out.body) == (200, sent_fields)
     assert gone.status == 404
     marked = await api.post_form("/api/delivery", {"id": str(sms_id), "state": "delivered"})
@@ -992,14 +998,53 @@ async def test_a_deferred_job_is_cancelled_and_refunded(
     assert outgoing.body == [second]
 
 
+async def test_an_outgoing_sms_is_deleted_from_the_history(
+    api: Client, ovh: Http2SmsSimulator
+) -> None:
+    """DELETE /outgoing/{id} needs its right and hides a sent SMS from the API; no credit back."""
+    sent = await api.call("POST", f"{SMS}/jobs", JOB | {"receivers": [WAITING, "+33612345678"]})
+    kept, deleted = sent.body["ids"]
+    deferred = (await api.call("POST", f"{SMS}/jobs", JOB | {"differedPeriod": 60})).body["ids"]
+    not_granted = await api.call("DELETE", f"{SMS}/outgoing/{deleted}")
+    key = ovh.api.add_credential(
+        DEFAULT_APPLICATION_KEY, [*DEFAULT_RULES, AccessRule("DELETE", "/sms/*/outgoing/*")]
+    )
+    ovh.api.validate(key.consumer_key)
+    api.consumer_key = key.consumer_key
+    answers = [
+        await api.call("DELETE", f"{SMS}/outgoing/{deleted}"),
+        await api.call("DELETE", f"{SMS}/outgoing/{deleted}"),
+        await api.call("GET", f"{SMS}/outgoing/{deleted}"),
+        await api.call("DELETE", f"{SMS}/outgoing/{deferred[0]}"),
+    ]
+    outgoing = await api.call("GET", f"{SMS}/outgoing")
+    assert (not_granted.status, not_granted.body) == (403, NOT_GRANTED_CALL)
+    assert [(answer.status, answer.body) for answer in answers] == [
+        (200, None),
+        (404, not_found(f"The requested object (id = {deleted}) does not exist")),
+        (404, not_found(f"The requested object (id = {deleted}) does not exist")),
+        (404, not_found(f"The requested object (id = {deferred[0]}) does not exist")),
+    ]
+    assert (outgoing.body, ovh.credits) == ([kept], Decimal(97))
+    _, page = await api.page()
+    assert (
+        f"<tr><td>{deleted}</td><td>+33612345678</td><td>sent 2027-01-15T08:00:00+00:00, "
+        "deleted from the history</td>"
+    ) in page
+
+
 async def test_outgoing_filters_are_checked(api: Client) -> None:
     """GET /outgoing takes OVH's filters only, with values of their type."""
     unknown = await api.call("GET", f"{SMS}/outgoing?status=sent")
     not_long = await api.call("GET", f"{SMS}/outgoing?ptt=x")
     not_date = await api.call("GET", f"{SMS}/outgoing?creationDatetime.from=yesterday")
-    assert [(a.status, a.body) for a in (unknown, not_long, not_date)] == [
+    not_delay = await api.call("GET", f"{SMS}/outgoing?differedDelivery=-1")
+    not_uuid = await api.call("GET", f"{SMS}/outgoing?batchID=batch-1")
+    assert [(a.status, a.body) for a in (unknown, not_long, not_delay, not_uuid, not_date)] == [
         (400, bad_request("Unknown query parameter status")),
         (400, bad_request("[ptt] Given data (x) is not valid for type long")),
+        (400, bad_request("[differedDelivery] Given data (-1) is not valid for type long")),
+        (400, bad_request("[batchID] Given data (batch-1) is not valid for type uuid")),
         (
             400,
             bad_request(

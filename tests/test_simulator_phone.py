@@ -65,6 +65,8 @@ def outgoing(sms_id: int, **changes: Any) -> dict[str, Any]:
         "ptt": 0,
         "sentAt": "2027-01-15T08:00:00+00:00",
         "deliveredAt": None,
+        "batchID": None,
+        "messageID": None,
         "tag": "",
     } | changes
 

@@ -47,6 +47,11 @@ Where OVH publishes nothing, the simulator chooses (each choice is marked
 - the pushes are GET calls with their parameters in the query string (a report:
   id, ptt, date (ISO 8601), description (the ptt's), descriptionDlr (the
   deliveryReceipt's), receiver; a reply: shortcode, tag, id, senderid, message);
+- POST /sms/estimate counts as POST /jobs does; its characters are the coded
+  units (GSM septets, an escaped character counting 2, or UCS-2 units) of the
+  text as sent, the STOP mention included, and its maxCharactersPerPart those of
+  a single SMS (160, 70) or of a concatenated part (153, 67); its senderType is
+  checked, and changes nothing;
 - GET /sms/ptts answers 404 for a ptt outside the spec's table; an unknown or
   deleted incoming SMS is a 404 like an unknown job.
 """
@@ -94,7 +99,15 @@ from .phone import (
     check_url,
     ptt_details,
 )
-from .segments import MAX_PARTS, SmsCoding, coding_for, count_parts
+from .segments import (
+    CONCATENATED_PART,
+    MAX_PARTS,
+    SINGLE_SMS,
+    SmsCoding,
+    coded_length,
+    coding_for,
+    count_parts,
+)
 
 if TYPE_CHECKING:
     from .server import Http2SmsSimulator, SentSms
@@ -134,6 +147,7 @@ _ENUMS: Final[Mapping[str, tuple[str, ...]]] = {
     "sms.ClassEnum": tuple(_CLASS_DIGITS),
     "sms.CodingEnum": ("7bit", "8bit"),
     "sms.CharsetEnum": ("UTF-8",),
+    "sms.TypeSenderEnum": ("alpha", "numeric", "shortcode", "time2chat", "virtual"),
 }
 _JOB_PARAMETERS: Final[Mapping[str, str]] = {
     "message": "string",
@@ -149,6 +163,13 @@ _JOB_PARAMETERS: Final[Mapping[str, str]] = {
     "charset": "sms.CharsetEnum",
     "tag": "string",
 }
+# The body of POST /sms/estimate, every parameter required; its answer's charactersClass.
+_ESTIMATE_PARAMETERS: Final[Mapping[str, str]] = {
+    "message": "string",
+    "noStopClause": "boolean",
+    "senderType": "sms.TypeSenderEnum",
+}
+_CHARACTERS_CLASSES: Final = {SmsCoding.GSM7: "7bits", SmsCoding.UCS2: "unicode"}
 # In OVH's schema, but not simulated: refused so that a test notices.
 _NOT_SIMULATED: Final = frozenset({"receiversDocumentUrl", "receiversSlotId"})
 _CREDENTIAL_PARAMETERS: Final = frozenset({"accessRules", "redirection", "allowedIPs"})
@@ -701,15 +722,28 @@ class OvhApiSimulator:
             raise auth_error(*INVALID_CREDENTIAL)
         if not any(rule.allows(request.method, path) for rule in credential.rules):
             raise auth_error(*NOT_GRANTED_CALL)
+        return self._granted(request.method, segments, request.query, body, now)
+
+    def _granted(
+        self,
+        method: str,
+        segments: Sequence[str],
+        query: Mapping[str, str],
+        body: bytes,
+        now: datetime,
+    ) -> object:
+        """Answer a call the key may make: the /sms routes."""
         match segments:
-            case ["sms"] if request.method == "GET":
+            case ["sms"] if method == "GET":
                 return [self.account.account]
-            case ["sms", "ptts"] if request.method == "GET":
-                return _ptt(request.query)
+            case ["sms", "ptts"] if method == "GET":
+                return _ptt(query)
+            case ["sms", "estimate"] if method == "POST":
+                return _estimate(body)
             case ["sms", service, *rest]:
                 if service != self.account.account:
                     raise api_error(404, "This service does not exist")
-                return self._sms(request.method, rest, request.query, body, now)
+                return self._sms(method, rest, query, body, now)
         raise api_error(404, INVALID_URL)
 
     def _authenticate(self, request: web.Request, body: bytes) -> Credential:
@@ -1149,8 +1183,7 @@ def _access_rule(rule: object) -> AccessRule:
     return AccessRule(rule["method"], rule["path"])
 
 
-def _check_type(name: str, value: object) -> None:
-    type_name = _JOB_PARAMETERS[name]
+def _check_type(name: str, value: object, type_name: str) -> None:
     if type_name in _ENUMS:
         if value not in _ENUMS[type_name]:
             given = f"[{name}] Given data ({_shown(value)})"
@@ -1168,19 +1201,44 @@ def _check_type(name: str, value: object) -> None:
         )
 
 
-def _check_job(fields: Mapping[str, Any]) -> dict[str, Any]:
-    """Check the body of POST /jobs, except the sender (which needs the account).
-
-    Return the parameters given: a null one is left out, as OVH reads it.
-    """
-    _refuse_unknown(fields, frozenset(_JOB_PARAMETERS) | _NOT_SIMULATED)
+def _given(
+    fields: Mapping[str, Any],
+    parameters: Mapping[str, str],
+    not_simulated: frozenset[str] = frozenset(),
+) -> dict[str, Any]:
+    """Check a body's parameters against their types; return those given (null: left out)."""
+    _refuse_unknown(fields, frozenset(parameters) | not_simulated)
     given = {name: value for name, value in fields.items() if value is not None}
     for name, value in given.items():
-        if name in _NOT_SIMULATED:
+        if name in not_simulated:
             raise api_error(400, f"{name} is not simulated: give receivers")
-        _check_type(name, value)
+        _check_type(name, value, parameters[name])
+    return given
+
+
+def _check_job(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """Check the body of POST /jobs, except the sender (which needs the account)."""
+    given = _given(fields, _JOB_PARAMETERS, _NOT_SIMULATED)
     _check_job_values(given)
     return given
+
+
+def _estimate(body: bytes) -> dict[str, object]:
+    """POST /sms/estimate: the coding, length and parts the message would be sent as."""
+    fields = _given(_json_object(body), _ESTIMATE_PARAMETERS)
+    for name in _ESTIMATE_PARAMETERS:
+        if name not in fields:
+            raise api_error(400, f"[{name}] Property is mandatory")
+    text: str = fields["message"]
+    coding = coding_for(text)
+    stop_mention = not fields["noStopClause"]
+    parts = count_parts(text, coding, stop_mention=stop_mention)
+    return {
+        "characters": coded_length(text, coding, stop_mention=stop_mention),
+        "charactersClass": _CHARACTERS_CLASSES[coding],
+        "maxCharactersPerPart": (SINGLE_SMS if parts == 1 else CONCATENATED_PART)[coding],
+        "parts": parts,
+    }
 
 
 def _check_job_values(fields: Mapping[str, Any]) -> None:

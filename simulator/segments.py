@@ -129,11 +129,20 @@ def encode(text: str, coding: SmsCoding) -> tuple[int, ...]:
     return tuple(septets)
 
 
+def coded_length(text: str, coding: SmsCoding, *, stop_mention: bool = False) -> int:
+    """Count the septets or UCS-2 units of the message as sent, its STOP mention included."""
+    return len(_coded(text, coding, stop_mention=stop_mention))
+
+
+def _coded(text: str, coding: SmsCoding, *, stop_mention: bool) -> tuple[int, ...]:
+    return encode(text + (_STOP_MENTION if stop_mention else ""), coding)
+
+
 def split_into_parts(
     text: str, coding: SmsCoding, *, stop_mention: bool = False
 ) -> tuple[tuple[int, ...], ...]:
     """Cut the coded message (with the STOP mention at its end) into the SMS it is sent as."""
-    units = encode(text + (_STOP_MENTION if stop_mention else ""), coding)
+    units = _coded(text, coding, stop_mention=stop_mention)
     if len(units) <= SINGLE_SMS[coding]:
         return (units,)
     parts: list[tuple[int, ...]] = []

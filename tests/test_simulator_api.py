@@ -855,6 +855,85 @@ async def test_optional_job_parameters_may_be_null(api: Client, ovh: Http2SmsSim
     )
 
 
+@pytest.fixture
+def estimating(api: Client, ovh: Http2SmsSimulator) -> Client:
+    """Give the client a key with the right POST /sms/estimate."""
+    key = ovh.api.add_credential(DEFAULT_APPLICATION_KEY, [AccessRule("POST", "/sms/estimate")])
+    ovh.api.validate(key.consumer_key)
+    api.consumer_key = key.consumer_key
+    return api
+
+
+@pytest.mark.parametrize(
+    ("message", "no_stop", "estimate"),
+    [
+        ("Door open", True, (9, "7bits", 160, 1)),
+        ("Door open", False, (20, "7bits", 160, 1)),
+        ("a" * 149, False, (160, "7bits", 160, 1)),
+        ("a" * 150, False, (161, "7bits", 153, 2)),
+        ("\N{EURO SIGN}" * 3, True, (6, "7bits", 160, 1)),
+        ("\N{LATIN SMALL LETTER O WITH MACRON}" * 70, True, (70, "unicode", 70, 1)),
+        ("\N{LATIN SMALL LETTER O WITH MACRON}" * 71, True, (71, "unicode", 67, 2)),
+        ("\N{GRINNING FACE}", True, (2, "unicode", 70, 1)),
+    ],
+)
+async def test_the_estimate_counts_as_a_job_is_charged(
+    estimating: Client,
+    ovh: Http2SmsSimulator,
+    message: str,
+    *,
+    no_stop: bool,
+    estimate: tuple[object, ...],
+) -> None:
+    """POST /sms/estimate tells the coding, coded length and parts, the STOP mention counted."""
+    answer = await estimating.call(
+        "POST",
+        "/sms/estimate",
+        {"message": message, "noStopClause": no_stop, "senderType": "alpha"},
+    )
+    assert (answer.status, answer.body) == (
+        200,
+        dict(
+            zip(
+                ("characters", "charactersClass", "maxCharactersPerPart", "parts"),
+                estimate,
+                strict=True,
+            )
+        ),
+    )
+    assert (ovh.sent, ovh.credits) == ([], Decimal(100))
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"senderType": None}, "[senderType] Property is mandatory"),
+        ({"noStopClause": None}, "[noStopClause] Property is mandatory"),
+        ({"message": None}, "[message] Property is mandatory"),
+        (
+            {"senderType": "robot"},
+            "[senderType] Given data (robot) does not belong to the sms.TypeSenderEnum enumeration",
+        ),
+        ({"noStopClause": "yes"}, "[noStopClause] Given data (yes) is not valid for type boolean"),
+        ({"coding": "7bit"}, "Unknown body parameter coding"),
+    ],
+)
+async def test_bad_estimates_are_refused(
+    estimating: Client, change: dict[str, Any], message: str
+) -> None:
+    """Every parameter of POST /sms/estimate is required, and of its type."""
+    body = {"message": "Door open", "noStopClause": True, "senderType": "numeric"}
+    answer = await estimating.call("POST", "/sms/estimate", body | change)
+    assert (answer.status, answer.body) == (400, bad_request(message))
+
+
+async def test_the_estimate_needs_its_right(api: Client) -> None:
+    """The pre-validated key, like the integration's, lacks POST /sms/estimate."""
+    body = {"message": "Door open", "noStopClause": True, "senderType": "alpha"}
+    answer = await api.call("POST", "/sms/estimate", body)
+    assert (answer.status, answer.body) == (403, NOT_GRANTED_CALL)
+
+
 async def test_only_invalid_receivers_send_nothing(api: Client, ovh: Http2SmsSimulator) -> None:
     """With no valid number the answer is still a 200, with no id and no credit taken."""
     answer = await api.call("POST", f"{SMS}/jobs", JOB | {"receivers": ["0612345678"]})

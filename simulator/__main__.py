@@ -6,12 +6,15 @@ import argparse
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 import logging
+from pathlib import Path
+import tempfile
 
 from aiohttp import web
 
 from .api import API_PATH, DEFAULT_RULES, OvhApiSimulator
 from .phone import check_url
 from .server import ENDPOINT_PATH, SENDER_STATUSES, Http2SmsSimulator, parse_answer_delay
+from .tls import server_context
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -21,6 +24,18 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m simulator", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8124)
+    parser.add_argument(
+        "--tls",
+        action="store_true",
+        help="serve https, with a self-signed certificate made at start (for node-ovh)",
+    )
+    parser.add_argument(
+        "--certificate",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "ovh_sms_simulator.pem",
+        metavar="FILE",
+        help="where --tls writes its certificate, for clients to trust (default: %(default)s)",
+    )
     parser.add_argument("--account", default=simulator.account)
     parser.add_argument("--login", default=simulator.login)
     parser.add_argument("--password", default=simulator.password)
@@ -144,7 +159,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="simulator: %(message)s")
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
-    base = f"http://{args.host}:{args.port}"
+    context = server_context(args.host, args.certificate) if args.tls else None
+    base = f"{'https' if args.tls else 'http'}://{args.host}:{args.port}"
     print(f"simulator: http2sms endpoint {base}{ENDPOINT_PATH}, page {base}/")  # noqa: T201
     print(  # noqa: T201
         f"simulator: OVHcloud API endpoint {base}{API_PATH}, application key "
@@ -157,7 +173,17 @@ def main(argv: Sequence[str] | None = None) -> None:
         f" the SMS sent from the short number; automatic delivery: {delivery}; reports pushed"
         f" to {args.callback_url or 'nowhere'}, replies to {args.reply_url or 'nowhere'}"
     )
-    web.run_app(simulator_from(args).application(), host=args.host, port=args.port, print=None)
+    if args.tls:
+        print(  # noqa: T201
+            f"simulator: https with a self-signed certificate, written to {args.certificate}"
+        )
+    web.run_app(
+        simulator_from(args).application(),
+        host=args.host,
+        port=args.port,
+        ssl_context=context,
+        print=None,
+    )
 
 
 if __name__ == "__main__":

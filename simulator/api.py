@@ -9,6 +9,9 @@ exact bytes. Every answer is JSON and carries an X-OVH-QUERYID header.
 
 Where OVH publishes nothing, the simulator chooses (each choice is marked
 "Assumption" where its value is defined):
+- the signature may also cover the URL without the Host header's port, as
+  node-ovh signs it (it knows OVH on 443 only), so that it reaches a simulator
+  on another port (``--tls``: node-ovh speaks only https);
 - a timestamp more than MAX_CLOCK_DRIFT seconds from the server's clock is
   400 QUERY_TIME_OUT "Query out of time", checked before the signature;
 - a signed call without X-Ovh-Consumer is 401 "You must login first";
@@ -763,10 +766,16 @@ class OvhApiSimulator:
             or abs(int(timestamp) - self.server_time()) > MAX_CLOCK_DRIFT
         ):
             raise auth_error(*QUERY_TIME_OUT)
-        url = f"{request.scheme}://{request.host}{request.raw_path}"
-        expected = sign(application.secret, consumer_key, request.method, url, body, timestamp)
-        received = request.headers.get("X-Ovh-Signature", "")
-        if not hmac.compare_digest(expected.encode(), received.encode()):
+        received = request.headers.get("X-Ovh-Signature", "").encode()
+        if not any(
+            hmac.compare_digest(
+                sign(
+                    application.secret, consumer_key, request.method, url, body, timestamp
+                ).encode(),
+                received,
+            )
+            for url in _signed_urls(request)
+        ):
             raise auth_error(*INVALID_SIGNATURE)
         if not credential.allows(request.remote):
             raise auth_error(*INVALID_CREDENTIAL)
@@ -1139,6 +1148,16 @@ class OvhApiSimulator:
         except ValueError as error:
             raise web.HTTPBadRequest(text=str(error)) from None
         raise web.HTTPSeeOther(credential.redirection or "/")
+
+
+def _signed_urls(request: web.Request) -> list[str]:
+    """Return the URLs a client may sign: as received, and without the Host header's port.
+
+    OVH is on port 443, so node-ovh signs https://host/path whatever port it calls.
+    """
+    host, colon, port = request.host.rpartition(":")
+    hosts = [request.host, host] if colon and port.isdecimal() else [request.host]
+    return [f"{request.scheme}://{name}{request.raw_path}" for name in hosts]
 
 
 def _json_object(body: bytes) -> dict[str, Any]:

@@ -307,7 +307,10 @@ async def test_the_timestamp_follows_the_server_clock(api: Client, ovh: Http2Sms
 
 
 async def test_the_signature_covers_the_url_as_sent_and_the_body(api: Client) -> None:
-    """A sender's + is sent %2B and signed so; the query and the body bytes are signed too."""
+    """A sender's + is sent %2B and signed so; the query and the body bytes are signed too.
+
+    The URL may be signed without its port, as node-ovh does (OVH is on 443), not with another.
+    """
     encoded = f"{SMS}/senders/%2B33698765432"
     record = {
         "sender": WAITING,
@@ -325,11 +328,16 @@ async def test_the_signature_covers_the_url_as_sent_and_the_body(api: Client) ->
         "GET", f"{SMS}/outgoing?tag=door", signed_url=f"{api.base}/1.0{SMS}/outgoing"
     )
     other_body = await api.call("POST", f"{SMS}/jobs", JOB, signed_body=b"{}")
+    portless = str(URL(api.base).with_port(None))
+    node_ovh_signed = await api.call("GET", "/sms", signed_url=f"{portless}/1.0/sms")
+    other_port_signed = await api.call("GET", "/sms", signed_url=f"{portless}:1/1.0/sms")
     assert (as_sent.status, as_sent.body) == (200, record)
     assert (plus_sent.status, plus_sent.body) == (200, record)
     assert (decoded_signed.status, decoded_signed.body) == (400, INVALID_SIGNATURE)
     assert (no_query_signed.status, no_query_signed.body) == (400, INVALID_SIGNATURE)
     assert (other_body.status, other_body.body) == (400, INVALID_SIGNATURE)
+    assert (node_ovh_signed.status, node_ovh_signed.body) == (200, [ACCOUNT])
+    assert (other_port_signed.status, other_port_signed.body) == (400, INVALID_SIGNATURE)
 
 
 async def test_calls_outside_the_rules_are_not_granted(api: Client, ovh: Http2SmsSimulator) -> None:

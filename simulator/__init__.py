@@ -7,7 +7,8 @@ consumer keys (validated on the simulator's own page), access rules, senders in
 each state, jobs and credit, on the same account. It counts the parts itself,
 from OVH's guides (segments.py), and imports nothing from the integration: an
 end-to-end test can then catch a counting bug. Run it with ``python -m simulator``
-(see ``--help``); ``scripts/develop`` starts it beside Home Assistant. Its page
+(see ``--help``; ``--tls`` serves https, tls.py); ``scripts/develop`` starts it
+beside Home Assistant. Its page
 lists every SMS it "sent", the consumer keys with Validate/Refuse/Revoke buttons,
 and switches it to answering 401, failing jobs or answering late, like a slow OVH.
 It also plays the phone (phone.py): it shows each SMS's delivery progress, marks

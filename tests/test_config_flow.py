@@ -9,6 +9,7 @@ import aiohttp
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
+import voluptuous as vol
 
 from custom_components.ovh_sms.const import (
     CONF_ENDPOINT,
@@ -20,7 +21,7 @@ from custom_components.ovh_sms.const import (
 from homeassistant.config_entries import SOURCE_USER
 from homeassistant.const import CONF_NAME, CONF_PASSWORD
 from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.data_entry_flow import FlowResultType, section
 from homeassistant.helpers import device_registry as dr
 
 from .conftest import (
@@ -62,6 +63,17 @@ async def start(hass: HomeAssistant, user_input: dict[str, Any] = USER_INPUT) ->
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "http2sms"
     return await hass.config_entries.flow.async_configure(result["flow_id"], user_input)
+
+
+def suggested_values(schema: vol.Schema) -> dict[str, Any]:
+    """Give the values a form suggests, those of its sections included."""
+    values: dict[str, Any] = {}
+    for key, value in schema.schema.items():
+        if isinstance(value, section):
+            values |= suggested_values(value.schema)
+        elif key.description and "suggested_value" in key.description:
+            values[str(key)] = key.description["suggested_value"]
+    return values
 
 
 async def test_user_flow_skipping_the_test_sms(
@@ -113,7 +125,6 @@ async def test_user_flow_with_a_test_sms(
 @pytest.mark.parametrize(
     ("mock", "error"),
     [
-        ({"json": {"status": 202, "message": "Invalid login"}}, "authentication_failed"),
         ({"json": {"status": 401, "message": "IP"}}, "ip_not_authorized"),
         ({"json": {"status": 202, "message": "Invalid sender"}}, "sender_not_found"),
         ({"exc": aiohttp.ClientConnectorError(Mock(), OSError())}, "cannot_connect"),
@@ -135,6 +146,38 @@ async def test_test_sms_errors_and_recovery(
     assert result["errors"] == {"base": error}
     result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
     assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_a_refused_password_goes_back_to_the_account_form(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """OVH refuses the SMS user at the test SMS: the account form comes back, never an entry."""
+    aioclient_mock.post(ENDPOINT, json={"status": 202, "message": "Invalid login"})
+    result = await start(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"test_number": ALICE}
+    )
+    assert result["step_id"] == "http2sms"
+    assert result["errors"] == {"base": "authentication_failed"}
+    assert result["description_placeholders"]["reason"] == "Invalid login"
+    assert suggested_values(result["data_schema"]) == {
+        "account": ACCOUNT,
+        "login": LOGIN,
+        "sender": "HomeAlarm",
+        CONF_ENDPOINT: ENDPOINT,
+    }
+    # The same refused password again is refused without asking OVH.
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], USER_INPUT)
+    assert result["step_id"] == "http2sms"
+    assert result["errors"] == {"base": "authentication_failed"}
+    assert aioclient_mock.call_count == 1
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], USER_INPUT | {CONF_PASSWORD: "right-one"}
+    )
+    assert result["step_id"] == "verify"
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"] == ENTRY | {CONF_PASSWORD: "right-one"}
 
 
 async def test_user_flow_field_errors_and_recovery(hass: HomeAssistant) -> None:

@@ -89,6 +89,7 @@ from .ovhsms import (
     DEFAULT_ENDPOINT,
     ApiKeys,
     ApplicationKeyError,
+    AuthenticationError,
     ConsumerKeyError,
     Credentials,
     CredentialState,
@@ -167,6 +168,11 @@ def _validate_entry_data(data: Mapping[str, Any]) -> dict[str, str]:
     except OvhSmsError as err:
         errors[SECTION_CONNECTION] = translation_key(err)
     return errors
+
+
+def _credentials(data: Mapping[str, Any]) -> Credentials:
+    """Give the SMS user of the cleaned account form."""
+    return Credentials(data[CONF_ACCOUNT], data[CONF_LOGIN], data[CONF_PASSWORD])
 
 
 def _number_error(err: SmsValidationError) -> str:
@@ -278,6 +284,8 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
         self._credits_left = ""
         self._accounts: tuple[str, ...] = ()
         self._keys_refusal: _StepError | None = None
+        # OVH refused the SMS user of self._data at the test SMS.
+        self._account_refusal: _StepError | None = None
 
     @staticmethod
     @callback
@@ -301,21 +309,31 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
     async def async_step_http2sms(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Ask for the SMS user, checking its form locally."""
+        """Ask for the SMS user, checking its form locally; never again one OVH refused."""
         errors: dict[str, str] = {}
+        refusal = self._account_refusal
         if user_input is not None:
             data = _entry_data(user_input)
             if not (errors := _validate_entry_data(data)):
-                self._data = data
-                await self.async_set_unique_id(account_unique_id(data))
-                self._abort_if_unique_id_configured()
-                return await self.async_step_verify()
+                if refusal is None or _credentials(data) != _credentials(self._data):
+                    self._data = data
+                    self._account_refusal = None
+                    await self.async_set_unique_id(account_unique_id(data))
+                    self._abort_if_unique_id_configured()
+                    return await self.async_step_verify()
+                errors["base"] = refusal.key
+        elif refusal is not None:  # back from the test SMS, the password cleared
+            errors["base"] = refusal.key
+            user_input = {k: v for k, v in self._data.items() if k != CONF_PASSWORD} | {
+                SECTION_CONNECTION: {CONF_ENDPOINT: self._data[CONF_ENDPOINT]}
+            }
         return self.async_show_form(
             step_id=MODE_HTTP2SMS,
             data_schema=self.add_suggested_values_to_schema(
                 _account_schema(password_required=True), user_input
             ),
             errors=errors,
+            description_placeholders=refusal.placeholders if refusal else None,
         )
 
     async def async_step_api(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
@@ -549,9 +567,7 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
                 return self._create_entry()
             client = Http2SmsClient(
                 async_get_clientsession(self.hass),
-                Credentials(
-                    self._data[CONF_ACCOUNT], self._data[CONF_LOGIN], self._data[CONF_PASSWORD]
-                ),
+                _credentials(self._data),
                 endpoint=self._data[CONF_ENDPOINT],
             )
             await self.hass.async_add_import_executor_job(load_metadata)
@@ -566,6 +582,9 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
                 result = await client.send(sms)
             except SmsValidationError as err:
                 errors[CONF_TEST_NUMBER] = _number_error(err)
+            except AuthenticationError as err:
+                self._account_refusal = _StepError.of(err)
+                return await self.async_step_http2sms()
             except OvhSmsError as err:
                 errors["base"], shown = flow_error(err)
                 placeholders |= shown

@@ -128,7 +128,7 @@ async def test_new_consumer_key_validated_at_ovh(
         result["flow_id"], {"sender": "HomeAlarm"}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == ACCOUNT
+    assert result["title"] == f"{ACCOUNT} · API keys"
     assert result["data"] == API_ENTRY_DATA | {"consumer_key": NEW_CONSUMER_KEY}
     assert result["description"] == "api_ready"
     assert result["description_placeholders"] == {"credits_left": "42.5"}

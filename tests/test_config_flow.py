@@ -84,7 +84,7 @@ async def test_user_flow_skipping_the_test_sms(
     assert result["step_id"] == "verify"
     result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == ACCOUNT
+    assert result["title"] == f"{ACCOUNT} · {LOGIN}"
     assert result["data"] == ENTRY
     assert result["options"] == {"service_name": "ovh_sms"}
     assert result["result"].unique_id == f"{ACCOUNT}_{LOGIN}"
@@ -335,6 +335,19 @@ async def test_reconfigure(hass: HomeAssistant, init_integration: MockConfigEntr
         CONF_ENDPOINT: "http://127.0.0.1:8080/http2sms.cgi",
     }
     assert init_integration.unique_id == f"{ACCOUNT}_other"
+    assert init_integration.title == f"{ACCOUNT} · other"
+
+
+async def test_reconfigure_keeps_a_title_the_user_chose(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """Only a generated title follows the login; one the user typed stays."""
+    hass.config_entries.async_update_entry(init_integration, title=f"{ACCOUNT} · {LOGIN}")
+    await reconfigure(hass, init_integration, USER_INPUT | {"login": "second"})
+    assert init_integration.title == f"{ACCOUNT} · second"
+    hass.config_entries.async_update_entry(init_integration, title="Home alarm SMS")
+    await reconfigure(hass, init_integration, USER_INPUT | {"login": "third"})
+    assert init_integration.title == "Home alarm SMS"
 
 
 async def test_reconfigure_same_login_new_password(

@@ -170,6 +170,16 @@ def _validate_entry_data(data: Mapping[str, Any]) -> dict[str, str]:
     return errors
 
 
+# The way in, in an API entry's title (a title is data: it is not translated).
+API_KEYS_TITLE = "API keys"
+
+
+def _entry_title(data: Mapping[str, Any]) -> str:
+    """Title an entry with its account and way in: one account's two entries differ."""
+    way = API_KEYS_TITLE if data.get(CONF_MODE) == MODE_API else data[CONF_LOGIN]
+    return f"{data[CONF_ACCOUNT]} · {way}"
+
+
 def _credentials(data: Mapping[str, Any]) -> Credentials:
     """Give the SMS user of the cleaned account form."""
     return Credentials(data[CONF_ACCOUNT], data[CONF_LOGIN], data[CONF_PASSWORD])
@@ -537,7 +547,7 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
                     self._get_reconfigure_entry(), data_updates=self._data
                 )
             return self.async_create_entry(
-                title=self._data[CONF_ACCOUNT],
+                title=_entry_title(self._data),
                 data=self._data,
                 options={CONF_SERVICE_NAME: free_notify_action(self.hass)},
                 description="api_ready",
@@ -614,7 +624,7 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
 
     def _create_entry(self) -> ConfigFlowResult:
         return self.async_create_entry(
-            title=self._data[CONF_ACCOUNT],
+            title=_entry_title(self._data),
             data=self._data,
             options={CONF_SERVICE_NAME: free_notify_action(self.hass)},
         )
@@ -693,7 +703,14 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
                 if unique_id != entry.unique_id:
                     await self.async_set_unique_id(unique_id)
                     self._abort_if_unique_id_configured()
-                return self.async_update_reload_and_abort(entry, unique_id=unique_id, data=data)
+                # A title the user chose stays; a generated one (or the bare account) follows.
+                generated = entry.title in {entry.data[CONF_ACCOUNT], _entry_title(entry.data)}
+                return self.async_update_reload_and_abort(
+                    entry,
+                    unique_id=unique_id,
+                    title=_entry_title(data) if generated else entry.title,
+                    data=data,
+                )
         suggested = user_input or {
             **entry.data,
             SECTION_CONNECTION: {CONF_ENDPOINT: entry.data[CONF_ENDPOINT]},

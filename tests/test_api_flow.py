@@ -287,6 +287,23 @@ async def test_reauth_with_a_pasted_key(
     assert mock_api_entry.state is ConfigEntryState.LOADED
 
 
+async def test_reauth_keeps_the_saved_secret_when_left_empty(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker, mock_api_entry: MockConfigEntry
+) -> None:
+    """OVHcloud shows the secret once: reauth without it requests a new key with the saved one."""
+    api_answers(aioclient_mock)
+    await set_up_api_entry(hass, mock_api_entry)
+    result = await mock_api_entry.start_reauth_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"application_key": APPLICATION_KEY}
+    )
+    assert result["step_id"] == "api_validate"
+    assert ("POST", "/auth/credential") in api_calls(aioclient_mock)
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    assert result["reason"] == "reauth_successful"
+    assert mock_api_entry.data == API_ENTRY_DATA | {"consumer_key": NEW_CONSUMER_KEY}
+
+
 async def test_reauth_with_keys_that_do_not_see_the_account(
     hass: HomeAssistant, aioclient_mock: AiohttpClientMocker, mock_api_entry: MockConfigEntry
 ) -> None:

@@ -219,14 +219,18 @@ def free_notify_action(hass: HomeAssistant) -> str:
 SHORT_NUMBER = "short_number"
 
 
-def _api_keys_schema(*, reauth: bool) -> vol.Schema:
-    """Give the API keys form; reauth asks only for the keys, on the same endpoint."""
+def _api_keys_schema(*, for_entry: bool) -> vol.Schema:
+    """Give the API keys form; an entry's asks only for the keys, its secret optional.
+
+    OVHcloud shows the secret once: an entry keeps it when the field is left empty.
+    """
+    secret = vol.Optional if for_entry else vol.Required
     fields: dict[vol.Marker, Any] = {
         vol.Required(CONF_APPLICATION_KEY): _TEXT,
-        vol.Required(CONF_APPLICATION_SECRET): _PASSWORD,
+        secret(CONF_APPLICATION_SECRET): _PASSWORD,
         vol.Optional(CONF_CONSUMER_KEY): _PASSWORD,
     }
-    if not reauth:
+    if not for_entry:
         fields[vol.Required(SECTION_CONNECTION)] = section(
             vol.Schema({vol.Required(CONF_ENDPOINT, default=DEFAULT_API_ENDPOINT): _URL}),
             {"collapsed": True},
@@ -370,7 +374,7 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
         return self.async_show_form(
             step_id=MODE_API,
             data_schema=self.add_suggested_values_to_schema(
-                _api_keys_schema(reauth=False),
+                _api_keys_schema(for_entry=False),
                 {k: v for k, v in (user_input or {}).items() if k != CONF_APPLICATION_SECRET},
             ),
             errors=errors,
@@ -648,15 +652,19 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
         errors = self._take_keys_refusal(placeholders)
         if user_input is not None:
             self._data = {CONF_ENDPOINT: entry.data[CONF_ENDPOINT]}
+            secret = user_input.get(CONF_APPLICATION_SECRET, "").strip()
             try:
-                return await self._async_use_keys(user_input)
+                return await self._async_use_keys(
+                    user_input
+                    | {CONF_APPLICATION_SECRET: secret or entry.data[CONF_APPLICATION_SECRET]}
+                )
             except _StepError as err:
                 errors["base"] = err.key
                 placeholders |= err.placeholders
         return self.async_show_form(
             step_id="reauth_api",
             data_schema=self.add_suggested_values_to_schema(
-                _api_keys_schema(reauth=True),
+                _api_keys_schema(for_entry=True),
                 {CONF_APPLICATION_KEY: entry.data[CONF_APPLICATION_KEY]},
             ),
             errors=errors,

@@ -335,13 +335,90 @@ async def test_reconfigure_picks_another_sender(
     """Reconfigure shows the senders with the current one chosen, and saves the new one."""
     api_answers(aioclient_mock, senders=SENDERS | {"Alarm2": {"status": "enable"}})
     await set_up_api_entry(hass, mock_api_entry)
-    result = await mock_api_entry.start_reconfigure_flow(hass)
-    assert result["step_id"] == "api_sender"
+    result = await start_reconfigure(hass, mock_api_entry, "reconfigure_sender")
+    assert result["step_id"] == "reconfigure_sender"
     [key] = result["data_schema"].schema
     assert key.default() == "HomeAlarm"
     result = await hass.config_entries.flow.async_configure(result["flow_id"], {"sender": "Alarm2"})
     assert result["reason"] == "reconfigure_successful"
     assert mock_api_entry.data == API_ENTRY_DATA | {"sender": "Alarm2"}
+
+
+async def start_reconfigure(hass: HomeAssistant, entry: MockConfigEntry, choice: str) -> Any:
+    """Start reconfiguring an API entry and make this choice in its menu."""
+    result = await entry.start_reconfigure_flow(hass)
+    assert result["type"] is FlowResultType.MENU
+    assert result["menu_options"] == ["reconfigure_sender", "reconfigure_keys"]
+    assert result["description_placeholders"] == {"account": ACCOUNT}
+    return await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": choice}
+    )
+
+
+async def test_reconfigure_takes_new_keys_checked_as_at_set_up(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker, mock_api_entry: MockConfigEntry
+) -> None:
+    """New keys: a new consumer key validated at OVH, the secret kept if left empty, a sender."""
+    api_answers(aioclient_mock)
+    await set_up_api_entry(hass, mock_api_entry)
+    result = await start_reconfigure(hass, mock_api_entry, "reconfigure_keys")
+    assert result["step_id"] == "reconfigure_keys"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"application_key": APPLICATION_KEY}
+    )
+    assert result["step_id"] == "api_validate"
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    assert result["step_id"] == "reconfigure_sender"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"sender": "short_number"}
+    )
+    assert result["reason"] == "reconfigure_successful"
+    assert mock_api_entry.data == API_ENTRY_DATA | {
+        "consumer_key": NEW_CONSUMER_KEY,
+        "sender": "",
+    }
+    assert no_sms_sent(aioclient_mock)
+
+
+async def test_reconfigure_refuses_keys_that_do_not_see_the_account(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker, mock_api_entry: MockConfigEntry
+) -> None:
+    """A pasted key of another customer account: said on the keys form, the entry unchanged."""
+    api_answers(aioclient_mock)
+    await set_up_api_entry(hass, mock_api_entry)
+    result = await start_reconfigure(hass, mock_api_entry, "reconfigure_keys")
+    aioclient_mock.clear_requests()
+    aioclient_mock.get(f"{API_ENDPOINT}/auth/time", text="1800000000")
+    aioclient_mock.get(
+        f"{API_ENDPOINT}/auth/currentCredential", json={"status": "validated", "rules": []}
+    )
+    aioclient_mock.get(f"{API_ENDPOINT}/sms/{ACCOUNT}", status=404, json={"message": "No"})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], KEYS | {"consumer_key": NEW_CONSUMER_KEY}
+    )
+    assert result["step_id"] == "reconfigure_keys"
+    assert result["errors"] == {"base": "account_not_found"}
+    assert mock_api_entry.data == API_ENTRY_DATA
+
+
+async def test_reconfigure_wrong_secret_seen_at_validation(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker, mock_api_entry: MockConfigEntry
+) -> None:
+    """A wrong secret shows at validation: back to the reconfigure keys form, with the error."""
+    api_answers(aioclient_mock)
+    await set_up_api_entry(hass, mock_api_entry)
+    result = await start_reconfigure(hass, mock_api_entry, "reconfigure_keys")
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], KEYS)
+    aioclient_mock.clear_requests()
+    aioclient_mock.get(f"{API_ENDPOINT}/auth/time", text="1800000000")
+    aioclient_mock.get(
+        f"{API_ENDPOINT}/auth/currentCredential",
+        status=400,
+        json={"errorCode": "INVALID_SIGNATURE", "httpCode": "400", "message": "Invalid signature"},
+    )
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    assert result["step_id"] == "reconfigure_keys"
+    assert result["errors"] == {"base": "application_key_invalid"}
 
 
 async def test_reconfigure_when_ovh_cannot_be_read(
@@ -353,12 +430,12 @@ async def test_reconfigure_when_ovh_cannot_be_read(
     aioclient_mock.clear_requests()
     aioclient_mock.get(f"{API_ENDPOINT}/auth/time", text="1800000000")
     aioclient_mock.get(f"{API_ENDPOINT}/sms/{ACCOUNT}", exc=TimeoutError())
-    result = await mock_api_entry.start_reconfigure_flow(hass)
-    assert result["step_id"] == "reconfigure_api"
+    result = await start_reconfigure(hass, mock_api_entry, "reconfigure_sender")
+    assert result["step_id"] == "reconfigure_unreadable"
     assert result["errors"] == {"base": "cannot_connect"}
     api_answers(aioclient_mock)
     result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
-    assert result["step_id"] == "api_sender"
+    assert result["step_id"] == "reconfigure_sender"
 
 
 async def test_pasted_consumer_key_refused_by_ovh(

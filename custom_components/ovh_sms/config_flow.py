@@ -255,6 +255,12 @@ def _sender_schema(senders: tuple[Sender, ...], current: str | None) -> vol.Sche
     )
 
 
+def _chosen_sender(user_input: Mapping[str, Any]) -> str:
+    """Give the sender to store: empty for the short number."""
+    sender: str = user_input[CONF_SENDER]
+    return "" if sender == SHORT_NUMBER else sender
+
+
 def _unavailable_senders(senders: tuple[Sender, ...]) -> str:
     """List the senders that cannot send yet, with OVH's state, for the form's text."""
     waiting = [f"{sender.name} ({sender.status})" for sender in senders if not sender.enabled]
@@ -465,6 +471,8 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
                     self._keys_refusal = err
                     if self.source == SOURCE_REAUTH:
                         return await self.async_step_reauth_api()
+                    if self.source == SOURCE_RECONFIGURE:
+                        return await self.async_step_reconfigure_keys()
                     return await self.async_step_api()
                 errors["base"] = err.key
                 placeholders |= err.placeholders
@@ -475,7 +483,11 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
         )
 
     async def _async_keys_validated(self) -> ConfigFlowResult:
-        """Keep the keys; pick the account (reauth: check the keys see it); raise _StepError."""
+        """Keep the keys; pick the account; raise _StepError.
+
+        Reauth and reconfigure check that the keys see the entry's account;
+        reconfigure then offers its senders again.
+        """
         keys = self._api.keys
         self._data |= {
             CONF_APPLICATION_KEY: keys.application_key,
@@ -486,6 +498,10 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
             entry = self._get_reauth_entry()
             await self._async_read_account(entry.data[CONF_ACCOUNT])
             return self.async_update_reload_and_abort(entry, data_updates=self._data)
+        if self.source == SOURCE_RECONFIGURE:
+            entry = self._get_reconfigure_entry()
+            await self._async_read_account(entry.data[CONF_ACCOUNT])
+            return self._show_senders("reconfigure_sender", entry.data[CONF_SENDER])
         try:
             accounts = await self._api.sms_accounts()
         except OvhSmsError as err:
@@ -543,28 +559,22 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Pick an enabled sender of the account, or the short number; then create the entry."""
-        if user_input is not None:
-            sender = user_input[CONF_SENDER]
-            self._data[CONF_SENDER] = "" if sender == SHORT_NUMBER else sender
-            if self.source == SOURCE_RECONFIGURE:
-                return self.async_update_reload_and_abort(
-                    self._get_reconfigure_entry(), data_updates=self._data
-                )
-            return self.async_create_entry(
-                title=_entry_title(self._data),
-                data=self._data,
-                options={CONF_SERVICE_NAME: free_notify_action(self.hass)},
-                description="api_ready",
-                description_placeholders={"credits_left": self._credits_left},
-            )
+        if user_input is None:
+            return self._show_senders("api_sender", None)
+        self._data[CONF_SENDER] = _chosen_sender(user_input)
+        return self.async_create_entry(
+            title=_entry_title(self._data),
+            data=self._data,
+            options={CONF_SERVICE_NAME: free_notify_action(self.hass)},
+            description="api_ready",
+            description_placeholders={"credits_left": self._credits_left},
+        )
+
+    def _show_senders(self, step_id: str, current: str | None) -> ConfigFlowResult:
+        """Show the senders of the account just read; the current one first when reconfiguring."""
         return self.async_show_form(
-            step_id="api_sender",
-            data_schema=_sender_schema(
-                self._senders,
-                self._get_reconfigure_entry().data[CONF_SENDER]
-                if self.source == SOURCE_RECONFIGURE
-                else None,
-            ),
+            step_id=step_id,
+            data_schema=_sender_schema(self._senders, current),
             description_placeholders={
                 "account": self._data[CONF_ACCOUNT],
                 "credits_left": self._credits_left,
@@ -643,15 +653,22 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Ask for the keys again: a new consumer key is requested unless one is pasted."""
-        entry = self._get_reauth_entry()
-        errors: dict[str, str] = {}
+        return await self._async_step_entry_keys("reauth_api", self._get_reauth_entry(), user_input)
+
+    async def _async_step_entry_keys(
+        self, step_id: str, entry: ConfigEntry, user_input: dict[str, Any] | None
+    ) -> ConfigFlowResult:
+        """Ask an entry's new keys, on its endpoint; an empty secret keeps the saved one."""
         placeholders = {
             "account": entry.data[CONF_ACCOUNT],
             "create_token_url": CREATE_TOKEN_URL,
         }
         errors = self._take_keys_refusal(placeholders)
         if user_input is not None:
-            self._data = {CONF_ENDPOINT: entry.data[CONF_ENDPOINT]}
+            self._data = {
+                CONF_ACCOUNT: entry.data[CONF_ACCOUNT],
+                CONF_ENDPOINT: entry.data[CONF_ENDPOINT],
+            }
             secret = user_input.get(CONF_APPLICATION_SECRET, "").strip()
             try:
                 return await self._async_use_keys(
@@ -662,7 +679,7 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
                 errors["base"] = err.key
                 placeholders |= err.placeholders
         return self.async_show_form(
-            step_id="reauth_api",
+            step_id=step_id,
             data_schema=self.add_suggested_values_to_schema(
                 _api_keys_schema(for_entry=True),
                 {CONF_APPLICATION_KEY: entry.data[CONF_APPLICATION_KEY]},
@@ -694,12 +711,12 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
     ) -> ConfigFlowResult:
         """Change login, password, sender or endpoint; never the account.
 
-        With API keys: pick the sender again among the account's.
+        With API keys: another sender of the account, or new keys.
         """
         entry = self._get_reconfigure_entry()
         errors: dict[str, str] = {}
         if entry_mode(entry) == MODE_API:
-            return await self._async_reconfigure_api(entry)
+            return await self.async_step_reconfigure_api()
         if user_input is not None:
             data = _entry_data(
                 {CONF_PASSWORD: entry.data[CONF_PASSWORD], CONF_SENDER: ""} | user_input
@@ -732,8 +749,33 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
             errors=errors,
         )
 
-    async def _async_reconfigure_api(self, entry: ConfigEntry) -> ConfigFlowResult:
-        """Read the account's senders with the entry's keys, then offer them."""
+    async def async_step_reconfigure_api(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Offer another sender of the account, or new API keys."""
+        return self.async_show_menu(
+            step_id="reconfigure_api",
+            menu_options=["reconfigure_sender", "reconfigure_keys"],
+            description_placeholders={"account": self._get_reconfigure_entry().data[CONF_ACCOUNT]},
+        )
+
+    async def async_step_reconfigure_keys(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Take new API keys, checked as at set-up; then the sender again."""
+        return await self._async_step_entry_keys(
+            "reconfigure_keys", self._get_reconfigure_entry(), user_input
+        )
+
+    async def async_step_reconfigure_sender(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Pick another sender (with the new keys, if any); save."""
+        entry = self._get_reconfigure_entry()
+        if user_input is not None:
+            return self.async_update_reload_and_abort(
+                entry, data_updates=self._data | {CONF_SENDER: _chosen_sender(user_input)}
+            )
         self._api = OvhApiClient(
             async_get_clientsession(self.hass),
             ApiKeys(
@@ -743,23 +785,22 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
             ),
             endpoint=entry.data[CONF_ENDPOINT],
         )
-        return await self.async_step_reconfigure_api()
-
-    async def async_step_reconfigure_api(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Read the account's senders; if OVH cannot be read, say why and offer to retry."""
-        entry = self._get_reconfigure_entry()
+        self._data = {CONF_ACCOUNT: entry.data[CONF_ACCOUNT]}
         try:
             await self._async_read_account(entry.data[CONF_ACCOUNT])
         except _StepError as err:
             return self.async_show_form(
-                step_id="reconfigure_api",
+                step_id="reconfigure_unreadable",
                 errors={"base": err.key},
                 description_placeholders={"account": entry.data[CONF_ACCOUNT]} | err.placeholders,
             )
-        self._data = {CONF_ACCOUNT: entry.data[CONF_ACCOUNT]}
-        return await self.async_step_api_sender()
+        return self._show_senders("reconfigure_sender", entry.data[CONF_SENDER])
+
+    async def async_step_reconfigure_unreadable(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """OVH could not be read: try again."""
+        return await self.async_step_reconfigure_sender()
 
 
 class OvhSmsOptionsFlow(OptionsFlowWithReload):

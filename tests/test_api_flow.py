@@ -40,6 +40,7 @@ SENDERS = {
     "HomeAlarm": {"status": "enable", "type": "alpha"},
     "Waiting": {"status": "waitingValidation", "type": "alpha"},
     "Refused": {"status": "refused", "type": "alpha"},
+    "Disabled": {"status": "disable", "type": "alpha"},
 }
 
 
@@ -118,7 +119,8 @@ async def test_new_consumer_key_validated_at_ovh(
     assert result["description_placeholders"] == {
         "account": ACCOUNT,
         "credits_left": "42.5",
-        "unavailable": "Waiting (waitingValidation), Refused (refused)",
+        "waiting": "Waiting",
+        "refused": "Refused, Disabled",
     }
     schema = result["data_schema"].schema
     [selector] = schema.values()
@@ -255,7 +257,8 @@ async def test_no_enabled_sender_leaves_the_short_number(
     assert result["step_id"] == "api_sender"
     [selector] = result["data_schema"].schema.values()
     assert selector.config["options"] == ["short_number"]
-    assert result["description_placeholders"]["unavailable"] == "Waiting (waitingValidation)"
+    placeholders = result["description_placeholders"]
+    assert (placeholders["waiting"], placeholders["refused"]) == ("Waiting", "-")
 
 
 async def test_account_already_configured(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 from unittest.mock import AsyncMock, Mock
 
@@ -35,6 +37,7 @@ from .conftest import (
     sent_forms,
 )
 
+TRANSLATIONS = Path(__file__).parent.parent / "custom_components" / "ovh_sms" / "translations"
 USER_INPUT = {
     "account": "SMS-AB1234-1",
     "login": LOGIN,
@@ -566,3 +569,16 @@ async def test_duplicate_recipient_aborts(
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_every_set_up_field_has_help(language: str) -> None:
+    """Each field of the set-up, reauth and reconfigure steps says what to enter."""
+    translations = json.loads((TRANSLATIONS / f"{language}.json").read_text(encoding="utf-8"))
+    steps = translations["config"]["step"]
+    without_help = {
+        step_id: set(step["data"]) - set(step.get("data_description", {}))
+        for step_id, step in steps.items()
+        if set(step.get("data", {})) - set(step.get("data_description", {}))
+    }
+    assert without_help == {}

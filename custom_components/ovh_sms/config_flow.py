@@ -101,6 +101,7 @@ from .ovhsms import (
     OvhApiClient,
     OvhSmsError,
     Sender,
+    SenderStatus,
     SmsValidationError,
     build_sms,
     load_metadata,
@@ -261,10 +262,14 @@ def _chosen_sender(user_input: Mapping[str, Any]) -> str:
     return "" if sender == SHORT_NUMBER else sender
 
 
-def _unavailable_senders(senders: tuple[Sender, ...]) -> str:
-    """List the senders that cannot send yet, with OVH's state, for the form's text."""
-    waiting = [f"{sender.name} ({sender.status})" for sender in senders if not sender.enabled]
-    return ", ".join(waiting) or "-"
+def _unusable_senders(senders: tuple[Sender, ...]) -> dict[str, str]:
+    """List the senders OVH has yet to validate, and those it refused or disabled.
+
+    The form's own sentences name each state, in the user's language.
+    """
+    waiting = [s.name for s in senders if s.status == SenderStatus.WAITING_VALIDATION]
+    refused = [s.name for s in senders if not s.enabled and s.name not in waiting]
+    return {"waiting": ", ".join(waiting) or "-", "refused": ", ".join(refused) or "-"}
 
 
 class _StepError(Exception):
@@ -578,8 +583,8 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
             description_placeholders={
                 "account": self._data[CONF_ACCOUNT],
                 "credits_left": self._credits_left,
-                "unavailable": _unavailable_senders(self._senders),
-            },
+            }
+            | _unusable_senders(self._senders),
         )
 
     async def async_step_verify(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:

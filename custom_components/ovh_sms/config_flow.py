@@ -29,7 +29,6 @@ from homeassistant.const import CONF_NAME, CONF_PASSWORD
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.data_entry_flow import section
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
-from homeassistant.helpers.network import NoURLAvailableError, get_url
 from homeassistant.helpers.selector import (
     BooleanSelector,
     NumberSelector,
@@ -111,6 +110,7 @@ from .ovhsms import (
     validate_sender,
     validate_tag,
 )
+from .validation import EXTERNAL_STEP, async_validated_url
 
 CONF_TEST_NUMBER = "test_number"
 TEST_MESSAGE = "Home Assistant: OVH SMS is set up and can reach this phone."
@@ -216,6 +216,10 @@ def free_notify_action(hass: HomeAssistant) -> str:
     return name
 
 
+# The rights the consumer key asks, for the forms' text; code spans: Markdown would read
+# the * of GET /sms/* as italics.
+RULES = ", ".join(f"`{rule}`" for rule in ACCESS_RULES)
+
 # The sender choice meaning "no sender: OVH's short number" (no sender name has an underscore).
 SHORT_NUMBER = "short_number"
 
@@ -305,6 +309,8 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
         # Set by the API keys steps before any step that reads OVH.
         self._api: OvhApiClient
         self._validation_url = ""
+        # OVHcloud sends the browser back to this flow (see validation.py) after validation.
+        self._sent_back = False
         self._senders: tuple[Sender, ...] = ()
         self._credits_left = ""
         self._accounts: tuple[str, ...] = ()
@@ -404,6 +410,8 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
         )
         if not keys.consumer_key:
             await self._async_request_consumer_key(keys)
+            if self._sent_back:
+                return await self.async_step_api_authorize()
             return await self.async_step_api_validate()
         if (state := await self._async_credential_state()) is not CredentialState.VALIDATED:
             raise _StepError(f"consumer_key_{state.name.lower()}")
@@ -412,7 +420,8 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
     async def _async_request_consumer_key(self, keys: ApiKeys) -> None:
         """Get a new consumer key from OVH, to be validated at its link; raise _StepError."""
         try:
-            request = await self._api.request_consumer_key(redirection=self._return_url())
+            redirection = async_validated_url(self.hass, self.flow_id)
+            request = await self._api.request_consumer_key(redirection=redirection)
         except OvhSmsError as err:
             raise _StepError.of(err) from err
         self._api = OvhApiClient(
@@ -421,6 +430,7 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
             endpoint=self._data[CONF_ENDPOINT],
         )
         self._validation_url = request.validation_url
+        self._sent_back = redirection is not None
 
     def _take_keys_refusal(self, placeholders: dict[str, str]) -> dict[str, str]:
         """Give the keys form's errors: OVH's refusal of the keys, seen at validation, once."""
@@ -429,13 +439,6 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
         self._keys_refusal = None
         placeholders |= refusal.placeholders
         return {"base": refusal.key}
-
-    def _return_url(self) -> str | None:
-        """Where OVH sends the browser back after validation: this Home Assistant, if known."""
-        try:
-            return f"{get_url(self.hass)}/config/integrations/integration/{DOMAIN}"
-        except NoURLAvailableError:
-            return None
 
     async def _async_credential_state(self, *, just_requested: bool = False) -> CredentialState:
         """Ask OVH whether the consumer key is validated; raise _StepError if it cannot tell.
@@ -452,17 +455,36 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
         except OvhSmsError as err:
             raise _StepError.of(err) from err
 
+    async def async_step_api_authorize(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Open OVH's validation page; OVH sends the browser back to the view, which comes here."""
+        if user_input is None:
+            return self.async_external_step(
+                step_id=EXTERNAL_STEP,
+                url=self._validation_url,
+                description_placeholders={"rules": RULES},
+            )
+        return self.async_external_step_done(next_step_id="api_check")
+
+    async def async_step_api_check(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Back from OVH: check the key as the link's form does, which shows what is left."""
+        return await self.async_step_api_validate({})
+
     async def async_step_api_validate(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Show OVH's validation link; go on once OVH reports the key validated.
 
+        The fallback of the external step, when OVH cannot send the browser back
+        (no known URL), or once it did but the key is not validated.
         A wrong application secret only shows now (asking for a key is not
         signed): the keys form comes back, saying so.
         """
         errors: dict[str, str] = {}
-        # Code spans: Markdown would read the * of GET /sms/* as italics.
-        placeholders = {"rules": ", ".join(f"`{rule}`" for rule in ACCESS_RULES)}
+        placeholders = {"rules": RULES}
         if user_input is not None:
             try:
                 state = await self._async_credential_state(just_requested=True)

@@ -414,26 +414,6 @@ async def test_reconfigure_refuses_keys_that_do_not_see_the_account(
     assert mock_api_entry.data == API_ENTRY_DATA
 
 
-async def test_reconfigure_wrong_secret_seen_at_validation(
-    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker, mock_api_entry: MockConfigEntry
-) -> None:
-    """A wrong secret shows at validation: back to the reconfigure keys form, with the error."""
-    api_answers(aioclient_mock)
-    await set_up_api_entry(hass, mock_api_entry)
-    result = await start_reconfigure(hass, mock_api_entry, "reconfigure_keys")
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], KEYS)
-    aioclient_mock.clear_requests()
-    aioclient_mock.get(f"{API_ENDPOINT}/auth/time", text="1800000000")
-    aioclient_mock.get(
-        f"{API_ENDPOINT}/auth/currentCredential",
-        status=400,
-        json={"errorCode": "INVALID_SIGNATURE", "httpCode": "400", "message": "Invalid signature"},
-    )
-    result = await back_from_ovh(hass, result)
-    assert result["step_id"] == "reconfigure_keys"
-    assert result["errors"] == {"base": "application_key_invalid"}
-
-
 async def test_reconfigure_when_ovh_cannot_be_read(
     hass: HomeAssistant, aioclient_mock: AiohttpClientMocker, mock_api_entry: MockConfigEntry
 ) -> None:
@@ -661,13 +641,23 @@ async def test_a_wrong_secret_seen_at_validation_brings_back_the_keys_form(
     assert result["step_id"] == "api_authorize"
 
 
-async def test_reauth_wrong_secret_seen_at_validation(
-    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker, mock_api_entry: MockConfigEntry
+@pytest.mark.parametrize(
+    ("source", "keys_step"), [("reauth", "reauth_api"), ("reconfigure", "reconfigure_keys")]
+)
+async def test_new_keys_of_an_entry_with_a_wrong_secret_seen_at_validation(
+    hass: HomeAssistant,
+    aioclient_mock: AiohttpClientMocker,
+    mock_api_entry: MockConfigEntry,
+    source: str,
+    keys_step: str,
 ) -> None:
-    """The same during reauth: back to the reauth keys form, with the error."""
+    """The same during reauth or reconfigure: back to that keys form, with the error."""
     api_answers(aioclient_mock)
     await set_up_api_entry(hass, mock_api_entry)
-    result = await mock_api_entry.start_reauth_flow(hass)
+    if source == "reauth":
+        result = await mock_api_entry.start_reauth_flow(hass)
+    else:
+        result = await start_reconfigure(hass, mock_api_entry, "reconfigure_keys")
     result = await hass.config_entries.flow.async_configure(result["flow_id"], KEYS)
     assert result["step_id"] == "api_authorize"
     aioclient_mock.clear_requests()
@@ -678,5 +668,5 @@ async def test_reauth_wrong_secret_seen_at_validation(
         json={"errorCode": "INVALID_KEY", "httpCode": "403", "message": "Invalid key"},
     )
     result = await back_from_ovh(hass, result)
-    assert result["step_id"] == "reauth_api"
+    assert result["step_id"] == keys_step
     assert result["errors"] == {"base": "application_key_invalid"}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 from unittest.mock import AsyncMock, Mock
 
@@ -9,6 +11,7 @@ import aiohttp
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
+import voluptuous as vol
 
 from custom_components.ovh_sms.const import (
     CONF_ENDPOINT,
@@ -20,7 +23,7 @@ from custom_components.ovh_sms.const import (
 from homeassistant.config_entries import SOURCE_USER
 from homeassistant.const import CONF_NAME, CONF_PASSWORD
 from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.data_entry_flow import FlowResultType, section
 from homeassistant.helpers import device_registry as dr
 
 from .conftest import (
@@ -34,6 +37,7 @@ from .conftest import (
     sent_forms,
 )
 
+TRANSLATIONS = Path(__file__).parent.parent / "custom_components" / "ovh_sms" / "translations"
 USER_INPUT = {
     "account": "SMS-AB1234-1",
     "login": LOGIN,
@@ -64,6 +68,17 @@ async def start(hass: HomeAssistant, user_input: dict[str, Any] = USER_INPUT) ->
     return await hass.config_entries.flow.async_configure(result["flow_id"], user_input)
 
 
+def suggested_values(schema: vol.Schema) -> dict[str, Any]:
+    """Give the values a form suggests, those of its sections included."""
+    values: dict[str, Any] = {}
+    for key, value in schema.schema.items():
+        if isinstance(value, section):
+            values |= suggested_values(value.schema)
+        elif key.description and "suggested_value" in key.description:
+            values[str(key)] = key.description["suggested_value"]
+    return values
+
+
 async def test_user_flow_skipping_the_test_sms(
     hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
 ) -> None:
@@ -72,7 +87,7 @@ async def test_user_flow_skipping_the_test_sms(
     assert result["step_id"] == "verify"
     result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == ACCOUNT
+    assert result["title"] == f"{ACCOUNT} · {LOGIN}"
     assert result["data"] == ENTRY
     assert result["options"] == {"service_name": "ovh_sms"}
     assert result["result"].unique_id == f"{ACCOUNT}_{LOGIN}"
@@ -113,7 +128,6 @@ async def test_user_flow_with_a_test_sms(
 @pytest.mark.parametrize(
     ("mock", "error"),
     [
-        ({"json": {"status": 202, "message": "Invalid login"}}, "authentication_failed"),
         ({"json": {"status": 401, "message": "IP"}}, "ip_not_authorized"),
         ({"json": {"status": 202, "message": "Invalid sender"}}, "sender_not_found"),
         ({"exc": aiohttp.ClientConnectorError(Mock(), OSError())}, "cannot_connect"),
@@ -135,6 +149,38 @@ async def test_test_sms_errors_and_recovery(
     assert result["errors"] == {"base": error}
     result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
     assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_a_refused_password_goes_back_to_the_account_form(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """OVH refuses the SMS user at the test SMS: the account form comes back, never an entry."""
+    aioclient_mock.post(ENDPOINT, json={"status": 202, "message": "Invalid login"})
+    result = await start(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"test_number": ALICE}
+    )
+    assert result["step_id"] == "http2sms"
+    assert result["errors"] == {"base": "authentication_failed"}
+    assert result["description_placeholders"]["reason"] == "Invalid login"
+    assert suggested_values(result["data_schema"]) == {
+        "account": ACCOUNT,
+        "login": LOGIN,
+        "sender": "HomeAlarm",
+        CONF_ENDPOINT: ENDPOINT,
+    }
+    # The same refused password again is refused without asking OVH.
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], USER_INPUT)
+    assert result["step_id"] == "http2sms"
+    assert result["errors"] == {"base": "authentication_failed"}
+    assert aioclient_mock.call_count == 1
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], USER_INPUT | {CONF_PASSWORD: "right-one"}
+    )
+    assert result["step_id"] == "verify"
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"] == ENTRY | {CONF_PASSWORD: "right-one"}
 
 
 async def test_user_flow_field_errors_and_recovery(hass: HomeAssistant) -> None:
@@ -292,6 +338,19 @@ async def test_reconfigure(hass: HomeAssistant, init_integration: MockConfigEntr
         CONF_ENDPOINT: "http://127.0.0.1:8080/http2sms.cgi",
     }
     assert init_integration.unique_id == f"{ACCOUNT}_other"
+    assert init_integration.title == f"{ACCOUNT} · other"
+
+
+async def test_reconfigure_keeps_a_title_the_user_chose(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """Only a generated title follows the login; one the user typed stays."""
+    hass.config_entries.async_update_entry(init_integration, title=f"{ACCOUNT} · {LOGIN}")
+    await reconfigure(hass, init_integration, USER_INPUT | {"login": "second"})
+    assert init_integration.title == f"{ACCOUNT} · second"
+    hass.config_entries.async_update_entry(init_integration, title="Home alarm SMS")
+    await reconfigure(hass, init_integration, USER_INPUT | {"login": "third"})
+    assert init_integration.title == "Home alarm SMS"
 
 
 async def test_reconfigure_same_login_new_password(
@@ -510,3 +569,16 @@ async def test_duplicate_recipient_aborts(
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_every_set_up_field_has_help(language: str) -> None:
+    """Each field of the set-up, reauth and reconfigure steps says what to enter."""
+    translations = json.loads((TRANSLATIONS / f"{language}.json").read_text(encoding="utf-8"))
+    steps = translations["config"]["step"]
+    without_help = {
+        step_id: set(step["data"]) - set(step.get("data_description", {}))
+        for step_id, step in steps.items()
+        if set(step.get("data", {})) - set(step.get("data_description", {}))
+    }
+    assert without_help == {}

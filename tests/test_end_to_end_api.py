@@ -9,7 +9,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from aiohttp import ClientSession
 import pytest
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from yarl import URL
 
 from custom_components.ovh_sms.const import DOMAIN
@@ -22,8 +24,13 @@ from simulator import API_PATH, ENDPOINT_PATH
 from .conftest import ALICE, CREDITS, LoopbackSimulator, state_of
 
 
-async def set_up_through_the_flow(hass: HomeAssistant, simulator: LoopbackSimulator) -> Any:
-    """Go through the API keys flow as a user does, validating the key on OVH's page."""
+async def set_up_through_the_flow(
+    hass: HomeAssistant, simulator: LoopbackSimulator, hass_client_no_auth: ClientSessionGenerator
+) -> Any:
+    """Go through the API keys flow as a user does, validating the key on OVH's page.
+
+    OVH's page sends the browser back to Home Assistant, whose page advances the flow.
+    """
     api = simulator.ovh.api
     endpoint = simulator.endpoint.removesuffix(ENDPOINT_PATH) + API_PATH
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
@@ -38,15 +45,26 @@ async def set_up_through_the_flow(hass: HomeAssistant, simulator: LoopbackSimula
             "connection": {"endpoint": endpoint},
         },
     )
-    assert result["step_id"] == "api_validate"
-    token = URL(result["description_placeholders"]["validation_url"]).query["credentialToken"]
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
-    assert result["errors"] == {"base": "consumer_key_pending"}
+    assert result["type"] is FlowResultType.EXTERNAL_STEP
+    validation_page = URL(result["url"])
+    async with (
+        ClientSession() as browser,
+        browser.post(
+            validation_page.with_query(None),
+            data={
+                "credentialToken": validation_page.query["credentialToken"],
+                "action": "validate",
+                "validity": "0",
+            },
+            allow_redirects=False,
+        ) as answer,
+    ):
+        back = URL(answer.headers["Location"])
+    client = await hass_client_no_auth()
+    page = await client.get(back.path_qs)
+    assert "You can close this tab." in await page.text()
 
-    credential = api.credential_for_token(token)
-    assert credential is not None
-    api.validate(credential.consumer_key)
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    result = await hass.config_entries.flow.async_configure(result["flow_id"])
     assert result["step_id"] == "api_sender"
     assert result["description_placeholders"]["credits_left"] == "100"
     result = await hass.config_entries.flow.async_configure(
@@ -58,10 +76,10 @@ async def set_up_through_the_flow(hass: HomeAssistant, simulator: LoopbackSimula
 
 
 async def test_set_up_without_spending_then_send(
-    hass: HomeAssistant, simulator: LoopbackSimulator
+    hass: HomeAssistant, simulator: LoopbackSimulator, hass_client_no_auth: ClientSessionGenerator
 ) -> None:
     """No SMS during set-up; the credit is known before the first send; a send is signed."""
-    entry = await set_up_through_the_flow(hass, simulator)
+    entry = await set_up_through_the_flow(hass, simulator, hass_client_no_auth)
     assert entry.state is ConfigEntryState.LOADED
     assert simulator.ovh.sent == []
     assert state_of(hass, CREDITS) == "100"
@@ -85,10 +103,10 @@ async def test_set_up_without_spending_then_send(
 
 
 async def test_a_revoked_key_leads_to_reauthentication(
-    hass: HomeAssistant, simulator: LoopbackSimulator
+    hass: HomeAssistant, simulator: LoopbackSimulator, hass_client_no_auth: ClientSessionGenerator
 ) -> None:
     """The key revoked at OVH: the send fails as not sent, and reauth asks for a new key."""
-    entry = await set_up_through_the_flow(hass, simulator)
+    entry = await set_up_through_the_flow(hass, simulator, hass_client_no_auth)
     simulator.ovh.api.revoke(entry.data["consumer_key"])
     with pytest.raises(HomeAssistantError) as raised:
         await hass.services.async_call(

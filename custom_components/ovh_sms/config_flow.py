@@ -29,7 +29,6 @@ from homeassistant.const import CONF_NAME, CONF_PASSWORD
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.data_entry_flow import section
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
-from homeassistant.helpers.network import NoURLAvailableError, get_url
 from homeassistant.helpers.selector import (
     BooleanSelector,
     NumberSelector,
@@ -89,6 +88,7 @@ from .ovhsms import (
     DEFAULT_ENDPOINT,
     ApiKeys,
     ApplicationKeyError,
+    AuthenticationError,
     ConsumerKeyError,
     Credentials,
     CredentialState,
@@ -100,6 +100,7 @@ from .ovhsms import (
     OvhApiClient,
     OvhSmsError,
     Sender,
+    SenderStatus,
     SmsValidationError,
     build_sms,
     load_metadata,
@@ -109,6 +110,7 @@ from .ovhsms import (
     validate_sender,
     validate_tag,
 )
+from .validation import EXTERNAL_STEP, async_validated_url
 
 CONF_TEST_NUMBER = "test_number"
 TEST_MESSAGE = "Home Assistant: OVH SMS is set up and can reach this phone."
@@ -169,6 +171,21 @@ def _validate_entry_data(data: Mapping[str, Any]) -> dict[str, str]:
     return errors
 
 
+# The way in, in an API entry's title (a title is data: it is not translated).
+API_KEYS_TITLE = "API keys"
+
+
+def _entry_title(data: Mapping[str, Any]) -> str:
+    """Title an entry with its account and way in: one account's two entries differ."""
+    way = API_KEYS_TITLE if data.get(CONF_MODE) == MODE_API else data[CONF_LOGIN]
+    return f"{data[CONF_ACCOUNT]} · {way}"
+
+
+def _credentials(data: Mapping[str, Any]) -> Credentials:
+    """Give the SMS user of the cleaned account form."""
+    return Credentials(data[CONF_ACCOUNT], data[CONF_LOGIN], data[CONF_PASSWORD])
+
+
 def _number_error(err: SmsValidationError) -> str:
     """Name a phone number field's error: several numbers, no country, or not a number."""
     if isinstance(err, (MultipleNumbersError, NationalNumberWithoutCountryError)):
@@ -199,18 +216,26 @@ def free_notify_action(hass: HomeAssistant) -> str:
     return name
 
 
+# The rights the consumer key asks, for the forms' text; code spans: Markdown would read
+# the * of GET /sms/* as italics.
+RULES = ", ".join(f"`{rule}`" for rule in ACCESS_RULES)
+
 # The sender choice meaning "no sender: OVH's short number" (no sender name has an underscore).
 SHORT_NUMBER = "short_number"
 
 
-def _api_keys_schema(*, reauth: bool) -> vol.Schema:
-    """Give the API keys form; reauth asks only for the keys, on the same endpoint."""
+def _api_keys_schema(*, for_entry: bool) -> vol.Schema:
+    """Give the API keys form; an entry's asks only for the keys, its secret optional.
+
+    OVHcloud shows the secret once: an entry keeps it when the field is left empty.
+    """
+    secret = vol.Optional if for_entry else vol.Required
     fields: dict[vol.Marker, Any] = {
         vol.Required(CONF_APPLICATION_KEY): _TEXT,
-        vol.Required(CONF_APPLICATION_SECRET): _PASSWORD,
+        secret(CONF_APPLICATION_SECRET): _PASSWORD,
         vol.Optional(CONF_CONSUMER_KEY): _PASSWORD,
     }
-    if not reauth:
+    if not for_entry:
         fields[vol.Required(SECTION_CONNECTION)] = section(
             vol.Schema({vol.Required(CONF_ENDPOINT, default=DEFAULT_API_ENDPOINT): _URL}),
             {"collapsed": True},
@@ -235,10 +260,20 @@ def _sender_schema(senders: tuple[Sender, ...], current: str | None) -> vol.Sche
     )
 
 
-def _unavailable_senders(senders: tuple[Sender, ...]) -> str:
-    """List the senders that cannot send yet, with OVH's state, for the form's text."""
-    waiting = [f"{sender.name} ({sender.status})" for sender in senders if not sender.enabled]
-    return ", ".join(waiting) or "-"
+def _chosen_sender(user_input: Mapping[str, Any]) -> str:
+    """Give the sender to store: empty for the short number."""
+    sender: str = user_input[CONF_SENDER]
+    return "" if sender == SHORT_NUMBER else sender
+
+
+def _unusable_senders(senders: tuple[Sender, ...]) -> dict[str, str]:
+    """List the senders OVH has yet to validate, and those it refused or disabled.
+
+    The form's own sentences name each state, in the user's language.
+    """
+    waiting = [s.name for s in senders if s.status == SenderStatus.WAITING_VALIDATION]
+    refused = [s.name for s in senders if not s.enabled and s.name not in waiting]
+    return {"waiting": ", ".join(waiting) or "-", "refused": ", ".join(refused) or "-"}
 
 
 class _StepError(Exception):
@@ -274,10 +309,14 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
         # Set by the API keys steps before any step that reads OVH.
         self._api: OvhApiClient
         self._validation_url = ""
+        # OVHcloud sends the browser back to this flow (see validation.py) after validation.
+        self._sent_back = False
         self._senders: tuple[Sender, ...] = ()
         self._credits_left = ""
         self._accounts: tuple[str, ...] = ()
         self._keys_refusal: _StepError | None = None
+        # OVH refused the SMS user of self._data at the test SMS.
+        self._account_refusal: _StepError | None = None
 
     @staticmethod
     @callback
@@ -301,21 +340,31 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
     async def async_step_http2sms(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Ask for the SMS user, checking its form locally."""
+        """Ask for the SMS user, checking its form locally; never again one OVH refused."""
         errors: dict[str, str] = {}
+        refusal = self._account_refusal
         if user_input is not None:
             data = _entry_data(user_input)
             if not (errors := _validate_entry_data(data)):
-                self._data = data
-                await self.async_set_unique_id(account_unique_id(data))
-                self._abort_if_unique_id_configured()
-                return await self.async_step_verify()
+                if refusal is None or _credentials(data) != _credentials(self._data):
+                    self._data = data
+                    self._account_refusal = None
+                    await self.async_set_unique_id(account_unique_id(data))
+                    self._abort_if_unique_id_configured()
+                    return await self.async_step_verify()
+                errors["base"] = refusal.key
+        elif refusal is not None:  # back from the test SMS, the password cleared
+            errors["base"] = refusal.key
+            user_input = {k: v for k, v in self._data.items() if k != CONF_PASSWORD} | {
+                SECTION_CONNECTION: {CONF_ENDPOINT: self._data[CONF_ENDPOINT]}
+            }
         return self.async_show_form(
             step_id=MODE_HTTP2SMS,
             data_schema=self.add_suggested_values_to_schema(
                 _account_schema(password_required=True), user_input
             ),
             errors=errors,
+            description_placeholders=refusal.placeholders if refusal else None,
         )
 
     async def async_step_api(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
@@ -342,7 +391,7 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
         return self.async_show_form(
             step_id=MODE_API,
             data_schema=self.add_suggested_values_to_schema(
-                _api_keys_schema(reauth=False),
+                _api_keys_schema(for_entry=False),
                 {k: v for k, v in (user_input or {}).items() if k != CONF_APPLICATION_SECRET},
             ),
             errors=errors,
@@ -361,6 +410,8 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
         )
         if not keys.consumer_key:
             await self._async_request_consumer_key(keys)
+            if self._sent_back:
+                return await self.async_step_api_authorize()
             return await self.async_step_api_validate()
         if (state := await self._async_credential_state()) is not CredentialState.VALIDATED:
             raise _StepError(f"consumer_key_{state.name.lower()}")
@@ -369,7 +420,8 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
     async def _async_request_consumer_key(self, keys: ApiKeys) -> None:
         """Get a new consumer key from OVH, to be validated at its link; raise _StepError."""
         try:
-            request = await self._api.request_consumer_key(redirection=self._return_url())
+            redirection = async_validated_url(self.hass, self.flow_id)
+            request = await self._api.request_consumer_key(redirection=redirection)
         except OvhSmsError as err:
             raise _StepError.of(err) from err
         self._api = OvhApiClient(
@@ -378,6 +430,7 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
             endpoint=self._data[CONF_ENDPOINT],
         )
         self._validation_url = request.validation_url
+        self._sent_back = redirection is not None
 
     def _take_keys_refusal(self, placeholders: dict[str, str]) -> dict[str, str]:
         """Give the keys form's errors: OVH's refusal of the keys, seen at validation, once."""
@@ -386,13 +439,6 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
         self._keys_refusal = None
         placeholders |= refusal.placeholders
         return {"base": refusal.key}
-
-    def _return_url(self) -> str | None:
-        """Where OVH sends the browser back after validation: this Home Assistant, if known."""
-        try:
-            return f"{get_url(self.hass)}/config/integrations/integration/{DOMAIN}"
-        except NoURLAvailableError:
-            return None
 
     async def _async_credential_state(self, *, just_requested: bool = False) -> CredentialState:
         """Ask OVH whether the consumer key is validated; raise _StepError if it cannot tell.
@@ -409,17 +455,36 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
         except OvhSmsError as err:
             raise _StepError.of(err) from err
 
+    async def async_step_api_authorize(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Open OVH's validation page; OVH sends the browser back to the view, which comes here."""
+        if user_input is None:
+            return self.async_external_step(
+                step_id=EXTERNAL_STEP,
+                url=self._validation_url,
+                description_placeholders={"rules": RULES},
+            )
+        return self.async_external_step_done(next_step_id="api_check")
+
+    async def async_step_api_check(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Back from OVH: check the key as the link's form does, which shows what is left."""
+        return await self.async_step_api_validate({})
+
     async def async_step_api_validate(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Show OVH's validation link; go on once OVH reports the key validated.
 
+        The fallback of the external step, when OVH cannot send the browser back
+        (no known URL), or once it did but the key is not validated.
         A wrong application secret only shows now (asking for a key is not
         signed): the keys form comes back, saying so.
         """
         errors: dict[str, str] = {}
-        # Code spans: Markdown would read the * of GET /sms/* as italics.
-        placeholders = {"rules": ", ".join(f"`{rule}`" for rule in ACCESS_RULES)}
+        placeholders = {"rules": RULES}
         if user_input is not None:
             try:
                 state = await self._async_credential_state(just_requested=True)
@@ -433,6 +498,8 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
                     self._keys_refusal = err
                     if self.source == SOURCE_REAUTH:
                         return await self.async_step_reauth_api()
+                    if self.source == SOURCE_RECONFIGURE:
+                        return await self.async_step_reconfigure_keys()
                     return await self.async_step_api()
                 errors["base"] = err.key
                 placeholders |= err.placeholders
@@ -443,7 +510,11 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
         )
 
     async def _async_keys_validated(self) -> ConfigFlowResult:
-        """Keep the keys; pick the account (reauth: check the keys see it); raise _StepError."""
+        """Keep the keys; pick the account; raise _StepError.
+
+        Reauth and reconfigure check that the keys see the entry's account;
+        reconfigure then offers its senders again.
+        """
         keys = self._api.keys
         self._data |= {
             CONF_APPLICATION_KEY: keys.application_key,
@@ -454,6 +525,10 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
             entry = self._get_reauth_entry()
             await self._async_read_account(entry.data[CONF_ACCOUNT])
             return self.async_update_reload_and_abort(entry, data_updates=self._data)
+        if self.source == SOURCE_RECONFIGURE:
+            entry = self._get_reconfigure_entry()
+            await self._async_read_account(entry.data[CONF_ACCOUNT])
+            return self._show_senders("reconfigure_sender", entry.data[CONF_SENDER])
         try:
             accounts = await self._api.sms_accounts()
         except OvhSmsError as err:
@@ -511,33 +586,27 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Pick an enabled sender of the account, or the short number; then create the entry."""
-        if user_input is not None:
-            sender = user_input[CONF_SENDER]
-            self._data[CONF_SENDER] = "" if sender == SHORT_NUMBER else sender
-            if self.source == SOURCE_RECONFIGURE:
-                return self.async_update_reload_and_abort(
-                    self._get_reconfigure_entry(), data_updates=self._data
-                )
-            return self.async_create_entry(
-                title=self._data[CONF_ACCOUNT],
-                data=self._data,
-                options={CONF_SERVICE_NAME: free_notify_action(self.hass)},
-                description="api_ready",
-                description_placeholders={"credits_left": self._credits_left},
-            )
+        if user_input is None:
+            return self._show_senders("api_sender", None)
+        self._data[CONF_SENDER] = _chosen_sender(user_input)
+        return self.async_create_entry(
+            title=_entry_title(self._data),
+            data=self._data,
+            options={CONF_SERVICE_NAME: free_notify_action(self.hass)},
+            description="api_ready",
+            description_placeholders={"credits_left": self._credits_left},
+        )
+
+    def _show_senders(self, step_id: str, current: str | None) -> ConfigFlowResult:
+        """Show the senders of the account just read; the current one first when reconfiguring."""
         return self.async_show_form(
-            step_id="api_sender",
-            data_schema=_sender_schema(
-                self._senders,
-                self._get_reconfigure_entry().data[CONF_SENDER]
-                if self.source == SOURCE_RECONFIGURE
-                else None,
-            ),
+            step_id=step_id,
+            data_schema=_sender_schema(self._senders, current),
             description_placeholders={
                 "account": self._data[CONF_ACCOUNT],
                 "credits_left": self._credits_left,
-                "unavailable": _unavailable_senders(self._senders),
-            },
+            }
+            | _unusable_senders(self._senders),
         )
 
     async def async_step_verify(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
@@ -549,9 +618,7 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
                 return self._create_entry()
             client = Http2SmsClient(
                 async_get_clientsession(self.hass),
-                Credentials(
-                    self._data[CONF_ACCOUNT], self._data[CONF_LOGIN], self._data[CONF_PASSWORD]
-                ),
+                _credentials(self._data),
                 endpoint=self._data[CONF_ENDPOINT],
             )
             await self.hass.async_add_import_executor_job(load_metadata)
@@ -566,6 +633,9 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
                 result = await client.send(sms)
             except SmsValidationError as err:
                 errors[CONF_TEST_NUMBER] = _number_error(err)
+            except AuthenticationError as err:
+                self._account_refusal = _StepError.of(err)
+                return await self.async_step_http2sms()
             except OvhSmsError as err:
                 errors["base"], shown = flow_error(err)
                 placeholders |= shown
@@ -595,7 +665,7 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
 
     def _create_entry(self) -> ConfigFlowResult:
         return self.async_create_entry(
-            title=self._data[CONF_ACCOUNT],
+            title=_entry_title(self._data),
             data=self._data,
             options={CONF_SERVICE_NAME: free_notify_action(self.hass)},
         )
@@ -610,24 +680,35 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Ask for the keys again: a new consumer key is requested unless one is pasted."""
-        entry = self._get_reauth_entry()
-        errors: dict[str, str] = {}
+        return await self._async_step_entry_keys("reauth_api", self._get_reauth_entry(), user_input)
+
+    async def _async_step_entry_keys(
+        self, step_id: str, entry: ConfigEntry, user_input: dict[str, Any] | None
+    ) -> ConfigFlowResult:
+        """Ask an entry's new keys, on its endpoint; an empty secret keeps the saved one."""
         placeholders = {
             "account": entry.data[CONF_ACCOUNT],
             "create_token_url": CREATE_TOKEN_URL,
         }
         errors = self._take_keys_refusal(placeholders)
         if user_input is not None:
-            self._data = {CONF_ENDPOINT: entry.data[CONF_ENDPOINT]}
+            self._data = {
+                CONF_ACCOUNT: entry.data[CONF_ACCOUNT],
+                CONF_ENDPOINT: entry.data[CONF_ENDPOINT],
+            }
+            secret = user_input.get(CONF_APPLICATION_SECRET, "").strip()
             try:
-                return await self._async_use_keys(user_input)
+                return await self._async_use_keys(
+                    user_input
+                    | {CONF_APPLICATION_SECRET: secret or entry.data[CONF_APPLICATION_SECRET]}
+                )
             except _StepError as err:
                 errors["base"] = err.key
                 placeholders |= err.placeholders
         return self.async_show_form(
-            step_id="reauth_api",
+            step_id=step_id,
             data_schema=self.add_suggested_values_to_schema(
-                _api_keys_schema(reauth=True),
+                _api_keys_schema(for_entry=True),
                 {CONF_APPLICATION_KEY: entry.data[CONF_APPLICATION_KEY]},
             ),
             errors=errors,
@@ -657,12 +738,12 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
     ) -> ConfigFlowResult:
         """Change login, password, sender or endpoint; never the account.
 
-        With API keys: pick the sender again among the account's.
+        With API keys: another sender of the account, or new keys.
         """
         entry = self._get_reconfigure_entry()
         errors: dict[str, str] = {}
         if entry_mode(entry) == MODE_API:
-            return await self._async_reconfigure_api(entry)
+            return await self.async_step_reconfigure_api()
         if user_input is not None:
             data = _entry_data(
                 {CONF_PASSWORD: entry.data[CONF_PASSWORD], CONF_SENDER: ""} | user_input
@@ -674,7 +755,14 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
                 if unique_id != entry.unique_id:
                     await self.async_set_unique_id(unique_id)
                     self._abort_if_unique_id_configured()
-                return self.async_update_reload_and_abort(entry, unique_id=unique_id, data=data)
+                # A title the user chose stays; a generated one (or the bare account) follows.
+                generated = entry.title in {entry.data[CONF_ACCOUNT], _entry_title(entry.data)}
+                return self.async_update_reload_and_abort(
+                    entry,
+                    unique_id=unique_id,
+                    title=_entry_title(data) if generated else entry.title,
+                    data=data,
+                )
         suggested = user_input or {
             **entry.data,
             SECTION_CONNECTION: {CONF_ENDPOINT: entry.data[CONF_ENDPOINT]},
@@ -688,8 +776,33 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
             errors=errors,
         )
 
-    async def _async_reconfigure_api(self, entry: ConfigEntry) -> ConfigFlowResult:
-        """Read the account's senders with the entry's keys, then offer them."""
+    async def async_step_reconfigure_api(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Offer another sender of the account, or new API keys."""
+        return self.async_show_menu(
+            step_id="reconfigure_api",
+            menu_options=["reconfigure_sender", "reconfigure_keys"],
+            description_placeholders={"account": self._get_reconfigure_entry().data[CONF_ACCOUNT]},
+        )
+
+    async def async_step_reconfigure_keys(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Take new API keys, checked as at set-up; then the sender again."""
+        return await self._async_step_entry_keys(
+            "reconfigure_keys", self._get_reconfigure_entry(), user_input
+        )
+
+    async def async_step_reconfigure_sender(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Pick another sender (with the new keys, if any); save."""
+        entry = self._get_reconfigure_entry()
+        if user_input is not None:
+            return self.async_update_reload_and_abort(
+                entry, data_updates=self._data | {CONF_SENDER: _chosen_sender(user_input)}
+            )
         self._api = OvhApiClient(
             async_get_clientsession(self.hass),
             ApiKeys(
@@ -699,23 +812,22 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
             ),
             endpoint=entry.data[CONF_ENDPOINT],
         )
-        return await self.async_step_reconfigure_api()
-
-    async def async_step_reconfigure_api(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Read the account's senders; if OVH cannot be read, say why and offer to retry."""
-        entry = self._get_reconfigure_entry()
+        self._data = {CONF_ACCOUNT: entry.data[CONF_ACCOUNT]}
         try:
             await self._async_read_account(entry.data[CONF_ACCOUNT])
         except _StepError as err:
             return self.async_show_form(
-                step_id="reconfigure_api",
+                step_id="reconfigure_unreadable",
                 errors={"base": err.key},
                 description_placeholders={"account": entry.data[CONF_ACCOUNT]} | err.placeholders,
             )
-        self._data = {CONF_ACCOUNT: entry.data[CONF_ACCOUNT]}
-        return await self.async_step_api_sender()
+        return self._show_senders("reconfigure_sender", entry.data[CONF_SENDER])
+
+    async def async_step_reconfigure_unreadable(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """OVH could not be read: try again."""
+        return await self.async_step_reconfigure_sender()
 
 
 class OvhSmsOptionsFlow(OptionsFlowWithReload):

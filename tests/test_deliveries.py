@@ -134,7 +134,7 @@ async def test_no_final_report_before_the_validity_ends(
     ovh_api: AiohttpClientMocker,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """Still not delivered when its validity ends: told as expired, reads stop."""
+    """Still not delivered when its validity ends (one last read says so): expired, reads stop."""
     await set_up_api_entry(hass, mock_api_entry)
     events = async_capture_events(hass, "ovh_sms_delivery")
     ovh_api.get(OUTGOING, json=outgoing(0, 3))
@@ -144,10 +144,53 @@ async def test_no_final_report_before_the_validity_ends(
     assert [(e.data["status"], e.data["recipient"], e.data["ptt"]) for e in events] == [
         ("expired", ALICE, None)
     ]
-    # 20 s, 40 s, 60 s, 2 min, 4 min: then the validity ended.
-    assert len(reads(ovh_api)) == 5
+    # 20 s, 40 s, 60 s, 2 min, 4 min, and 5 min when the validity ended.
+    assert len(reads(ovh_api)) == 6
     await wait(hass, freezer, 3600)
-    assert len(reads(ovh_api)) == 5
+    assert len(reads(ovh_api)) == 6
+
+
+async def test_delivered_in_the_last_minutes_of_its_validity(
+    hass: HomeAssistant,
+    mock_api_entry: MockConfigEntry,
+    ovh_api: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """With validity 10, delivered at minute 9 (after the 8-minute read): the last read says so."""
+    freezer.move_to("2026-11-22T03:00:00+00:00")
+    await set_up_api_entry(hass, mock_api_entry)
+    events = async_capture_events(hass, "ovh_sms_delivery")
+    ovh_api.get(OUTGOING, json=outgoing(0, 3))
+    await send(hass, validity=10)
+    for _ in range(27):
+        await wait(hass, freezer, 20)
+    assert len(reads(ovh_api)) == 6  # 20 s to 8 min
+    ovh_api.clear_requests()
+    ovh_api.get(OUTGOING, json=outgoing(1, 4, deliveredAt="2026-11-22T03:09:00+00:00"))
+    await wait(hass, freezer, 60)
+    assert reads(ovh_api) == [("GET", f"/sms/{ACCOUNT}/outgoing/26929925")]
+    assert [(e.data["status"], e.data["delivered_at"]) for e in events] == [
+        ("delivered", "2026-11-22T03:09:00+00:00")
+    ]
+
+
+async def test_a_failed_last_read_ends_as_expired(
+    hass: HomeAssistant,
+    mock_api_entry: MockConfigEntry,
+    ovh_api: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """OVH out of reach when the validity ends: no final report came, so expired; no more reads."""
+    await set_up_api_entry(hass, mock_api_entry)
+    events = async_capture_events(hass, "ovh_sms_delivery")
+    ovh_api.get(OUTGOING, status=503, text="Service Unavailable")
+    await send(hass, validity=1)
+    for _ in range(3):
+        await wait(hass, freezer, 20)
+    assert [e.data["status"] for e in events] == ["expired"]
+    assert len(reads(ovh_api)) == 3  # 20 s, 40 s, and 60 s when the validity ended
+    await wait(hass, freezer, 3600)
+    assert len(reads(ovh_api)) == 3
 
 
 async def test_deferred_sms_read_as_a_pending_job_from_its_time(

@@ -2,7 +2,8 @@
 
 After each accepted send, every SMS id is checked on a backoff schedule (from
 20 seconds to every hour) until OVH gives a final state or the SMS's validity
-ends; a deferred SMS is checked from its time on. A final state fires
+ends, when one last read decides (delivered at its last minute is still
+delivered); a deferred SMS is checked from its time on. A final state fires
 ovh_sms_delivery once and shows on the recipient's notify entity. At most
 CALLS_PER_RUN reads every RUN_GAP (30 a minute) leave half of OVH's fair use
 (about 60 calls a minute per key) to everything else. What is being followed is saved, so a
@@ -81,6 +82,11 @@ class FollowedSms:
             return self.start + timedelta(seconds=SCHEDULE[self.checks])
         extra = self.checks - len(SCHEDULE) + 1
         return self.start + timedelta(seconds=SCHEDULE[-1]) + LATER * extra
+
+    @property
+    def due(self) -> datetime:
+        """When to read it next: its next check, or the end of its validity if sooner."""
+        return min(self.next_check, self.expires)
 
 
 class DeliveryTracker:
@@ -189,7 +195,7 @@ class DeliveryTracker:
             self._timer = None
         if self._running or self._read is None or not self._followed:
             return
-        when = min(min(sms.next_check, sms.expires) for sms in self._followed.values())
+        when = min(sms.due for sms in self._followed.values())
         self._timer = async_track_point_in_utc_time(
             self.hass, self._async_run, max(when, self._not_before, dt_util.utcnow())
         )
@@ -207,22 +213,8 @@ class DeliveryTracker:
         self._schedule()
 
     async def _async_check(self, now: datetime) -> None:
-        for sms in [sms for sms in self._followed.values() if sms.expires <= now]:
-            del self._followed[sms.sms_id]
-            self._tell(
-                sms.sms_id,
-                sms.receiver,
-                STATUS_EXPIRED,
-                {
-                    "ptt": None,
-                    "delivery_receipt": None,
-                    "description": "no final report before the end of its validity",
-                    "delivered_at": None,
-                },
-            )
         due = sorted(
-            (sms for sms in self._followed.values() if sms.next_check <= now),
-            key=lambda sms: sms.next_check,
+            (sms for sms in self._followed.values() if sms.due <= now), key=lambda sms: sms.due
         )[:CALLS_PER_RUN]
         if not due or self._read is None:
             return
@@ -235,6 +227,23 @@ class DeliveryTracker:
                 self.report(answer)
             else:
                 LOGGER.debug("Delivery of SMS %s not read: %s", sms.sms_id, answer)
+            if sms.expires <= now and self._followed.get(sms.sms_id) is sms:
+                self._expire(sms)
+
+    def _expire(self, sms: FollowedSms) -> None:
+        """End an SMS whose last read, at the end of its validity, gave no final state."""
+        del self._followed[sms.sms_id]
+        self._tell(
+            sms.sms_id,
+            sms.receiver,
+            STATUS_EXPIRED,
+            {
+                "ptt": None,
+                "delivery_receipt": None,
+                "description": "no final report before the end of its validity",
+                "delivered_at": None,
+            },
+        )
 
     @callback
     def _save(self) -> None:

@@ -13,11 +13,17 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
     mock_restore_cache,
 )
-from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
+from pytest_homeassistant_custom_component.test_util.aiohttp import (
+    AiohttpClientMocker,
+    AiohttpClientMockResponse,
+)
+from yarl import URL
 
 from custom_components.ovh_sms.const import DOMAIN
+from homeassistant.config_entries import SOURCE_REAUTH
 from homeassistant.core import HomeAssistant, State
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import issue_registry as ir
 
 from .conftest import ACCOUNT, ALICE, API_ENDPOINT, api_calls, set_up_api_entry
 
@@ -48,6 +54,15 @@ async def send(hass: HomeAssistant, **data: Any) -> dict[str, Any]:
         {"recipients": [ALICE], "message": "Leak!", **data},
         blocking=True,
         return_response=True,
+    )
+    assert response is not None
+    return dict(response)
+
+
+async def cancel(hass: HomeAssistant, sms_ids: list[str]) -> dict[str, Any]:
+    """Cancel these SMS through ovh_sms.cancel_sms; give its response."""
+    response = await hass.services.async_call(
+        DOMAIN, "cancel_sms", {"sms_ids": sms_ids}, blocking=True, return_response=True
     )
     assert response is not None
     return dict(response)
@@ -244,14 +259,7 @@ async def test_cancel_a_deferred_sms(
     await set_up_api_entry(hass, mock_api_entry)
     ovh_api.delete(JOB, text="null")
     response = await send(hass, deferred="2026-11-22T04:00:00+00:00")
-    cancelled = await hass.services.async_call(
-        DOMAIN,
-        "cancel_sms",
-        {"sms_ids": response["sms_ids"]},
-        blocking=True,
-        return_response=True,
-    )
-    assert cancelled == {"cancelled": ["26929925"]}
+    assert await cancel(hass, response["sms_ids"]) == {"cancelled": ["26929925"]}
     assert ("DELETE", f"/sms/{ACCOUNT}/jobs/26929925") in api_calls(ovh_api)
     await wait(hass, freezer, 7200)
     assert reads(ovh_api) == [("DELETE", f"/sms/{ACCOUNT}/jobs/26929925")]
@@ -271,6 +279,108 @@ async def test_cancel_an_sms_already_sent(
         "These SMS could not be cancelled: OVH has no pending SMS with these ids (already sent, "
         "already cancelled, or unknown): 26929925. Cancelled: -"
     )
+
+
+async def test_a_cancel_made_again_after_a_lost_answer(
+    hass: HomeAssistant,
+    mock_api_entry: MockConfigEntry,
+    ovh_api: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The first cancel's answer is lost, the second finds nothing pending: one read says cancelled.
+
+    OVH holds it neither as pending nor as sent: the first cancel did it. The
+    action answers it cancelled, and it is no longer followed (no expired report).
+    """
+    freezer.move_to("2026-11-22T03:00:00+00:00")
+    await set_up_api_entry(hass, mock_api_entry)
+    events = async_capture_events(hass, "ovh_sms_delivery")
+    answers = iter(
+        [
+            AiohttpClientMockResponse("DELETE", URL(JOB), exc=TimeoutError()),
+            AiohttpClientMockResponse("DELETE", URL(JOB), status=404, json=NOT_FOUND),
+        ]
+    )
+
+    async def delete(method: str, url: URL, data: Any) -> AiohttpClientMockResponse:
+        return next(answers)
+
+    ovh_api.delete(JOB, side_effect=delete)
+    ovh_api.get(OUTGOING, status=404, json=NOT_FOUND)
+    ovh_api.get(JOB, status=404, json=NOT_FOUND)
+    response = await send(hass, deferred="2026-11-22T04:00:00+00:00")
+    with pytest.raises(HomeAssistantError) as raised:
+        await cancel(hass, response["sms_ids"])
+    assert raised.value.translation_key == "cancel_failed"
+    assert await cancel(hass, response["sms_ids"]) == {"cancelled": ["26929925"]}
+    for _ in range(3 * 24):
+        await wait(hass, freezer, 3600)
+    assert events == []
+    assert reads(ovh_api) == [
+        ("DELETE", f"/sms/{ACCOUNT}/jobs/26929925"),
+        ("DELETE", f"/sms/{ACCOUNT}/jobs/26929925"),
+        ("GET", f"/sms/{ACCOUNT}/outgoing/26929925"),
+        ("GET", f"/sms/{ACCOUNT}/jobs/26929925"),
+        ("GET", f"/sms/{ACCOUNT}/outgoing/26929925"),
+    ]
+
+
+async def test_a_cancel_too_late_tells_the_sms_state(
+    hass: HomeAssistant, mock_api_entry: MockConfigEntry, ovh_api: AiohttpClientMocker
+) -> None:
+    """Nothing pending because OVH sent it: the error names it, its delivery is told at once."""
+    await set_up_api_entry(hass, mock_api_entry)
+    events = async_capture_events(hass, "ovh_sms_delivery")
+    ovh_api.delete(JOB, status=404, json=NOT_FOUND)
+    ovh_api.get(OUTGOING, json=outgoing(1, 4))
+    response = await send(hass)
+    with pytest.raises(HomeAssistantError) as raised:
+        await cancel(hass, response["sms_ids"])
+    assert raised.value.translation_key == "sms_already_gone"
+    assert raised.value.translation_placeholders == {"cancelled": "-", "gone": "26929925"}
+    assert [(e.data["sms_id"], e.data["status"]) for e in events] == [("26929925", "delivered")]
+
+
+async def test_a_cancel_too_late_with_its_state_unread(
+    hass: HomeAssistant, mock_api_entry: MockConfigEntry, ovh_api: AiohttpClientMocker
+) -> None:
+    """Nothing pending and the read fails: named as gone, and still followed to its end."""
+    await set_up_api_entry(hass, mock_api_entry)
+    ovh_api.delete(JOB, status=404, json=NOT_FOUND)
+    ovh_api.get(OUTGOING, status=503, text="Service Unavailable")
+    response = await send(hass)
+    with pytest.raises(HomeAssistantError) as raised:
+        await cancel(hass, response["sms_ids"])
+    assert raised.value.translation_placeholders == {"cancelled": "-", "gone": "26929925"}
+    tracker = mock_api_entry.runtime_data.tracker
+    assert tracker is not None
+    assert tracker.followed == ["26929925"]
+
+
+async def test_cancel_without_the_cancel_right(
+    hass: HomeAssistant, mock_api_entry: MockConfigEntry, ovh_api: AiohttpClientMocker
+) -> None:
+    """The key lacks DELETE /sms/*/jobs/*: the error names it, Repairs too, reauth asks for it."""
+    await set_up_api_entry(hass, mock_api_entry)
+    ovh_api.delete(
+        JOB,
+        status=403,
+        json={"errorCode": "NOT_GRANTED_CALL", "message": "This call has not been granted"},
+    )
+    with pytest.raises(HomeAssistantError) as raised:
+        await hass.services.async_call(
+            DOMAIN, "cancel_sms", {"sms_ids": ["26929925", "2"]}, blocking=True
+        )
+    assert str(raised.value) == (
+        "Cancelling stopped: the consumer key does not allow DELETE /sms/*/jobs/*. Cancelled: -; "
+        "already gone: -; the others were not cancelled. Reauthenticate the account to get a "
+        "key that does"
+    )
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, f"access_denied_{mock_api_entry.entry_id}")
+    assert issue is not None
+    assert issue.translation_placeholders == {"account": ACCOUNT, "rule": "DELETE /sms/*/jobs/*"}
+    [flow] = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert flow["context"]["source"] == SOURCE_REAUTH
 
 
 async def test_cancel_needs_api_keys(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from typing import Any
 
@@ -477,3 +478,37 @@ async def test_the_last_delivery_state_is_shown_again_after_a_restart(
     assert state is not None
     assert state.attributes["delivery_status"] == "failed"
     assert state.attributes["delivery_sms_id"] == "26929925"
+
+
+async def test_a_read_that_ends_after_the_account_was_deleted(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    mock_api_entry: MockConfigEntry,
+    ovh_api: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The account is deleted while OVH answers a read: no event, its file is not written again."""
+    await set_up_api_entry(hass, mock_api_entry)
+    events = async_capture_events(hass, "ovh_sms_delivery")
+    requested, answered = asyncio.Event(), asyncio.Event()
+
+    async def delivered_later(method: str, url: URL, data: Any) -> AiohttpClientMockResponse:
+        requested.set()
+        await answered.wait()
+        return AiohttpClientMockResponse(method, url, json=outgoing(1, 4))
+
+    ovh_api.get(OUTGOING, side_effect=delivered_later)
+    await send(hass)
+    await wait(hass, freezer, 2)  # saved
+    stored = f"ovh_sms.{mock_api_entry.entry_id}.deliveries"
+    assert stored in hass_storage
+    freezer.tick(timedelta(seconds=18))
+    async_fire_time_changed(hass)
+    await requested.wait()
+    await hass.config_entries.async_remove(mock_api_entry.entry_id)
+    assert stored not in hass_storage
+    answered.set()
+    await hass.async_block_till_done()
+    await wait(hass, freezer, 2)  # past any delayed save
+    assert events == []
+    assert stored not in hass_storage

@@ -104,6 +104,7 @@ class DeliveryTracker:
         self._timer: CALLBACK_TYPE | None = None
         self._running = False
         self._not_before = dt_util.utcnow()
+        self._removed = False
 
     async def async_load(self) -> None:
         """Take up the SMS followed before a restart, and check the ones that are due."""
@@ -165,6 +166,17 @@ class DeliveryTracker:
         )
         self._save()
         self._schedule()
+
+    async def async_remove(self) -> None:
+        """Forget every SMS and delete what was saved: the entry was deleted.
+
+        A read still in flight then finds nothing followed: it tells nothing,
+        and saves nothing again.
+        """
+        self._removed = True
+        self._followed.clear()
+        self.async_stop()
+        await self.store.async_remove()
 
     @property
     def followed(self) -> list[str]:
@@ -247,7 +259,8 @@ class DeliveryTracker:
 
     @callback
     def _save(self) -> None:
-        self.store.async_delay_save(self._stored, 1)
+        if not self._removed:  # a read that ends after the entry was deleted
+            self.store.async_delay_save(self._stored, 1)
 
     def _stored(self) -> list[StoredSms]:
         return [
@@ -272,5 +285,4 @@ async def async_get_tracker(hass: HomeAssistant, entry: ConfigEntry) -> Delivery
 async def async_forget_deliveries(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """Stop following the entry's SMS and delete what it saved: it was deleted."""
     tracker = async_pop_kept(hass, DATA_TRACKERS, entry.entry_id) or DeliveryTracker(hass, entry)
-    tracker.async_stop()
-    await tracker.store.async_remove()
+    await tracker.async_remove()

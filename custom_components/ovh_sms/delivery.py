@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any, Final, TypedDict
 
 from homeassistant.config_entries import ConfigEntry
@@ -209,28 +210,28 @@ class DeliveryTracker:
             return
         when = min(sms.due for sms in self._followed.values())
         self._timer = async_track_point_in_utc_time(
-            self.hass, self._async_run, max(when, self._not_before, dt_util.utcnow())
+            self.hass,
+            partial(self._async_run, self._read),
+            max(when, self._not_before, dt_util.utcnow()),
         )
 
-    async def _async_run(self, now: datetime) -> None:
+    async def _async_run(self, read: ReadDeliveries, now: datetime) -> None:
         """Check the SMS that are due, CALLS_PER_RUN at most; end the expired ones."""
         self._timer = None
         self._running = True
         try:
-            await self._async_check(now)
+            await self._async_check(read, now)
         finally:
             self._running = False
             self._not_before = now + RUN_GAP
         self._save()
         self._schedule()
 
-    async def _async_check(self, now: datetime) -> None:
+    async def _async_check(self, read: ReadDeliveries, now: datetime) -> None:
         due = sorted(
             (sms for sms in self._followed.values() if sms.due <= now), key=lambda sms: sms.due
         )[:CALLS_PER_RUN]
-        if not due or self._read is None:
-            return
-        answers = await self._read([sms.sms_id for sms in due])
+        answers = await read([sms.sms_id for sms in due])
         for sms in due:
             sms.checks += 1
             answer = answers.get(sms.sms_id)

@@ -230,6 +230,26 @@ async def test_missing_access_rule_raises_a_repair_and_reauth(
     assert flow["context"]["source"] == SOURCE_REAUTH
 
 
+async def test_a_clock_ovh_keeps_refusing_is_named(
+    hass: HomeAssistant, mock_api_entry: MockConfigEntry, ovh_api: AiohttpClientMocker
+) -> None:
+    """OVH refuses the timestamp even on its time read again: the caller reads why."""
+    await set_up_api_entry(hass, mock_api_entry)
+    ovh_api.clear_requests()
+    ovh_api.get(f"{API_ENDPOINT}/auth/time", text="1800000000")
+    ovh_api.post(
+        JOBS,
+        status=400,
+        json={"errorCode": "QUERY_TIME_OUT", "httpCode": "400", "message": "Query out of time"},
+    )
+    with pytest.raises(HomeAssistantError) as raised:
+        await hass.services.async_call("notify", "ovh_sms", {"message": "Leak!"}, blocking=True)
+    assert str(raised.value) == (
+        "OVH refused the time of the request, even after its clock was read again; nothing "
+        "was sent. Check Home Assistant's clock"
+    )
+
+
 async def test_refused_numbers_are_named(
     hass: HomeAssistant, mock_api_entry: MockConfigEntry, ovh_api: AiohttpClientMocker
 ) -> None:

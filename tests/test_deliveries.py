@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from typing import Any
 
@@ -13,11 +14,17 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
     mock_restore_cache,
 )
-from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
+from pytest_homeassistant_custom_component.test_util.aiohttp import (
+    AiohttpClientMocker,
+    AiohttpClientMockResponse,
+)
+from yarl import URL
 
 from custom_components.ovh_sms.const import DOMAIN
+from homeassistant.config_entries import SOURCE_REAUTH
 from homeassistant.core import HomeAssistant, State
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import issue_registry as ir
 
 from .conftest import ACCOUNT, ALICE, API_ENDPOINT, api_calls, set_up_api_entry
 
@@ -48,6 +55,15 @@ async def send(hass: HomeAssistant, **data: Any) -> dict[str, Any]:
         {"recipients": [ALICE], "message": "Leak!", **data},
         blocking=True,
         return_response=True,
+    )
+    assert response is not None
+    return dict(response)
+
+
+async def cancel(hass: HomeAssistant, sms_ids: list[str]) -> dict[str, Any]:
+    """Cancel these SMS through ovh_sms.cancel_sms; give its response."""
+    response = await hass.services.async_call(
+        DOMAIN, "cancel_sms", {"sms_ids": sms_ids}, blocking=True, return_response=True
     )
     assert response is not None
     return dict(response)
@@ -134,7 +150,7 @@ async def test_no_final_report_before_the_validity_ends(
     ovh_api: AiohttpClientMocker,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """Still not delivered when its validity ends: told as expired, reads stop."""
+    """Still not delivered when its validity ends (one last read says so): expired, reads stop."""
     await set_up_api_entry(hass, mock_api_entry)
     events = async_capture_events(hass, "ovh_sms_delivery")
     ovh_api.get(OUTGOING, json=outgoing(0, 3))
@@ -144,10 +160,53 @@ async def test_no_final_report_before_the_validity_ends(
     assert [(e.data["status"], e.data["recipient"], e.data["ptt"]) for e in events] == [
         ("expired", ALICE, None)
     ]
-    # 20 s, 40 s, 60 s, 2 min, 4 min: then the validity ended.
-    assert len(reads(ovh_api)) == 5
+    # 20 s, 40 s, 60 s, 2 min, 4 min, and 5 min when the validity ended.
+    assert len(reads(ovh_api)) == 6
     await wait(hass, freezer, 3600)
-    assert len(reads(ovh_api)) == 5
+    assert len(reads(ovh_api)) == 6
+
+
+async def test_delivered_in_the_last_minutes_of_its_validity(
+    hass: HomeAssistant,
+    mock_api_entry: MockConfigEntry,
+    ovh_api: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """With validity 10, delivered at minute 9 (after the 8-minute read): the last read says so."""
+    freezer.move_to("2026-11-22T03:00:00+00:00")
+    await set_up_api_entry(hass, mock_api_entry)
+    events = async_capture_events(hass, "ovh_sms_delivery")
+    ovh_api.get(OUTGOING, json=outgoing(0, 3))
+    await send(hass, validity=10)
+    for _ in range(27):
+        await wait(hass, freezer, 20)
+    assert len(reads(ovh_api)) == 6  # 20 s to 8 min
+    ovh_api.clear_requests()
+    ovh_api.get(OUTGOING, json=outgoing(1, 4, deliveredAt="2026-11-22T03:09:00+00:00"))
+    await wait(hass, freezer, 60)
+    assert reads(ovh_api) == [("GET", f"/sms/{ACCOUNT}/outgoing/26929925")]
+    assert [(e.data["status"], e.data["delivered_at"]) for e in events] == [
+        ("delivered", "2026-11-22T03:09:00+00:00")
+    ]
+
+
+async def test_a_failed_last_read_ends_as_expired(
+    hass: HomeAssistant,
+    mock_api_entry: MockConfigEntry,
+    ovh_api: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """OVH out of reach when the validity ends: no final report came, so expired; no more reads."""
+    await set_up_api_entry(hass, mock_api_entry)
+    events = async_capture_events(hass, "ovh_sms_delivery")
+    ovh_api.get(OUTGOING, status=503, text="Service Unavailable")
+    await send(hass, validity=1)
+    for _ in range(3):
+        await wait(hass, freezer, 20)
+    assert [e.data["status"] for e in events] == ["expired"]
+    assert len(reads(ovh_api)) == 3  # 20 s, 40 s, and 60 s when the validity ended
+    await wait(hass, freezer, 3600)
+    assert len(reads(ovh_api)) == 3
 
 
 async def test_deferred_sms_read_as_a_pending_job_from_its_time(
@@ -201,14 +260,7 @@ async def test_cancel_a_deferred_sms(
     await set_up_api_entry(hass, mock_api_entry)
     ovh_api.delete(JOB, text="null")
     response = await send(hass, deferred="2026-11-22T04:00:00+00:00")
-    cancelled = await hass.services.async_call(
-        DOMAIN,
-        "cancel_sms",
-        {"sms_ids": response["sms_ids"]},
-        blocking=True,
-        return_response=True,
-    )
-    assert cancelled == {"cancelled": ["26929925"]}
+    assert await cancel(hass, response["sms_ids"]) == {"cancelled": ["26929925"]}
     assert ("DELETE", f"/sms/{ACCOUNT}/jobs/26929925") in api_calls(ovh_api)
     await wait(hass, freezer, 7200)
     assert reads(ovh_api) == [("DELETE", f"/sms/{ACCOUNT}/jobs/26929925")]
@@ -228,6 +280,108 @@ async def test_cancel_an_sms_already_sent(
         "These SMS could not be cancelled: OVH has no pending SMS with these ids (already sent, "
         "already cancelled, or unknown): 26929925. Cancelled: -"
     )
+
+
+async def test_a_cancel_made_again_after_a_lost_answer(
+    hass: HomeAssistant,
+    mock_api_entry: MockConfigEntry,
+    ovh_api: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The first cancel's answer is lost, the second finds nothing pending: one read says cancelled.
+
+    OVH holds it neither as pending nor as sent: the first cancel did it. The
+    action answers it cancelled, and it is no longer followed (no expired report).
+    """
+    freezer.move_to("2026-11-22T03:00:00+00:00")
+    await set_up_api_entry(hass, mock_api_entry)
+    events = async_capture_events(hass, "ovh_sms_delivery")
+    answers = iter(
+        [
+            AiohttpClientMockResponse("DELETE", URL(JOB), exc=TimeoutError()),
+            AiohttpClientMockResponse("DELETE", URL(JOB), status=404, json=NOT_FOUND),
+        ]
+    )
+
+    async def delete(method: str, url: URL, data: Any) -> AiohttpClientMockResponse:
+        return next(answers)
+
+    ovh_api.delete(JOB, side_effect=delete)
+    ovh_api.get(OUTGOING, status=404, json=NOT_FOUND)
+    ovh_api.get(JOB, status=404, json=NOT_FOUND)
+    response = await send(hass, deferred="2026-11-22T04:00:00+00:00")
+    with pytest.raises(HomeAssistantError) as raised:
+        await cancel(hass, response["sms_ids"])
+    assert raised.value.translation_key == "cancel_failed"
+    assert await cancel(hass, response["sms_ids"]) == {"cancelled": ["26929925"]}
+    for _ in range(3 * 24):
+        await wait(hass, freezer, 3600)
+    assert events == []
+    assert reads(ovh_api) == [
+        ("DELETE", f"/sms/{ACCOUNT}/jobs/26929925"),
+        ("DELETE", f"/sms/{ACCOUNT}/jobs/26929925"),
+        ("GET", f"/sms/{ACCOUNT}/outgoing/26929925"),
+        ("GET", f"/sms/{ACCOUNT}/jobs/26929925"),
+        ("GET", f"/sms/{ACCOUNT}/outgoing/26929925"),
+    ]
+
+
+async def test_a_cancel_too_late_tells_the_sms_state(
+    hass: HomeAssistant, mock_api_entry: MockConfigEntry, ovh_api: AiohttpClientMocker
+) -> None:
+    """Nothing pending because OVH sent it: the error names it, its delivery is told at once."""
+    await set_up_api_entry(hass, mock_api_entry)
+    events = async_capture_events(hass, "ovh_sms_delivery")
+    ovh_api.delete(JOB, status=404, json=NOT_FOUND)
+    ovh_api.get(OUTGOING, json=outgoing(1, 4))
+    response = await send(hass)
+    with pytest.raises(HomeAssistantError) as raised:
+        await cancel(hass, response["sms_ids"])
+    assert raised.value.translation_key == "sms_already_gone"
+    assert raised.value.translation_placeholders == {"cancelled": "-", "gone": "26929925"}
+    assert [(e.data["sms_id"], e.data["status"]) for e in events] == [("26929925", "delivered")]
+
+
+async def test_a_cancel_too_late_with_its_state_unread(
+    hass: HomeAssistant, mock_api_entry: MockConfigEntry, ovh_api: AiohttpClientMocker
+) -> None:
+    """Nothing pending and the read fails: named as gone, and still followed to its end."""
+    await set_up_api_entry(hass, mock_api_entry)
+    ovh_api.delete(JOB, status=404, json=NOT_FOUND)
+    ovh_api.get(OUTGOING, status=503, text="Service Unavailable")
+    response = await send(hass)
+    with pytest.raises(HomeAssistantError) as raised:
+        await cancel(hass, response["sms_ids"])
+    assert raised.value.translation_placeholders == {"cancelled": "-", "gone": "26929925"}
+    tracker = mock_api_entry.runtime_data.tracker
+    assert tracker is not None
+    assert tracker.followed == ["26929925"]
+
+
+async def test_cancel_without_the_cancel_right(
+    hass: HomeAssistant, mock_api_entry: MockConfigEntry, ovh_api: AiohttpClientMocker
+) -> None:
+    """The key lacks DELETE /sms/*/jobs/*: the error names it, Repairs too, reauth asks for it."""
+    await set_up_api_entry(hass, mock_api_entry)
+    ovh_api.delete(
+        JOB,
+        status=403,
+        json={"errorCode": "NOT_GRANTED_CALL", "message": "This call has not been granted"},
+    )
+    with pytest.raises(HomeAssistantError) as raised:
+        await hass.services.async_call(
+            DOMAIN, "cancel_sms", {"sms_ids": ["26929925", "2"]}, blocking=True
+        )
+    assert str(raised.value) == (
+        "Cancelling stopped: the consumer key does not allow DELETE /sms/*/jobs/*. Cancelled: -; "
+        "already gone: -; the others were not cancelled. Reauthenticate the account to get a "
+        "key that does"
+    )
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, f"access_denied_{mock_api_entry.entry_id}")
+    assert issue is not None
+    assert issue.translation_placeholders == {"account": ACCOUNT, "rule": "DELETE /sms/*/jobs/*"}
+    [flow] = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert flow["context"]["source"] == SOURCE_REAUTH
 
 
 async def test_cancel_needs_api_keys(
@@ -324,3 +478,37 @@ async def test_the_last_delivery_state_is_shown_again_after_a_restart(
     assert state is not None
     assert state.attributes["delivery_status"] == "failed"
     assert state.attributes["delivery_sms_id"] == "26929925"
+
+
+async def test_a_read_that_ends_after_the_account_was_deleted(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    mock_api_entry: MockConfigEntry,
+    ovh_api: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The account is deleted while OVH answers a read: no event, its file is not written again."""
+    await set_up_api_entry(hass, mock_api_entry)
+    events = async_capture_events(hass, "ovh_sms_delivery")
+    requested, answered = asyncio.Event(), asyncio.Event()
+
+    async def delivered_later(method: str, url: URL, data: Any) -> AiohttpClientMockResponse:
+        requested.set()
+        await answered.wait()
+        return AiohttpClientMockResponse(method, url, json=outgoing(1, 4))
+
+    ovh_api.get(OUTGOING, side_effect=delivered_later)
+    await send(hass)
+    await wait(hass, freezer, 2)  # saved
+    stored = f"ovh_sms.{mock_api_entry.entry_id}.deliveries"
+    assert stored in hass_storage
+    freezer.tick(timedelta(seconds=18))
+    async_fire_time_changed(hass)
+    await requested.wait()
+    await hass.config_entries.async_remove(mock_api_entry.entry_id)
+    assert stored not in hass_storage
+    answered.set()
+    await hass.async_block_till_done()
+    await wait(hass, freezer, 2)  # past any delayed save
+    assert events == []
+    assert stored not in hass_storage

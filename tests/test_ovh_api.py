@@ -51,6 +51,7 @@ from custom_components.ovh_sms.ovhsms import (
     OvhSmsError,
     PartialSendError,
     Priority,
+    QueryOutOfTimeError,
     RateLimitedError,
     RecipientsRefusedError,
     Reply,
@@ -197,12 +198,14 @@ def ovh(aioclient_mock: AiohttpClientMocker) -> AiohttpClientMocker:
 @pytest.fixture
 def client(hass: HomeAssistant, ovh: AiohttpClientMocker, clock: Clock) -> OvhApiClient:
     """Return a client on Home Assistant's session, which aioclient_mock answers."""
-    return OvhApiClient(async_get_clientsession(hass), KEYS, clock=clock)
+    return OvhApiClient(async_get_clientsession(hass), KEYS, clock=clock, monotonic=clock)
 
 
 def make_client(hass: HomeAssistant, clock: Clock | None = None, **kwargs: Any) -> OvhApiClient:
     """Return a client on the mocked session with these options."""
-    return OvhApiClient(async_get_clientsession(hass), KEYS, clock=clock or Clock(), **kwargs)
+    clock = clock or Clock()
+    kwargs.setdefault("monotonic", clock)
+    return OvhApiClient(async_get_clientsession(hass), KEYS, clock=clock, **kwargs)
 
 
 # --- signing ------------------------------------------------------------------------
@@ -362,7 +365,10 @@ async def test_consumer_key_refused_for_a_wrong_application_key(
 async def test_signed_call_headers_and_clock(
     client: OvhApiClient, ovh: AiohttpClientMocker, clock: Clock
 ) -> None:
-    """OVH's time is asked once, unsigned; each signed call is stamped on OVH's clock."""
+    """OVH's time is asked once, unsigned; each signed call is stamped on OVH's clock.
+
+    The stamp is OVH's time as read plus the whole seconds elapsed since.
+    """
     ovh.get(f"{API}/sms", json=[ACCOUNT, "sms-cd5678-2"])
     assert await client.sms_accounts() == (ACCOUNT, "sms-cd5678-2")
     clock.now += 100.5
@@ -370,7 +376,7 @@ async def test_signed_call_headers_and_clock(
     assert calls(ovh) == [
         time_call(),
         signed("GET", f"{API}/sms"),
-        signed("GET", f"{API}/sms", timestamp=TIMESTAMP + 101),
+        signed("GET", f"{API}/sms", timestamp=TIMESTAMP + 100),
     ]
     _, url, _, headers = calls(ovh)[1]
     assert headers["X-Ovh-Signature"] == sign(
@@ -415,6 +421,150 @@ async def test_clock_unreachable_sends_nothing(
         await make_client(hass).send(ACCOUNT, sms())
     assert str(err.value) == f"Could not connect to {API}: ClientConnectorError"
     assert calls(aioclient_mock) == [time_call()]
+
+
+OUT_OF_TIME = {
+    "errorCode": "QUERY_TIME_OUT",
+    "httpCode": "400 Bad Request",
+    "message": "Query out of time",
+}
+
+
+class Ovh:
+    """OVH with its own clock: it refuses a timestamp more than 180 s away from it."""
+
+    def __init__(self, aioclient_mock: AiohttpClientMocker, answer: object) -> None:
+        """Answer /auth/time from its clock, and every other call with answer when in time."""
+        self.mock = aioclient_mock
+        self.clock = Clock(SERVER_TIME)
+        self.answer = answer
+        self.refusal = OUT_OF_TIME
+        aioclient_mock.get(f"{API}/auth/time", side_effect=self.time)
+
+    async def time(self, method: str, url: Any, data: Any) -> AiohttpClientMockResponse:
+        """Tell OVH's time."""
+        return AiohttpClientMockResponse(method, url, text=str(int(self.clock())))
+
+    async def call(self, method: str, url: Any, data: Any) -> AiohttpClientMockResponse:
+        """Check the call's timestamp against OVH's clock, then answer (letting others run)."""
+        headers = self.mock.mock_calls[-1][3]
+        await asyncio.sleep(0)
+        if abs(int(headers["X-Ovh-Timestamp"]) - self.clock()) > 180:
+            return AiohttpClientMockResponse(method, url, status=400, json=self.refusal)
+        return AiohttpClientMockResponse(method, url, json=self.answer)
+
+
+@pytest.fixture
+def monotonic() -> Clock:
+    """Return the monotonic clock the client reads: it counts seconds, never jumps."""
+    return Clock(1000.0)
+
+
+async def test_a_correction_of_the_wall_clock_changes_no_timestamp(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker, monotonic: Clock
+) -> None:
+    """Home Assistant's clock set an hour forward after start: the stamps stay on OVH's time."""
+    wall = Clock()
+    aioclient_mock.get(f"{API}/auth/time", text=str(SERVER_TIME))
+    aioclient_mock.get(f"{API}/sms", json=[ACCOUNT])
+    client = make_client(hass, wall, monotonic=monotonic)
+    await client.sms_accounts()
+    wall.now += 3600
+    monotonic.now += 30
+    await client.sms_accounts()
+    assert calls(aioclient_mock) == [
+        time_call(),
+        signed("GET", f"{API}/sms"),
+        signed("GET", f"{API}/sms", timestamp=TIMESTAMP + 30),
+    ]
+
+
+@pytest.mark.parametrize(
+    "refusal",
+    [OUT_OF_TIME, {"message": "Query out of time"}],
+    ids=["error code", "message only"],
+)
+async def test_a_refused_timestamp_reads_ovh_time_again_and_sends_once_more(
+    hass: HomeAssistant,
+    aioclient_mock: AiohttpClientMocker,
+    monotonic: Clock,
+    refusal: dict[str, Any],
+) -> None:
+    """OVH's clock moved away (a suspend, a step at OVH): refused, OVH's time read, sent once."""
+    ovh = Ovh(aioclient_mock, ACCEPTED)
+    ovh.refusal = refusal
+    aioclient_mock.post(JOBS, side_effect=ovh.call)
+    client = make_client(hass, monotonic=monotonic)
+    await client.send(ACCOUNT, sms())
+    ovh.clock.now += 7200
+    monotonic.now += 60
+    result = await client.send(ACCOUNT, sms())
+    assert result.sms_ids == ("26929925",)
+    body = compact(job(ALICE))
+    assert calls(aioclient_mock) == [
+        time_call(),
+        signed("POST", JOBS, body),
+        signed("POST", JOBS, body, timestamp=TIMESTAMP + 60),
+        time_call(),
+        signed("POST", JOBS, body, timestamp=TIMESTAMP + 7200),
+    ]
+
+
+async def test_a_timestamp_refused_twice_is_made_no_third_time(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker, monotonic: Clock
+) -> None:
+    """OVH refuses even the stamp on its time read anew: the error says so; nothing was sent."""
+    aioclient_mock.get(f"{API}/auth/time", text=str(SERVER_TIME))
+    aioclient_mock.post(JOBS, status=400, json=OUT_OF_TIME)
+    with pytest.raises(QueryOutOfTimeError) as err:
+        await make_client(hass, monotonic=monotonic).send(ACCOUNT, sms())
+    assert isinstance(err.value, SmsNotSentError)
+    assert str(err.value) == "OVH refused the call's timestamp (status 400): Query out of time"
+    body = compact(job(ALICE))
+    assert calls(aioclient_mock) == [
+        time_call(),
+        signed("POST", JOBS, body),
+        time_call(),
+        signed("POST", JOBS, body),
+    ]
+
+
+async def test_ovh_time_is_read_again_after_an_hour(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker, monotonic: Clock
+) -> None:
+    """Within the hour OVH's time read is used; older, it is read again before the call."""
+    ovh = Ovh(aioclient_mock, [ACCOUNT])
+    aioclient_mock.get(f"{API}/sms", side_effect=ovh.call)
+    client = make_client(hass, monotonic=monotonic)
+    await client.sms_accounts()
+    ovh.clock.now += 3605  # OVH's clock runs 5 s faster than this machine's
+    monotonic.now += 3600
+    await client.sms_accounts()
+    monotonic.now += 1
+    ovh.clock.now += 1
+    await client.sms_accounts()
+    assert calls(aioclient_mock) == [
+        time_call(),
+        signed("GET", f"{API}/sms"),
+        signed("GET", f"{API}/sms", timestamp=TIMESTAMP + 3600),
+        time_call(),
+        signed("GET", f"{API}/sms", timestamp=TIMESTAMP + 3606),
+    ]
+
+
+async def test_calls_refused_together_read_ovh_time_once(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker, monotonic: Clock
+) -> None:
+    """Two calls refused at once: the first reads OVH's time again, the second uses it."""
+    ovh = Ovh(aioclient_mock, ACCOUNT_ANSWER)
+    aioclient_mock.get(ACCOUNT_URL, side_effect=ovh.call)
+    client = make_client(hass, monotonic=monotonic)
+    await client.account(ACCOUNT)
+    ovh.clock.now += 7200
+    await asyncio.gather(client.account(ACCOUNT), client.account(ACCOUNT))
+    stamps = [headers.get("X-Ovh-Timestamp") for _, _, _, headers in calls(aioclient_mock)]
+    before, after = str(TIMESTAMP), str(TIMESTAMP + 7200)
+    assert stamps == [None, before, before, before, None, after, after]
 
 
 # --- reads ----------------------------------------------------------------------------

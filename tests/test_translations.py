@@ -79,6 +79,7 @@ SAMPLES: list[OvhSmsError] = [
     ovhsms.AccessDeniedError(403, "This call has not been granted", "POST /sms/*/jobs"),
     ovhsms.AccountNotFoundError(404, "The requested object does not exist", "sms-ab1234-1"),
     ovhsms.RateLimitedError(429, "Too many requests"),
+    ovhsms.QueryOutOfTimeError(400, "Query out of time"),
     ovhsms.RecipientsRefusedError(("0033612345678",)),
     ovhsms.UnreadableAnswerError(200, "GET /sms/*"),
     ovhsms.SmsNotFoundError("26929925"),

@@ -2,7 +2,8 @@
 
 After each accepted send, every SMS id is checked on a backoff schedule (from
 20 seconds to every hour) until OVH gives a final state or the SMS's validity
-ends; a deferred SMS is checked from its time on. A final state fires
+ends, when one last read decides (delivered at its last minute is still
+delivered); a deferred SMS is checked from its time on. A final state fires
 ovh_sms_delivery once and shows on the recipient's notify entity. At most
 CALLS_PER_RUN reads every RUN_GAP (30 a minute) leave half of OVH's fair use
 (about 60 calls a minute per key) to everything else. What is being followed is saved, so a
@@ -17,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any, Final, TypedDict
 
 from homeassistant.config_entries import ConfigEntry
@@ -82,6 +84,11 @@ class FollowedSms:
         extra = self.checks - len(SCHEDULE) + 1
         return self.start + timedelta(seconds=SCHEDULE[-1]) + LATER * extra
 
+    @property
+    def due(self) -> datetime:
+        """When to read it next: its next check, or the end of its validity if sooner."""
+        return min(self.next_check, self.expires)
+
 
 class DeliveryTracker:
     """Follows the SMS of one API keys entry until each has a final state."""
@@ -98,6 +105,7 @@ class DeliveryTracker:
         self._timer: CALLBACK_TYPE | None = None
         self._running = False
         self._not_before = dt_util.utcnow()
+        self._removed = False
 
     async def async_load(self) -> None:
         """Take up the SMS followed before a restart, and check the ones that are due."""
@@ -160,6 +168,17 @@ class DeliveryTracker:
         self._save()
         self._schedule()
 
+    async def async_remove(self) -> None:
+        """Forget every SMS and delete what was saved: the entry was deleted.
+
+        A read still in flight then finds nothing followed: it tells nothing,
+        and saves nothing again.
+        """
+        self._removed = True
+        self._followed.clear()
+        self.async_stop()
+        await self.store.async_remove()
+
     @property
     def followed(self) -> list[str]:
         """The ids of the SMS still followed (diagnostics)."""
@@ -189,44 +208,30 @@ class DeliveryTracker:
             self._timer = None
         if self._running or self._read is None or not self._followed:
             return
-        when = min(min(sms.next_check, sms.expires) for sms in self._followed.values())
+        when = min(sms.due for sms in self._followed.values())
         self._timer = async_track_point_in_utc_time(
-            self.hass, self._async_run, max(when, self._not_before, dt_util.utcnow())
+            self.hass,
+            partial(self._async_run, self._read),
+            max(when, self._not_before, dt_util.utcnow()),
         )
 
-    async def _async_run(self, now: datetime) -> None:
+    async def _async_run(self, read: ReadDeliveries, now: datetime) -> None:
         """Check the SMS that are due, CALLS_PER_RUN at most; end the expired ones."""
         self._timer = None
         self._running = True
         try:
-            await self._async_check(now)
+            await self._async_check(read, now)
         finally:
             self._running = False
             self._not_before = now + RUN_GAP
         self._save()
         self._schedule()
 
-    async def _async_check(self, now: datetime) -> None:
-        for sms in [sms for sms in self._followed.values() if sms.expires <= now]:
-            del self._followed[sms.sms_id]
-            self._tell(
-                sms.sms_id,
-                sms.receiver,
-                STATUS_EXPIRED,
-                {
-                    "ptt": None,
-                    "delivery_receipt": None,
-                    "description": "no final report before the end of its validity",
-                    "delivered_at": None,
-                },
-            )
+    async def _async_check(self, read: ReadDeliveries, now: datetime) -> None:
         due = sorted(
-            (sms for sms in self._followed.values() if sms.next_check <= now),
-            key=lambda sms: sms.next_check,
+            (sms for sms in self._followed.values() if sms.due <= now), key=lambda sms: sms.due
         )[:CALLS_PER_RUN]
-        if not due or self._read is None:
-            return
-        answers = await self._read([sms.sms_id for sms in due])
+        answers = await read([sms.sms_id for sms in due])
         for sms in due:
             sms.checks += 1
             answer = answers.get(sms.sms_id)
@@ -235,10 +240,28 @@ class DeliveryTracker:
                 self.report(answer)
             else:
                 LOGGER.debug("Delivery of SMS %s not read: %s", sms.sms_id, answer)
+            if sms.expires <= now and self._followed.get(sms.sms_id) is sms:
+                self._expire(sms)
+
+    def _expire(self, sms: FollowedSms) -> None:
+        """End an SMS whose last read, at the end of its validity, gave no final state."""
+        del self._followed[sms.sms_id]
+        self._tell(
+            sms.sms_id,
+            sms.receiver,
+            STATUS_EXPIRED,
+            {
+                "ptt": None,
+                "delivery_receipt": None,
+                "description": "no final report before the end of its validity",
+                "delivered_at": None,
+            },
+        )
 
     @callback
     def _save(self) -> None:
-        self.store.async_delay_save(self._stored, 1)
+        if not self._removed:  # a read that ends after the entry was deleted
+            self.store.async_delay_save(self._stored, 1)
 
     def _stored(self) -> list[StoredSms]:
         return [
@@ -263,5 +286,4 @@ async def async_get_tracker(hass: HomeAssistant, entry: ConfigEntry) -> Delivery
 async def async_forget_deliveries(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """Stop following the entry's SMS and delete what it saved: it was deleted."""
     tracker = async_pop_kept(hass, DATA_TRACKERS, entry.entry_id) or DeliveryTracker(hass, entry)
-    tracker.async_stop()
-    await tracker.store.async_remove()
+    await tracker.async_remove()

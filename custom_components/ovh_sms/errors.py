@@ -43,6 +43,7 @@ from .ovhsms import (
     OvhServerError,
     OvhSmsError,
     PartialSendError,
+    QueryOutOfTimeError,
     RateLimitedError,
     RecipientsRefusedError,
     ReplyNotFoundError,
@@ -115,6 +116,7 @@ ERRORS: Final[dict[type[OvhSmsError], tuple[type[HomeAssistantError], str, Place
     AccessDeniedError: (_FAILED, "access_denied", lambda err: {"rule": err.rule}),
     AccountNotFoundError: (_FAILED, "account_not_found", lambda err: {"account": err.account}),
     RateLimitedError: (_FAILED, "rate_limited", _nothing),
+    QueryOutOfTimeError: (_FAILED, "timestamp_refused", _nothing),
     RecipientsRefusedError: (
         _FAILED,
         "recipients_refused",

@@ -44,11 +44,9 @@ from .const import (
     entry_options,
 )
 from .errors import home_assistant_error
-from .issues import async_create_entry_issue, async_delete_entry_issue
+from .issues import async_ask_for_credentials, async_create_entry_issue, async_delete_entry_issue
 from .ledger import AccountLedger, Spent
 from .ovhsms import (
-    AccessDeniedError,
-    AuthenticationError,
     IpNotAuthorizedError,
     OutcomeUnknownError,
     OvhSmsError,
@@ -246,24 +244,15 @@ class OvhSmsGateway:
 
     def _react_to_failure(self, err: OvhSmsError) -> None:
         LOGGER.debug("Sending failed: %s", err)
-        if isinstance(err, AuthenticationError):
-            self.entry.async_start_reauth(self.hass)
-        elif isinstance(err, IpNotAuthorizedError):
+        if isinstance(err, IpNotAuthorizedError):
             async_create_entry_issue(
                 self.hass,
                 self.entry.entry_id,
                 ISSUE_IP_NOT_AUTHORIZED,
                 {"account": self.entry.data[CONF_ACCOUNT], "login": self.entry.data[CONF_LOGIN]},
             )
-        elif isinstance(err, AccessDeniedError):
-            # A consumer key with the missing rule is the fix: reauth asks for one.
-            async_create_entry_issue(
-                self.hass,
-                self.entry.entry_id,
-                ISSUE_ACCESS_DENIED,
-                {"account": self.entry.data[CONF_ACCOUNT], "rule": err.rule},
-            )
-            self.entry.async_start_reauth(self.hass)
+        else:
+            async_ask_for_credentials(self.hass, self.entry, err)
 
     def _record(self, result: SendResult, recorded_by: str | None, sms: Sms) -> None:
         """Keep the credit and time, clear the sending issues, tell entities and automations."""

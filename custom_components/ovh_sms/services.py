@@ -27,12 +27,15 @@ from .const import (
     CONF_SMS_CLASS,
     CONF_TAG,
     DOMAIN,
+    LOGGER,
     SMS_CLASS_OPTIONS,
     is_own_entry,
 )
 from .coordinator import OvhSmsConfigEntry
+from .delivery import DeliveryTracker
 from .gateway import SmsOptions
-from .ovhsms import OvhSmsError, SmsNotFoundError
+from .issues import async_ask_for_credentials
+from .ovhsms import AccessDeniedError, OvhApiClient, OvhSmsError, SmsNotFoundError
 
 SERVICE_SEND_SMS = "send_sms"
 SERVICE_CANCEL_SMS = "cancel_sms"
@@ -172,6 +175,30 @@ async def _async_send_sms(call: ServiceCall) -> ServiceResponse:
     }
 
 
+async def _cancelled_before(
+    api: OvhApiClient, tracker: DeliveryTracker, account: str, sms_id: str
+) -> bool:
+    """Tell whether an SMS OVH no longer holds as pending had been cancelled already.
+
+    A cancel whose answer was lost, made again, finds nothing pending: the
+    first one cancelled it, or OVH sent it meanwhile. Only an SMS still
+    followed can be either; one read tells them apart: OVH holds a cancelled
+    SMS neither as pending nor as sent. A sent one has its state told; an
+    unread one stays followed.
+    """
+    if sms_id not in tracker.followed:
+        return False
+    try:
+        report = await api.delivery(account, sms_id)
+    except SmsNotFoundError:
+        return True
+    except OvhSmsError as err:
+        LOGGER.debug("SMS %s not cancelled and not read: %s", sms_id, err)
+        return False
+    tracker.report(report)
+    return False
+
+
 async def _async_cancel_sms(call: ServiceCall) -> ServiceResponse:
     """Cancel deferred SMS by the ids send_sms answered; say which had already gone."""
     entry = _config_entry(call.hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
@@ -188,7 +215,10 @@ async def _async_cancel_sms(call: ServiceCall) -> ServiceResponse:
         try:
             await runtime.api.cancel(account, sms_id)
         except SmsNotFoundError:
-            gone.append(sms_id)
+            if await _cancelled_before(runtime.api, runtime.tracker, account, sms_id):
+                cancelled.append(sms_id)
+            else:
+                gone.append(sms_id)
         except OvhSmsError as err:
             failure = err  # OVH out of reach or refusing: the others would fail too
             break
@@ -197,23 +227,38 @@ async def _async_cancel_sms(call: ServiceCall) -> ServiceResponse:
     if cancelled:
         runtime.tracker.forget(cancelled)
         await runtime.coordinator.async_request_refresh()  # OVH gives the credit back
-    if failure is not None or gone:
-        placeholders = {
-            "cancelled": ", ".join(cancelled) or "-",
-            "gone": ", ".join(gone) or "-",
-        }
-        if failure is not None:
-            raise HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key="cancel_failed",
-                translation_placeholders=placeholders | {"reason": str(failure)},
-            ) from failure
-        raise HomeAssistantError(
+    if failure is None and not gone:
+        return {"cancelled": list(cancelled)}
+    raise _cancel_error(call.hass, entry, failure, cancelled, gone) from failure
+
+
+def _cancel_error(
+    hass: HomeAssistant,
+    entry: OvhSmsConfigEntry,
+    failure: OvhSmsError | None,
+    cancelled: list[str],
+    gone: list[str],
+) -> HomeAssistantError:
+    """Say what was cancelled, what had gone, and why the rest was not; ask for a right missing."""
+    placeholders = {"cancelled": ", ".join(cancelled) or "-", "gone": ", ".join(gone) or "-"}
+    if failure is None:
+        return HomeAssistantError(
             translation_domain=DOMAIN,
             translation_key="sms_already_gone",
             translation_placeholders=placeholders,
         )
-    return {"cancelled": list(cancelled)}
+    async_ask_for_credentials(hass, entry, failure)
+    if isinstance(failure, AccessDeniedError):
+        return HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="cancel_access_denied",
+            translation_placeholders=placeholders | {"rule": failure.rule},
+        )
+    return HomeAssistantError(
+        translation_domain=DOMAIN,
+        translation_key="cancel_failed",
+        translation_placeholders=placeholders | {"reason": str(failure)},
+    )
 
 
 @callback

@@ -274,6 +274,24 @@ class AccessDeniedError(SmsRefusedError):
         self.rule = rule
 
 
+class QueryOutOfTimeError(SmsRefusedError):
+    """OVHcloud API: OVH refused the call's timestamp ("Query out of time"); nothing was done.
+
+    Raised only when the call, made again on OVH's clock read anew, was refused
+    again: Home Assistant's clock runs away from OVH's.
+    """
+
+    stops_sending = True
+
+    def __init__(self, status: int, reason: str) -> None:
+        """Keep OVH's status and reason; say that the time, not the SMS, was refused."""
+        super(SmsRefusedError, self).__init__(
+            f"OVH refused the call's timestamp (status {status}): {reason}"
+        )
+        self.status = status
+        self.reason = reason
+
+
 class AccountNotFoundError(SmsRefusedError):
     """OVHcloud API: no such SMS account for these keys (HTTP 404); nothing was sent."""
 

@@ -2,9 +2,13 @@
 
 Free of Home Assistant: it takes an aiohttp session, the keys and the endpoint.
 Each signed call carries OVH's signature over the exact URL and body bytes
-sent, timestamped on OVH's clock (GET /auth/time, once per client). A send
-(POST /sms/{account}/jobs) is never retried, and nothing this module logs or
-raises carries the application secret or the consumer key.
+sent, timestamped on OVH's clock: GET /auth/time, then the seconds elapsed on
+the monotonic clock, so a correction of the wall clock (a late time sync)
+changes no timestamp. OVH's time is read again every CLOCK_MAX_AGE, and when
+OVH refuses a timestamp ("Query out of time"): that refusal proves the call
+did nothing, so it is made once more, a send included. Any other failure of a
+send (POST /sms/{account}/jobs) is never retried, and nothing this module logs
+or raises carries the application secret or the consumer key.
 
 Beside sending: delivery reports (GET /outgoing/{id}, /jobs/{id}), replies
 (GET /incoming, /incoming/{id}; DELETE /incoming/{id}) and cancelling a
@@ -49,6 +53,7 @@ from .errors import (
     OvhServerError,
     OvhSmsError,
     PartialSendError,
+    QueryOutOfTimeError,
     RateLimitedError,
     ReplyNotFoundError,
     SenderNotFoundError,
@@ -85,6 +90,15 @@ _HTTP_BAD_REQUEST = 400
 _HTTP_NOT_FOUND = 404
 _HTTP_TOO_MANY_REQUESTS = 429
 _MINUTE = timedelta(minutes=1)
+# How long OVH's time, once read, stamps calls (monotonic seconds). An
+# undisciplined crystal drifts under 0.4 s an hour, far inside OVH's tolerance
+# (undocumented, minutes in practice); reading again bounds that drift and a
+# suspend the monotonic clock does not count, for one unsigned call an hour
+# at most.
+CLOCK_MAX_AGE: Final = 3600.0
+# OVH's errorCode and message for a timestamp too far from its clock.
+_OUT_OF_TIME_CODE = "QUERY_TIME_OUT"
+_OUT_OF_TIME_MESSAGE = "query out of time"
 
 
 @dataclass(frozen=True, slots=True)
@@ -394,6 +408,25 @@ def _api_base(endpoint: str) -> str:
     return str(url).rstrip("/")
 
 
+@dataclass(frozen=True, slots=True)
+class _OvhClock:
+    """OVH's time as read, and when it was read on the monotonic clock."""
+
+    server_time: int
+    read_at: float
+
+    def now(self, monotonic: float) -> int:
+        """Tell OVH's time now: the time read plus the whole seconds elapsed since."""
+        return self.server_time + int(monotonic - self.read_at)
+
+
+def _out_of_time(status: int, error_code: str, reason: str) -> bool:
+    """Tell whether OVH refused the call's timestamp: then the call did nothing."""
+    return status == _HTTP_BAD_REQUEST and (
+        error_code == _OUT_OF_TIME_CODE or _OUT_OF_TIME_MESSAGE in reason.lower()
+    )
+
+
 def _error_for(  # noqa: PLR0911 - one return per error, in OVH's order
     status: int,
     error_code: str,
@@ -447,8 +480,12 @@ class OvhApiClient:
         read_timeout: float = READ_TIMEOUT,
         deadline: float = REQUEST_DEADLINE,
         clock: Callable[[], float] = time.time,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         """Keep the session, keys and endpoint; nothing is sent.
+
+        clock (Unix seconds) counts deferred delays; monotonic counts the
+        seconds since OVH's time was read.
 
         Raises InvalidEndpointError for an endpoint the keys must not travel
         to (see validate_endpoint), or one with a query or a fragment.
@@ -464,7 +501,8 @@ class OvhApiClient:
             total=deadline, sock_connect=connect_timeout, sock_read=read_timeout
         )
         self._clock = clock
-        self._time_delta: int | None = None
+        self._monotonic = monotonic
+        self._ovh_clock: _OvhClock | None = None
         self._time_lock = asyncio.Lock()
 
     @property
@@ -764,15 +802,25 @@ class OvhApiClient:
         except ReplyNotFoundError:
             _LOGGER.debug("Reply %s was already deleted", reply_id)
 
-    async def _timestamp(self) -> int:
-        """Return the time on OVH's clock, asking OVH for it once per client."""
+    async def _read_ovh_clock(self, refused: _OvhClock | None) -> _OvhClock:
+        """Return OVH's clock, read again when never read, too old, or refused.
+
+        refused is the clock a call's timestamp was refused on: unless a
+        concurrent call has already replaced it, OVH's time is read again.
+        Calls in flight at once share one read.
+        """
         async with self._time_lock:
-            if self._time_delta is None:
+            ovh_clock = self._ovh_clock
+            if (
+                ovh_clock is None
+                or ovh_clock is refused
+                or self._monotonic() - ovh_clock.read_at > CLOCK_MAX_AGE
+            ):
                 server_time = await self._call(
                     "GET", ("auth", "time"), _parse_time, rule="GET /auth/time", signed=False
                 )
-                self._time_delta = server_time - int(self._clock())
-        return int(self._clock()) + self._time_delta
+                ovh_clock = self._ovh_clock = _OvhClock(server_time, self._monotonic())
+            return ovh_clock
 
     def _redact(self, text: str) -> str:
         for secret in (self._keys.application_secret, self._keys.consumer_key):
@@ -803,7 +851,9 @@ class OvhApiClient:
         (unless OVH's message names the account); outcome, what may have
         happened when a call that changes something (not a send) got no
         answer: its failures after the request left are then
-        OutcomeUnknownError saying so. parse=_no_answer reads no body.
+        OutcomeUnknownError saying so. parse=_no_answer reads no body. A
+        signed call whose timestamp OVH refuses did nothing: it is made once
+        more, on OVH's time read anew.
         """
         call = f"{method} /{'/'.join(path)}"
         url = "/".join((self._endpoint, *(quote(part, safe="") for part in path)))
@@ -811,17 +861,27 @@ class OvhApiClient:
         headers = {"X-Ovh-Application": self._keys.application_key}
         if data is not None:
             headers["Content-Type"] = "application/json"
-        if signed:
-            headers |= await self._signature(method, url, data or "")
         if sends:
             outcome = _SMS_MAY_BE_SENT
-        status, text = await self._exchange(
-            method, url, data, headers, call=call, sends=sends, outcome=outcome
-        )
-        if status >= _HTTP_CLIENT_ERROR:
-            raise self._refusal(
+        refused: _OvhClock | None = None
+        while True:
+            sent_headers = headers
+            if signed:
+                ovh_clock = await self._read_ovh_clock(refused)
+                sent_headers = headers | self._signature(method, url, data or "", ovh_clock)
+            status, text = await self._exchange(
+                method, url, data, sent_headers, call=call, sends=sends, outcome=outcome
+            )
+            if status < _HTTP_CLIENT_ERROR:
+                break
+            error = self._refusal(
                 status, text, rule=rule, account=account, job=sends, missing=missing
             )
+            if not signed or refused is not None or not isinstance(error, QueryOutOfTimeError):
+                raise error
+            # The timestamp was refused, so nothing was done: once more on OVH's time read anew.
+            _LOGGER.debug("%s: OVH refused the timestamp; reading OVH's time again", call)
+            refused = ovh_clock
         if parse is _no_answer:
             return parse(None)
         try:
@@ -831,10 +891,10 @@ class OvhApiClient:
                 raise OutcomeUnknownError(f"OVH's answer could not be read; {outcome}") from err
             raise UnreadableAnswerError(status, call) from err
 
-    async def _signature(self, method: str, url: str, body: str) -> dict[str, str]:
+    def _signature(self, method: str, url: str, body: str, ovh_clock: _OvhClock) -> dict[str, str]:
         """Return the headers that sign a call: consumer key, timestamp and signature."""
         keys = self._keys
-        timestamp = await self._timestamp()
+        timestamp = ovh_clock.now(self._monotonic())
         return {
             "X-Ovh-Consumer": keys.consumer_key,
             "X-Ovh-Timestamp": str(timestamp),
@@ -916,11 +976,15 @@ class OvhApiClient:
             data = None
         fields: Mapping[str, Any] = data if isinstance(data, dict) else {}
         error_code = fields.get("errorCode")
+        if not isinstance(error_code, str):
+            error_code = ""
         message = fields.get("message")
         reason = self._redact(message.strip()) if isinstance(message, str) else ""
+        if _out_of_time(status, error_code, reason):
+            return QueryOutOfTimeError(status, reason)
         return _error_for(
             status,
-            error_code if isinstance(error_code, str) else "",
+            error_code,
             reason or "no reason given",
             rule=rule,
             account=account,

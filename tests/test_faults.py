@@ -98,9 +98,12 @@ class FaultyServer:
         self.requests: list[bytes] = []
         self.release = asyncio.Event()
         self.server: asyncio.Server | None = None
+        self.handlers: set[asyncio.Task[None]] = set()
 
     async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         """Read the request, then answer as the current fault says (None: never answer)."""
+        if (task := asyncio.current_task()) is not None:
+            self.handlers.add(task)
         head = await reader.readuntil(b"\r\n\r\n")
         length = re.search(rb"content-length: *(\d+)", head, re.IGNORECASE)
         body = await reader.readexactly(int(length[1])) if length else b""
@@ -121,6 +124,10 @@ async def faulty(socket_enabled: None) -> AsyncGenerator[tuple[FaultyServer, str
     yield faulty, f"http://127.0.0.1:{port}/cgi-bin/sms/http2sms.cgi"
     faulty.release.set()
     server.close()
+    # A handler still trickling to a client that gave up ends with the test, however slow.
+    for task in faulty.handlers:
+        task.cancel()
+    await asyncio.gather(*faulty.handlers, return_exceptions=True)
     await server.wait_closed()
 
 

@@ -16,7 +16,6 @@ from pytest_homeassistant_custom_component.test_util.aiohttp import (
     AiohttpClientMocker,
     AiohttpClientMockResponse,
 )
-import voluptuous as vol
 
 from custom_components.ovh_sms.const import (
     CONF_CODING,
@@ -274,23 +273,122 @@ async def test_send_sms_without_any_recipient(
     assert ovh.call_count == 0
 
 
-@pytest.mark.usefixtures("init_integration")
-async def test_legacy_notify_bad_data(hass: HomeAssistant, ovh: AiohttpClientMocker) -> None:
-    """Invalid data options are refused, translated, before any request.
+LEFT_OUT = "An SMS of sms-ab1234-1 was sent without its {} option, which OVH cannot take ({})"
 
-    The text ends with voluptuous' own words, which differ between its versions.
-    """
-    with pytest.raises(ServiceValidationError) as err:
-        await notify(hass, message="Leak", data={"sms_class": "loud"})
-    with pytest.raises(vol.Invalid) as invalid:
-        vol.Schema({"sms_class": vol.In(["flash", "phone", "sim", "toolkit"])})(
-            {"sms_class": "loud"}
-        )
-    assert (err.value.translation_key, str(err.value)) == (
-        "invalid_data",
-        f"Invalid SMS options in data: {invalid.value}",
+
+def warnings_of(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """Return the warnings this integration logged, in order."""
+    return [
+        record.getMessage()
+        for record in caplog.records
+        if record.levelno == logging.WARNING and record.name.startswith("custom_components.ovh_sms")
+    ]
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_legacy_notify_sends_without_a_tag_ovh_cannot_take(
+    hass: HomeAssistant, ovh: AiohttpClientMocker, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An alert never sees an error: a tag too long for OVH is left out, said once; the SMS goes."""
+    tag = "t" * 25
+    await notify(hass, message="Leak", data={"tag": tag, "sms_class": "flash"})
+    await notify(hass, message="Leak again", data={"tag": tag})
+    assert [(form["message"], form.get("tag"), form["class"]) for form in sent_forms(ovh)] == [
+        ("Leak", None, "0"),
+        ("Leak again", None, "1"),
+    ]
+    assert [text.split(";")[0] for text in warnings_of(caplog)] == [
+        LEFT_OUT.format("tag", f"The tag {tag} is longer than 20 characters")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("data", "option", "field", "sent"),
+    [
+        ({"sms_class": "loud"}, "sms_class", "class", "1"),
+        ({"no_stop": "perhaps"}, "no_stop", "noStop", "1"),
+        ({"sender": "HomeAlarm1234"}, "sender", "from", "HomeAlarm"),
+        ({"deferred": "2020-01-01T00:00:00+00:00"}, "deferred", "deferred", None),
+        ({"deferred": "next week"}, "deferred", "deferred", None),
+        ({"coding": "gsm7"}, "coding", "smsCoding", "2"),
+        ({"validity": 60}, "validity", "validity", None),
+        ({"validity": 0}, "validity", "validity", None),
+    ],
+)
+@pytest.mark.usefixtures("init_integration")
+async def test_legacy_notify_sends_without_an_option_ovh_cannot_take(
+    hass: HomeAssistant,
+    ovh: AiohttpClientMocker,
+    caplog: pytest.LogCaptureFixture,
+    *,
+    data: dict[str, Any],
+    option: str,
+    field: str,
+    sent: str | None,
+) -> None:
+    """Each option OVH cannot take (or http2sms cannot carry) is left out with one warning."""
+    await notify(hass, message="Fenêtre ouverte", data=data)
+    assert sms_fields(ovh)[0].get(field) == sent
+    assert [text.split(" (")[0] for text in warnings_of(caplog)] == [
+        LEFT_OUT.format(option, "").split(" (")[0]
+    ]
+    assert PASSWORD not in caplog.text
+
+
+async def test_notify_entity_sends_without_a_default_ovh_cannot_take(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    ovh: AiohttpClientMocker,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The entry's 7-bit coding cannot carry ê: a notify entity sends the SMS in Unicode."""
+    mock_config_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(mock_config_entry, options={CONF_CODING: "gsm7"})
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    await hass.services.async_call(
+        NOTIFY_DOMAIN,
+        "send_message",
+        {"entity_id": "notify.alice", "message": "Fenêtre ouverte"},
+        blocking=True,
     )
-    assert ovh.call_count == 0
+    assert [(form["message"], form["smsCoding"]) for form in sent_forms(ovh)] == [
+        ("Fenêtre ouverte", "2")
+    ]
+    assert [text.split(";")[0] for text in warnings_of(caplog)] == [
+        LEFT_OUT.format(
+            "coding",
+            "7-bit coding cannot carry these characters: ê. Use automatic or Unicode coding",
+        )
+    ]
+
+
+async def test_notify_group_member_sends_without_the_mobile_apps_long_tag(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, ovh: AiohttpClientMocker
+) -> None:
+    """The mobile app's tag (a key both use) of 25 characters no longer loses the SMS."""
+    assert await async_setup_component(
+        hass,
+        NOTIFY_DOMAIN,
+        {
+            NOTIFY_DOMAIN: [
+                {"platform": "group", "name": "family", "services": [{"action": "ovh_sms"}]}
+            ]
+        },
+    )
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    await hass.services.async_call(
+        NOTIFY_DOMAIN,
+        "family",
+        {"message": "Leak", "data": {"tag": "washing-machine-leak-alarm"}},
+        blocking=True,
+    )
+    await hass.async_block_till_done()
+    assert [(form["to"], form["message"], form.get("tag")) for form in sent_forms(ovh)] == [
+        (ALICE, "Leak", None)
+    ]
 
 
 @pytest.mark.parametrize(

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+import logging
 from typing import Any, Final
 
 from homeassistant.config_entries import ConfigEntry
@@ -72,6 +73,16 @@ _CODINGS: Final[dict[str, SmsCoding | None]] = {
     "gsm7": SmsCoding.GSM7,
     "ucs2": SmsCoding.UCS2,
 }
+# The option (its data key, and its SmsOptions field) each refusal of an SMS is
+# about: a caller that cannot see an error gets the SMS sent without it.
+_REFUSED_OPTIONS: Final = {
+    "invalid_tag": (CONF_TAG, "tag"),
+    "invalid_sender": (CONF_SENDER, "sender"),
+    "deferred_in_past": ("deferred", "deferred"),
+    "nonexistent_local_time": ("deferred", "deferred"),
+    "unsupported_characters": (CONF_CODING, "coding"),
+    "validity_needs_api_keys": ("validity", "validity_minutes"),
+}
 
 
 type SmsTransport = Callable[[Sms], Awaitable[SendResult]]
@@ -123,6 +134,8 @@ class OvhSmsGateway:
         self._on_accepted = on_accepted
         # The legacy notify action this entry registered, if it could.
         self.notify_action: str | None = None
+        # The options already warned about being left out of an SMS.
+        self._left_out_warned: set[str] = set()
 
     def recipient_number(self, subentry_id: str) -> str:
         """Give a recipient's number, read at send time so that an edit applies at once."""
@@ -142,27 +155,74 @@ class OvhSmsGateway:
         message: str,
         options: SmsOptions,
         title: str | None = None,
+        *,
+        lenient: bool = False,
     ) -> Sms:
-        """Validate the SMS with the entry's defaults; raise ServiceValidationError."""
+        """Validate the SMS with the entry's defaults; raise ServiceValidationError.
+
+        lenient is for the callers that never see an error (notify.<name> in an
+        alert or a notify group, a recipient's notify entity): an option OVH
+        cannot take is left out, with a warning, and the SMS goes without it.
+        The caller's value is left out first (the entry's default then applies),
+        then the entry's default itself.
+        """
+        defaults_left_out: set[str] = set()
+        while True:
+            try:
+                return self._build(recipients, message, options, title, defaults_left_out)
+            except ServiceValidationError as err:
+                refused = _REFUSED_OPTIONS.get(err.translation_key or "") if lenient else None
+                if refused is None or refused[0] in defaults_left_out:
+                    raise
+                key, field = refused
+                if getattr(options, field) is not None:
+                    options = replace(options, **{field: None})
+                else:
+                    defaults_left_out.add(key)
+                self.warn_left_out(key, str(err))
+
+    def warn_left_out(self, option: str, reason: str) -> None:
+        """Say once per option (while the entry is loaded) that an SMS went without it."""
+        level = logging.DEBUG if option in self._left_out_warned else logging.WARNING
+        self._left_out_warned.add(option)
+        LOGGER.log(
+            level,
+            "An SMS of %s was sent without its %s option, which OVH cannot take (%s); "
+            "check the automation, script or notify group that gives it. "
+            "Said once for each option",
+            self.entry.data[CONF_ACCOUNT],
+            option,
+            reason,
+        )
+
+    def _build(
+        self,
+        recipients: list[str],
+        message: str,
+        options: SmsOptions,
+        title: str | None,
+        defaults_left_out: set[str],
+    ) -> Sms:
+        """Build the SMS from the caller's options, else the entry's defaults not left out."""
         if options.validity_minutes is not None and entry_mode(self.entry) != MODE_API:
             raise ServiceValidationError(
                 translation_domain=DOMAIN, translation_key="validity_needs_api_keys"
             )
-        defaults = entry_options(self.entry)
+        defaults = entry_options(self.entry) | {CONF_SENDER: self.entry.data.get(CONF_SENDER)}
+        for key in defaults_left_out:
+            del defaults[key]
         if title:
             message = f"{title}\n{message}"
         tag = options.tag if options.tag is not None else defaults.get(CONF_TAG)
         sms_class = options.sms_class or defaults[CONF_SMS_CLASS]
-        coding = options.coding or defaults[CONF_CODING]
+        coding = options.coding or defaults.get(CONF_CODING, "auto")
         no_stop = options.no_stop if options.no_stop is not None else defaults[CONF_NO_STOP]
         try:
             return build_sms(
                 recipients,
                 message,
                 now=dt_util.utcnow(),
-                sender=options.sender
-                if options.sender is not None
-                else self.entry.data.get(CONF_SENDER),
+                sender=options.sender if options.sender is not None else defaults.get(CONF_SENDER),
                 sms_class=_SMS_CLASSES[sms_class],
                 coding=_CODINGS[coding],
                 no_stop=no_stop,
@@ -183,6 +243,7 @@ class OvhSmsGateway:
         title: str | None = None,
         *,
         recorded_by: str | None = None,
+        lenient: bool = False,
     ) -> SendResult:
         """Validate, check the hourly limit, send once; raise a translated error on failure.
 
@@ -190,8 +251,9 @@ class OvhSmsGateway:
         failed; the parts that were certainly not sent leave the hourly budget.
         recorded_by names the notify entity that records this send itself
         (notify.send_message); the others whose recipient got it are told.
+        lenient: see build.
         """
-        sms = self.build(recipients, message, options or SmsOptions(), title)
+        sms = self.build(recipients, message, options or SmsOptions(), title, lenient=lenient)
         spent = self._spend(len(sms.recipients) * sms.segments)
         # Once on its way, the send finishes and is recorded even if the caller is
         # cancelled (an automation in mode: restart, a script stopped): OVH may

@@ -39,9 +39,10 @@ from .services import SMS_OPTIONS_SCHEMA, sms_options
 
 # A notify group passes the same data to every member: keys meant for other
 # platforms (the mobile app's priority, ttl, push, ...) are left out, so that
-# they never stop the SMS. The keys of this integration are still checked.
-NOTIFY_DATA_SCHEMA = SMS_OPTIONS_SCHEMA.extend({}, extra=vol.REMOVE_EXTRA)
-_SMS_OPTION_KEYS = frozenset(str(key) for key in SMS_OPTIONS_SCHEMA.schema)
+# they never stop the SMS. Each key of this integration is checked on its own.
+_OPTION_SCHEMAS = {
+    str(key): vol.Schema({key: validator}) for key, validator in SMS_OPTIONS_SCHEMA.schema.items()
+}
 
 PARALLEL_UPDATES = 0
 
@@ -103,22 +104,32 @@ class OvhSmsNotificationService(BaseNotificationService):
 
         An empty target list (a template that found nobody) sends nothing.
         """
-        data = kwargs.get(ATTR_DATA) or {}
-        if ignored := sorted(set(data) - _SMS_OPTION_KEYS):
-            LOGGER.debug("Ignoring data keys meant for other notify platforms: %s", ignored)
-        try:
-            options = sms_options(NOTIFY_DATA_SCHEMA(data))
-        except vol.Invalid as err:
-            raise ServiceValidationError(
-                translation_domain=DOMAIN,
-                translation_key="invalid_data",
-                translation_placeholders={"error": str(err)},
-            ) from err
         if (targets := kwargs.get(ATTR_TARGET)) is None:
             numbers = self.gateway.recipient_numbers()
         elif not (numbers := [target for target in targets if target.strip()]):
             raise ServiceValidationError(translation_domain=DOMAIN, translation_key="empty_target")
-        await self.gateway.async_send(numbers, message, options, kwargs.get(ATTR_TITLE))
+        options = sms_options(self._usable_options(kwargs.get(ATTR_DATA) or {}))
+        await self.gateway.async_send(
+            numbers, message, options, kwargs.get(ATTR_TITLE), lenient=True
+        )
+
+    def _usable_options(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Our options in data; a value OVH cannot take is left out with a warning.
+
+        An alert or a notify group calling this action never sees its error, and
+        the SMS would be lost.
+        """
+        if ignored := sorted(set(data) - set(_OPTION_SCHEMAS)):
+            LOGGER.debug("Ignoring data keys meant for other notify platforms: %s", ignored)
+        options: dict[str, Any] = {}
+        for key, value in data.items():
+            if (schema := _OPTION_SCHEMAS.get(key)) is None:
+                continue
+            try:
+                options |= schema({key: value})
+            except vol.Invalid as err:
+                self.gateway.warn_left_out(key, str(err))
+        return options
 
 
 async def async_setup_entry(
@@ -213,5 +224,5 @@ class OvhSmsRecipientNotify(OvhSmsRecipientEntity, NotifyEntity):
     async def async_send_message(self, message: str, title: str | None = None) -> None:
         """Send the SMS to this recipient; notify.send_message records it."""
         await self.gateway.async_send(
-            [self.phone_number], message, title=title, recorded_by=self.entity_id
+            [self.phone_number], message, title=title, recorded_by=self.entity_id, lenient=True
         )

@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 import logging
+from types import MappingProxyType
 from typing import Any
-from unittest.mock import Mock
+from unittest.mock import Mock, patch
 
 import aiohttp
 from freezegun.api import FrozenDateTimeFactory
+import phonenumbers
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 from pytest_homeassistant_custom_component.test_util.aiohttp import (
@@ -27,7 +29,7 @@ from custom_components.ovh_sms.const import (
     EVENT_SMS_SENT,
 )
 from homeassistant.components.notify import DOMAIN as NOTIFY_DOMAIN
-from homeassistant.config_entries import SOURCE_REAUTH
+from homeassistant.config_entries import SOURCE_REAUTH, ConfigSubentry
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
@@ -716,6 +718,36 @@ async def test_many_recipients_in_batches(
         "deferred": None,
         "credits_removed": None,
     }
+
+
+async def test_saved_recipients_are_not_parsed_again(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, ovh: AiohttpClientMocker
+) -> None:
+    """Saved recipients were normalised when saved: a send parses only the numbers typed."""
+    mock_config_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(mock_config_entry, options={CONF_HOURLY_LIMIT: 0})
+    saved = [f"003361234{n:04d}" for n in range(20)]
+    for number in saved:
+        hass.config_entries.async_add_subentry(
+            mock_config_entry,
+            ConfigSubentry(
+                data=MappingProxyType({"phone_number": number}),
+                subentry_type="recipient",
+                title=number,
+                unique_id=number,
+            ),
+        )
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    with patch.object(phonenumbers, "parse", wraps=phonenumbers.parse) as parse:
+        await notify(hass, message="Storm warning")
+        assert parse.call_count == 0
+        await send_sms(hass, recipients=["notify.alice", BOB, ALICE], message="Storm warning")
+        assert [call.args[0] for call in parse.call_args_list] == ["+33698765432"]
+    assert [form["to"] for form in sent_forms(ovh)] == [
+        ",".join([ALICE, *saved]),
+        f"{ALICE},{BOB}",
+    ]
 
 
 async def set_time_zone(hass: HomeAssistant, zone: str) -> None:

@@ -142,7 +142,11 @@ class OvhSmsGateway:
         return str(self.entry.subentries[subentry_id].data[CONF_PHONE_NUMBER])
 
     def recipient_numbers(self) -> list[str]:
-        """List the numbers of all the entry's recipients, in the order they were added."""
+        """List the numbers of all the entry's recipients, in the order they were added.
+
+        They were normalised when saved (the recipient flow, the repair of a
+        foreign entry), so a send takes them without parsing them again.
+        """
         return [
             self.recipient_number(subentry_id)
             for subentry_id, subentry in self.entry.subentries.items()
@@ -231,6 +235,7 @@ class OvhSmsGateway:
                 validity_minutes=options.validity_minutes,
                 default_region=self.hass.config.country,
                 time_zone=dt_util.get_default_time_zone(),
+                normalized_numbers=frozenset(self.recipient_numbers()),
             )
         except OvhSmsError as err:
             raise home_assistant_error(err) from err

@@ -31,6 +31,15 @@ PARALLEL_UPDATES = 0
 type SensorValue = Decimal | datetime | None
 
 
+def _as_shown(credits_left: Decimal | None) -> Decimal | None:
+    """OVH's credit without trailing zeros: 500, not 500.0 (the API's float); 230.5, not 230.50."""
+    if credits_left is None:
+        return None
+    if credits_left == credits_left.to_integral_value():
+        return credits_left.quantize(Decimal(1))
+    return credits_left.normalize()
+
+
 @dataclass(frozen=True, kw_only=True)
 class OvhSmsSensorDescription(SensorEntityDescription):
     """A sensor fed by the account's coordinator."""
@@ -43,9 +52,8 @@ SENSORS = (
         key="credits_left",
         translation_key="credits_left",
         state_class=SensorStateClass.MEASUREMENT,
-        native_unit_of_measurement="credits",
-        suggested_display_precision=2,
-        value_fn=lambda state: state.credits_left,
+        # The unit is translated (entity.sensor.credits_left.unit_of_measurement).
+        value_fn=lambda state: _as_shown(state.credits_left),
     ),
     OvhSmsSensorDescription(
         key="last_sent",

@@ -129,8 +129,9 @@ def test_every_key_in_code_is_translated() -> None:
 @pytest.mark.parametrize(
     ("entity", "attributes"),
     [
-        ("notify.recipient", ("delivery_status", "delivery_sms_id")),
+        ("notify.recipient", ("delivery_status", "delivery_sms_id", "scheduled_at")),
         ("event.sms_received", REPLY_ATTRIBUTES),
+        ("sensor.last_sent", ("scheduled_at",)),
     ],
 )
 def test_entity_attributes_are_named(entity: str, attributes: tuple[str, ...]) -> None:

@@ -21,7 +21,6 @@ from typing import Any, Final
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.util import dt as dt_util
 
 from .const import (
@@ -88,11 +87,6 @@ _REFUSED_OPTIONS: Final = {
 type SmsTransport = Callable[[Sms], Awaitable[SendResult]]
 # Told of every accepted send, with the validity asked for: the delivery tracker.
 type AcceptedListener = Callable[[SendResult, int | None], None]
-
-
-def signal_sms_sent(entry_id: str) -> str:
-    """Dispatcher signal of an entry's accepted sends: (recipients, recorded_by)."""
-    return f"{DOMAIN}_{entry_id}_sms_sent"
 
 
 @dataclass(frozen=True, slots=True)
@@ -334,12 +328,9 @@ class OvhSmsGateway:
 
     def _record(self, result: SendResult, recorded_by: str | None, sms: Sms) -> None:
         """Keep the credit and time, clear the sending issues, tell entities and automations."""
-        self.ledger.record(result)
+        self.ledger.record(result, recorded_by)
         if self._on_accepted is not None:
             self._on_accepted(result, sms.validity_minutes)
-        async_dispatcher_send(
-            self.hass, signal_sms_sent(self.entry.entry_id), result.recipients, recorded_by
-        )
         async_delete_entry_issue(
             self.hass, self.entry.entry_id, ISSUE_IP_NOT_AUTHORIZED, ISSUE_ACCESS_DENIED
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, override
 
 import voluptuous as vol
@@ -33,8 +34,9 @@ from .const import (
 from .coordinator import OvhSmsConfigEntry
 from .delivery import signal_delivery
 from .entity import OvhSmsRecipientEntity
-from .gateway import OvhSmsGateway, signal_sms_sent
+from .gateway import OvhSmsGateway
 from .issues import async_create_entry_issue, async_delete_entry_issue
+from .ledger import signal_sms_sent
 from .services import SMS_OPTIONS_SCHEMA, sms_options
 
 # A notify group passes the same data to every member: keys meant for other
@@ -174,14 +176,18 @@ class OvhSmsRecipientNotify(OvhSmsRecipientEntity, NotifyEntity):
         return self.gateway.recipient_number(self.subentry_id)
 
     _delivery: tuple[str, str] | None = None
+    _scheduled_at: datetime | None = None
 
     @property
-    def extra_state_attributes(self) -> dict[str, str] | None:
-        """The last final delivery state known for this recipient (API keys), and its SMS."""
-        if self._delivery is None:
-            return None
-        status, sms_id = self._delivery
-        return {"delivery_status": status, "delivery_sms_id": sms_id}
+    def extra_state_attributes(self) -> dict[str, str | datetime]:
+        """The last final delivery state known (API keys) and its SMS; the next scheduled SMS."""
+        attributes: dict[str, str | datetime] = {}
+        if self._delivery is not None:
+            status, sms_id = self._delivery
+            attributes |= {"delivery_status": status, "delivery_sms_id": sms_id}
+        if self._scheduled_at is not None:
+            attributes["scheduled_at"] = self._scheduled_at
+        return attributes
 
     @override
     async def async_added_to_hass(self) -> None:
@@ -198,9 +204,19 @@ class OvhSmsRecipientNotify(OvhSmsRecipientEntity, NotifyEntity):
         self.async_on_remove(
             async_dispatcher_connect(self.hass, signal_sms_sent(entry_id), self._async_sms_sent)
         )
+        self._scheduled_at = self.gateway.ledger.next_scheduled(self.phone_number)
+        self.async_on_remove(self.gateway.ledger.async_add_listener(self._async_ledger_changed))
         self.async_on_remove(
             async_dispatcher_connect(self.hass, signal_delivery(entry_id), self._async_delivery)
         )
+
+    @callback
+    def _async_ledger_changed(self) -> None:
+        """Show when the next SMS scheduled for this recipient goes; write only a change."""
+        scheduled_at = self.gateway.ledger.next_scheduled(self.phone_number)
+        if scheduled_at != self._scheduled_at:
+            self._scheduled_at = scheduled_at
+            self.async_write_ha_state()
 
     @callback
     def _async_delivery(self, recipient: str, status: str, sms_id: str) -> None:

@@ -45,6 +45,7 @@ class OvhSmsSensorDescription(SensorEntityDescription):
     """A sensor fed by the account's coordinator."""
 
     value_fn: Callable[[AccountState], SensorValue]
+    attributes_fn: Callable[[AccountState], dict[str, datetime]] = lambda _: {}
 
 
 SENSORS = (
@@ -61,6 +62,10 @@ SENSORS = (
         device_class=SensorDeviceClass.TIMESTAMP,
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=lambda state: state.last_sent,
+        # A deferred SMS is the last one only once its time came.
+        attributes_fn=lambda state: (
+            {"scheduled_at": state.next_scheduled} if state.next_scheduled else {}
+        ),
     ),
 )
 
@@ -99,3 +104,8 @@ class OvhSmsSensor(OvhSmsEntity, CoordinatorEntity[OvhSmsCoordinator], RestoreSe
         """The value from the last accepted send, or the restored one before any."""
         value = self.entity_description.value_fn(self.coordinator.data)
         return self._restored if value is None else value
+
+    @property
+    def extra_state_attributes(self) -> dict[str, datetime]:
+        """The time of the next scheduled SMS, on Last SMS."""
+        return self.entity_description.attributes_fn(self.coordinator.data)

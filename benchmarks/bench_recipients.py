@@ -11,23 +11,15 @@ once the target is at most 6x. Building the SMS to 1,000 saved recipients
 
 from __future__ import annotations
 
-from types import MappingProxyType
-
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from benchmarks.measure import median_seconds, report
-from custom_components.ovh_sms.const import (
-    CONF_HOURLY_LIMIT,
-    CONF_PHONE_NUMBER,
-    DOMAIN,
-    SUBENTRY_RECIPIENT,
-)
+from custom_components.ovh_sms.const import CONF_HOURLY_LIMIT, DOMAIN
 from custom_components.ovh_sms.coordinator import OvhSmsConfigEntry
 from custom_components.ovh_sms.gateway import SmsOptions
 from custom_components.ovh_sms.ovhsms import BATCH_SIZE
-from homeassistant.config_entries import ConfigSubentry
 from homeassistant.core import HomeAssistant
-from tests.conftest import LoopbackSimulator
+from tests.conftest import LoopbackSimulator, add_recipient
 
 ROUNDS = 5
 ANSWER_DELAY = 0.1
@@ -73,15 +65,7 @@ async def bench_saved_recipients(hass: HomeAssistant, simulator_entry: OvhSmsCon
     """
     saved = [f"0033612{n // 100:02d}{n % 100:02d}00" for n in range(1000)]
     for number in saved:
-        hass.config_entries.async_add_subentry(
-            simulator_entry,
-            ConfigSubentry(
-                data=MappingProxyType({CONF_PHONE_NUMBER: number}),
-                subentry_type=SUBENTRY_RECIPIENT,
-                title=number,
-                unique_id=number,
-            ),
-        )
+        add_recipient(hass, simulator_entry, number)
     gateway = simulator_entry.runtime_data.gateway
 
     async def build(numbers: list[str]) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from types import MappingProxyType
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -17,7 +16,6 @@ from pytest_homeassistant_custom_component.common import (
 from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
 
 from custom_components.ovh_sms.const import DOMAIN
-from homeassistant.config_entries import ConfigSubentry
 from homeassistant.core import HomeAssistant, State
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 
@@ -26,6 +24,7 @@ from .conftest import (
     ALICE,
     API_ENDPOINT,
     API_JOB,
+    add_recipient,
     api_calls,
     set_up_api_entry,
     state_of,
@@ -244,15 +243,7 @@ async def test_cancel_one_sms_of_a_deferred_send_to_two(
     """Which recipient an id was is unknown: neither entity shows it; Last SMS does at its time."""
     freezer.move_to("2026-11-22T03:00:00+00:00")
     mock_api_entry.add_to_hass(hass)
-    hass.config_entries.async_add_subentry(
-        mock_api_entry,
-        ConfigSubentry(
-            data=MappingProxyType({"phone_number": BOB}),
-            subentry_type="recipient",
-            title="Bob",
-            unique_id=BOB,
-        ),
-    )
+    add_recipient(hass, mock_api_entry, BOB, "Bob")
     await set_up_api_entry(hass, mock_api_entry)
     ovh_api.clear_requests()
     ovh_api.post(

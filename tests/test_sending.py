@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 import logging
-from types import MappingProxyType
 from typing import Any
 from unittest.mock import Mock, patch
 
@@ -29,7 +28,7 @@ from custom_components.ovh_sms.const import (
     EVENT_SMS_SENT,
 )
 from homeassistant.components.notify import DOMAIN as NOTIFY_DOMAIN
-from homeassistant.config_entries import SOURCE_REAUTH, ConfigSubentry
+from homeassistant.config_entries import SOURCE_REAUTH
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
@@ -41,6 +40,7 @@ from .conftest import (
     ENDPOINT,
     PASSWORD,
     SUCCESS,
+    add_recipient,
     foreign_entry,
     sent_forms,
     set_up_second_account,
@@ -211,14 +211,8 @@ async def test_legacy_notify_empty_target_sends_nothing(
     assert ovh.call_count == 0
 
 
-async def test_notify_group_with_data_for_other_platforms(
-    hass: HomeAssistant,
-    mock_config_entry: MockConfigEntry,
-    ovh: AiohttpClientMocker,
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    """A notify group passes the mobile app's data too: the SMS still goes, with our keys."""
-    caplog.set_level(logging.DEBUG, logger="custom_components.ovh_sms")
+async def set_up_in_a_notify_group(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Make notify.family a notify group of notify.ovh_sms, then set up the entry."""
     assert await async_setup_component(
         hass,
         NOTIFY_DOMAIN,
@@ -228,9 +222,20 @@ async def test_notify_group_with_data_for_other_platforms(
             ]
         },
     )
-    mock_config_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
+
+
+async def test_notify_group_with_data_for_other_platforms(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    ovh: AiohttpClientMocker,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A notify group passes the mobile app's data too: the SMS still goes, with our keys."""
+    caplog.set_level(logging.DEBUG, logger="custom_components.ovh_sms")
+    await set_up_in_a_notify_group(hass, mock_config_entry)
     await hass.services.async_call(
         NOTIFY_DOMAIN,
         "family",
@@ -369,18 +374,7 @@ async def test_notify_group_member_sends_without_the_mobile_apps_long_tag(
     hass: HomeAssistant, mock_config_entry: MockConfigEntry, ovh: AiohttpClientMocker
 ) -> None:
     """The mobile app's tag (a key both use) of 25 characters no longer loses the SMS."""
-    assert await async_setup_component(
-        hass,
-        NOTIFY_DOMAIN,
-        {
-            NOTIFY_DOMAIN: [
-                {"platform": "group", "name": "family", "services": [{"action": "ovh_sms"}]}
-            ]
-        },
-    )
-    mock_config_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
-    await hass.async_block_till_done()
+    await set_up_in_a_notify_group(hass, mock_config_entry)
     await hass.services.async_call(
         NOTIFY_DOMAIN,
         "family",
@@ -728,15 +722,7 @@ async def test_saved_recipients_are_not_parsed_again(
     hass.config_entries.async_update_entry(mock_config_entry, options={CONF_HOURLY_LIMIT: 0})
     saved = [f"003361234{n:04d}" for n in range(20)]
     for number in saved:
-        hass.config_entries.async_add_subentry(
-            mock_config_entry,
-            ConfigSubentry(
-                data=MappingProxyType({"phone_number": number}),
-                subentry_type="recipient",
-                title=number,
-                unique_id=number,
-            ),
-        )
+        add_recipient(hass, mock_config_entry, number)
     await hass.config_entries.async_setup(mock_config_entry.entry_id)
     await hass.async_block_till_done()
     with patch.object(phonenumbers, "parse", wraps=phonenumbers.parse) as parse:

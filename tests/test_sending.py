@@ -280,7 +280,10 @@ async def test_send_sms_without_any_recipient(
     assert ovh.call_count == 0
 
 
-LEFT_OUT = "An SMS of sms-ab1234-1 was sent without its {} option, which OVH cannot take ({})"
+LEFT_OUT = (
+    "The {} option of an SMS of sms-ab1234-1 is left out: OVH cannot take it ({}). "
+    "The SMS goes without it"
+)
 
 
 def warnings_of(caplog: pytest.LogCaptureFixture) -> list[str]:

@@ -180,16 +180,16 @@ class OvhSmsGateway:
                 self.warn_left_out(key, str(err))
 
     def warn_left_out(self, option: str, reason: str) -> None:
-        """Say once per option (while the entry is loaded) that an SMS went without it."""
+        """Say once per option (while the entry is loaded) that an SMS goes without it."""
         level = logging.DEBUG if option in self._left_out_warned else logging.WARNING
         self._left_out_warned.add(option)
         LOGGER.log(
             level,
-            "An SMS of %s was sent without its %s option, which OVH cannot take (%s); "
-            "check the automation, script or notify group that gives it. "
-            "Said once for each option",
-            self.entry.data[CONF_ACCOUNT],
+            "The %s option of an SMS of %s is left out: OVH cannot take it (%s). "
+            "The SMS goes without it; check the automation, script or notify group that "
+            "gives it. Said once for each option",
             option,
+            self.entry.data[CONF_ACCOUNT],
             reason,
         )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Generator
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 from aiohttp import web
@@ -22,7 +23,7 @@ from custom_components.ovh_sms.const import (
     DOMAIN,
     SUBENTRY_RECIPIENT,
 )
-from homeassistant.config_entries import ConfigSubentryData
+from homeassistant.config_entries import ConfigSubentry, ConfigSubentryData
 from homeassistant.const import CONF_PASSWORD
 from homeassistant.core import HomeAssistant
 from simulator import ENDPOINT_PATH, Http2SmsSimulator
@@ -80,6 +81,21 @@ def account_with_alice(data: dict[str, Any], unique_id: str, **fields: Any) -> M
             )
         ],
         **fields,
+    )
+
+
+def add_recipient(
+    hass: HomeAssistant, entry: MockConfigEntry, number: str, title: str | None = None
+) -> None:
+    """Add a recipient to the entry, as the recipient flow saves it (the number normalised)."""
+    hass.config_entries.async_add_subentry(
+        entry,
+        ConfigSubentry(
+            data=MappingProxyType({CONF_PHONE_NUMBER: number}),
+            subentry_type=SUBENTRY_RECIPIENT,
+            title=title or number,
+            unique_id=number,
+        ),
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -26,11 +26,29 @@ from homeassistant.core import HomeAssistant, State
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
 
-from .conftest import ACCOUNT, ALICE, API_ENDPOINT, api_calls, set_up_api_entry
+from .conftest import (
+    ACCOUNT,
+    ALICE,
+    API_ENDPOINT,
+    API_JOB,
+    add_recipient,
+    api_calls,
+    set_up_api_entry,
+    state_of,
+)
 
 OUTGOING = f"{API_ENDPOINT}/sms/{ACCOUNT}/outgoing/26929925"
 JOB = f"{API_ENDPOINT}/sms/{ACCOUNT}/jobs/26929925"
 NOT_FOUND = {"message": "The requested object (id = 26929925) does not exist"}
+LAST_SMS = "sensor.sms_ab1234_1_last_sms"
+BOB = "0033698765432"
+
+
+def attributes(hass: HomeAssistant, entity_id: str) -> dict[str, Any]:
+    """Return the entity's attributes; it must have a state."""
+    state = hass.states.get(entity_id)
+    assert state is not None
+    return dict(state.attributes)
 
 
 def outgoing(receipt: int, ptt: int | None, **fields: Any) -> dict[str, Any]:
@@ -262,8 +280,37 @@ async def test_cancel_a_deferred_sms(
     response = await send(hass, deferred="2026-11-22T04:00:00+00:00")
     assert await cancel(hass, response["sms_ids"]) == {"cancelled": ["26929925"]}
     assert ("DELETE", f"/sms/{ACCOUNT}/jobs/26929925") in api_calls(ovh_api)
+    assert "scheduled_at" not in attributes(hass, "notify.alice")
     await wait(hass, freezer, 7200)
     assert reads(ovh_api) == [("DELETE", f"/sms/{ACCOUNT}/jobs/26929925")]
+    assert (state_of(hass, "notify.alice"), state_of(hass, LAST_SMS)) == ("unknown", "unknown")
+
+
+async def test_cancel_one_sms_of_a_deferred_send_to_two(
+    hass: HomeAssistant,
+    mock_api_entry: MockConfigEntry,
+    ovh_api: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Which recipient an id was is unknown: neither entity shows it; Last SMS does at its time."""
+    freezer.move_to("2026-11-22T03:00:00+00:00")
+    mock_api_entry.add_to_hass(hass)
+    add_recipient(hass, mock_api_entry, BOB, "Bob")
+    await set_up_api_entry(hass, mock_api_entry)
+    ovh_api.clear_requests()
+    ovh_api.post(
+        f"{API_ENDPOINT}/sms/{ACCOUNT}/jobs",
+        json=API_JOB | {"ids": [1, 2], "validReceivers": ["+33612345678", "+33698765432"]},
+    )
+    ovh_api.delete(f"{API_ENDPOINT}/sms/{ACCOUNT}/jobs/2", text="null")
+    await send(hass, recipients=[ALICE, BOB], deferred="2026-11-22T04:00:00+00:00")
+    assert attributes(hass, "notify.bob")["scheduled_at"] == datetime(2026, 11, 22, 4, tzinfo=UTC)
+    await hass.services.async_call(DOMAIN, "cancel_sms", {"sms_ids": ["2"]}, blocking=True)
+    assert "scheduled_at" not in attributes(hass, "notify.alice")
+    assert "scheduled_at" not in attributes(hass, "notify.bob")
+    await wait(hass, freezer, 3600)
+    assert state_of(hass, LAST_SMS) == "2026-11-22T04:00:00+00:00"
+    assert (state_of(hass, "notify.alice"), state_of(hass, "notify.bob")) == ("unknown", "unknown")
 
 
 async def test_cancel_an_sms_already_sent(

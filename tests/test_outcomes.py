@@ -297,6 +297,7 @@ async def test_each_send_is_saved(
         "credits_left": "1987",
         "last_sent": NOW.isoformat(),
         "spent": [[NOW.isoformat(), 3]],
+        "scheduled": [],
     }
 
     await hass.config_entries.async_remove(mock_config_entry.entry_id)
@@ -393,3 +394,70 @@ async def test_a_send_that_ends_after_the_entry_was_deleted_leaves_no_file(
     async_fire_time_changed(hass)
     await hass.async_block_till_done()
     assert f"{DOMAIN}.{mock_config_entry.entry_id}" not in hass_storage
+
+
+LAST_SMS = "sensor.sms_ab1234_1_last_sms"
+AT = NOW + timedelta(hours=2)
+
+
+def scheduled_at(hass: HomeAssistant, entity_id: str) -> Any:
+    """Return the entity's scheduled_at attribute, None when it has none."""
+    state = hass.states.get(entity_id)
+    assert state is not None
+    return state.attributes.get("scheduled_at")
+
+
+async def test_a_deferred_sms_is_scheduled_until_its_time(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    aioclient_mock: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Accepted for later: scheduled on Last SMS and the recipient's entity; sent at its time."""
+    freezer.move_to(NOW)
+    await set_up(hass, mock_config_entry, hourly_limit=30)
+    aioclient_mock.post(ENDPOINT, json=SUCCESS)
+    await send_sms(hass, recipients=["notify.alice"], message="Hi", deferred=AT.isoformat())
+    assert (state_of(hass, "notify.alice"), state_of(hass, LAST_SMS)) == ("unknown", "unknown")
+    assert scheduled_at(hass, "notify.alice") == AT
+    assert scheduled_at(hass, LAST_SMS) == AT
+
+    freezer.move_to(AT - timedelta(seconds=1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert state_of(hass, LAST_SMS) == "unknown"
+    freezer.move_to(AT)
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert state_of(hass, "notify.alice") == AT.isoformat()
+    assert state_of(hass, LAST_SMS) == AT.isoformat()
+    assert scheduled_at(hass, "notify.alice") is None
+    assert scheduled_at(hass, LAST_SMS) is None
+
+
+async def test_a_deferred_sms_whose_time_passed_during_a_restart_is_sent_at_setup(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    mock_config_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Saved as scheduled, its time passed while stopped: the entities record it once set up."""
+    freezer.move_to(AT + timedelta(hours=1))
+    hass_storage[f"{DOMAIN}.{mock_config_entry.entry_id}"] = {
+        "version": 1,
+        "key": f"{DOMAIN}.{mock_config_entry.entry_id}",
+        "data": {
+            "credits_left": "12",
+            "last_sent": NOW.isoformat(),
+            "spent": [],
+            "scheduled": [
+                {"at": AT.isoformat(), "recipients": [ALICE], "sms_ids": ["1"]},
+                {"at": "someday", "recipients": [ALICE], "sms_ids": ["2"]},
+            ],
+        },
+    }
+    await set_up(hass, mock_config_entry, hourly_limit=30)
+    await hass.async_block_till_done()
+    assert state_of(hass, LAST_SMS) == AT.isoformat()
+    assert state_of(hass, "notify.alice") == (AT + timedelta(hours=1)).isoformat()
+    assert scheduled_at(hass, "notify.alice") is None

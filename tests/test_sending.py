@@ -6,17 +6,17 @@ import asyncio
 from datetime import UTC, datetime
 import logging
 from typing import Any
-from unittest.mock import Mock
+from unittest.mock import Mock, patch
 
 import aiohttp
 from freezegun.api import FrozenDateTimeFactory
+import phonenumbers
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 from pytest_homeassistant_custom_component.test_util.aiohttp import (
     AiohttpClientMocker,
     AiohttpClientMockResponse,
 )
-import voluptuous as vol
 
 from custom_components.ovh_sms.const import (
     CONF_CODING,
@@ -40,6 +40,7 @@ from .conftest import (
     ENDPOINT,
     PASSWORD,
     SUCCESS,
+    add_recipient,
     foreign_entry,
     sent_forms,
     set_up_second_account,
@@ -210,14 +211,8 @@ async def test_legacy_notify_empty_target_sends_nothing(
     assert ovh.call_count == 0
 
 
-async def test_notify_group_with_data_for_other_platforms(
-    hass: HomeAssistant,
-    mock_config_entry: MockConfigEntry,
-    ovh: AiohttpClientMocker,
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    """A notify group passes the mobile app's data too: the SMS still goes, with our keys."""
-    caplog.set_level(logging.DEBUG, logger="custom_components.ovh_sms")
+async def set_up_in_a_notify_group(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Make notify.family a notify group of notify.ovh_sms, then set up the entry."""
     assert await async_setup_component(
         hass,
         NOTIFY_DOMAIN,
@@ -227,9 +222,20 @@ async def test_notify_group_with_data_for_other_platforms(
             ]
         },
     )
-    mock_config_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
+
+
+async def test_notify_group_with_data_for_other_platforms(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    ovh: AiohttpClientMocker,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A notify group passes the mobile app's data too: the SMS still goes, with our keys."""
+    caplog.set_level(logging.DEBUG, logger="custom_components.ovh_sms")
+    await set_up_in_a_notify_group(hass, mock_config_entry)
     await hass.services.async_call(
         NOTIFY_DOMAIN,
         "family",
@@ -274,23 +280,114 @@ async def test_send_sms_without_any_recipient(
     assert ovh.call_count == 0
 
 
-@pytest.mark.usefixtures("init_integration")
-async def test_legacy_notify_bad_data(hass: HomeAssistant, ovh: AiohttpClientMocker) -> None:
-    """Invalid data options are refused, translated, before any request.
+LEFT_OUT = (
+    "The {} option of an SMS of sms-ab1234-1 is left out: OVH cannot take it ({}). "
+    "The SMS goes without it"
+)
 
-    The text ends with voluptuous' own words, which differ between its versions.
-    """
-    with pytest.raises(ServiceValidationError) as err:
-        await notify(hass, message="Leak", data={"sms_class": "loud"})
-    with pytest.raises(vol.Invalid) as invalid:
-        vol.Schema({"sms_class": vol.In(["flash", "phone", "sim", "toolkit"])})(
-            {"sms_class": "loud"}
-        )
-    assert (err.value.translation_key, str(err.value)) == (
-        "invalid_data",
-        f"Invalid SMS options in data: {invalid.value}",
+
+def warnings_of(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """Return the warnings this integration logged, in order."""
+    return [
+        record.getMessage()
+        for record in caplog.records
+        if record.levelno == logging.WARNING and record.name.startswith("custom_components.ovh_sms")
+    ]
+
+
+@pytest.mark.usefixtures("init_integration")
+async def test_legacy_notify_sends_without_a_tag_ovh_cannot_take(
+    hass: HomeAssistant, ovh: AiohttpClientMocker, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An alert never sees an error: a tag too long for OVH is left out, said once; the SMS goes."""
+    tag = "t" * 25
+    await notify(hass, message="Leak", data={"tag": tag, "sms_class": "flash"})
+    await notify(hass, message="Leak again", data={"tag": tag})
+    assert [(form["message"], form.get("tag"), form["class"]) for form in sent_forms(ovh)] == [
+        ("Leak", None, "0"),
+        ("Leak again", None, "1"),
+    ]
+    assert [text.split(";")[0] for text in warnings_of(caplog)] == [
+        LEFT_OUT.format("tag", f"The tag {tag} is longer than 20 characters")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("data", "option", "field", "sent"),
+    [
+        ({"sms_class": "loud"}, "sms_class", "class", "1"),
+        ({"no_stop": "perhaps"}, "no_stop", "noStop", "1"),
+        ({"sender": "HomeAlarm1234"}, "sender", "from", "HomeAlarm"),
+        ({"deferred": "2020-01-01T00:00:00+00:00"}, "deferred", "deferred", None),
+        ({"deferred": "next week"}, "deferred", "deferred", None),
+        ({"coding": "gsm7"}, "coding", "smsCoding", "2"),
+        ({"validity": 60}, "validity", "validity", None),
+        ({"validity": 0}, "validity", "validity", None),
+    ],
+)
+@pytest.mark.usefixtures("init_integration")
+async def test_legacy_notify_sends_without_an_option_ovh_cannot_take(
+    hass: HomeAssistant,
+    ovh: AiohttpClientMocker,
+    caplog: pytest.LogCaptureFixture,
+    *,
+    data: dict[str, Any],
+    option: str,
+    field: str,
+    sent: str | None,
+) -> None:
+    """Each option OVH cannot take (or http2sms cannot carry) is left out with one warning."""
+    await notify(hass, message="Fenêtre ouverte", data=data)
+    assert sms_fields(ovh)[0].get(field) == sent
+    assert [text.split(" (")[0] for text in warnings_of(caplog)] == [
+        LEFT_OUT.format(option, "").split(" (")[0]
+    ]
+    assert PASSWORD not in caplog.text
+
+
+async def test_notify_entity_sends_without_a_default_ovh_cannot_take(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    ovh: AiohttpClientMocker,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The entry's 7-bit coding cannot carry ê: a notify entity sends the SMS in Unicode."""
+    mock_config_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(mock_config_entry, options={CONF_CODING: "gsm7"})
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    await hass.services.async_call(
+        NOTIFY_DOMAIN,
+        "send_message",
+        {"entity_id": "notify.alice", "message": "Fenêtre ouverte"},
+        blocking=True,
     )
-    assert ovh.call_count == 0
+    assert [(form["message"], form["smsCoding"]) for form in sent_forms(ovh)] == [
+        ("Fenêtre ouverte", "2")
+    ]
+    assert [text.split(";")[0] for text in warnings_of(caplog)] == [
+        LEFT_OUT.format(
+            "coding",
+            "7-bit coding cannot carry these characters: ê. Use automatic or Unicode coding",
+        )
+    ]
+
+
+async def test_notify_group_member_sends_without_the_mobile_apps_long_tag(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, ovh: AiohttpClientMocker
+) -> None:
+    """The mobile app's tag (a key both use) of 25 characters no longer loses the SMS."""
+    await set_up_in_a_notify_group(hass, mock_config_entry)
+    await hass.services.async_call(
+        NOTIFY_DOMAIN,
+        "family",
+        {"message": "Leak", "data": {"tag": "washing-machine-leak-alarm"}},
+        blocking=True,
+    )
+    await hass.async_block_till_done()
+    assert [(form["to"], form["message"], form.get("tag")) for form in sent_forms(ovh)] == [
+        (ALICE, "Leak", None)
+    ]
 
 
 @pytest.mark.parametrize(
@@ -618,6 +715,28 @@ async def test_many_recipients_in_batches(
         "deferred": None,
         "credits_removed": None,
     }
+
+
+async def test_saved_recipients_are_not_parsed_again(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, ovh: AiohttpClientMocker
+) -> None:
+    """Saved recipients were normalised when saved: a send parses only the numbers typed."""
+    mock_config_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(mock_config_entry, options={CONF_HOURLY_LIMIT: 0})
+    saved = [f"003361234{n:04d}" for n in range(20)]
+    for number in saved:
+        add_recipient(hass, mock_config_entry, number)
+    await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    with patch.object(phonenumbers, "parse", wraps=phonenumbers.parse) as parse:
+        await notify(hass, message="Storm warning")
+        assert parse.call_count == 0
+        await send_sms(hass, recipients=["notify.alice", BOB, ALICE], message="Storm warning")
+        assert [call.args[0] for call in parse.call_args_list] == ["+33698765432"]
+    assert [form["to"] for form in sent_forms(ovh)] == [
+        ",".join([ALICE, *saved]),
+        f"{ALICE},{BOB}",
+    ]
 
 
 async def set_time_zone(hass: HomeAssistant, zone: str) -> None:

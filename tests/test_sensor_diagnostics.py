@@ -20,9 +20,11 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
+from custom_components.ovh_sms.const import DOMAIN
 from homeassistant.components.sensor import ATTR_STATE_CLASS, SensorStateClass
 from homeassistant.const import ATTR_FRIENDLY_NAME, ATTR_UNIT_OF_MEASUREMENT, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant, State
+from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 
@@ -52,10 +54,49 @@ async def test_sensors_follow_each_send(
     }
 
     freezer.move_to(datetime(2026, 11, 22, 3, 0, tzinfo=UTC))
-    aioclient_mock.post(ENDPOINT, json={"status": 100, "creditLeft": "230.50", "SmsIds": ["1"]})
+    aioclient_mock.post(ENDPOINT, json={"status": 100, "creditLeft": "230.75", "SmsIds": ["1"]})
     await hass.services.async_call("notify", "ovh_sms", {"message": "Hi"}, blocking=True)
-    assert state_of(hass, CREDITS) == "230.50"
+    assert state_of(hass, CREDITS) == "230.75"
     assert state_of(hass, LAST_SMS) == "2026-11-22T03:00:00+00:00"
+
+
+@pytest.mark.parametrize(
+    ("answered", "shown"), [("500.0", "500"), ("500.00", "500"), ("230.50", "230.5"), ("0", "0")]
+)
+async def test_credit_shown_without_trailing_zeros(
+    hass: HomeAssistant,
+    init_integration: MockConfigEntry,
+    aioclient_mock: AiohttpClientMocker,
+    answered: str,
+    shown: str,
+) -> None:
+    """OVH's 500.0 (the API's float) is a credit of 500; 230.50 is 230.5."""
+    aioclient_mock.post(ENDPOINT, json={"status": 100, "creditLeft": answered, "SmsIds": ["1"]})
+    await hass.services.async_call("notify", "ovh_sms", {"message": "Hi"}, blocking=True)
+    assert state_of(hass, CREDITS) == shown
+
+
+async def test_credit_sensor_in_french(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, entity_registry: er.EntityRegistry
+) -> None:
+    """The unit comes from the translations (crédits in fr.json, for the frontend).
+
+    Home Assistant puts the English one in the state, whatever its language, so
+    that statistics and automations never see the unit change.
+    """
+    hass.config.language = "fr"
+    mock_config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    entity_id = entity_registry.async_get_entity_id(
+        "sensor", DOMAIN, f"{mock_config_entry.entry_id}_credits_left"
+    )
+    assert entity_id == "sensor.sms_ab1234_1_credit_restant"
+    assert attributes_of(hass, entity_id) == {
+        ATTR_STATE_CLASS: SensorStateClass.MEASUREMENT,
+        ATTR_UNIT_OF_MEASUREMENT: "credits",
+        ATTR_FRIENDLY_NAME: "sms-ab1234-1 Crédit restant",
+    }
 
 
 async def test_refreshing_a_sensor_sends_nothing(

@@ -11,7 +11,9 @@ import pytest
 
 from custom_components.ovh_sms import ovhsms
 from custom_components.ovh_sms.errors import ERRORS, flow_error, home_assistant_error
+from custom_components.ovh_sms.event import REPLY_ATTRIBUTES
 from custom_components.ovh_sms.ovhsms import (
+    FINAL_STATUSES,
     OvhSmsError,
     PartialSendError,
     SmsNotSentError,
@@ -123,6 +125,32 @@ def test_every_key_in_code_is_translated() -> None:
     for key in re.findall(r'reason="(\w+)"', source):
         assert any(k == f"config.abort.{key}" or k.endswith(f"fix_flow.abort.{key}") for k in EN)
     assert "issues.ip_not_authorized.description" in EN
+
+
+@pytest.mark.parametrize(
+    ("entity", "attributes"),
+    [
+        ("notify.recipient", ("delivery_status", "delivery_sms_id", "scheduled_at")),
+        ("event.sms_received", REPLY_ATTRIBUTES),
+        ("sensor.last_sent", ("scheduled_at",)),
+    ],
+)
+def test_entity_attributes_are_named(entity: str, attributes: tuple[str, ...]) -> None:
+    """Home Assistant names an entity's attributes through its translation key; none is raw."""
+    for attribute in attributes:
+        assert f"entity.{entity}.state_attributes.{attribute}.name" in EN, attribute
+
+
+def test_credit_unit_is_translated() -> None:
+    """The credit's unit reads crédits in French (the frontend's language)."""
+    key = "entity.sensor.credits_left.unit_of_measurement"
+    assert (EN[key], FR[key]) == ("credits", "crédits")
+
+
+def test_every_final_delivery_state_is_named() -> None:
+    """A recipient's delivery status reads Delivered (Remis), not delivered."""
+    for status in FINAL_STATUSES:
+        assert f"entity.notify.recipient.state_attributes.delivery_status.state.{status}" in EN
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])

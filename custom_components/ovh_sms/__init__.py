@@ -215,6 +215,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: OvhSmsConfigEntry) -> bo
             OvhSmsCoordinator(hass, entry, ledger),
         )
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    # The entities listen: a deferred SMS whose time passed meanwhile reaches them now.
+    ledger.async_start()
+    entry.async_on_unload(ledger.async_stop)
     await discovery.async_load_platform(
         hass,
         Platform.NOTIFY,

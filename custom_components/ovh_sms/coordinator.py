@@ -48,10 +48,11 @@ type CreditReader = Callable[[], Awaitable[Decimal]]
 
 @dataclass(frozen=True, slots=True)
 class AccountState:
-    """The credit left and the time of the last accepted SMS, as last known."""
+    """The credit left, the time of the last SMS sent and of the next scheduled one."""
 
     credits_left: Decimal | None
     last_sent: datetime | None
+    next_scheduled: datetime | None = None
 
 
 class OvhSmsCoordinator(DataUpdateCoordinator[AccountState]):
@@ -85,7 +86,9 @@ class OvhSmsCoordinator(DataUpdateCoordinator[AccountState]):
         entry.async_on_unload(ledger.async_add_listener(self._async_ledger_changed))
 
     def _state(self) -> AccountState:
-        return AccountState(self._ledger.credits_left, self._ledger.last_sent)
+        return AccountState(
+            self._ledger.credits_left, self._ledger.last_sent, self._ledger.next_scheduled()
+        )
 
     @callback
     def _async_ledger_changed(self) -> None:

@@ -19,7 +19,7 @@ PARALLEL_UPDATES = 0
 ENTITY_KEY = "sms_received"
 EVENT_TYPE_RECEIVED = "received"
 # What the entity keeps of a reply: the event's data without the entry's id.
-_ATTRIBUTES = ("sms_id", "sender", "recipient", "message", "tag", "received_at")
+REPLY_ATTRIBUTES = ("sms_id", "sender", "recipient", "message", "tag", "received_at")
 
 
 async def async_setup_entry(
@@ -59,5 +59,5 @@ class OvhSmsReceivedEvent(OvhSmsEntity, EventEntity):
 
     @callback
     def _async_received(self, data: dict[str, Any]) -> None:
-        self._trigger_event(EVENT_TYPE_RECEIVED, {key: data[key] for key in _ATTRIBUTES})
+        self._trigger_event(EVENT_TYPE_RECEIVED, {key: data[key] for key in REPLY_ATTRIBUTES})
         self.async_write_ha_state()

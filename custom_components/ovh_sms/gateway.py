@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+import logging
 from typing import Any, Final
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.util import dt as dt_util
 
 from .const import (
@@ -70,16 +70,21 @@ _CODINGS: Final[dict[str, SmsCoding | None]] = {
     "gsm7": SmsCoding.GSM7,
     "ucs2": SmsCoding.UCS2,
 }
+# The option (its data key, and its SmsOptions field) each refusal of an SMS is
+# about: a caller that cannot see an error gets the SMS sent without it.
+_REFUSED_OPTIONS: Final = {
+    "invalid_tag": (CONF_TAG, "tag"),
+    "invalid_sender": (CONF_SENDER, "sender"),
+    "deferred_in_past": ("deferred", "deferred"),
+    "nonexistent_local_time": ("deferred", "deferred"),
+    "unsupported_characters": (CONF_CODING, "coding"),
+    "validity_needs_api_keys": ("validity", "validity_minutes"),
+}
 
 
 type SmsTransport = Callable[[Sms], Awaitable[SendResult]]
 # Told of every accepted send, with the validity asked for: the delivery tracker.
 type AcceptedListener = Callable[[SendResult, int | None], None]
-
-
-def signal_sms_sent(entry_id: str) -> str:
-    """Dispatcher signal of an entry's accepted sends: (recipients, recorded_by)."""
-    return f"{DOMAIN}_{entry_id}_sms_sent"
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,13 +126,19 @@ class OvhSmsGateway:
         self._on_accepted = on_accepted
         # The legacy notify action this entry registered, if it could.
         self.notify_action: str | None = None
+        # The options already warned about being left out of an SMS.
+        self._left_out_warned: set[str] = set()
 
     def recipient_number(self, subentry_id: str) -> str:
         """Give a recipient's number, read at send time so that an edit applies at once."""
         return str(self.entry.subentries[subentry_id].data[CONF_PHONE_NUMBER])
 
     def recipient_numbers(self) -> list[str]:
-        """List the numbers of all the entry's recipients, in the order they were added."""
+        """List the numbers of all the entry's recipients, in the order they were added.
+
+        They were normalised when saved (the recipient flow, the repair of a
+        foreign entry), so a send takes them without parsing them again.
+        """
         return [
             self.recipient_number(subentry_id)
             for subentry_id, subentry in self.entry.subentries.items()
@@ -140,27 +151,74 @@ class OvhSmsGateway:
         message: str,
         options: SmsOptions,
         title: str | None = None,
+        *,
+        lenient: bool = False,
     ) -> Sms:
-        """Validate the SMS with the entry's defaults; raise ServiceValidationError."""
+        """Validate the SMS with the entry's defaults; raise ServiceValidationError.
+
+        lenient is for the callers that never see an error (notify.<name> in an
+        alert or a notify group, a recipient's notify entity): an option OVH
+        cannot take is left out, with a warning, and the SMS goes without it.
+        The caller's value is left out first (the entry's default then applies),
+        then the entry's default itself.
+        """
+        defaults_left_out: set[str] = set()
+        while True:
+            try:
+                return self._build(recipients, message, options, title, defaults_left_out)
+            except ServiceValidationError as err:
+                refused = _REFUSED_OPTIONS.get(err.translation_key or "") if lenient else None
+                if refused is None or refused[0] in defaults_left_out:
+                    raise
+                key, field = refused
+                if getattr(options, field) is not None:
+                    options = replace(options, **{field: None})
+                else:
+                    defaults_left_out.add(key)
+                self.warn_left_out(key, str(err))
+
+    def warn_left_out(self, option: str, reason: str) -> None:
+        """Say once per option (while the entry is loaded) that an SMS goes without it."""
+        level = logging.DEBUG if option in self._left_out_warned else logging.WARNING
+        self._left_out_warned.add(option)
+        LOGGER.log(
+            level,
+            "The %s option of an SMS of %s is left out: OVH cannot take it (%s). "
+            "The SMS goes without it; check the automation, script or notify group that "
+            "gives it. Said once for each option",
+            option,
+            self.entry.data[CONF_ACCOUNT],
+            reason,
+        )
+
+    def _build(
+        self,
+        recipients: list[str],
+        message: str,
+        options: SmsOptions,
+        title: str | None,
+        defaults_left_out: set[str],
+    ) -> Sms:
+        """Build the SMS from the caller's options, else the entry's defaults not left out."""
         if options.validity_minutes is not None and entry_mode(self.entry) != MODE_API:
             raise ServiceValidationError(
                 translation_domain=DOMAIN, translation_key="validity_needs_api_keys"
             )
-        defaults = entry_options(self.entry)
+        defaults = entry_options(self.entry) | {CONF_SENDER: self.entry.data.get(CONF_SENDER)}
+        for key in defaults_left_out:
+            del defaults[key]
         if title:
             message = f"{title}\n{message}"
         tag = options.tag if options.tag is not None else defaults.get(CONF_TAG)
         sms_class = options.sms_class or defaults[CONF_SMS_CLASS]
-        coding = options.coding or defaults[CONF_CODING]
+        coding = options.coding or defaults.get(CONF_CODING, "auto")
         no_stop = options.no_stop if options.no_stop is not None else defaults[CONF_NO_STOP]
         try:
             return build_sms(
                 recipients,
                 message,
                 now=dt_util.utcnow(),
-                sender=options.sender
-                if options.sender is not None
-                else self.entry.data.get(CONF_SENDER),
+                sender=options.sender if options.sender is not None else defaults.get(CONF_SENDER),
                 sms_class=_SMS_CLASSES[sms_class],
                 coding=_CODINGS[coding],
                 no_stop=no_stop,
@@ -169,6 +227,7 @@ class OvhSmsGateway:
                 validity_minutes=options.validity_minutes,
                 default_region=self.hass.config.country,
                 time_zone=dt_util.get_default_time_zone(),
+                normalized_numbers=frozenset(self.recipient_numbers()),
             )
         except OvhSmsError as err:
             raise home_assistant_error(err) from err
@@ -181,6 +240,7 @@ class OvhSmsGateway:
         title: str | None = None,
         *,
         recorded_by: str | None = None,
+        lenient: bool = False,
     ) -> SendResult:
         """Validate, check the hourly limit, send once; raise a translated error on failure.
 
@@ -188,8 +248,9 @@ class OvhSmsGateway:
         failed; the parts that were certainly not sent leave the hourly budget.
         recorded_by names the notify entity that records this send itself
         (notify.send_message); the others whose recipient got it are told.
+        lenient: see build.
         """
-        sms = self.build(recipients, message, options or SmsOptions(), title)
+        sms = self.build(recipients, message, options or SmsOptions(), title, lenient=lenient)
         spent = self._spend(len(sms.recipients) * sms.segments)
         # Once on its way, the send finishes and is recorded even if the caller is
         # cancelled (an automation in mode: restart, a script stopped): OVH may
@@ -256,12 +317,9 @@ class OvhSmsGateway:
 
     def _record(self, result: SendResult, recorded_by: str | None, sms: Sms) -> None:
         """Keep the credit and time, clear the sending issues, tell entities and automations."""
-        self.ledger.record(result)
+        self.ledger.record(result, recorded_by)
         if self._on_accepted is not None:
             self._on_accepted(result, sms.validity_minutes)
-        async_dispatcher_send(
-            self.hass, signal_sms_sent(self.entry.entry_id), result.recipients, recorded_by
-        )
         async_delete_entry_issue(
             self.hass, self.entry.entry_id, ISSUE_IP_NOT_AUTHORIZED, ISSUE_ACCESS_DENIED
         )

@@ -4,6 +4,10 @@ A reload replaces the entry's gateway and entities, while a send in flight
 finishes on the old gateway: both write to the same ledger, so its answer still
 reaches the new sensors. The ledger is saved with Home Assistant's Store, so a
 restart neither forgets the credit nor resets the hourly safety limit.
+
+A deferred SMS OVH accepted is scheduled, not sent: it becomes the last SMS,
+and its recipients' notify entities record it, at its time (after a restart,
+when the entry is set up again), and never once cancelled.
 """
 
 from __future__ import annotations
@@ -13,9 +17,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import TypedDict
+from typing import NotRequired, TypedDict
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers.dispatcher import async_dispatcher_send
+from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
@@ -34,12 +40,39 @@ DATA_LEDGERS: HassKey[dict[str, AccountLedger]] = HassKey(f"{DOMAIN}_ledgers")
 DATA_SETUP_SENDS: HassKey[dict[str, SendResult]] = HassKey(f"{DOMAIN}_setup_sends")
 
 
+def signal_sms_sent(entry_id: str) -> str:
+    """Dispatcher signal of an entry's SMS as they go out: (recipients, recorded_by)."""
+    return f"{DOMAIN}_{entry_id}_sms_sent"
+
+
+class StoredScheduledSms(TypedDict):
+    """A scheduled SMS, as saved."""
+
+    at: str
+    recipients: list[str]
+    sms_ids: list[str]
+
+
 class StoredLedger(TypedDict):
-    """The ledger as saved."""
+    """The ledger as saved (scheduled: since 0.4)."""
 
     credits_left: str | None
     last_sent: str | None
     spent: list[tuple[str, int]]
+    scheduled: NotRequired[list[StoredScheduledSms]]
+
+
+@dataclass(slots=True)
+class ScheduledSms:
+    """A deferred SMS OVH accepted and holds until its time.
+
+    recipients is empty when some of its ids were cancelled: which recipients
+    still get it is then unknown.
+    """
+
+    at: datetime
+    recipients: tuple[str, ...]
+    sms_ids: list[str]
 
 
 @dataclass(slots=True)
@@ -86,10 +119,15 @@ class AccountLedger:
 
     def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
         """Nothing is known until loaded."""
+        self._hass = hass
+        self._entry_id = entry_id
         self._store: Store[StoredLedger] = Store(hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}")
         self.credits_left: Decimal | None = None
         self.last_sent: datetime | None = None
         self.budget = HourlyBudget()
+        self.scheduled: list[ScheduledSms] = []
+        self._timer: CALLBACK_TYPE | None = None
+        self._started = False
         self._listeners: list[Callable[[], None]] = []
         self._removed = False
 
@@ -105,6 +143,11 @@ class AccountLedger:
             if (time := dt_util.parse_datetime(when)) is not None:
                 spent.append(Spent(time, int(count)))
         self.budget = HourlyBudget(spent)
+        for item in stored.get("scheduled", []):
+            if (at := dt_util.parse_datetime(item.get("at") or "")) is not None:
+                self.scheduled.append(
+                    ScheduledSms(at, tuple(item.get("recipients", ())), item.get("sms_ids", []))
+                )
 
     @callback
     def async_add_listener(self, listener: Callable[[], None]) -> CALLBACK_TYPE:
@@ -113,11 +156,86 @@ class AccountLedger:
         return lambda: self._listeners.remove(listener)
 
     @callback
-    def record(self, result: SendResult) -> None:
-        """Keep what an accepted send answered."""
+    def record(self, result: SendResult, recorded_by: str | None = None) -> None:
+        """Keep what an accepted send answered; a deferred SMS is scheduled, not sent.
+
+        recorded_by names the notify entity that records this send itself.
+        """
         if result.credits_left is not None:
             self.credits_left = result.credits_left
-        self.last_sent = dt_util.utcnow()
+        now = dt_util.utcnow()
+        if result.deferred is not None and result.deferred > now:
+            self.scheduled.append(
+                ScheduledSms(result.deferred, result.recipients, list(result.sms_ids))
+            )
+            self._arm()
+        else:
+            self._gone(now, result.recipients, recorded_by)
+        self._tell()
+
+    @callback
+    def cancel(self, sms_ids: list[str]) -> None:
+        """Forget the scheduled SMS OVH cancelled: they never show as sent."""
+        cancelled = set(sms_ids)
+        for sms in self.scheduled:
+            kept = [sms_id for sms_id in sms.sms_ids if sms_id not in cancelled]
+            if len(kept) < len(sms.sms_ids) and len(sms.recipients) > 1:
+                sms.recipients = ()  # which of them still get it is unknown
+            sms.sms_ids = kept
+        self.scheduled = [sms for sms in self.scheduled if sms.sms_ids]
+        self._arm()
+        self._tell()
+
+    def next_scheduled(self, recipient: str | None = None) -> datetime | None:
+        """Give the time of the next scheduled SMS (to this recipient, if given)."""
+        return min(
+            (sms.at for sms in self.scheduled if recipient is None or recipient in sms.recipients),
+            default=None,
+        )
+
+    @callback
+    def async_start(self) -> None:
+        """Follow the scheduled SMS; one whose time passed goes now.
+
+        Called once the entry's entities listen: after a restart or while the
+        entry was unloaded, an SMS whose time passed meanwhile reaches them.
+        """
+        self._started = True
+        self._arm()
+
+    @callback
+    def async_stop(self) -> None:
+        """Stop following the scheduled SMS (the entry unloads); they are kept."""
+        self._started = False
+        self._arm()
+
+    @callback
+    def _arm(self) -> None:
+        """Set the one timer to the next scheduled SMS, while started."""
+        if self._timer is not None:
+            self._timer()
+            self._timer = None
+        if self._started and (at := self.next_scheduled()) is not None:
+            self._timer = async_track_point_in_utc_time(self._hass, self._async_due, at)
+
+    @callback
+    def _async_due(self, now: datetime) -> None:
+        """Record the scheduled SMS whose time came as sent."""
+        self._timer = None
+        for sms in [sms for sms in self.scheduled if sms.at <= now]:
+            self.scheduled.remove(sms)
+            self._gone(sms.at, sms.recipients, None)
+        self._arm()
+        self._tell()
+
+    @callback
+    def _gone(self, when: datetime, recipients: tuple[str, ...], recorded_by: str | None) -> None:
+        """Make an SMS that went out the last one; its recipients' notify entities record it."""
+        self.last_sent = max(when, self.last_sent or when)
+        async_dispatcher_send(self._hass, signal_sms_sent(self._entry_id), recipients, recorded_by)
+
+    @callback
+    def _tell(self) -> None:
         self._changed()
         for listener in list(self._listeners):
             listener()
@@ -154,11 +272,20 @@ class AccountLedger:
                 (item.when.isoformat(), item.count)
                 for item in self.budget.as_list(dt_util.utcnow())
             ],
+            "scheduled": [
+                {
+                    "at": sms.at.isoformat(),
+                    "recipients": list(sms.recipients),
+                    "sms_ids": sms.sms_ids,
+                }
+                for sms in self.scheduled
+            ],
         }
 
     async def async_remove(self) -> None:
         """Forget the account: its entry was deleted."""
         self._removed = True
+        self.async_stop()
         await self._store.async_remove()
 
 

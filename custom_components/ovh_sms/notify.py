@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, override
 
 import voluptuous as vol
@@ -33,15 +34,17 @@ from .const import (
 from .coordinator import OvhSmsConfigEntry
 from .delivery import signal_delivery
 from .entity import OvhSmsRecipientEntity
-from .gateway import OvhSmsGateway, signal_sms_sent
+from .gateway import OvhSmsGateway
 from .issues import async_create_entry_issue, async_delete_entry_issue
+from .ledger import signal_sms_sent
 from .services import SMS_OPTIONS_SCHEMA, sms_options
 
 # A notify group passes the same data to every member: keys meant for other
 # platforms (the mobile app's priority, ttl, push, ...) are left out, so that
-# they never stop the SMS. The keys of this integration are still checked.
-NOTIFY_DATA_SCHEMA = SMS_OPTIONS_SCHEMA.extend({}, extra=vol.REMOVE_EXTRA)
-_SMS_OPTION_KEYS = frozenset(str(key) for key in SMS_OPTIONS_SCHEMA.schema)
+# they never stop the SMS. Each key of this integration is checked on its own.
+_OPTION_SCHEMAS = {
+    str(key): vol.Schema({key: validator}) for key, validator in SMS_OPTIONS_SCHEMA.schema.items()
+}
 
 PARALLEL_UPDATES = 0
 
@@ -103,22 +106,32 @@ class OvhSmsNotificationService(BaseNotificationService):
 
         An empty target list (a template that found nobody) sends nothing.
         """
-        data = kwargs.get(ATTR_DATA) or {}
-        if ignored := sorted(set(data) - _SMS_OPTION_KEYS):
-            LOGGER.debug("Ignoring data keys meant for other notify platforms: %s", ignored)
-        try:
-            options = sms_options(NOTIFY_DATA_SCHEMA(data))
-        except vol.Invalid as err:
-            raise ServiceValidationError(
-                translation_domain=DOMAIN,
-                translation_key="invalid_data",
-                translation_placeholders={"error": str(err)},
-            ) from err
         if (targets := kwargs.get(ATTR_TARGET)) is None:
             numbers = self.gateway.recipient_numbers()
         elif not (numbers := [target for target in targets if target.strip()]):
             raise ServiceValidationError(translation_domain=DOMAIN, translation_key="empty_target")
-        await self.gateway.async_send(numbers, message, options, kwargs.get(ATTR_TITLE))
+        options = sms_options(self._usable_options(kwargs.get(ATTR_DATA) or {}))
+        await self.gateway.async_send(
+            numbers, message, options, kwargs.get(ATTR_TITLE), lenient=True
+        )
+
+    def _usable_options(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Our options in data; a value OVH cannot take is left out with a warning.
+
+        An alert or a notify group calling this action never sees its error, and
+        the SMS would be lost.
+        """
+        if ignored := sorted(set(data) - set(_OPTION_SCHEMAS)):
+            LOGGER.debug("Ignoring data keys meant for other notify platforms: %s", ignored)
+        options: dict[str, Any] = {}
+        for key, value in data.items():
+            if (schema := _OPTION_SCHEMAS.get(key)) is None:
+                continue
+            try:
+                options |= schema({key: value})
+            except vol.Invalid as err:
+                self.gateway.warn_left_out(key, str(err))
+        return options
 
 
 async def async_setup_entry(
@@ -163,14 +176,18 @@ class OvhSmsRecipientNotify(OvhSmsRecipientEntity, NotifyEntity):
         return self.gateway.recipient_number(self.subentry_id)
 
     _delivery: tuple[str, str] | None = None
+    _scheduled_at: datetime | None = None
 
     @property
-    def extra_state_attributes(self) -> dict[str, str] | None:
-        """The last final delivery state known for this recipient (API keys), and its SMS."""
-        if self._delivery is None:
-            return None
-        status, sms_id = self._delivery
-        return {"delivery_status": status, "delivery_sms_id": sms_id}
+    def extra_state_attributes(self) -> dict[str, str | datetime]:
+        """The last final delivery state known (API keys) and its SMS; the next scheduled SMS."""
+        attributes: dict[str, str | datetime] = {}
+        if self._delivery is not None:
+            status, sms_id = self._delivery
+            attributes |= {"delivery_status": status, "delivery_sms_id": sms_id}
+        if self._scheduled_at is not None:
+            attributes["scheduled_at"] = self._scheduled_at
+        return attributes
 
     @override
     async def async_added_to_hass(self) -> None:
@@ -187,9 +204,19 @@ class OvhSmsRecipientNotify(OvhSmsRecipientEntity, NotifyEntity):
         self.async_on_remove(
             async_dispatcher_connect(self.hass, signal_sms_sent(entry_id), self._async_sms_sent)
         )
+        self._scheduled_at = self.gateway.ledger.next_scheduled(self.phone_number)
+        self.async_on_remove(self.gateway.ledger.async_add_listener(self._async_ledger_changed))
         self.async_on_remove(
             async_dispatcher_connect(self.hass, signal_delivery(entry_id), self._async_delivery)
         )
+
+    @callback
+    def _async_ledger_changed(self) -> None:
+        """Show when the next SMS scheduled for this recipient goes; write only a change."""
+        scheduled_at = self.gateway.ledger.next_scheduled(self.phone_number)
+        if scheduled_at != self._scheduled_at:
+            self._scheduled_at = scheduled_at
+            self.async_write_ha_state()
 
     @callback
     def _async_delivery(self, recipient: str, status: str, sms_id: str) -> None:
@@ -213,5 +240,5 @@ class OvhSmsRecipientNotify(OvhSmsRecipientEntity, NotifyEntity):
     async def async_send_message(self, message: str, title: str | None = None) -> None:
         """Send the SMS to this recipient; notify.send_message records it."""
         await self.gateway.async_send(
-            [self.phone_number], message, title=title, recorded_by=self.entity_id
+            [self.phone_number], message, title=title, recorded_by=self.entity_id, lenient=True
         )

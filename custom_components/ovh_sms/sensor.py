@@ -31,11 +31,21 @@ PARALLEL_UPDATES = 0
 type SensorValue = Decimal | datetime | None
 
 
+def _as_shown(credits_left: Decimal | None) -> Decimal | None:
+    """OVH's credit without trailing zeros: 500, not 500.0 (the API's float); 230.5, not 230.50."""
+    if credits_left is None:
+        return None
+    if credits_left == credits_left.to_integral_value():
+        return credits_left.quantize(Decimal(1))
+    return credits_left.normalize()
+
+
 @dataclass(frozen=True, kw_only=True)
 class OvhSmsSensorDescription(SensorEntityDescription):
     """A sensor fed by the account's coordinator."""
 
     value_fn: Callable[[AccountState], SensorValue]
+    attributes_fn: Callable[[AccountState], dict[str, datetime]] = lambda _: {}
 
 
 SENSORS = (
@@ -43,9 +53,8 @@ SENSORS = (
         key="credits_left",
         translation_key="credits_left",
         state_class=SensorStateClass.MEASUREMENT,
-        native_unit_of_measurement="credits",
-        suggested_display_precision=2,
-        value_fn=lambda state: state.credits_left,
+        # The unit is translated (entity.sensor.credits_left.unit_of_measurement).
+        value_fn=lambda state: _as_shown(state.credits_left),
     ),
     OvhSmsSensorDescription(
         key="last_sent",
@@ -53,6 +62,10 @@ SENSORS = (
         device_class=SensorDeviceClass.TIMESTAMP,
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=lambda state: state.last_sent,
+        # A deferred SMS is the last one only once its time came.
+        attributes_fn=lambda state: (
+            {"scheduled_at": state.next_scheduled} if state.next_scheduled else {}
+        ),
     ),
 )
 
@@ -91,3 +104,8 @@ class OvhSmsSensor(OvhSmsEntity, CoordinatorEntity[OvhSmsCoordinator], RestoreSe
         """The value from the last accepted send, or the restored one before any."""
         value = self.entity_description.value_fn(self.coordinator.data)
         return self._restored if value is None else value
+
+    @property
+    def extra_state_attributes(self) -> dict[str, datetime]:
+        """The time of the next scheduled SMS, on Last SMS."""
+        return self.entity_description.attributes_fn(self.coordinator.data)

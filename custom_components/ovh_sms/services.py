@@ -226,6 +226,7 @@ async def _async_cancel_sms(call: ServiceCall) -> ServiceResponse:
             cancelled.append(sms_id)
     if cancelled:
         runtime.tracker.forget(cancelled)
+        runtime.gateway.ledger.cancel(cancelled)
         await runtime.coordinator.async_request_refresh()  # OVH gives the credit back
     if failure is None and not gone:
         return {"cancelled": list(cancelled)}

@@ -6,7 +6,7 @@ A raw "+" in a form body or query string decodes to a space, so OVH always gets
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from functools import cache
 from typing import Final
 
@@ -90,9 +90,22 @@ def _refuse_several(number: str, candidate: str, region: str | None) -> None:
         raise MultipleNumbersError(number)
 
 
-def normalize_recipients(numbers: Iterable[str], default_region: str | None = None) -> list[str]:
-    """Normalise every number, dropping duplicates (first one wins) so nobody gets it twice."""
-    recipients = list(dict.fromkeys(normalize_number(n, default_region) for n in numbers))
+def normalize_recipients(
+    numbers: Iterable[str],
+    default_region: str | None = None,
+    normalized: Collection[str] = frozenset(),
+) -> list[str]:
+    """Normalise every number, dropping duplicates (first one wins) so nobody gets it twice.
+
+    The numbers in normalized are already in the 00 form (saved recipients,
+    normalised when saved): they are taken as they are, not parsed again.
+    """
+    recipients = list(
+        dict.fromkeys(
+            number if number in normalized else normalize_number(number, default_region)
+            for number in numbers
+        )
+    )
     if not recipients:
         raise NoRecipientsError
     return recipients

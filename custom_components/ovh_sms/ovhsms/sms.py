@@ -7,7 +7,7 @@ before any request.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import UTC, datetime, tzinfo
 from decimal import Decimal, InvalidOperation
 import re
@@ -96,6 +96,7 @@ def build_sms(
     validity_minutes: int | None = None,
     default_region: str | None = None,
     time_zone: tzinfo = PARIS,
+    normalized_numbers: Collection[str] = frozenset(),
 ) -> Sms:
     """Validate everything and build the SMS; raise SmsValidationError on bad input.
 
@@ -103,9 +104,10 @@ def build_sms(
     (senderForResponse, France only). no_stop defaults to True: without it OVH
     treats the SMS as commercial and holds it at night and on weekends. A naive
     deferred time is read in time_zone (the caller's, Paris if not given).
+    Recipients in normalized_numbers (saved ones, in the 00 form) are not parsed again.
     """
     return Sms(
-        recipients=tuple(normalize_recipients(recipients, default_region)),
+        recipients=tuple(normalize_recipients(recipients, default_region, normalized_numbers)),
         message=encode_message(message, coding=coding, stop_mention=not no_stop),
         sender=validate_sender(sender) if sender else None,
         sms_class=SmsClass(sms_class) if sms_class is not None else None,

@@ -178,8 +178,9 @@ async def test_setting_up_an_account_with_a_test_sms(
     result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
-    # The new account starts with the credit the test SMS left.
-    assert state_of(hass, CREDITS) == "99"
+    assert result["title"] == f"{ACCOUNT} · {LOGIN}"
+    # The new account starts with the credit the test SMS left, on a device named as its entry.
+    assert state_of(hass, "sensor.sms_ab1234_1_homeassistant_credits_left") == "99"
 
 
 async def test_a_hundred_concurrent_sends_each_arrive_once(

@@ -21,7 +21,10 @@ from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import HomeAssistantError
 from simulator import API_PATH, ENDPOINT_PATH
 
-from .conftest import ALICE, CREDITS, LoopbackSimulator, state_of
+from .conftest import ALICE, LoopbackSimulator, state_of
+
+# The credit sensor of an entry made by the flow: its device is named as the entry.
+API_KEYS_CREDITS = "sensor.sms_ab1234_1_api_keys_credits_left"
 
 
 async def set_up_through_the_flow(
@@ -82,7 +85,8 @@ async def test_set_up_without_spending_then_send(
     entry = await set_up_through_the_flow(hass, simulator, hass_client_no_auth)
     assert entry.state is ConfigEntryState.LOADED
     assert simulator.ovh.sent == []
-    assert state_of(hass, CREDITS) == "100"
+    # The account's device is named as its entry: the way in tells it from an SMS user's.
+    assert state_of(hass, API_KEYS_CREDITS) == "100"
 
     response = await hass.services.async_call(
         DOMAIN,
@@ -99,7 +103,7 @@ async def test_set_up_without_spending_then_send(
     assert response["credits_left"] == 99.0
     assert response["credits_removed"] == 1.0
     assert simulator.ovh.credits == Decimal(99)
-    assert state_of(hass, CREDITS) == "99"
+    assert state_of(hass, API_KEYS_CREDITS) == "99"
 
 
 async def test_a_revoked_key_leads_to_reauthentication(

@@ -89,13 +89,17 @@ async def test_fix_turns_the_entry_into_an_api_keys_entry(
         "sender": "",
         "endpoint": API_ENDPOINT,
     }
-    assert (entry.title, entry.unique_id, entry.minor_version) == (ACCOUNT, f"api_{ACCOUNT}", 2)
+    assert (entry.title, entry.unique_id, entry.minor_version) == (
+        f"{ACCOUNT} · API keys",
+        f"api_{ACCOUNT}",
+        2,
+    )
     assert entry.options == {"service_name": "ovh_sms"}
     assert [(sub.title, dict(sub.data)) for sub in entry.subentries.values()] == [
         ("0033698765432", {"phone_number": "0033698765432"})
     ]
     assert issue_registry.async_get_issue(DOMAIN, ISSUE.format(entry.entry_id)) is None
-    assert state_of(hass, "sensor.sms_ab1234_1_credits_left") == "42.5"
+    assert state_of(hass, "sensor.sms_ab1234_1_api_keys_credits_left") == "42.5"
 
 
 async def test_fix_refused_when_the_account_already_has_an_api_entry(

@@ -76,6 +76,7 @@ from .const import (
     cleaned_account_data,
     entry_mode,
     entry_options,
+    entry_title,
     is_own_entry,
 )
 from .errors import flow_error, translation_key
@@ -169,16 +170,6 @@ def _validate_entry_data(data: Mapping[str, Any]) -> dict[str, str]:
     except OvhSmsError as err:
         errors[SECTION_CONNECTION] = translation_key(err)
     return errors
-
-
-# The way in, in an API entry's title (a title is data: it is not translated).
-API_KEYS_TITLE = "API keys"
-
-
-def _entry_title(data: Mapping[str, Any]) -> str:
-    """Title an entry with its account and way in: one account's two entries differ."""
-    way = API_KEYS_TITLE if data.get(CONF_MODE) == MODE_API else data[CONF_LOGIN]
-    return f"{data[CONF_ACCOUNT]} · {way}"
 
 
 def _credentials(data: Mapping[str, Any]) -> Credentials:
@@ -590,7 +581,7 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
             return self._show_senders("api_sender", None)
         self._data[CONF_SENDER] = _chosen_sender(user_input)
         return self.async_create_entry(
-            title=_entry_title(self._data),
+            title=entry_title(self._data),
             data=self._data,
             options={CONF_SERVICE_NAME: free_notify_action(self.hass)},
             description="api_ready",
@@ -665,7 +656,7 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
 
     def _create_entry(self) -> ConfigFlowResult:
         return self.async_create_entry(
-            title=_entry_title(self._data),
+            title=entry_title(self._data),
             data=self._data,
             options={CONF_SERVICE_NAME: free_notify_action(self.hass)},
         )
@@ -756,11 +747,11 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
                     await self.async_set_unique_id(unique_id)
                     self._abort_if_unique_id_configured()
                 # A title the user chose stays; a generated one (or the bare account) follows.
-                generated = entry.title in {entry.data[CONF_ACCOUNT], _entry_title(entry.data)}
+                generated = entry.title in {entry.data[CONF_ACCOUNT], entry_title(entry.data)}
                 return self.async_update_reload_and_abort(
                     entry,
                     unique_id=unique_id,
-                    title=_entry_title(data) if generated else entry.title,
+                    title=entry_title(data) if generated else entry.title,
                     data=data,
                 )
         suggested = user_input or {

@@ -116,6 +116,16 @@ def account_unique_id(data: Mapping[str, Any]) -> str:
     return f"{data[CONF_ACCOUNT]}_{data[CONF_LOGIN].lower()}"
 
 
+# The way in, in an API entry's title (a title is data: it is not translated).
+API_KEYS_TITLE: Final = "API keys"
+
+
+def entry_title(data: Mapping[str, Any]) -> str:
+    """Title an entry with its account and way in: one account's two entries differ."""
+    way = API_KEYS_TITLE if data.get(CONF_MODE) == MODE_API else data[CONF_LOGIN]
+    return f"{data[CONF_ACCOUNT]} · {way}"
+
+
 def api_unique_id(account: str) -> str:
     """Give the unique id of an API-keys entry: one per SMS account."""
     return f"{MODE_API}_{account}"

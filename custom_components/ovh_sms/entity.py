@@ -6,7 +6,6 @@ from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import Entity
 
 from .const import (
-    CONF_ACCOUNT,
     DOMAIN,
     MANUFACTURER,
     MODE_API,
@@ -25,11 +24,15 @@ class OvhSmsEntity(Entity):
     _attr_has_entity_name = True
 
     def __init__(self, entry: OvhSmsConfigEntry, key: str) -> None:
-        """Attach the entity to the account's device; key makes its unique id."""
+        """Attach the entity to the account's device, named as its entry; key makes its unique id.
+
+        The entry's title names the way in, so one account's two entries have two devices
+        that can be told apart.
+        """
         self._attr_unique_id = f"{entry.entry_id}_{key}"
         self._attr_device_info = DeviceInfo(
             identifiers={(DOMAIN, entry.entry_id)},
-            name=entry.data[CONF_ACCOUNT],
+            name=entry.title,
             manufacturer=MANUFACTURER,
             model=MODEL_API if entry_mode(entry) == MODE_API else MODEL,
             entry_type=DeviceEntryType.SERVICE,

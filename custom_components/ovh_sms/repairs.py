@@ -33,6 +33,7 @@ from .const import (
     MODE_API,
     SUBENTRY_RECIPIENT,
     api_unique_id,
+    entry_title,
 )
 from .ovhsms import DEFAULT_API_ENDPOINT, SmsValidationError, normalize_number
 
@@ -107,7 +108,7 @@ def _convert(hass: HomeAssistant, entry: ConfigEntry, account: str, numbers: lis
     data = entry.data
     hass.config_entries.async_update_entry(
         entry,
-        title=account,
+        title=entry_title({CONF_MODE: MODE_API, CONF_ACCOUNT: account}),
         unique_id=api_unique_id(account),
         minor_version=2,
         data={

@@ -172,7 +172,7 @@ async def _async_api_runtime(
     else:
         poller.async_pause()
     if options[CONF_PUSH] and options.get(CONF_WEBHOOK_ID):
-        async_register_push(hass, entry, tracker, replies)
+        async_register_push(hass, entry, client, tracker, replies)
     gateway = OvhSmsGateway(
         hass, entry, partial(client.send, account), ledger, on_accepted=tracker.follow
     )

@@ -6,7 +6,10 @@ import asyncio
 from collections.abc import AsyncIterator
 from datetime import timedelta
 import logging
+import sys
+from types import ModuleType
 from typing import Any
+from unittest.mock import AsyncMock, MagicMock, patch
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
@@ -27,6 +30,7 @@ from custom_components.ovh_sms.diagnostics import async_get_config_entry_diagnos
 from homeassistant.config_entries import ConfigSubentryData
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.setup import async_setup_component
 
 from .conftest import (
@@ -42,6 +46,7 @@ from .conftest import (
 
 API_OPTIONS = DEFAULT_OPTIONS | {"replies": True, "delete_replies": False, "push": True}
 EXTERNAL_URL = "https://home.example.org"
+INTERNAL_URL = "http://192.168.1.20:8123"
 INCOMING = f"{API_ENDPOINT}/sms/{ACCOUNT}/incoming"
 OUTGOING = f"{API_ENDPOINT}/sms/{ACCOUNT}/outgoing"
 BOB = "0033698765432"
@@ -66,6 +71,8 @@ async def turn_push_on(hass: HomeAssistant, entry: MockConfigEntry, **options: A
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], API_OPTIONS | options
     )
+    if result["step_id"] == "replies_sender":  # replies turned on: the account has a sender
+        result = await hass.config_entries.options.async_configure(result["flow_id"], {})
     assert result["step_id"] == "push"
     url: str = result["description_placeholders"]["url"]
     assert result["description_placeholders"]["account"] == ACCOUNT
@@ -82,6 +89,7 @@ async def webhook_id(
     """Set the entry up with replies and push on, Home Assistant reachable at EXTERNAL_URL."""
     assert await async_setup_component(hass, "http", {})
     hass.config.external_url = EXTERNAL_URL
+    hass.config.internal_url = INTERNAL_URL
     ovh_api.get(INCOMING, json=[])
     await set_up_api_entry(hass, mock_api_entry)
     url = await turn_push_on(hass, mock_api_entry)
@@ -452,3 +460,151 @@ async def test_the_webhook_id_is_not_in_diagnostics(
     assert diagnostics["options"]["webhook_id"] == "**REDACTED**"
     assert webhook_id not in str(diagnostics)
     assert diagnostics["replies_read"] is True
+
+
+class CloudNotAvailable(HomeAssistantError):  # noqa: N818 - the cloud component's name
+    """Home Assistant Cloud's own error: no cloud."""
+
+
+class CloudNotConnected(CloudNotAvailable):
+    """Home Assistant Cloud's own error: subscribed, not connected."""
+
+
+@pytest.fixture
+def cloud(hass: HomeAssistant, monkeypatch: pytest.MonkeyPatch) -> AsyncMock:
+    """Home Assistant Cloud loaded, subscribed and connected; give its async_delete_cloudhook.
+
+    The test environment cannot import the cloud component (it lacks hassil,
+    turbojpeg...): its four names the integration uses stand in for it.
+    """
+    cloud = ModuleType("homeassistant.components.cloud")
+    cloud.async_active_subscription = MagicMock(return_value=True)
+    cloud.async_get_or_create_cloudhook = AsyncMock(return_value=CLOUDHOOK)
+    cloud.async_delete_cloudhook = AsyncMock()
+    cloud.CloudNotAvailable = CloudNotAvailable
+    monkeypatch.setitem(sys.modules, cloud.__name__, cloud)
+    hass.config.components.add("cloud")
+    return cloud.async_delete_cloudhook
+
+
+async def test_without_an_external_url_push_is_refused(
+    hass: HomeAssistant, mock_api_entry: MockConfigEntry, ovh_api: AiohttpClientMocker
+) -> None:
+    """Only an internal URL: OVH could not call it, so the form says so and push stays off."""
+    hass.config.internal_url = INTERNAL_URL
+    await set_up_api_entry(hass, mock_api_entry)
+    result = await hass.config_entries.options.async_init(mock_api_entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], API_OPTIONS | {"replies": False}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "init"
+    assert result["errors"] == {"push": "push_unreachable"}
+    assert "push" not in mock_api_entry.options
+
+
+async def test_with_home_assistant_cloud_push_uses_a_cloudhook(
+    hass: HomeAssistant,
+    mock_api_entry: MockConfigEntry,
+    ovh_api: AiohttpClientMocker,
+    cloud: AsyncMock,
+) -> None:
+    """A Cloud subscription gives the URL, even beside an external URL; push off deletes it."""
+    hass.config.external_url = EXTERNAL_URL
+    ovh_api.get(INCOMING, json=[])
+    await set_up_api_entry(hass, mock_api_entry)
+    assert await turn_push_on(hass, mock_api_entry) == CLOUDHOOK
+    assert mock_api_entry.options["cloudhook"] is True
+    cloud.assert_not_called()
+    webhook_id = mock_api_entry.options["webhook_id"]
+    result = await hass.config_entries.options.async_init(mock_api_entry.entry_id)
+    await hass.config_entries.options.async_configure(
+        result["flow_id"], API_OPTIONS | {"push": False}
+    )
+    cloud.assert_awaited_once_with(hass, webhook_id)
+    assert "cloudhook" not in mock_api_entry.options
+
+
+async def test_deleting_the_entry_deletes_its_cloudhook(
+    hass: HomeAssistant,
+    mock_api_entry: MockConfigEntry,
+    ovh_api: AiohttpClientMocker,
+    cloud: AsyncMock,
+) -> None:
+    """The cloudhook goes with the entry; with the cloud out of reach, the entry goes anyway."""
+    ovh_api.get(INCOMING, json=[])
+    await set_up_api_entry(hass, mock_api_entry)
+    await turn_push_on(hass, mock_api_entry)
+    webhook_id = mock_api_entry.options["webhook_id"]
+    cloud.side_effect = CloudNotAvailable
+    assert await hass.config_entries.async_remove(mock_api_entry.entry_id)
+    cloud.assert_awaited_once_with(hass, webhook_id)
+    assert hass.config_entries.async_get_entry(mock_api_entry.entry_id) is None
+
+
+async def test_cloud_out_of_reach_falls_back_to_the_external_url(
+    hass: HomeAssistant,
+    mock_api_entry: MockConfigEntry,
+    ovh_api: AiohttpClientMocker,
+    cloud: AsyncMock,
+) -> None:
+    """Cloud not connected: the external URL is shown, and the old cloudhook is deleted."""
+    hass.config.external_url = EXTERNAL_URL
+    ovh_api.get(INCOMING, json=[])
+    await set_up_api_entry(hass, mock_api_entry)
+    await turn_push_on(hass, mock_api_entry)
+    webhook_id = mock_api_entry.options["webhook_id"]
+    with patch(
+        "homeassistant.components.cloud.async_get_or_create_cloudhook",
+        side_effect=CloudNotConnected,
+    ):
+        url = await turn_push_on(hass, mock_api_entry)
+    assert url == f"{EXTERNAL_URL}/api/webhook/{webhook_id}"
+    assert mock_api_entry.options["cloudhook"] is False
+    cloud.assert_awaited_once_with(hass, webhook_id)
+
+
+@pytest.mark.parametrize(("sender", "warned"), [("HomeAlarm", True), ("", False)])
+async def test_turning_replies_on_with_a_named_sender_warns(
+    hass: HomeAssistant,
+    mock_api_entry: MockConfigEntry,
+    ovh_api: AiohttpClientMocker,
+    sender: str,
+    *,
+    warned: bool,
+) -> None:
+    """Replies come only to the short number: a named sender is told it gets none."""
+    ovh_api.get(INCOMING, json=[])
+    mock_api_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        mock_api_entry, data=mock_api_entry.data | {"sender": sender}
+    )
+    await hass.config_entries.async_setup(mock_api_entry.entry_id)
+    await hass.async_block_till_done()
+    result = await hass.config_entries.options.async_init(mock_api_entry.entry_id)
+    assert result["description_placeholders"] == {"account": ACCOUNT}
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], API_OPTIONS | {"push": False}
+    )
+    if warned:
+        assert result["step_id"] == "replies_sender"
+        assert result["description_placeholders"] == {"sender": "HomeAlarm"}
+        result = await hass.config_entries.options.async_configure(result["flow_id"], {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert mock_api_entry.options["replies"] is True
+
+
+async def test_cloud_without_a_subscription_uses_the_external_url(
+    hass: HomeAssistant,
+    mock_api_entry: MockConfigEntry,
+    ovh_api: AiohttpClientMocker,
+    cloud: AsyncMock,
+) -> None:
+    """Home Assistant Cloud loaded but not subscribed: no cloudhook, the external URL."""
+    hass.config.external_url = EXTERNAL_URL
+    ovh_api.get(INCOMING, json=[])
+    await set_up_api_entry(hass, mock_api_entry)
+    with patch("homeassistant.components.cloud.async_active_subscription", return_value=False):
+        url = await turn_push_on(hass, mock_api_entry)
+    assert url == f"{EXTERNAL_URL}/api/webhook/{mock_api_entry.options['webhook_id']}"
+    assert mock_api_entry.options["cloudhook"] is False

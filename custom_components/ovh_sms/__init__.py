@@ -55,7 +55,7 @@ from .ovhsms import (
     load_metadata,
     validate_endpoint,
 )
-from .push import async_register_push
+from .push import async_delete_cloudhook, async_register_push
 from .repairs import convertible_foreign_entry
 from .replies import async_forget_replies, async_get_poller
 from .services import async_setup_services
@@ -234,8 +234,9 @@ async def async_unload_entry(hass: HomeAssistant, entry: OvhSmsConfigEntry) -> b
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: OvhSmsConfigEntry) -> None:
-    """Delete the account's repair issues, what it saved, and what it followed."""
+    """Delete the account's repair issues, what it saved, what it followed, its cloudhook."""
     async_delete_entry_issue(hass, entry.entry_id)
+    await async_delete_cloudhook(hass, entry.options)
     await async_forget_deliveries(hass, entry)
     await async_forget_replies(hass, entry)
     await async_forget_ledger(hass, entry.entry_id)

@@ -1,7 +1,8 @@
 """Push (API keys, option "push"): OVH calls a Home Assistant webhook with reports and replies.
 
 Polling works everywhere and stays on; when OVH can reach Home Assistant (a
-Home Assistant Cloud cloudhook, or the external URL), the webhook's URL set as
+Home Assistant Cloud cloudhook, as core's twilio and mailgun make one, or the
+external URL: never the internal one), the webhook's URL set as
 the account's callback URLs at OVH (delivery reports, and the replies' cgi URL)
 tells both at once. Anyone who has the URL can call it, so a call only says
 which SMS or reply to look at: each is read at OVH by its id, in a task of the
@@ -14,9 +15,9 @@ would then log the webhook's id).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from functools import partial
-from typing import Final
+from typing import Any, Final
 from urllib.parse import parse_qsl
 
 from aiohttp import hdrs, web
@@ -24,9 +25,10 @@ from aiohttp import hdrs, web
 from homeassistant.components import webhook
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.network import NoURLAvailableError
 from homeassistant.util import dt as dt_util
 
-from .const import CONF_ACCOUNT, CONF_WEBHOOK_ID, DOMAIN, LOGGER
+from .const import CONF_ACCOUNT, CONF_CLOUDHOOK, CONF_WEBHOOK_ID, DOMAIN, LOGGER
 from .delivery import DeliveryTracker
 from .ovhsms import OvhApiClient, OvhSmsError, delivery_from_callback, reply_from_callback
 from .replies import ReplyPoller
@@ -36,6 +38,38 @@ MAX_BODY: Final = 16 * 1024
 MAX_FIELDS: Final = 50
 # Calls being confirmed at OVH at once, at most: a flood of calls makes no flood of reads.
 MAX_CONFIRMING: Final = 10
+
+
+async def async_push_url(hass: HomeAssistant, webhook_id: str) -> tuple[str, bool] | None:
+    """Give the URL OVH can call and whether it is a cloudhook; None when OVH cannot reach us.
+
+    A Home Assistant Cloud subscription gives a cloudhook (made once, then the
+    same); else the external URL is used. The internal URL is useless to OVH.
+    """
+    if "cloud" in hass.config.components:
+        from homeassistant.components import cloud  # noqa: PLC0415 - only with cloud loaded
+
+        if cloud.async_active_subscription(hass):
+            try:
+                return await cloud.async_get_or_create_cloudhook(hass, webhook_id), True
+            except cloud.CloudNotAvailable:
+                LOGGER.debug("Home Assistant Cloud is not connected: no cloudhook")
+    try:
+        return webhook.async_generate_url(hass, webhook_id, allow_internal=False), False
+    except NoURLAvailableError:
+        return None
+
+
+async def async_delete_cloudhook(hass: HomeAssistant, options: Mapping[str, Any]) -> None:
+    """Delete the cloudhook these options made, if any: push is off, or the entry is gone."""
+    if not options.get(CONF_CLOUDHOOK) or "cloud" not in hass.config.components:
+        return
+    from homeassistant.components import cloud  # noqa: PLC0415 - only with cloud loaded
+
+    try:
+        await cloud.async_delete_cloudhook(hass, options[CONF_WEBHOOK_ID])
+    except cloud.CloudNotAvailable:
+        LOGGER.debug("Home Assistant Cloud is not available: the cloudhook stays")
 
 
 async def _read_params(request: web.Request) -> dict[str, str] | None:

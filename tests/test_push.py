@@ -82,17 +82,24 @@ async def turn_push_on(hass: HomeAssistant, entry: MockConfigEntry, **options: A
     return url
 
 
+async def set_up_with_push(
+    hass: HomeAssistant, entry: MockConfigEntry, ovh_api: AiohttpClientMocker
+) -> str:
+    """Set the entry up, reachable at EXTERNAL_URL, and turn push on; give the URL shown."""
+    hass.config.external_url = EXTERNAL_URL
+    ovh_api.get(INCOMING, json=[])
+    await set_up_api_entry(hass, entry)
+    return await turn_push_on(hass, entry)
+
+
 @pytest.fixture
 async def webhook_id(
     hass: HomeAssistant, mock_api_entry: MockConfigEntry, ovh_api: AiohttpClientMocker
 ) -> str:
     """Set the entry up with replies and push on, Home Assistant reachable at EXTERNAL_URL."""
     assert await async_setup_component(hass, "http", {})
-    hass.config.external_url = EXTERNAL_URL
     hass.config.internal_url = INTERNAL_URL
-    ovh_api.get(INCOMING, json=[])
-    await set_up_api_entry(hass, mock_api_entry)
-    url = await turn_push_on(hass, mock_api_entry)
+    url = await set_up_with_push(hass, mock_api_entry, ovh_api)
     webhook_id: str = mock_api_entry.options["webhook_id"]
     assert url == f"{EXTERNAL_URL}/api/webhook/{webhook_id}"
     return webhook_id
@@ -510,10 +517,7 @@ async def test_with_home_assistant_cloud_push_uses_a_cloudhook(
     cloud: AsyncMock,
 ) -> None:
     """A Cloud subscription gives the URL, even beside an external URL; push off deletes it."""
-    hass.config.external_url = EXTERNAL_URL
-    ovh_api.get(INCOMING, json=[])
-    await set_up_api_entry(hass, mock_api_entry)
-    assert await turn_push_on(hass, mock_api_entry) == CLOUDHOOK
+    assert await set_up_with_push(hass, mock_api_entry, ovh_api) == CLOUDHOOK
     assert mock_api_entry.options["cloudhook"] is True
     cloud.assert_not_called()
     webhook_id = mock_api_entry.options["webhook_id"]
@@ -532,9 +536,7 @@ async def test_deleting_the_entry_deletes_its_cloudhook(
     cloud: AsyncMock,
 ) -> None:
     """The cloudhook goes with the entry; with the cloud out of reach, the entry goes anyway."""
-    ovh_api.get(INCOMING, json=[])
-    await set_up_api_entry(hass, mock_api_entry)
-    await turn_push_on(hass, mock_api_entry)
+    await set_up_with_push(hass, mock_api_entry, ovh_api)
     webhook_id = mock_api_entry.options["webhook_id"]
     cloud.side_effect = CloudNotAvailable
     assert await hass.config_entries.async_remove(mock_api_entry.entry_id)
@@ -549,10 +551,7 @@ async def test_cloud_out_of_reach_falls_back_to_the_external_url(
     cloud: AsyncMock,
 ) -> None:
     """Cloud not connected: the external URL is shown, and the old cloudhook is deleted."""
-    hass.config.external_url = EXTERNAL_URL
-    ovh_api.get(INCOMING, json=[])
-    await set_up_api_entry(hass, mock_api_entry)
-    await turn_push_on(hass, mock_api_entry)
+    await set_up_with_push(hass, mock_api_entry, ovh_api)
     webhook_id = mock_api_entry.options["webhook_id"]
     with patch(
         "homeassistant.components.cloud.async_get_or_create_cloudhook",
@@ -601,10 +600,7 @@ async def test_cloud_without_a_subscription_uses_the_external_url(
     cloud: AsyncMock,
 ) -> None:
     """Home Assistant Cloud loaded but not subscribed: no cloudhook, the external URL."""
-    hass.config.external_url = EXTERNAL_URL
-    ovh_api.get(INCOMING, json=[])
-    await set_up_api_entry(hass, mock_api_entry)
     with patch("homeassistant.components.cloud.async_active_subscription", return_value=False):
-        url = await turn_push_on(hass, mock_api_entry)
+        url = await set_up_with_push(hass, mock_api_entry, ovh_api)
     assert url == f"{EXTERNAL_URL}/api/webhook/{mock_api_entry.options['webhook_id']}"
     assert mock_api_entry.options["cloudhook"] is False

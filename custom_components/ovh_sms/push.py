@@ -113,6 +113,20 @@ class PushedCalls:
         self._replies = replies
         self._confirming: set[tuple[str, str]] = set()
 
+    @callback
+    def async_register(self) -> None:
+        """Listen on the entry's webhook until it unloads."""
+        webhook_id: str = self.entry.options[CONF_WEBHOOK_ID]
+        webhook.async_register(
+            self.hass,
+            DOMAIN,
+            f"OVH SMS {self.entry.title}",
+            webhook_id,
+            self.async_handle,
+            allowed_methods=("GET", "POST"),
+        )
+        self.entry.async_on_unload(lambda: webhook.async_unregister(self.hass, webhook_id))
+
     async def async_handle(
         self, hass: HomeAssistant, webhook_id: str, request: web.Request
     ) -> web.Response:
@@ -159,25 +173,3 @@ class PushedCalls:
             LOGGER.debug("Pushed report of SMS %s not confirmed at OVH: %s", sms_id, err)
             return
         self._tracker.report(report)
-
-
-@callback
-def async_register_push(
-    hass: HomeAssistant,
-    entry: ConfigEntry,
-    client: OvhApiClient,
-    tracker: DeliveryTracker,
-    replies: ReplyPoller | None,
-) -> None:
-    """Listen on the entry's webhook until it unloads."""
-    calls = PushedCalls(hass, entry, client, tracker, replies)
-    webhook_id: str = entry.options[CONF_WEBHOOK_ID]
-    webhook.async_register(
-        hass,
-        DOMAIN,
-        f"OVH SMS {entry.title}",
-        webhook_id,
-        calls.async_handle,
-        allowed_methods=("GET", "POST"),
-    )
-    entry.async_on_unload(lambda: webhook.async_unregister(hass, webhook_id))

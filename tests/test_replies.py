@@ -362,3 +362,23 @@ async def test_a_refused_read_of_replies_is_not_called_a_refused_sms(
     await minute(hass, freezer)
     lines = [r.getMessage() for r in caplog.records if "replies of" in r.getMessage()]
     assert lines == [f"The replies of {ACCOUNT} could not be read: {REFUSED}"]
+
+
+async def test_a_delete_that_fails_leaves_the_reply_at_ovh_and_stops_nothing(
+    hass: HomeAssistant,
+    mock_api_entry: MockConfigEntry,
+    ovh_api: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """OVH out of reach for a delete: the reply was told, the next one is read and deleted."""
+    events = async_capture_events(hass, "ovh_sms_received")
+    await with_replies(hass, mock_api_entry, ovh_api, [], delete_replies=True)
+    ovh_api.clear_requests()
+    ovh_api.get(INCOMING, json=[40, 41])
+    for reply_id, status in ((40, 503), (41, 200)):
+        ovh_api.get(f"{INCOMING}/{reply_id}", json=reply(reply_id))
+        ovh_api.delete(f"{INCOMING}/{reply_id}", status=status, text="null")
+    await minute(hass, freezer)
+    assert [e.data["sms_id"] for e in events] == ["40", "41"]
+    assert ("DELETE", f"/sms/{ACCOUNT}/incoming/41") in api_calls(ovh_api)
+    assert not ir.async_get(hass).issues

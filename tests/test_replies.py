@@ -382,3 +382,28 @@ async def test_a_delete_that_fails_leaves_the_reply_at_ovh_and_stops_nothing(
     assert [e.data["sms_id"] for e in events] == ["40", "41"]
     assert ("DELETE", f"/sms/{ACCOUNT}/incoming/41") in api_calls(ovh_api)
     assert not ir.async_get(hass).issues
+
+
+async def test_a_refusal_of_every_read_gives_no_reply_up(
+    hass: HomeAssistant,
+    mock_api_entry: MockConfigEntry,
+    ovh_api: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Rate limited: the run stops at the first read, and no reply is given up for it."""
+    events = async_capture_events(hass, "ovh_sms_received")
+    await with_replies(hass, mock_api_entry, ovh_api, [])
+    ovh_api.clear_requests()
+    ovh_api.get(INCOMING, json=[50, 51])
+    ovh_api.get(f"{INCOMING}/50", status=429, json={"message": "Too many requests"})
+    for _ in range(12):
+        await minute(hass, freezer)
+    calls = api_calls(ovh_api)
+    assert calls.count(("GET", f"/sms/{ACCOUNT}/incoming/50")) == 12
+    assert ("GET", f"/sms/{ACCOUNT}/incoming/51") not in calls
+    ovh_api.clear_requests()
+    ovh_api.get(INCOMING, json=[50, 51])
+    for reply_id in (50, 51):
+        ovh_api.get(f"{INCOMING}/{reply_id}", json=reply(reply_id))
+    await minute(hass, freezer)
+    assert [e.data["sms_id"] for e in events] == ["50", "51"]

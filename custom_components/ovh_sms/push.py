@@ -2,9 +2,9 @@
 
 Polling works everywhere and stays on; when OVH can reach Home Assistant (a
 Home Assistant Cloud cloudhook, as core's twilio and mailgun make one, or the
-external URL: never the internal one), the webhook's URL set as
-the account's callback URLs at OVH (delivery reports, and the replies' cgi URL)
-tells both at once. Anyone who has the URL can call it, so a call only says
+external URL: never the internal one), the webhook's URL set as the account's
+callback URLs at OVH (delivery reports, and the replies' cgi URL) tells both at
+once. Anyone who has the URL can call it, so a call only says
 which SMS or reply to look at: each is read at OVH by its id, in a task of the
 entry (OVH is answered at once), and what OVH says is told; what it does not
 hold, or an SMS no longer followed, is dropped. OVH sends its parameters in the

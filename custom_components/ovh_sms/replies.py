@@ -156,7 +156,8 @@ class ReplyPoller:
         # Those that failed before wait behind the others: none blocks the rest.
         new.sort(key=lambda reply_id: self._failed_reads.get(reply_id, 0))
         for reply_id in new[:READS_PER_RUN]:
-            await self._async_read(client, reply_id, dt_util.utcnow())
+            if not await self._async_read(client, reply_id, dt_util.utcnow()):
+                break
 
     async def async_confirm(self, reply_id: str, arrived: datetime) -> None:
         """Tell a reply OVH pushed as OVH gives it when read by its id; else tell nothing.
@@ -168,24 +169,33 @@ class ReplyPoller:
             return
         await self._async_read(self._client, reply_id, arrived)
 
-    async def _async_read(self, client: OvhApiClient, reply_id: str, arrived: datetime) -> None:
-        """Read one reply and tell it; a failure is counted, and the reply read again later."""
+    async def _async_read(self, client: OvhApiClient, reply_id: str, arrived: datetime) -> bool:
+        """Read one reply and tell it; a failure is counted, and the reply read again later.
+
+        False when every read of the account would fail now (keys refused, a
+        right missing, rate limited): that is not the reply's fault, and the
+        other reads wait for the next run.
+        """
         account: str = self.entry.data[CONF_ACCOUNT]
         self._reading.add(reply_id)
         try:
             reply = await client.reply(account, reply_id)
         except ReplyNotFoundError:
             LOGGER.debug("Reply %s is not at OVH: nothing is told", reply_id)
-            return
+            return True
         except OvhSmsError as err:
+            if getattr(err, "stops_sending", False):
+                LOGGER.debug("Replies of %s not read for now: %s", account, _why(err))
+                return False
             self._read_failed(reply_id, err)
-            return
+            return True
         finally:
             self._reading.discard(reply_id)
         self._failed_reads.pop(reply_id, None)
         self._tell(reply, arrived)
         if self._delete_read:
             await self._async_delete(client, reply_id)
+        return True
 
     def _read_failed(self, reply_id: str, err: OvhSmsError) -> None:
         """Count a failed read of a reply; give it up, untold, after MAX_READ_ATTEMPTS."""

@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
+import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_capture_events,
@@ -23,7 +24,7 @@ from .conftest import ACCOUNT, ALICE, API_ACCOUNT, API_ENDPOINT, api_calls, set_
 INCOMING = f"{API_ENDPOINT}/sms/{ACCOUNT}/incoming"
 EVENT_ENTITY = "event.sms_ab1234_1_sms_received"
 SERVER_ERROR = "OVH answered HTTP 500"
-NOT_GRANTED = "the consumer key does not allow DELETE /sms/*/incoming/*"
+NOT_GRANTED_RULE = "DELETE /sms/*/incoming/*"
 REFUSED = "OVH refused the call (HTTP 400): Too many parameters"
 
 
@@ -313,39 +314,50 @@ async def test_a_reply_ovh_cannot_serve_blocks_no_other(
     ]
 
 
-async def test_a_refused_delete_raises_a_repair_and_the_reading_goes_on(
+@pytest.mark.parametrize(
+    ("status", "answer", "rule"),
+    [
+        (403, {"errorCode": "NOT_GRANTED_CALL", "message": "Not granted"}, NOT_GRANTED_RULE),
+        (503, {"message": "Service Unavailable"}, None),
+    ],
+    ids=["right-missing", "ovh-out-of-reach"],
+)
+async def test_a_failed_delete_stops_no_reply(
     hass: HomeAssistant,
     mock_api_entry: MockConfigEntry,
     ovh_api: AiohttpClientMocker,
     freezer: FrozenDateTimeFactory,
     caplog: Any,
+    *,
+    status: int,
+    answer: dict[str, str],
+    rule: str | None,
 ) -> None:
-    """A key without DELETE /sms/*/incoming/*: every reply is told, the right is named once."""
+    """A delete refused or failed: every reply is told and deleted; a missing right named once."""
     events = async_capture_events(hass, "ovh_sms_received")
     await with_replies(hass, mock_api_entry, ovh_api, [], delete_replies=True)
     ovh_api.clear_requests()
     ovh_api.get(INCOMING, json=[30, 31])
     for reply_id in (30, 31):
         ovh_api.get(f"{INCOMING}/{reply_id}", json=reply(reply_id))
-        ovh_api.delete(
-            f"{INCOMING}/{reply_id}",
-            status=403,
-            json={"errorCode": "NOT_GRANTED_CALL", "message": "This call has not been granted"},
-        )
+        ovh_api.delete(f"{INCOMING}/{reply_id}", status=status, json=answer)
     await minute(hass, freezer)
     assert [e.data["sms_id"] for e in events] == ["30", "31"]
+    assert ("DELETE", f"/sms/{ACCOUNT}/incoming/31") in api_calls(ovh_api)
     issue = ir.async_get(hass).async_get_issue(DOMAIN, f"access_denied_{mock_api_entry.entry_id}")
-    assert issue is not None
-    assert issue.translation_placeholders == {
-        "account": ACCOUNT,
-        "rule": "DELETE /sms/*/incoming/*",
-    }
-    [flow] = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
-    assert flow["context"]["source"] == SOURCE_REAUTH
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
     warnings = [
         r.getMessage() for r in caplog.records if r.levelname == "WARNING" and r.name == LOGGER.name
     ]
-    assert warnings == [f"The replies of {ACCOUNT} cannot be deleted: {NOT_GRANTED}"]
+    if rule is None:
+        assert (issue, flows, warnings) == (None, [], [])
+        return
+    assert issue is not None
+    assert issue.translation_placeholders == {"account": ACCOUNT, "rule": rule}
+    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
+    assert warnings == [
+        f"The replies of {ACCOUNT} cannot be deleted: the consumer key does not allow {rule}"
+    ]
 
 
 async def test_a_refused_read_of_replies_is_not_called_a_refused_sms(
@@ -362,26 +374,6 @@ async def test_a_refused_read_of_replies_is_not_called_a_refused_sms(
     await minute(hass, freezer)
     lines = [r.getMessage() for r in caplog.records if "replies of" in r.getMessage()]
     assert lines == [f"The replies of {ACCOUNT} could not be read: {REFUSED}"]
-
-
-async def test_a_delete_that_fails_leaves_the_reply_at_ovh_and_stops_nothing(
-    hass: HomeAssistant,
-    mock_api_entry: MockConfigEntry,
-    ovh_api: AiohttpClientMocker,
-    freezer: FrozenDateTimeFactory,
-) -> None:
-    """OVH out of reach for a delete: the reply was told, the next one is read and deleted."""
-    events = async_capture_events(hass, "ovh_sms_received")
-    await with_replies(hass, mock_api_entry, ovh_api, [], delete_replies=True)
-    ovh_api.clear_requests()
-    ovh_api.get(INCOMING, json=[40, 41])
-    for reply_id, status in ((40, 503), (41, 200)):
-        ovh_api.get(f"{INCOMING}/{reply_id}", json=reply(reply_id))
-        ovh_api.delete(f"{INCOMING}/{reply_id}", status=status, text="null")
-    await minute(hass, freezer)
-    assert [e.data["sms_id"] for e in events] == ["40", "41"]
-    assert ("DELETE", f"/sms/{ACCOUNT}/incoming/41") in api_calls(ovh_api)
-    assert not ir.async_get(hass).issues
 
 
 async def test_a_refusal_of_every_read_gives_no_reply_up(

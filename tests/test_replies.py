@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
+import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_capture_events,
@@ -13,13 +14,18 @@ from pytest_homeassistant_custom_component.common import (
 )
 from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
 
+from custom_components.ovh_sms.const import DOMAIN, LOGGER
+from homeassistant.config_entries import SOURCE_REAUTH
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import entity_registry as er, issue_registry as ir
 
 from .conftest import ACCOUNT, ALICE, API_ACCOUNT, API_ENDPOINT, api_calls, set_up_api_entry
 
 INCOMING = f"{API_ENDPOINT}/sms/{ACCOUNT}/incoming"
 EVENT_ENTITY = "event.sms_ab1234_1_sms_received"
+SERVER_ERROR = "OVH answered HTTP 500"
+NOT_GRANTED_RULE = "DELETE /sms/*/incoming/*"
+REFUSED = "OVH refused the call (HTTP 400): Too many parameters"
 
 
 def reply(reply_id: int, sender: str = "+33612345678", message: str = "1") -> dict[str, Any]:
@@ -268,3 +274,128 @@ async def test_replies_received_while_off_are_not_told_when_turned_on_again(
     await minute(hass, freezer)
     assert [event.data["sms_id"] for event in events] == ["9"]
     assert ("GET", f"/sms/{ACCOUNT}/incoming/8") not in api_calls(ovh_api)
+
+
+async def test_a_reply_ovh_cannot_serve_blocks_no_other(
+    hass: HomeAssistant,
+    mock_api_entry: MockConfigEntry,
+    ovh_api: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
+    caplog: Any,
+) -> None:
+    """One reply OVH fails to serve: the next one is told at once; it is given up after 10."""
+    events = async_capture_events(hass, "ovh_sms_received")
+    await with_replies(hass, mock_api_entry, ovh_api, [])
+
+    def ovh_holds(ids: list[int]) -> None:
+        ovh_api.clear_requests()
+        ovh_api.get(INCOMING, json=ids)
+        ovh_api.get(f"{INCOMING}/20", status=500, text="Internal Server Error")
+        for reply_id in ids[1:]:
+            ovh_api.get(f"{INCOMING}/{reply_id}", json=reply(reply_id))
+
+    ovh_holds([20, 21])
+    await minute(hass, freezer)
+    assert [e.data["sms_id"] for e in events] == ["21"]
+    ovh_holds([20, 21, 22])  # 22 came later, and is not held behind 20
+    await minute(hass, freezer)
+    assert [e.data["sms_id"] for e in events] == ["21", "22"]
+    for _ in range(10):
+        await minute(hass, freezer)
+    assert [e.data["sms_id"] for e in events] == ["21", "22"]
+    calls = api_calls(ovh_api)
+    assert calls.count(("GET", f"/sms/{ACCOUNT}/incoming/20")) == 9  # and 1 before
+    assert ("GET", f"/sms/{ACCOUNT}/incoming/21") not in calls
+    warnings = [
+        r.getMessage() for r in caplog.records if r.levelname == "WARNING" and r.name == LOGGER.name
+    ]
+    assert warnings == [
+        f"Reply 20 of {ACCOUNT} could not be read in 10 attempts and is given up: {SERVER_ERROR}"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("status", "answer", "rule"),
+    [
+        (403, {"errorCode": "NOT_GRANTED_CALL", "message": "Not granted"}, NOT_GRANTED_RULE),
+        (503, {"message": "Service Unavailable"}, None),
+    ],
+    ids=["right-missing", "ovh-out-of-reach"],
+)
+async def test_a_failed_delete_stops_no_reply(
+    hass: HomeAssistant,
+    mock_api_entry: MockConfigEntry,
+    ovh_api: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
+    caplog: Any,
+    *,
+    status: int,
+    answer: dict[str, str],
+    rule: str | None,
+) -> None:
+    """A delete refused or failed: every reply is told and deleted; a missing right named once."""
+    events = async_capture_events(hass, "ovh_sms_received")
+    await with_replies(hass, mock_api_entry, ovh_api, [], delete_replies=True)
+    ovh_api.clear_requests()
+    ovh_api.get(INCOMING, json=[30, 31])
+    for reply_id in (30, 31):
+        ovh_api.get(f"{INCOMING}/{reply_id}", json=reply(reply_id))
+        ovh_api.delete(f"{INCOMING}/{reply_id}", status=status, json=answer)
+    await minute(hass, freezer)
+    assert [e.data["sms_id"] for e in events] == ["30", "31"]
+    assert ("DELETE", f"/sms/{ACCOUNT}/incoming/31") in api_calls(ovh_api)
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, f"access_denied_{mock_api_entry.entry_id}")
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    warnings = [
+        r.getMessage() for r in caplog.records if r.levelname == "WARNING" and r.name == LOGGER.name
+    ]
+    if rule is None:
+        assert (issue, flows, warnings) == (None, [], [])
+        return
+    assert issue is not None
+    assert issue.translation_placeholders == {"account": ACCOUNT, "rule": rule}
+    assert [flow["context"]["source"] for flow in flows] == [SOURCE_REAUTH]
+    assert warnings == [
+        f"The replies of {ACCOUNT} cannot be deleted: the consumer key does not allow {rule}"
+    ]
+
+
+async def test_a_refused_read_of_replies_is_not_called_a_refused_sms(
+    hass: HomeAssistant,
+    mock_api_entry: MockConfigEntry,
+    ovh_api: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
+    caplog: Any,
+) -> None:
+    """The log line of a refused read says what was refused: a read, not an SMS."""
+    await with_replies(hass, mock_api_entry, ovh_api, [])
+    ovh_api.clear_requests()
+    ovh_api.get(INCOMING, status=400, json={"message": "Too many parameters"})
+    await minute(hass, freezer)
+    lines = [r.getMessage() for r in caplog.records if "replies of" in r.getMessage()]
+    assert lines == [f"The replies of {ACCOUNT} could not be read: {REFUSED}"]
+
+
+async def test_a_refusal_of_every_read_gives_no_reply_up(
+    hass: HomeAssistant,
+    mock_api_entry: MockConfigEntry,
+    ovh_api: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Rate limited: the run stops at the first read, and no reply is given up for it."""
+    events = async_capture_events(hass, "ovh_sms_received")
+    await with_replies(hass, mock_api_entry, ovh_api, [])
+    ovh_api.clear_requests()
+    ovh_api.get(INCOMING, json=[50, 51])
+    ovh_api.get(f"{INCOMING}/50", status=429, json={"message": "Too many requests"})
+    for _ in range(12):
+        await minute(hass, freezer)
+    calls = api_calls(ovh_api)
+    assert calls.count(("GET", f"/sms/{ACCOUNT}/incoming/50")) == 12
+    assert ("GET", f"/sms/{ACCOUNT}/incoming/51") not in calls
+    ovh_api.clear_requests()
+    ovh_api.get(INCOMING, json=[50, 51])
+    for reply_id in (50, 51):
+        ovh_api.get(f"{INCOMING}/{reply_id}", json=reply(reply_id))
+    await minute(hass, freezer)
+    assert [e.data["sms_id"] for e in events] == ["50", "51"]

@@ -55,7 +55,7 @@ from .ovhsms import (
     load_metadata,
     validate_endpoint,
 )
-from .push import async_register_push
+from .push import PushedCalls, async_delete_cloudhook
 from .repairs import convertible_foreign_entry
 from .replies import async_forget_replies, async_get_poller
 from .services import async_setup_services
@@ -172,7 +172,7 @@ async def _async_api_runtime(
     else:
         poller.async_pause()
     if options[CONF_PUSH] and options.get(CONF_WEBHOOK_ID):
-        async_register_push(hass, entry, tracker, replies)
+        PushedCalls(hass, entry, client, tracker, replies).async_register()
     gateway = OvhSmsGateway(
         hass, entry, partial(client.send, account), ledger, on_accepted=tracker.follow
     )
@@ -237,8 +237,9 @@ async def async_unload_entry(hass: HomeAssistant, entry: OvhSmsConfigEntry) -> b
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: OvhSmsConfigEntry) -> None:
-    """Delete the account's repair issues, what it saved, and what it followed."""
+    """Delete the account's repair issues, what it saved, what it followed, its cloudhook."""
     async_delete_entry_issue(hass, entry.entry_id)
+    await async_delete_cloudhook(hass, entry.options)
     await async_forget_deliveries(hass, entry)
     await async_forget_replies(hass, entry)
     await async_forget_ledger(hass, entry.entry_id)

@@ -48,6 +48,7 @@ from .const import (
     CONF_ACCOUNT,
     CONF_APPLICATION_KEY,
     CONF_APPLICATION_SECRET,
+    CONF_CLOUDHOOK,
     CONF_CODING,
     CONF_CONSUMER_KEY,
     CONF_DELETE_REPLIES,
@@ -111,6 +112,7 @@ from .ovhsms import (
     validate_sender,
     validate_tag,
 )
+from .push import async_delete_cloudhook, async_push_url
 from .validation import EXTERNAL_STEP, async_validated_url
 
 CONF_TEST_NUMBER = "test_number"
@@ -825,10 +827,12 @@ class OvhSmsOptionsFlow(OptionsFlowWithReload):
     """Defaults of every SMS, the legacy action's name and the hourly safety limit.
 
     With API keys also: read replies, delete them once read, and push (a webhook
-    whose URL the next step shows, to set at OVH).
+    whose URL the next step shows, to set at OVH). Replies come only to SMS sent
+    from the short number: turning them on with a named sender warns first.
     """
 
     _options: dict[str, Any]
+    _push_url: str
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Show and check the options."""
@@ -846,13 +850,13 @@ class OvhSmsOptionsFlow(OptionsFlowWithReload):
                 errors[CONF_SERVICE_NAME] = "service_name_taken"
             if not errors:
                 user_input[CONF_HOURLY_LIMIT] = int(user_input[CONF_HOURLY_LIMIT])
-                if webhook_id := self.config_entry.options.get(CONF_WEBHOOK_ID):
-                    user_input[CONF_WEBHOOK_ID] = webhook_id  # the URL set at OVH stays valid
-                if not user_input.get(CONF_PUSH):
-                    return self.async_create_entry(data=user_input)
-                user_input.setdefault(CONF_WEBHOOK_ID, webhook.async_generate_id())
+                if not await self._async_find_push_url(user_input):
+                    errors[CONF_PUSH] = "push_unreachable"
+            if not errors:
                 self._options = user_input
-                return await self.async_step_push()
+                if self._replies_turned_on_with_named_sender():
+                    return await self.async_step_replies_sender()
+                return await self._async_push_or_save()
         schema = vol.Schema(
             {
                 vol.Required(CONF_NO_STOP): BooleanSelector(),
@@ -891,16 +895,60 @@ class OvhSmsOptionsFlow(OptionsFlowWithReload):
                 schema, user_input or entry_options(self.config_entry)
             ),
             errors=errors,
+            description_placeholders={"account": self.config_entry.data[CONF_ACCOUNT]},
         )
+
+    async def _async_find_push_url(self, options: dict[str, Any]) -> bool:
+        """Keep the webhook's id (the URL set at OVH stays valid); with push on, find its URL.
+
+        False when push is on and OVH cannot reach this Home Assistant.
+        """
+        if webhook_id := self.config_entry.options.get(CONF_WEBHOOK_ID):
+            options[CONF_WEBHOOK_ID] = webhook_id
+        if not options.get(CONF_PUSH):
+            return True
+        webhook_id = options.setdefault(CONF_WEBHOOK_ID, webhook.async_generate_id())
+        if (push := await async_push_url(self.hass, webhook_id)) is None:
+            return False
+        self._push_url, options[CONF_CLOUDHOOK] = push
+        return True
+
+    def _replies_turned_on_with_named_sender(self) -> bool:
+        """Tell whether replies are being turned on while the account sends from a name."""
+        return bool(
+            self._options.get(CONF_REPLIES)
+            and not entry_options(self.config_entry)[CONF_REPLIES]
+            and self.config_entry.data.get(CONF_SENDER)
+        )
+
+    async def async_step_replies_sender(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Warn that the account's named sender gets no replies; then go on."""
+        if user_input is not None:
+            return await self._async_push_or_save()
+        return self.async_show_form(
+            step_id="replies_sender",
+            description_placeholders={"sender": self.config_entry.data[CONF_SENDER]},
+        )
+
+    async def _async_push_or_save(self) -> ConfigFlowResult:
+        """Show the push URL when push is on; else save, and drop the cloudhook made for it."""
+        if self._options.get(CONF_PUSH):
+            return await self.async_step_push()
+        await async_delete_cloudhook(self.hass, self.config_entry.options)
+        return self.async_create_entry(data=self._options)
 
     async def async_step_push(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Show the webhook's URL to set at OVH; save the options."""
         if user_input is not None:
+            if not self._options[CONF_CLOUDHOOK]:  # the external URL now: no cloudhook
+                await async_delete_cloudhook(self.hass, self.config_entry.options)
             return self.async_create_entry(data=self._options)
         return self.async_show_form(
             step_id="push",
             description_placeholders={
-                "url": webhook.async_generate_url(self.hass, self._options[CONF_WEBHOOK_ID]),
+                "url": self._push_url,
                 "account": self.config_entry.data[CONF_ACCOUNT],
             },
         )

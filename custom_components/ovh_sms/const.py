@@ -45,6 +45,8 @@ CONF_REPLIES: Final = "replies"
 CONF_DELETE_REPLIES: Final = "delete_replies"
 CONF_PUSH: Final = "push"
 CONF_WEBHOOK_ID: Final = "webhook_id"
+# Whether the webhook is reached through a Home Assistant Cloud cloudhook.
+CONF_CLOUDHOOK: Final = "cloudhook"
 
 DEFAULT_SERVICE_NAME: Final = "ovh_sms"
 

@@ -2,12 +2,16 @@
 
 OVH keeps the replies to SMS sent from the short number, without an "unread"
 mark: the list of ids is read every REPLY_INTERVAL and each new one is read and
-told (ovh_sms_received, and the account's event entity). The ids already told
-are saved, so a restart tells neither twice nor forgets one; the replies at OVH
-when the option is turned on (again) are taken as already seen. With the option
-"delete_replies" each reply is deleted at OVH once told. A push from OVH (see
-push.py) tells a reply at once; the next read then knows it. The poller outlives
-reloads of its entry, so a read in flight during a reload tells nothing twice.
+told (ovh_sms_received, and the account's event entity). Each reply stands
+alone: one OVH cannot serve is tried again at the next reads, after the others,
+and given up after MAX_READ_ATTEMPTS. The ids already told are saved, so a
+restart tells neither twice nor forgets one; the replies at OVH when the option
+is turned on (again) are taken as already seen. With the option
+"delete_replies" each reply is deleted at OVH once told; a key without that
+right raises the access repair issue and the reading goes on. A push from OVH
+(see push.py) has a reply read at once; the next read then knows it. The poller
+outlives reloads of its entry, so a read in flight during a reload tells nothing
+twice.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.helpers.storage import Store
+from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
 
 from .const import (
@@ -27,11 +32,20 @@ from .const import (
     CONF_PHONE_NUMBER,
     DOMAIN,
     EVENT_RECEIVED,
+    ISSUE_ACCESS_DENIED,
     LOGGER,
     SUBENTRY_RECIPIENT,
 )
+from .issues import async_create_entry_issue
 from .kept import async_get_kept, async_pop_kept
-from .ovhsms import OvhApiClient, OvhSmsError, Reply
+from .ovhsms import (
+    AccessDeniedError,
+    OvhApiClient,
+    OvhSmsError,
+    Reply,
+    ReplyNotFoundError,
+    SmsRefusedError,
+)
 
 STORAGE_VERSION = 1
 # One list read a minute: 60 calls an hour, plus one per reply.
@@ -40,6 +54,8 @@ REPLY_INTERVAL: Final = timedelta(minutes=1)
 READS_PER_RUN: Final = 10
 # Ids remembered, the newest: far more than OVH keeps unless replies pile up for weeks.
 SEEN_KEPT: Final = 5000
+# Reads of one reply OVH lists but cannot serve, one a minute, before it is given up.
+MAX_READ_ATTEMPTS: Final = 10
 
 DATA_POLLERS: HassKey[dict[str, ReplyPoller]] = HassKey(f"{DOMAIN}_pollers")
 
@@ -72,6 +88,12 @@ class ReplyPoller:
         self._first_read_done = False
         self._unsub: CALLBACK_TYPE | None = None
         self._failing = False
+        self._client: OvhApiClient | None = None
+        # Failed reads of the replies listed but not told yet, by id.
+        self._failed_reads: dict[str, int] = {}
+        # Replies being read: a push and a read of the same one read it once.
+        self._reading: set[str] = set()
+        self._delete_denied = False
 
     async def async_load(self) -> None:
         """Take up what was told before a restart."""
@@ -82,7 +104,9 @@ class ReplyPoller:
     @callback
     def async_start(self, client: OvhApiClient, *, delete_read: bool) -> None:
         """Read with this client now, then every REPLY_INTERVAL."""
+        self._client = client
         self._delete_read = delete_read
+        self._delete_denied = False
 
         async def poll(now: datetime | None = None) -> None:
             await self._async_poll(client)
@@ -94,6 +118,7 @@ class ReplyPoller:
     @callback
     def async_stop(self) -> None:
         """Stop reading: the entry unloads."""
+        self._client = None
         if self._unsub is not None:
             self._unsub()
             self._unsub = None
@@ -113,27 +138,109 @@ class ReplyPoller:
         account: str = self.entry.data[CONF_ACCOUNT]
         try:
             ids = await client.reply_ids(account)
-            if not self._first_read_done:  # what is there already is old news
-                self._seen.update(dict.fromkeys(ids))
-                self._first_read_done = True
-            else:
-                for reply_id in [i for i in ids if i not in self._seen][:READS_PER_RUN]:
-                    self.tell(await client.reply(account, reply_id))
-                    if self._delete_read:
-                        await client.delete_reply(account, reply_id)
         except OvhSmsError as err:
             if not self._failing:
-                LOGGER.warning("The replies of %s could not be read: %s", account, err)
+                LOGGER.warning("The replies of %s could not be read: %s", account, _why(err))
             self._failing = True
-        else:
-            if self._failing:
-                LOGGER.info("The replies of %s can be read again", account)
-            self._failing = False
+            return
+        if self._failing:
+            LOGGER.info("The replies of %s can be read again", account)
+        self._failing = False
+        if not self._first_read_done:  # what is there already is old news
+            self._seen.update(dict.fromkeys(ids))
+            self._first_read_done = True
+            self._save()
+            return
+        self._failed_reads = {i: n for i, n in self._failed_reads.items() if i in ids}
+        new = [i for i in ids if i not in self._seen and i not in self._reading]
+        # Those that failed before wait behind the others: none blocks the rest.
+        new.sort(key=lambda reply_id: self._failed_reads.get(reply_id, 0))
+        for reply_id in new[:READS_PER_RUN]:
+            if not await self._async_read(client, reply_id, dt_util.utcnow()):
+                break
+
+    async def async_confirm(self, reply_id: str, arrived: datetime) -> None:
+        """Tell a reply OVH pushed as OVH gives it when read by its id; else tell nothing.
+
+        A pushed call proves nothing (anyone with the URL can make one): what
+        OVH does not hold is dropped. arrived is when the push came.
+        """
+        if self._client is None or reply_id in self._seen or reply_id in self._reading:
+            return
+        await self._async_read(self._client, reply_id, arrived)
+
+    async def _async_read(self, client: OvhApiClient, reply_id: str, arrived: datetime) -> bool:
+        """Read one reply and tell it; a failure is counted, and the reply read again later.
+
+        False when every read of the account would fail now (keys refused, a
+        right missing, rate limited): that is not the reply's fault, and the
+        other reads wait for the next run.
+        """
+        account: str = self.entry.data[CONF_ACCOUNT]
+        self._reading.add(reply_id)
+        try:
+            reply = await client.reply(account, reply_id)
+        except ReplyNotFoundError:
+            LOGGER.debug("Reply %s is not at OVH: nothing is told", reply_id)
+            return True
+        except OvhSmsError as err:
+            if getattr(err, "stops_sending", False):
+                LOGGER.debug("Replies of %s not read for now: %s", account, _why(err))
+                return False
+            self._read_failed(reply_id, err)
+            return True
+        finally:
+            self._reading.discard(reply_id)
+        self._failed_reads.pop(reply_id, None)
+        self._tell(reply, arrived)
+        if self._delete_read:
+            await self._async_delete(client, reply_id)
+        return True
+
+    def _read_failed(self, reply_id: str, err: OvhSmsError) -> None:
+        """Count a failed read of a reply; give it up, untold, after MAX_READ_ATTEMPTS."""
+        failures = self._failed_reads.get(reply_id, 0) + 1
+        if failures < MAX_READ_ATTEMPTS:
+            self._failed_reads[reply_id] = failures
+            LOGGER.debug("Reply %s could not be read (%d): %s", reply_id, failures, _why(err))
+            return
+        del self._failed_reads[reply_id]
+        self._seen[reply_id] = None
         self._save()
+        LOGGER.warning(
+            "Reply %s of %s could not be read in %d attempts and is given up: %s",
+            reply_id,
+            self.entry.data[CONF_ACCOUNT],
+            failures,
+            _why(err),
+        )
+
+    async def _async_delete(self, client: OvhApiClient, reply_id: str) -> None:
+        """Delete a reply told; a failure leaves it at OVH and stops nothing."""
+        account: str = self.entry.data[CONF_ACCOUNT]
+        try:
+            await client.delete_reply(account, reply_id)
+        except AccessDeniedError as err:
+            # A consumer key with the missing rule is the fix: reauth asks for one.
+            async_create_entry_issue(
+                self.hass,
+                self.entry.entry_id,
+                ISSUE_ACCESS_DENIED,
+                {"account": account, "rule": err.rule},
+            )
+            if not self._delete_denied:
+                self._delete_denied = True
+                LOGGER.warning("The replies of %s cannot be deleted: %s", account, _why(err))
+                self.entry.async_start_reauth(self.hass)
+        except OvhSmsError as err:
+            LOGGER.debug("Reply %s was not deleted at OVH: %s", reply_id, _why(err))
 
     @callback
-    def tell(self, reply: Reply) -> None:
-        """Tell a reply (read or pushed) once: the event and the account's event entity."""
+    def _tell(self, reply: Reply, arrived: datetime) -> None:
+        """Tell a reply once: the event and the account's event entity.
+
+        OVH may not say when it received the reply: then it is when it came here.
+        """
         if reply.reply_id in self._seen:
             return
         self._seen[reply.reply_id] = None
@@ -144,7 +251,7 @@ class ReplyPoller:
             "recipient": self._recipient_name(reply.sender),
             "message": reply.message,
             "tag": reply.tag,
-            "received_at": reply.received_at.isoformat() if reply.received_at else None,
+            "received_at": (reply.received_at or arrived).isoformat(),
         }
         self.hass.bus.async_fire(EVENT_RECEIVED, data)
         async_dispatcher_send(self.hass, signal_received(self.entry.entry_id), data)
@@ -169,6 +276,15 @@ class ReplyPoller:
             "first_read_done": self._first_read_done,
         }
         self.store.async_delay_save(lambda: stored, 1)
+
+
+def _why(err: OvhSmsError) -> str:
+    """Say why a call about replies failed; a refusal's own text speaks of an SMS sent."""
+    if isinstance(err, AccessDeniedError):
+        return f"the consumer key does not allow {err.rule}"
+    if isinstance(err, SmsRefusedError):
+        return f"OVH refused the call (HTTP {err.status}): {err.reason}"
+    return str(err)
 
 
 async def async_get_poller(hass: HomeAssistant, entry: ConfigEntry) -> ReplyPoller:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Generator
 from dataclasses import dataclass
+import logging
 from types import MappingProxyType
 from typing import Any
 
@@ -274,3 +275,17 @@ async def set_up_api_entry(hass: HomeAssistant, entry: MockConfigEntry) -> MockC
     await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     return entry
+
+
+def assert_unexpected_error_logged(caplog: pytest.LogCaptureFixture, *secrets: str) -> None:
+    """Check a flow logged an unexpected error once, with its traceback, without any secret.
+
+    The tests raise what aiohttp raises on a closed session, which no client error names.
+    """
+    [record] = [r for r in caplog.records if r.getMessage() == "Unexpected exception"]
+    assert (record.levelname, record.name) == ("ERROR", "custom_components.ovh_sms")
+    assert record.exc_info is not None
+    logged = logging.Formatter().format(record)
+    assert "Session is closed" in logged
+    for secret in (PASSWORD, APPLICATION_SECRET, CONSUMER_KEY, *secrets):
+        assert secret not in logged

@@ -28,6 +28,7 @@ from .conftest import (
     APPLICATION_SECRET,
     CONSUMER_KEY,
     api_calls,
+    assert_unexpected_error_logged,
     set_up_api_entry,
 )
 
@@ -431,6 +432,39 @@ async def test_reconfigure_when_ovh_cannot_be_read(
     assert result["step_id"] == "reconfigure_sender"
 
 
+async def test_unexpected_error_while_checking_the_keys(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An error no one foresaw: the keys form says unexpected error; the log has no secret."""
+    aioclient_mock.get(f"{API_ENDPOINT}/auth/time", text="1800000000")
+    aioclient_mock.get(
+        f"{API_ENDPOINT}/auth/currentCredential", exc=RuntimeError("Session is closed")
+    )
+    result = await start_api(hass, KEYS | {"consumer_key": CONSUMER_KEY})
+    assert result["step_id"] == "api"
+    assert result["errors"] == {"base": "unknown"}
+    assert_unexpected_error_logged(caplog)
+
+
+async def test_unexpected_error_while_reading_the_entry_account(
+    hass: HomeAssistant,
+    aioclient_mock: AiohttpClientMocker,
+    mock_api_entry: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Reconfigure's reading fails unexpectedly: said, logged, and submitting tries again."""
+    api_answers(aioclient_mock)
+    await set_up_api_entry(hass, mock_api_entry)
+    aioclient_mock.clear_requests()
+    aioclient_mock.get(f"{API_ENDPOINT}/auth/time", text="1800000000")
+    aioclient_mock.get(f"{API_ENDPOINT}/sms/{ACCOUNT}", exc=RuntimeError("Session is closed"))
+    result = await start_reconfigure(hass, mock_api_entry, "reconfigure_sender")
+    assert result["step_id"] == "reconfigure_unreadable"
+    assert result["errors"] == {"base": "unknown"}
+    assert result["description_placeholders"] == {"account": ACCOUNT}
+    assert_unexpected_error_logged(caplog)
+
+
 async def test_pasted_consumer_key_refused_by_ovh(
     hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
 ) -> None:
@@ -476,6 +510,23 @@ async def test_ovh_out_of_reach_while_validating(
     assert result["errors"] == {"base": "cannot_connect"}
 
 
+async def test_unexpected_error_while_validating(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The link's form says unexpected error, and stays; the log has no secret."""
+    api_answers(aioclient_mock)
+    result = await start_api(hass, KEYS)
+    aioclient_mock.clear_requests()
+    aioclient_mock.get(f"{API_ENDPOINT}/auth/time", text="1800000000")
+    aioclient_mock.get(
+        f"{API_ENDPOINT}/auth/currentCredential", exc=RuntimeError("Session is closed")
+    )
+    result = await back_from_ovh(hass, result)
+    assert result["step_id"] == "api_validate"
+    assert result["errors"] == {"base": "unknown"}
+    assert_unexpected_error_logged(caplog, NEW_CONSUMER_KEY)
+
+
 async def test_key_without_the_right_to_list_accounts(
     hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
 ) -> None:
@@ -512,6 +563,21 @@ async def test_picked_account_cannot_be_read(
     assert result["step_id"] == "api_account"
     assert result["errors"] == {"base": "account_not_found"}
     assert result["description_placeholders"] == {"account": ACCOUNT}
+
+
+async def test_unexpected_error_while_reading_the_picked_account(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The account form says unexpected error, and stays; the log has no secret."""
+    api_answers(aioclient_mock, accounts=("sms-zz9999-1", ACCOUNT))
+    result = await start_api(hass, KEYS | {"consumer_key": CONSUMER_KEY})
+    aioclient_mock.clear_requests()
+    aioclient_mock.get(f"{API_ENDPOINT}/sms/{ACCOUNT}", exc=RuntimeError("Session is closed"))
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {"account": ACCOUNT})
+    assert result["step_id"] == "api_account"
+    assert result["errors"] == {"base": "unknown"}
+    assert result["description_placeholders"] == {}
+    assert_unexpected_error_logged(caplog)
 
 
 HA_URL = "http://homeassistant.local:8123"

@@ -34,6 +34,7 @@ from .conftest import (
     LOGIN,
     PASSWORD,
     SUCCESS,
+    assert_unexpected_error_logged,
     sent_forms,
 )
 
@@ -149,6 +150,20 @@ async def test_test_sms_errors_and_recovery(
     assert result["errors"] == {"base": error}
     result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
     assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_unexpected_error_at_the_test_sms(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An error no one foresaw at the test SMS: it may have gone, the form says so; logged."""
+    aioclient_mock.post(ENDPOINT, exc=RuntimeError("Session is closed"))
+    result = await start(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"test_number": ALICE}
+    )
+    assert result["step_id"] == "verify"
+    assert result["errors"] == {"base": "unknown_test_sms"}
+    assert_unexpected_error_logged(caplog)
 
 
 async def test_a_refused_password_goes_back_to_the_account_form(

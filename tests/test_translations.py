@@ -10,10 +10,16 @@ from typing import Any
 import pytest
 
 from custom_components.ovh_sms import ovhsms
-from custom_components.ovh_sms.errors import ERRORS, flow_error, home_assistant_error
+from custom_components.ovh_sms.errors import (
+    CONSUMER_KEY_ERRORS,
+    ERRORS,
+    flow_error,
+    home_assistant_error,
+)
 from custom_components.ovh_sms.event import REPLY_ATTRIBUTES
 from custom_components.ovh_sms.ovhsms import (
     FINAL_STATUSES,
+    CredentialState,
     OvhSmsError,
     PartialSendError,
     SmsNotSentError,
@@ -122,9 +128,17 @@ def test_every_key_in_code_is_translated() -> None:
         assert {f"exceptions.{key}.message", f"entity.sensor.{key}.name"} & EN.keys(), key
     for key in re.findall(r'errors\[[^]]+\] = "(\w+)"', source):
         assert any(k.endswith(f"error.{key}") for k in EN), key
+    assert not re.search(r'errors\[[^]]+\] = f"', source), "a key grep cannot see"
     for key in re.findall(r'reason="(\w+)"', source):
         assert any(k == f"config.abort.{key}" or k.endswith(f"fix_flow.abort.{key}") for k in EN)
     assert "issues.ip_not_authorized.description" in EN
+
+
+def test_every_consumer_key_state_reads_as_a_flow_error() -> None:
+    """A key OVH reports pending, refused or expired has its text, from a literal table."""
+    assert set(CONSUMER_KEY_ERRORS) == set(CredentialState) - {CredentialState.VALIDATED}
+    for key in CONSUMER_KEY_ERRORS.values():
+        assert f"config.error.{key}" in EN, key
 
 
 @pytest.mark.parametrize(

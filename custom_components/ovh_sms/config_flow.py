@@ -67,6 +67,7 @@ from .const import (
     CONF_WEBHOOK_ID,
     DEFAULT_SERVICE_NAME,
     DOMAIN,
+    LOGGER,
     MODE_API,
     MODE_HTTP2SMS,
     SECTION_CONNECTION,
@@ -80,7 +81,7 @@ from .const import (
     entry_title,
     is_own_entry,
 )
-from .errors import flow_error, translation_key
+from .errors import CONSUMER_KEY_ERRORS, flow_error
 from .ledger import async_remember_setup_send
 from .ovhsms import (
     ACCESS_RULES,
@@ -159,18 +160,18 @@ def _validate_entry_data(data: Mapping[str, Any]) -> dict[str, str]:
     try:
         validate_account(data[CONF_ACCOUNT])
     except OvhSmsError as err:
-        errors[CONF_ACCOUNT] = translation_key(err)
+        errors[CONF_ACCOUNT] = flow_error(err).key
     if not data[CONF_LOGIN]:
         errors[CONF_LOGIN] = "invalid_login"
     if data[CONF_SENDER]:
         try:
             validate_sender(data[CONF_SENDER])
         except OvhSmsError as err:
-            errors[CONF_SENDER] = translation_key(err)
+            errors[CONF_SENDER] = flow_error(err).key
     try:
         validate_endpoint(data[CONF_ENDPOINT])
     except OvhSmsError as err:
-        errors[SECTION_CONNECTION] = translation_key(err)
+        errors[SECTION_CONNECTION] = flow_error(err).key
     return errors
 
 
@@ -182,7 +183,7 @@ def _credentials(data: Mapping[str, Any]) -> Credentials:
 def _number_error(err: SmsValidationError) -> str:
     """Name a phone number field's error: several numbers, no country, or not a number."""
     if isinstance(err, (MultipleNumbersError, NationalNumberWithoutCountryError)):
-        return translation_key(err)
+        return flow_error(err).key
     return "invalid_phone_number"
 
 
@@ -236,6 +237,15 @@ def _api_keys_schema(*, for_entry: bool) -> vol.Schema:
     return vol.Schema(fields)
 
 
+def _api_keys(user_input: Mapping[str, Any], saved_secret: str = "") -> ApiKeys:
+    """Give the keys typed in a keys form, stripped; an entry's saved secret if left empty."""
+    return ApiKeys(
+        user_input[CONF_APPLICATION_KEY].strip(),
+        user_input.get(CONF_APPLICATION_SECRET, "").strip() or saved_secret,
+        user_input.get(CONF_CONSUMER_KEY, "").strip(),
+    )
+
+
 def _sender_schema(senders: tuple[Sender, ...], current: str | None) -> vol.Schema:
     """Pick an enabled sender of the account, or the short number; current one first."""
     choices = [sender.name for sender in senders if sender.enabled] + [SHORT_NUMBER]
@@ -269,26 +279,6 @@ def _unusable_senders(senders: tuple[Sender, ...]) -> dict[str, str]:
     return {"waiting": ", ".join(waiting) or "-", "refused": ", ".join(refused) or "-"}
 
 
-class _StepError(Exception):
-    """A check of a flow step failed: the step's form shows this error."""
-
-    def __init__(
-        self,
-        key: str,
-        placeholders: dict[str, str] | None = None,
-        cause: OvhSmsError | None = None,
-    ) -> None:
-        super().__init__(key)
-        self.key = key
-        self.placeholders = placeholders or {}
-        self.cause = cause
-
-    @classmethod
-    def of(cls, err: OvhSmsError) -> _StepError:
-        """Give the error the flow shows for a client error."""
-        return cls(*flow_error(err), cause=err)
-
-
 class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
     """Set up one OVH SMS account (one SMS user of it)."""
 
@@ -307,9 +297,10 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
         self._senders: tuple[Sender, ...] = ()
         self._credits_left = ""
         self._accounts: tuple[str, ...] = ()
-        self._keys_refusal: _StepError | None = None
+        # OVH refused the application's keys at validation: the keys form says so.
+        self._keys_refusal: ApplicationKeyError | None = None
         # OVH refused the SMS user of self._data at the test SMS.
-        self._account_refusal: _StepError | None = None
+        self._account_refusal: AuthenticationError | None = None
 
     @staticmethod
     @callback
@@ -335,7 +326,7 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
     ) -> ConfigFlowResult:
         """Ask for the SMS user, checking its form locally; never again one OVH refused."""
         errors: dict[str, str] = {}
-        refusal = self._account_refusal
+        refusal = flow_error(self._account_refusal) if self._account_refusal else None
         if user_input is not None:
             data = _entry_data(user_input)
             if not (errors := _validate_entry_data(data)):
@@ -373,14 +364,12 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
             except EndpointCredentialsError:
                 errors[SECTION_CONNECTION] = "api_endpoint_credentials"
             except OvhSmsError as err:
-                errors[SECTION_CONNECTION] = translation_key(err)
+                errors[SECTION_CONNECTION] = flow_error(err).key
             else:
                 self._data = {CONF_MODE: MODE_API, CONF_ENDPOINT: endpoint}
-                try:
-                    return await self._async_use_keys(user_input)
-                except _StepError as err:
-                    errors["base"] = err.key
-                    placeholders |= err.placeholders
+                keys = _api_keys(user_input)
+                if result := await self._async_step_keys_submitted(keys, errors, placeholders):
+                    return result
         return self.async_show_form(
             step_id=MODE_API,
             data_schema=self.add_suggested_values_to_schema(
@@ -391,32 +380,50 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
             description_placeholders=placeholders,
         )
 
-    async def _async_use_keys(self, user_input: dict[str, Any]) -> ConfigFlowResult:
-        """Check a pasted consumer key, or ask OVH for one; raise _StepError."""
-        keys = ApiKeys(
-            user_input[CONF_APPLICATION_KEY].strip(),
-            user_input[CONF_APPLICATION_SECRET].strip(),
-            user_input.get(CONF_CONSUMER_KEY, "").strip(),
-        )
+    async def _async_step_keys_submitted(
+        self, keys: ApiKeys, errors: dict[str, str], placeholders: dict[str, str]
+    ) -> ConfigFlowResult | None:
+        """Go on with the keys of a keys form, or give None and fill in the form's errors.
+
+        Without a consumer key, one is requested, to be validated at OVH's link.
+        """
+        try:
+            state = await self._async_read_keys(keys)
+        except OvhSmsError as err:
+            errors["base"], shown = flow_error(err)
+            placeholders |= shown
+        except Exception:
+            LOGGER.exception("Unexpected exception")
+            errors["base"] = "unknown"
+        else:
+            if state is None:
+                if self._sent_back:
+                    return await self.async_step_api_authorize()
+                return await self.async_step_api_validate()
+            if state is CredentialState.VALIDATED:
+                return await self._async_step_keys_validated()
+            errors["base"] = CONSUMER_KEY_ERRORS[state]
+        return None
+
+    async def _async_read_keys(self, keys: ApiKeys) -> CredentialState | None:
+        """Request a consumer key (None), or read the pasted one's state; raise OvhSmsError.
+
+        With a validated key, also read what the flow goes on with.
+        """
         self._api = OvhApiClient(
             async_get_clientsession(self.hass), keys, endpoint=self._data[CONF_ENDPOINT]
         )
         if not keys.consumer_key:
             await self._async_request_consumer_key(keys)
-            if self._sent_back:
-                return await self.async_step_api_authorize()
-            return await self.async_step_api_validate()
-        if (state := await self._async_credential_state()) is not CredentialState.VALIDATED:
-            raise _StepError(f"consumer_key_{state.name.lower()}")
-        return await self._async_keys_validated()
+            return None
+        if (state := await self._async_credential_state()) is CredentialState.VALIDATED:
+            await self._async_read_with_keys()
+        return state
 
     async def _async_request_consumer_key(self, keys: ApiKeys) -> None:
-        """Get a new consumer key from OVH, to be validated at its link; raise _StepError."""
-        try:
-            redirection = async_validated_url(self.hass, self.flow_id)
-            request = await self._api.request_consumer_key(redirection=redirection)
-        except OvhSmsError as err:
-            raise _StepError.of(err) from err
+        """Get a new consumer key from OVH, to be validated at its link; raise OvhSmsError."""
+        redirection = async_validated_url(self.hass, self.flow_id)
+        request = await self._api.request_consumer_key(redirection=redirection)
         self._api = OvhApiClient(
             async_get_clientsession(self.hass),
             ApiKeys(keys.application_key, keys.application_secret, request.consumer_key),
@@ -430,23 +437,33 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
         if (refusal := self._keys_refusal) is None:
             return {}
         self._keys_refusal = None
-        placeholders |= refusal.placeholders
-        return {"base": refusal.key}
+        key, shown = flow_error(refusal)
+        placeholders |= shown
+        return {"base": key}
 
     async def _async_credential_state(self, *, just_requested: bool = False) -> CredentialState:
-        """Ask OVH whether the consumer key is validated; raise _StepError if it cannot tell.
+        """Ask OVH whether the consumer key is validated; raise OvhSmsError if it cannot tell.
 
         OVH refuses a key it has just issued until it is validated: then that
         refusal means "pending".
         """
         try:
             return await self._api.credential_state()
-        except ConsumerKeyError as err:
+        except ConsumerKeyError:
             if just_requested:
                 return CredentialState.PENDING
-            raise _StepError.of(err) from err
-        except OvhSmsError as err:
-            raise _StepError.of(err) from err
+            raise
+
+    async def _async_read_with_keys(self) -> None:
+        """Read what the flow goes on with once the keys are validated; raise OvhSmsError.
+
+        Reauth and reconfigure check that the keys see the entry's account (and
+        read its senders); a new entry lists the accounts the keys see.
+        """
+        if self.source in (SOURCE_REAUTH, SOURCE_RECONFIGURE):
+            await self._async_read_account(self._data[CONF_ACCOUNT])
+        else:
+            self._accounts = await self._api.sms_accounts()
 
     async def async_step_api_authorize(
         self, user_input: dict[str, Any] | None = None
@@ -482,31 +499,41 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
             try:
                 state = await self._async_credential_state(just_requested=True)
                 if state is CredentialState.VALIDATED:
-                    return await self._async_keys_validated()
-                if state is not CredentialState.PENDING:  # refused or expired: a new link
+                    await self._async_read_with_keys()
+                elif state is not CredentialState.PENDING:  # refused or expired: a new link
                     await self._async_request_consumer_key(self._api.keys)
-                errors["base"] = f"consumer_key_{state.name.lower()}"
-            except _StepError as err:
-                if isinstance(err.cause, ApplicationKeyError):
-                    self._keys_refusal = err
-                    if self.source == SOURCE_REAUTH:
-                        return await self.async_step_reauth_api()
-                    if self.source == SOURCE_RECONFIGURE:
-                        return await self.async_step_reconfigure_keys()
-                    return await self.async_step_api()
-                errors["base"] = err.key
-                placeholders |= err.placeholders
+            except ApplicationKeyError as err:
+                self._keys_refusal = err
+                return await self._async_step_keys_form()
+            except OvhSmsError as err:
+                errors["base"], shown = flow_error(err)
+                placeholders |= shown
+            except Exception:
+                LOGGER.exception("Unexpected exception")
+                errors["base"] = "unknown"
+            else:
+                if state is CredentialState.VALIDATED:
+                    return await self._async_step_keys_validated()
+                errors["base"] = CONSUMER_KEY_ERRORS[state]
         return self.async_show_form(
             step_id="api_validate",
             errors=errors,
             description_placeholders=placeholders | {"validation_url": self._validation_url},
         )
 
-    async def _async_keys_validated(self) -> ConfigFlowResult:
-        """Keep the keys; pick the account; raise _StepError.
+    async def _async_step_keys_form(self) -> ConfigFlowResult:
+        """Bring back the form that took the keys: set-up's, reauth's or reconfigure's."""
+        if self.source == SOURCE_REAUTH:
+            return await self.async_step_reauth_api()
+        if self.source == SOURCE_RECONFIGURE:
+            return await self.async_step_reconfigure_keys()
+        return await self.async_step_api()
 
-        Reauth and reconfigure check that the keys see the entry's account;
-        reconfigure then offers its senders again.
+    async def _async_step_keys_validated(self) -> ConfigFlowResult:
+        """Keep the validated keys; go on with what _async_read_with_keys read.
+
+        Reauth saves them; reconfigure offers the account's senders again; a new
+        entry picks the account.
         """
         keys = self._api.keys
         self._data |= {
@@ -515,22 +542,17 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
             CONF_CONSUMER_KEY: keys.consumer_key,
         }
         if self.source == SOURCE_REAUTH:
-            entry = self._get_reauth_entry()
-            await self._async_read_account(entry.data[CONF_ACCOUNT])
-            return self.async_update_reload_and_abort(entry, data_updates=self._data)
+            return self.async_update_reload_and_abort(
+                self._get_reauth_entry(), data_updates=self._data
+            )
         if self.source == SOURCE_RECONFIGURE:
-            entry = self._get_reconfigure_entry()
-            await self._async_read_account(entry.data[CONF_ACCOUNT])
-            return self._show_senders("reconfigure_sender", entry.data[CONF_SENDER])
-        try:
-            accounts = await self._api.sms_accounts()
-        except OvhSmsError as err:
-            raise _StepError.of(err) from err
-        if not accounts:
+            return self._show_senders(
+                "reconfigure_sender", self._get_reconfigure_entry().data[CONF_SENDER]
+            )
+        if not self._accounts:
             return self.async_abort(reason="no_sms_account")
-        self._accounts = accounts
-        if len(accounts) == 1:
-            return await self.async_step_api_account({CONF_ACCOUNT: accounts[0]})
+        if len(self._accounts) == 1:
+            return await self.async_step_api_account({CONF_ACCOUNT: self._accounts[0]})
         return await self.async_step_api_account()
 
     async def async_step_api_account(
@@ -545,9 +567,11 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
             self._abort_if_unique_id_configured()
             try:
                 await self._async_read_account(account)
-            except _StepError as err:
-                errors["base"] = err.key
-                placeholders = err.placeholders
+            except OvhSmsError as err:
+                errors["base"], placeholders = flow_error(err)
+            except Exception:
+                LOGGER.exception("Unexpected exception")
+                errors["base"] = "unknown"
             else:
                 self._data[CONF_ACCOUNT] = account
                 return await self.async_step_api_sender()
@@ -567,12 +591,9 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
         )
 
     async def _async_read_account(self, account: str) -> None:
-        """Read the account's credit and senders; raise _StepError."""
-        try:
-            info = await self._api.account(account)
-            self._senders = await self._api.senders(account)
-        except OvhSmsError as err:
-            raise _StepError.of(err) from err
+        """Read the account's credit and senders; raise OvhSmsError."""
+        info = await self._api.account(account)
+        self._senders = await self._api.senders(account)
         self._credits_left = str(info.credits_left)
 
     async def async_step_api_sender(
@@ -627,11 +648,14 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
             except SmsValidationError as err:
                 errors[CONF_TEST_NUMBER] = _number_error(err)
             except AuthenticationError as err:
-                self._account_refusal = _StepError.of(err)
+                self._account_refusal = err
                 return await self.async_step_http2sms()
             except OvhSmsError as err:
                 errors["base"], shown = flow_error(err)
                 placeholders |= shown
+            except Exception:
+                LOGGER.exception("Unexpected exception")
+                errors["base"] = "unknown_test_sms"  # it may have reached OVH
             else:
                 async_remember_setup_send(self.hass, account_unique_id(self._data), result)
                 return self.async_show_form(
@@ -689,15 +713,9 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
                 CONF_ACCOUNT: entry.data[CONF_ACCOUNT],
                 CONF_ENDPOINT: entry.data[CONF_ENDPOINT],
             }
-            secret = user_input.get(CONF_APPLICATION_SECRET, "").strip()
-            try:
-                return await self._async_use_keys(
-                    user_input
-                    | {CONF_APPLICATION_SECRET: secret or entry.data[CONF_APPLICATION_SECRET]}
-                )
-            except _StepError as err:
-                errors["base"] = err.key
-                placeholders |= err.placeholders
+            keys = _api_keys(user_input, entry.data[CONF_APPLICATION_SECRET])
+            if result := await self._async_step_keys_submitted(keys, errors, placeholders):
+                return result
         return self.async_show_form(
             step_id=step_id,
             data_schema=self.add_suggested_values_to_schema(
@@ -806,15 +824,21 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
             endpoint=entry.data[CONF_ENDPOINT],
         )
         self._data = {CONF_ACCOUNT: entry.data[CONF_ACCOUNT]}
+        errors: dict[str, str] = {}
+        placeholders = {"account": entry.data[CONF_ACCOUNT]}
         try:
             await self._async_read_account(entry.data[CONF_ACCOUNT])
-        except _StepError as err:
-            return self.async_show_form(
-                step_id="reconfigure_unreadable",
-                errors={"base": err.key},
-                description_placeholders={"account": entry.data[CONF_ACCOUNT]} | err.placeholders,
-            )
-        return self._show_senders("reconfigure_sender", entry.data[CONF_SENDER])
+        except OvhSmsError as err:
+            errors["base"], shown = flow_error(err)
+            placeholders |= shown
+        except Exception:
+            LOGGER.exception("Unexpected exception")
+            errors["base"] = "unknown"
+        else:
+            return self._show_senders("reconfigure_sender", entry.data[CONF_SENDER])
+        return self.async_show_form(
+            step_id="reconfigure_unreadable", errors=errors, description_placeholders=placeholders
+        )
 
     async def async_step_reconfigure_unreadable(
         self, user_input: dict[str, Any] | None = None

@@ -8,7 +8,7 @@ that text takes. The config flow shows the same keys as field errors.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 
@@ -19,6 +19,7 @@ from .ovhsms import (
     ApplicationKeyError,
     AuthenticationError,
     ConsumerKeyError,
+    CredentialState,
     DeferredInPastError,
     EmptyMessageError,
     EndpointCredentialsError,
@@ -150,10 +151,25 @@ def translation_key(err: OvhSmsError) -> str:
     return _entry(err)[1]
 
 
-def flow_error(err: OvhSmsError) -> tuple[str, dict[str, str]]:
-    """Give a flow's error key and the placeholders its text takes."""
+class FlowError(NamedTuple):
+    """What a flow's form shows for an error: the key of its text, and that text's placeholders."""
+
+    key: str
+    placeholders: dict[str, str]
+
+
+def flow_error(err: OvhSmsError) -> FlowError:
+    """Give the error a flow shows for a client error: the one way flows name them."""
     _, key, placeholders = _entry(err)
-    return key, placeholders(err)
+    return FlowError(key, placeholders(err))
+
+
+# What a consumer key OVH reports as not (yet) usable reads as, on a flow's form.
+CONSUMER_KEY_ERRORS: Final[dict[CredentialState, str]] = {
+    CredentialState.PENDING: "consumer_key_pending",
+    CredentialState.REFUSED: "consumer_key_refused",
+    CredentialState.EXPIRED: "consumer_key_expired",
+}
 
 
 def home_assistant_error(err: OvhSmsError) -> HomeAssistantError:

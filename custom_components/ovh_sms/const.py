@@ -33,7 +33,7 @@ CONF_SENDER: Final = "sender"
 CONF_ENDPOINT: Final = "endpoint"
 SECTION_CONNECTION: Final = "connection"
 
-# Entry options; those of an SMS, its defaults, are sms_options.py's.
+# Entry options (an SMS option's default is in sms_options.py)
 CONF_SERVICE_NAME: Final = "service_name"
 CONF_HOURLY_LIMIT: Final = "hourly_limit"
 # Entry options of the API keys mode: replies read, read replies deleted, push webhook.

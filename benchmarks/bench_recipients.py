@@ -16,8 +16,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from benchmarks.measure import median_seconds, report
 from custom_components.ovh_sms.const import CONF_HOURLY_LIMIT, DOMAIN
 from custom_components.ovh_sms.coordinator import OvhSmsConfigEntry
-from custom_components.ovh_sms.gateway import SmsOptions
 from custom_components.ovh_sms.ovhsms import BATCH_SIZE
+from custom_components.ovh_sms.sms_options import SmsOptions
 from homeassistant.core import HomeAssistant
 from tests.conftest import LoopbackSimulator, add_recipient
 

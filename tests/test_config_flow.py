@@ -435,6 +435,23 @@ async def test_options(hass: HomeAssistant, init_integration: MockConfigEntry) -
     assert not hass.services.has_service("notify", "ovh_sms")
 
 
+async def test_options_form_shows_every_default(
+    hass: HomeAssistant, init_integration: MockConfigEntry
+) -> None:
+    """An entry without options shows the integration's defaults; one with options, its own."""
+    result = await hass.config_entries.options.async_init(init_integration.entry_id)
+    assert suggested_values(result["data_schema"]) == DEFAULT_OPTIONS
+    hass.config_entries.async_update_entry(
+        init_integration, options={"no_stop": False, "coding": "ucs2", "tag": "home"}
+    )
+    result = await hass.config_entries.options.async_init(init_integration.entry_id)
+    assert suggested_values(result["data_schema"]) == DEFAULT_OPTIONS | {
+        "no_stop": False,
+        "coding": "ucs2",
+        "tag": "home",
+    }
+
+
 async def test_options_action_name_is_unique(
     hass: HomeAssistant, init_integration: MockConfigEntry
 ) -> None:

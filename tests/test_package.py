@@ -15,12 +15,7 @@ from packaging.requirements import Requirement
 from packaging.version import Version
 import pytest
 
-from custom_components.ovh_sms.const import (
-    CODING_OPTIONS,
-    CONF_NO_STOP,
-    DEFAULT_OPTIONS,
-    SMS_CLASS_OPTIONS,
-)
+from custom_components.ovh_sms.sms_options import CODINGS, CONF_NO_STOP, SMS_CLASSES, SMS_DEFAULTS
 from homeassistant.const import __version__ as HA_VERSION  # noqa: N812
 from homeassistant.util.yaml import load_yaml_dict
 
@@ -94,9 +89,9 @@ def test_quality_scale_names_every_rule_and_explains_exemptions() -> None:
 def test_action_form_keeps_alerts_non_commercial_and_picks_recipients() -> None:
     """The UI form starts from the options' defaults and offers their values; recipients: ours."""
     fields = load_yaml_dict(INTEGRATION / "services.yaml")["send_sms"]["fields"]
-    assert fields["no_stop"]["default"] is DEFAULT_OPTIONS[CONF_NO_STOP] is True
-    assert tuple(fields["sms_class"]["selector"]["select"]["options"]) == SMS_CLASS_OPTIONS
-    assert tuple(fields["coding"]["selector"]["select"]["options"]) == CODING_OPTIONS
+    assert fields["no_stop"]["default"] is SMS_DEFAULTS[CONF_NO_STOP] is True
+    assert tuple(fields["sms_class"]["selector"]["select"]["options"]) == tuple(SMS_CLASSES)
+    assert tuple(fields["coding"]["selector"]["select"]["options"]) == tuple(CODINGS)
     assert fields["entity_id"]["selector"] == {
         "entity": {"multiple": True, "filter": {"integration": "ovh_sms", "domain": "notify"}}
     }

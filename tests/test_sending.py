@@ -18,14 +18,12 @@ from pytest_homeassistant_custom_component.test_util.aiohttp import (
     AiohttpClientMockResponse,
 )
 
-from custom_components.ovh_sms.const import (
+from custom_components.ovh_sms.const import CONF_HOURLY_LIMIT, DOMAIN, EVENT_SMS_SENT
+from custom_components.ovh_sms.sms_options import (
     CONF_CODING,
-    CONF_HOURLY_LIMIT,
     CONF_NO_STOP,
     CONF_SMS_CLASS,
     CONF_TAG,
-    DOMAIN,
-    EVENT_SMS_SENT,
 )
 from homeassistant.components.notify import DOMAIN as NOTIFY_DOMAIN
 from homeassistant.config_entries import SOURCE_REAUTH

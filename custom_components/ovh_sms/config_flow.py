@@ -44,26 +44,21 @@ from homeassistant.helpers.selector import (
 from homeassistant.util import dt as dt_util, slugify
 
 from .const import (
-    CODING_OPTIONS,
     CONF_ACCOUNT,
     CONF_APPLICATION_KEY,
     CONF_APPLICATION_SECRET,
     CONF_CLOUDHOOK,
-    CONF_CODING,
     CONF_CONSUMER_KEY,
     CONF_DELETE_REPLIES,
     CONF_ENDPOINT,
     CONF_HOURLY_LIMIT,
     CONF_LOGIN,
     CONF_MODE,
-    CONF_NO_STOP,
     CONF_PHONE_NUMBER,
     CONF_PUSH,
     CONF_REPLIES,
     CONF_SENDER,
     CONF_SERVICE_NAME,
-    CONF_SMS_CLASS,
-    CONF_TAG,
     CONF_WEBHOOK_ID,
     DEFAULT_SERVICE_NAME,
     DOMAIN,
@@ -71,7 +66,6 @@ from .const import (
     MODE_API,
     MODE_HTTP2SMS,
     SECTION_CONNECTION,
-    SMS_CLASS_OPTIONS,
     SUBENTRY_RECIPIENT,
     account_unique_id,
     api_unique_id,
@@ -111,9 +105,9 @@ from .ovhsms import (
     validate_account,
     validate_endpoint,
     validate_sender,
-    validate_tag,
 )
 from .push import async_delete_cloudhook, async_push_url
+from .sms_options import DEFAULTS_FORM, SMS_DEFAULTS, defaults_form_errors
 from .validation import EXTERNAL_STEP, async_validated_url
 
 CONF_TEST_NUMBER = "test_number"
@@ -863,11 +857,7 @@ class OvhSmsOptionsFlow(OptionsFlowWithReload):
         errors: dict[str, str] = {}
         if user_input is not None:
             user_input[CONF_SERVICE_NAME] = slugify(user_input[CONF_SERVICE_NAME])
-            if user_input.get(CONF_TAG):
-                try:
-                    validate_tag(user_input[CONF_TAG])
-                except OvhSmsError:
-                    errors[CONF_TAG] = "invalid_tag"
+            errors = defaults_form_errors(user_input)
             if not user_input[CONF_SERVICE_NAME] or _notify_action_taken(
                 self.hass, user_input[CONF_SERVICE_NAME], self.config_entry
             ):
@@ -883,22 +873,7 @@ class OvhSmsOptionsFlow(OptionsFlowWithReload):
                 return await self._async_push_or_save()
         schema = vol.Schema(
             {
-                vol.Required(CONF_NO_STOP): BooleanSelector(),
-                vol.Required(CONF_SMS_CLASS): SelectSelector(
-                    SelectSelectorConfig(
-                        options=list(SMS_CLASS_OPTIONS),
-                        translation_key=CONF_SMS_CLASS,
-                        mode=SelectSelectorMode.DROPDOWN,
-                    )
-                ),
-                vol.Required(CONF_CODING): SelectSelector(
-                    SelectSelectorConfig(
-                        options=list(CODING_OPTIONS),
-                        translation_key=CONF_CODING,
-                        mode=SelectSelectorMode.DROPDOWN,
-                    )
-                ),
-                vol.Optional(CONF_TAG): _TEXT,
+                **DEFAULTS_FORM,
                 vol.Required(CONF_SERVICE_NAME): _TEXT,
                 vol.Required(CONF_HOURLY_LIMIT): NumberSelector(
                     NumberSelectorConfig(min=0, max=10000, step=1, mode=NumberSelectorMode.BOX)
@@ -916,7 +891,7 @@ class OvhSmsOptionsFlow(OptionsFlowWithReload):
         return self.async_show_form(
             step_id="init",
             data_schema=self.add_suggested_values_to_schema(
-                schema, user_input or entry_options(self.config_entry)
+                schema, user_input or {**SMS_DEFAULTS, **entry_options(self.config_entry)}
             ),
             errors=errors,
             description_placeholders={"account": self.config_entry.data[CONF_ACCOUNT]},

@@ -33,11 +33,7 @@ CONF_SENDER: Final = "sender"
 CONF_ENDPOINT: Final = "endpoint"
 SECTION_CONNECTION: Final = "connection"
 
-# Entry options
-CONF_NO_STOP: Final = "no_stop"
-CONF_SMS_CLASS: Final = "sms_class"
-CONF_CODING: Final = "coding"
-CONF_TAG: Final = "tag"
+# Entry options (an SMS option's default is in sms_options.py)
 CONF_SERVICE_NAME: Final = "service_name"
 CONF_HOURLY_LIMIT: Final = "hourly_limit"
 # Entry options of the API keys mode: replies read, read replies deleted, push webhook.
@@ -54,17 +50,9 @@ DEFAULT_SERVICE_NAME: Final = "ovh_sms"
 SUBENTRY_RECIPIENT: Final = "recipient"
 CONF_PHONE_NUMBER: Final = "phone_number"
 
-# Option and action values, as selectors show them.
-SMS_CLASS_OPTIONS: Final = ("flash", "phone", "sim", "toolkit")
-CODING_OPTIONS: Final = ("auto", "gsm7", "ucs2")
-
-# Every option's default, the one place it is defined. no_stop: without it OVH
-# treats an SMS as commercial and holds it at night and on weekends.
+# Every entry option's default, the one place it is defined (an SMS option's: sms_options.py).
 DEFAULT_OPTIONS: Final[Mapping[str, Any]] = MappingProxyType(
     {
-        CONF_NO_STOP: True,
-        CONF_SMS_CLASS: "phone",
-        CONF_CODING: "auto",
         CONF_SERVICE_NAME: DEFAULT_SERVICE_NAME,
         CONF_HOURLY_LIMIT: 30,
         CONF_REPLIES: False,

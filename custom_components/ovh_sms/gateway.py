@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
-from datetime import datetime
 import logging
-from typing import Any, Final
+from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
@@ -25,14 +23,9 @@ from homeassistant.util import dt as dt_util
 
 from .const import (
     CONF_ACCOUNT,
-    CONF_CODING,
     CONF_HOURLY_LIMIT,
     CONF_LOGIN,
-    CONF_NO_STOP,
     CONF_PHONE_NUMBER,
-    CONF_SENDER,
-    CONF_SMS_CLASS,
-    CONF_TAG,
     DOMAIN,
     EVENT_SMS_SENT,
     ISSUE_ACCESS_DENIED,
@@ -53,51 +46,13 @@ from .ovhsms import (
     PartialSendError,
     SendResult,
     Sms,
-    SmsClass,
-    SmsCoding,
     build_sms,
 )
-
-# What OVH receives for each option value the selectors show.
-_SMS_CLASSES: Final = {
-    "flash": SmsClass.FLASH,
-    "phone": SmsClass.PHONE,
-    "sim": SmsClass.SIM,
-    "toolkit": SmsClass.TOOLKIT,
-}
-_CODINGS: Final[dict[str, SmsCoding | None]] = {
-    "auto": None,
-    "gsm7": SmsCoding.GSM7,
-    "ucs2": SmsCoding.UCS2,
-}
-# The option (its data key, and its SmsOptions field) each refusal of an SMS is
-# about: a caller that cannot see an error gets the SMS sent without it.
-_REFUSED_OPTIONS: Final = {
-    "invalid_tag": (CONF_TAG, "tag"),
-    "invalid_sender": (CONF_SENDER, "sender"),
-    "deferred_in_past": ("deferred", "deferred"),
-    "nonexistent_local_time": ("deferred", "deferred"),
-    "unsupported_characters": (CONF_CODING, "coding"),
-    "validity_needs_api_keys": ("validity", "validity_minutes"),
-}
-
+from .sms_options import ChosenOptions, SmsFields, SmsOptions
 
 type SmsTransport = Callable[[Sms], Awaitable[SendResult]]
 # Told of every accepted send, with the validity asked for: the delivery tracker.
 type AcceptedListener = Callable[[SendResult, int | None], None]
-
-
-@dataclass(frozen=True, slots=True)
-class SmsOptions:
-    """What a caller may set beside recipients and message; None takes the entry's default."""
-
-    sender: str | None = None
-    sms_class: str | None = None
-    coding: str | None = None
-    no_stop: bool | None = None
-    deferred: datetime | None = None
-    tag: str | None = None
-    validity_minutes: int | None = None
 
 
 def _retrieve_failure(send: asyncio.Task[SendResult]) -> None:
@@ -156,26 +111,18 @@ class OvhSmsGateway:
     ) -> Sms:
         """Validate the SMS with the entry's defaults; raise ServiceValidationError.
 
-        lenient is for the callers that never see an error (notify.<name> in an
-        alert or a notify group, a recipient's notify entity): an option OVH
-        cannot take is left out, with a warning, and the SMS goes without it.
-        The caller's value is left out first (the entry's default then applies),
-        then the entry's default itself.
+        lenient is for the callers that never see an error: an option OVH
+        cannot take is left out (see ChosenOptions), with a warning, and the
+        SMS goes without it.
         """
-        defaults_left_out: set[str] = set()
+        chosen = ChosenOptions(options, self.entry)
         while True:
             try:
-                return self._build(recipients, message, options, title, defaults_left_out)
+                return self._build(recipients, message, chosen.fields(), title)
             except ServiceValidationError as err:
-                refused = _REFUSED_OPTIONS.get(err.translation_key or "") if lenient else None
-                if refused is None or refused[0] in defaults_left_out:
+                if not lenient or (option := chosen.leave_out(err.translation_key)) is None:
                     raise
-                key, field = refused
-                if getattr(options, field) is not None:
-                    options = replace(options, **{field: None})
-                else:
-                    defaults_left_out.add(key)
-                self.warn_left_out(key, str(err))
+                self.warn_left_out(option, str(err))
 
     def warn_left_out(self, option: str, reason: str) -> None:
         """Say once per option (while the entry is loaded) that an SMS goes without it."""
@@ -192,39 +139,21 @@ class OvhSmsGateway:
         )
 
     def _build(
-        self,
-        recipients: list[str],
-        message: str,
-        options: SmsOptions,
-        title: str | None,
-        defaults_left_out: set[str],
+        self, recipients: list[str], message: str, fields: SmsFields, title: str | None
     ) -> Sms:
-        """Build the SMS from the caller's options, else the entry's defaults not left out."""
-        if options.validity_minutes is not None and entry_mode(self.entry) != MODE_API:
+        """Build the SMS with these options' values, if the entry's way in can carry them."""
+        if fields["validity_minutes"] is not None and entry_mode(self.entry) != MODE_API:
             raise ServiceValidationError(
                 translation_domain=DOMAIN, translation_key="validity_needs_api_keys"
             )
-        defaults = entry_options(self.entry) | {CONF_SENDER: self.entry.data.get(CONF_SENDER)}
-        for key in defaults_left_out:
-            del defaults[key]
         if title:
             message = f"{title}\n{message}"
-        tag = options.tag if options.tag is not None else defaults.get(CONF_TAG)
-        sms_class = options.sms_class or defaults[CONF_SMS_CLASS]
-        coding = options.coding or defaults.get(CONF_CODING, "auto")
-        no_stop = options.no_stop if options.no_stop is not None else defaults[CONF_NO_STOP]
         try:
             return build_sms(
                 recipients,
                 message,
                 now=dt_util.utcnow(),
-                sender=options.sender if options.sender is not None else defaults.get(CONF_SENDER),
-                sms_class=_SMS_CLASSES[sms_class],
-                coding=_CODINGS[coding],
-                no_stop=no_stop,
-                deferred=options.deferred,
-                tag=tag,
-                validity_minutes=options.validity_minutes,
+                **fields,
                 default_region=self.hass.config.country,
                 time_zone=dt_util.get_default_time_zone(),
                 normalized_numbers=frozenset(self.recipient_numbers()),

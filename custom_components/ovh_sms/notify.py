@@ -37,7 +37,7 @@ from .entity import OvhSmsRecipientEntity
 from .gateway import OvhSmsGateway
 from .issues import async_create_entry_issue, async_delete_entry_issue
 from .ledger import signal_sms_sent
-from .services import SMS_OPTIONS_SCHEMA, sms_options
+from .sms_options import SMS_OPTIONS_SCHEMA, SmsOptions
 
 # A notify group passes the same data to every member: keys meant for other
 # platforms (the mobile app's priority, ttl, push, ...) are left out, so that
@@ -110,7 +110,7 @@ class OvhSmsNotificationService(BaseNotificationService):
             numbers = self.gateway.recipient_numbers()
         elif not (numbers := [target for target in targets if target.strip()]):
             raise ServiceValidationError(translation_domain=DOMAIN, translation_key="empty_target")
-        options = sms_options(self._usable_options(kwargs.get(ATTR_DATA) or {}))
+        options = SmsOptions.from_data(self._usable_options(kwargs.get(ATTR_DATA) or {}))
         await self.gateway.async_send(
             numbers, message, options, kwargs.get(ATTR_TITLE), lenient=True
         )

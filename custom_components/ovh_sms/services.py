@@ -1,8 +1,6 @@
-"""The ovh_sms.send_sms action, and the options schema it shares with notify data."""
+"""The ovh_sms.send_sms and ovh_sms.cancel_sms actions."""
 
 from __future__ import annotations
-
-from typing import Any
 
 import voluptuous as vol
 
@@ -19,23 +17,12 @@ from homeassistant.core import (
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import config_validation as cv, entity_registry as er, service
 
-from .const import (
-    CODING_OPTIONS,
-    CONF_ACCOUNT,
-    CONF_CODING,
-    CONF_SENDER,
-    CONF_SMS_CLASS,
-    CONF_TAG,
-    DOMAIN,
-    LOGGER,
-    SMS_CLASS_OPTIONS,
-    is_own_entry,
-)
+from .const import CONF_ACCOUNT, DOMAIN, LOGGER, is_own_entry
 from .coordinator import OvhSmsConfigEntry
 from .delivery import DeliveryTracker
-from .gateway import SmsOptions
 from .issues import async_ask_for_credentials
 from .ovhsms import AccessDeniedError, OvhApiClient, OvhSmsError, SmsNotFoundError
+from .sms_options import SMS_OPTIONS_SCHEMA, SmsOptions
 
 SERVICE_SEND_SMS = "send_sms"
 SERVICE_CANCEL_SMS = "cancel_sms"
@@ -43,27 +30,7 @@ ATTR_SMS_IDS = "sms_ids"
 ATTR_RECIPIENTS = "recipients"
 ATTR_MESSAGE = "message"
 ATTR_TITLE = "title"
-ATTR_DEFERRED = "deferred"
-ATTR_NO_STOP = "no_stop"
-ATTR_VALIDITY = "validity"
-# OVH's default validity, 48 hours, is the longest this action asks for.
-MAX_VALIDITY_MINUTES = 2880
 
-
-SMS_OPTIONS_SCHEMA = vol.Schema(
-    {
-        vol.Optional(CONF_SENDER): cv.string,
-        vol.Optional(CONF_SMS_CLASS): vol.In(SMS_CLASS_OPTIONS),
-        vol.Optional(CONF_CODING): vol.In(CODING_OPTIONS),
-        # A naive time is read in Home Assistant's time zone when the SMS is built.
-        vol.Optional(ATTR_DEFERRED): cv.datetime,
-        vol.Optional(ATTR_NO_STOP): cv.boolean,
-        vol.Optional(CONF_TAG): cv.string,
-        vol.Optional(ATTR_VALIDITY): vol.All(
-            vol.Coerce(int), vol.Range(min=1, max=MAX_VALIDITY_MINUTES)
-        ),
-    }
-)
 
 SEND_SMS_SCHEMA = SMS_OPTIONS_SCHEMA.extend(
     {
@@ -86,19 +53,6 @@ CANCEL_SMS_SCHEMA = vol.Schema(
         ),
     }
 )
-
-
-def sms_options(data: dict[str, Any]) -> SmsOptions:
-    """Read the options of a validated action or notify data."""
-    return SmsOptions(
-        sender=data.get(CONF_SENDER),
-        sms_class=data.get(CONF_SMS_CLASS),
-        coding=data.get(CONF_CODING),
-        no_stop=data.get(ATTR_NO_STOP),
-        deferred=data.get(ATTR_DEFERRED),
-        tag=data.get(CONF_TAG),
-        validity_minutes=data.get(ATTR_VALIDITY),
-    )
 
 
 def _config_entry(hass: HomeAssistant, entry_id: str | None) -> OvhSmsConfigEntry:
@@ -159,7 +113,7 @@ async def _async_send_sms(call: ServiceCall) -> ServiceResponse:
     result = await gateway.async_send(
         _phone_numbers(call.hass, entry, [*call.data[ATTR_RECIPIENTS], *call.data[ATTR_ENTITY_ID]]),
         call.data[ATTR_MESSAGE],
-        sms_options(call.data),
+        SmsOptions.from_data(call.data),
         call.data.get(ATTR_TITLE),
     )
     return {

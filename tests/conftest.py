@@ -26,7 +26,7 @@ from custom_components.ovh_sms.const import (
 from homeassistant.config_entries import ConfigSubentry, ConfigSubentryData
 from homeassistant.const import CONF_PASSWORD
 from homeassistant.core import HomeAssistant
-from simulator import ENDPOINT_PATH, Http2SmsSimulator
+from simulator import ENDPOINT_PATH, OvhSimulator
 
 ENDPOINT = "https://www.ovh.com/cgi-bin/sms/http2sms.cgi"
 PASSWORD = "s3cr3t-P4ss"  # noqa: S105
@@ -132,14 +132,14 @@ def sent_forms(aioclient_mock: AiohttpClientMocker) -> list[dict[str, Any]]:
 class LoopbackSimulator:
     """The http2sms simulator, serving on a loopback port."""
 
-    ovh: Http2SmsSimulator
+    ovh: OvhSimulator
     endpoint: str
 
 
 @pytest.fixture
 async def simulator(socket_enabled: None) -> AsyncGenerator[LoopbackSimulator]:
     """Serve a fresh simulated OVH account (100 credits) on 127.0.0.1 (sockets allowed)."""
-    ovh = Http2SmsSimulator(password=PASSWORD)
+    ovh = OvhSimulator(password=PASSWORD)
     runner = web.AppRunner(ovh.application())
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)

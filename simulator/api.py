@@ -95,6 +95,7 @@ from .wire import (
     international,
     json_object,
     match_filter,
+    not_valid,
     number,
     ovh_datetime,
     ptt_answer,
@@ -127,7 +128,7 @@ class OvhApiSimulator(SmsTraffic):
 
     def _job(self, job_id: str, now: datetime, *, pending: bool) -> Job:
         if not job_id.isdecimal():
-            raise api_error(400, f"[id] Given data ({job_id}) is not valid for type long")
+            raise not_valid("id", job_id, "long")
         for job in self.jobs():
             if (
                 job.id == int(job_id)
@@ -300,7 +301,7 @@ class OvhApiSimulator(SmsTraffic):
 
     def _incoming(self, incoming_id: str) -> Incoming:
         if not incoming_id.isdecimal():
-            raise api_error(400, f"[id] Given data ({incoming_id}) is not valid for type long")
+            raise not_valid("id", incoming_id, "long")
         incoming = self.incoming.get(int(incoming_id))
         if incoming is None or incoming.deleted:
             raise api_error(404, f"The requested object (id = {incoming_id}) does not exist")

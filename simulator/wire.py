@@ -163,6 +163,11 @@ def shown(value: object) -> str:
     return value if isinstance(value, str) else json.dumps(value)
 
 
+def not_valid(name: str, value: object, type_name: str) -> ApiError:
+    """Build OVH's 400 for a value that is not of its parameter's type."""
+    return api_error(400, f"[{name}] Given data ({shown(value)}) is not valid for type {type_name}")
+
+
 def json_object(body: bytes) -> dict[str, Any]:
     """Read a body that must be a JSON object (400 otherwise)."""
     try:
@@ -196,9 +201,7 @@ def _check_type(name: str, value: object, type_name: str) -> None:
         "string[]": isinstance(value, list) and all(isinstance(item, str) for item in value),
     }[type_name]
     if not valid:
-        raise api_error(
-            400, f"[{name}] Given data ({shown(value)}) is not valid for type {type_name}"
-        )
+        raise not_valid(name, value, type_name)
 
 
 def _given(
@@ -260,23 +263,19 @@ def match_filter(name: str, value: str) -> Callable[[Mapping[str, object]], bool
     """Build the test of one filter of GET /outgoing on an SMS's fields."""
     if name in _LONG_FILTERS:
         if not value.isdecimal():
-            raise api_error(400, f"[{name}] Given data ({value}) is not valid for type long")
+            raise not_valid(name, value, "long")
         return lambda fields: fields[name] == int(value)
     if name in _UUID_FILTERS:
         try:
             wanted = str(uuid.UUID(value))
         except ValueError:
-            raise api_error(
-                400, f"[{name}] Given data ({value}) is not valid for type uuid"
-            ) from None
+            raise not_valid(name, value, "uuid") from None
         return lambda fields: fields[name] == wanted
     if name.startswith("creationDatetime."):
         try:
             bound = aware(datetime.fromisoformat(value))
         except ValueError:
-            raise api_error(
-                400, f"[{name}] Given data ({value}) is not valid for type datetime"
-            ) from None
+            raise not_valid(name, value, "datetime") from None
         if name.endswith(".from"):
             return lambda fields: _created(fields) >= bound
         return lambda fields: _created(fields) <= bound
@@ -288,7 +287,7 @@ def _text_or_null(name: str, value: object) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise api_error(400, f"[{name}] Given data ({shown(value)}) is not valid for type string")
+        raise not_valid(name, value, "string")
     return value
 
 
@@ -316,9 +315,7 @@ def account_changes(body: bytes) -> tuple[dict[str, str], tuple[str, str] | None
 def _sms_response(value: object) -> tuple[str, str]:
     """Read PUT /sms/{s}'s smsResponse: (responseType, cgiUrl)."""
     if not isinstance(value, dict):
-        raise api_error(
-            400, f"[smsResponse] Given data ({shown(value)}) is not valid for type sms.Response"
-        )
+        raise not_valid("smsResponse", value, "sms.Response")
     for name in value:
         if name in _RESPONSE_NOT_SIMULATED:
             raise api_error(400, f"smsResponse.{name} is not simulated")
@@ -359,7 +356,7 @@ def ptt_answer(query: Mapping[str, str]) -> dict[str, str]:
         raise api_error(400, "[ptt] Property is mandatory")
     value = query["ptt"]
     if not value.isdecimal():
-        raise api_error(400, f"[ptt] Given data ({value}) is not valid for type long")
+        raise not_valid("ptt", value, "long")
     if int(value) not in PTTS:
         raise api_error(404, f"The requested object (ptt = {value}) does not exist")
     return ptt_details(int(value))

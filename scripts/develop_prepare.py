@@ -32,7 +32,7 @@ from custom_components.ovh_sms.const import (
 from homeassistant import config_entries
 from homeassistant.const import CONF_PASSWORD
 from homeassistant.helpers.json import JSONEncoder
-from simulator import API_PATH, ENDPOINT_PATH, Http2SmsSimulator
+from simulator import API_PATH, ENDPOINT_PATH, OvhSimulator
 
 DEV_USER = "dev"
 DEV_PASSWORD = "dev"  # noqa: S105 - a local development login, printed by scripts/develop
@@ -44,7 +44,7 @@ def write_entry(config_dir: Path, simulator_url: str) -> bool:
     store = config_dir / ".storage" / "core.config_entries"
     if store.exists():
         return False
-    simulator = Http2SmsSimulator()
+    simulator = OvhSimulator()
     http2sms = _entry(
         data={
             CONF_ACCOUNT: simulator.account,

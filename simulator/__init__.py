@@ -8,17 +8,21 @@ each state, jobs and credit, on the same account. It counts the parts itself,
 from OVH's guides (segments.py), and imports nothing from the integration: an
 end-to-end test can then catch a counting bug. Run it with ``python -m simulator``
 (see ``--help``; ``--tls`` serves https, tls.py); ``scripts/develop`` starts it
-beside Home Assistant. Its page
-lists every SMS it "sent", the consumer keys with Validate/Refuse/Revoke buttons,
-and switches it to answering 401, failing jobs or answering late, like a slow OVH.
+beside Home Assistant. The account is account.py; http2sms.py, api.py (with
+keys.py, wire.py, traffic.py) and page.py serve it; server.py composes them into
+one application. Its page lists every SMS it "sent", the consumer keys with
+Validate/Refuse/Revoke buttons, and switches it to answering 401, failing jobs or
+answering late, like a slow OVH.
 It also plays the phone (phone.py): it shows each SMS's delivery progress, marks
 it delivered, failed or expired (or delivers it by itself, ``--deliver-after``),
 answers the SMS sent from the short number (replies: /incoming), and pushes
 reports and replies to the account's callBack and smsResponse URLs.
 """
 
-from .api import (
-    API_PATH,
+from .account import SENDER_STATUSES, SentSms, SimulatedAccount
+from .api import API_PATH, OvhApiSimulator
+from .http2sms import ENDPOINT_PATH, SimulatorAnswer
+from .keys import (
     DEFAULT_APPLICATION_KEY,
     DEFAULT_APPLICATION_SECRET,
     DEFAULT_CONSUMER_KEY,
@@ -26,17 +30,10 @@ from .api import (
     AccessRule,
     Credential,
     CredentialStatus,
-    OvhApiSimulator,
     sign,
 )
 from .phone import DELIVERY_STATES, PTTS, SHORT_NUMBER, Delivery, Incoming, PushCall
-from .server import (
-    ENDPOINT_PATH,
-    SENDER_STATUSES,
-    Http2SmsSimulator,
-    SentSms,
-    SimulatorAnswer,
-)
+from .server import OvhSimulator
 
 __all__ = [
     "API_PATH",
@@ -53,11 +50,12 @@ __all__ = [
     "Credential",
     "CredentialStatus",
     "Delivery",
-    "Http2SmsSimulator",
     "Incoming",
     "OvhApiSimulator",
+    "OvhSimulator",
     "PushCall",
     "SentSms",
+    "SimulatedAccount",
     "SimulatorAnswer",
     "sign",
 ]

@@ -11,15 +11,18 @@ import tempfile
 
 from aiohttp import web
 
-from .api import API_PATH, DEFAULT_RULES, OvhApiSimulator
+from .account import SENDER_STATUSES, parse_answer_delay
+from .api import API_PATH, OvhApiSimulator
+from .http2sms import ENDPOINT_PATH
+from .keys import DEFAULT_RULES
 from .phone import check_url
-from .server import ENDPOINT_PATH, SENDER_STATUSES, Http2SmsSimulator, parse_answer_delay
+from .server import OvhSimulator
 from .tls import server_context
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Read the account, credit and address the simulator serves."""
-    simulator = Http2SmsSimulator()
+    simulator = OvhSimulator()
     api = simulator.api
     parser = argparse.ArgumentParser(prog="python -m simulator", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
@@ -127,12 +130,12 @@ def _url(name: str) -> Callable[[str], str]:
     return read
 
 
-def simulator_from(args: argparse.Namespace) -> Http2SmsSimulator:
+def simulator_from(args: argparse.Namespace) -> OvhSimulator:
     """Build the simulated account the arguments describe."""
     senders: list[tuple[str, str]] = args.sender or [
-        (name, SENDER_STATUSES[0]) for name in Http2SmsSimulator().senders
+        (name, SENDER_STATUSES[0]) for name in OvhSimulator().senders
     ]
-    return Http2SmsSimulator(
+    return OvhSimulator(
         account=args.account,
         login=args.login,
         password=args.password,

@@ -29,7 +29,7 @@ from custom_components.ovh_sms.const import (
 from homeassistant.config_entries import ConfigSubentry, ConfigSubentryData
 from homeassistant.const import CONF_PASSWORD, MAJOR_VERSION, MINOR_VERSION
 from homeassistant.core import HomeAssistant
-from simulator import ENDPOINT_PATH, Http2SmsSimulator
+from simulator import ENDPOINT_PATH, OvhSimulator
 
 # Snapshots hold Home Assistant's serialisation of its registries, which changes between
 # versions: they are written and checked by the newest (requirements_test.txt). Older
@@ -155,14 +155,14 @@ def sent_forms(aioclient_mock: AiohttpClientMocker) -> list[dict[str, Any]]:
 class LoopbackSimulator:
     """The http2sms simulator, serving on a loopback port."""
 
-    ovh: Http2SmsSimulator
+    ovh: OvhSimulator
     endpoint: str
 
 
 @pytest.fixture
 async def simulator(socket_enabled: None) -> AsyncGenerator[LoopbackSimulator]:
     """Serve a fresh simulated OVH account (100 credits) on 127.0.0.1 (sockets allowed)."""
-    ovh = Http2SmsSimulator(password=PASSWORD)
+    ovh = OvhSimulator(password=PASSWORD)
     runner = web.AppRunner(ovh.application())
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)

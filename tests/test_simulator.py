@@ -11,7 +11,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from simulator import Http2SmsSimulator, SimulatorAnswer
+from simulator import OvhSimulator, SimulatorAnswer
 from simulator.__main__ import main, parse_args, simulator_from
 
 from .conftest import PASSWORD, LoopbackSimulator
@@ -106,7 +106,7 @@ def test_bad_requests_are_refused_like_ovh_does(
     change: dict[str, str], status: int, text: str
 ) -> None:
     """Each check of the guide refuses, with its status, and nothing is charged."""
-    ovh = Http2SmsSimulator()
+    ovh = OvhSimulator()
     answer = ovh.handle(VALID | change)
     assert answer.status == status
     assert answer.message.startswith(text)
@@ -117,14 +117,14 @@ def test_bad_requests_are_refused_like_ovh_does(
 
 def test_the_401_switch_refuses_good_requests() -> None:
     """An SMS user whose allowed IPs do not include the caller gets 401."""
-    ovh = Http2SmsSimulator(unauthorized=True)
+    ovh = OvhSimulator(unauthorized=True)
     assert ovh.handle(VALID).status == 401
     assert ovh.sent == []
 
 
 def test_credit_drops_by_recipients_times_parts() -> None:
     """Two recipients of a two-part commercial SMS cost four credits; ids are one per number."""
-    ovh = Http2SmsSimulator(credit_per_segment=Decimal("0.5"))
+    ovh = OvhSimulator(credit_per_segment=Decimal("0.5"))
     # 150 GSM characters fit one SMS, but not with the 11-character STOP mention.
     answer = ovh.handle(
         VALID
@@ -148,7 +148,7 @@ def test_credit_drops_by_recipients_times_parts() -> None:
 
 def test_coding_follows_the_request_or_the_text() -> None:
     """Without smsCoding, a character outside GSM makes the SMS Unicode (70 per SMS)."""
-    ovh = Http2SmsSimulator()
+    ovh = OvhSimulator()
     ovh.handle(VALID | {"message": "ê" * 71})
     ovh.handle(VALID | {"message": "e" * 71, "smsCoding": "2"})
     ovh.handle(VALID | {"message": "e" * 71})
@@ -157,7 +157,7 @@ def test_coding_follows_the_request_or_the_text() -> None:
 
 def test_extension_characters_and_emoji_cost_two() -> None:
     """€ costs two GSM characters, an emoji two UCS-2 ones: 80 € fit one SMS, 81 need two."""
-    ovh = Http2SmsSimulator()
+    ovh = OvhSimulator()
     for text in ("€" * 80, "€" * 81, "😀" * 35, "😀" * 36):
         ovh.handle(VALID | {"message": text})
     assert [(sms.coding.name, sms.segments) for sms in ovh.sent] == [
@@ -171,7 +171,7 @@ def test_extension_characters_and_emoji_cost_two() -> None:
 
 def test_a_message_longer_than_six_sms_is_refused() -> None:
     """OVH joins at most 6 parts: 918 GSM characters pass, 919 are refused and cost nothing."""
-    ovh = Http2SmsSimulator()
+    ovh = OvhSimulator()
     assert ovh.handle(VALID | {"message": "a" * 918}).status == 100
     answer = ovh.handle(VALID | {"message": "a" * 919})
     assert (answer.status, answer.message) == (202, "Invalid message: 7 SMS, at most 6." + GUIDE)
@@ -181,7 +181,7 @@ def test_a_message_longer_than_six_sms_is_refused() -> None:
 
 def test_an_exhausted_credit_refuses_the_sms() -> None:
     """A send that costs more than the credit left is refused and charges nothing."""
-    ovh = Http2SmsSimulator(credits=Decimal("0.5"))
+    ovh = OvhSimulator(credits=Decimal("0.5"))
     answer = ovh.handle(VALID)
     assert (answer.status, answer.message) == (202, "Not enough credits." + GUIDE)
     assert ovh.credits == Decimal("0.5")
@@ -242,7 +242,7 @@ async def test_page_shows_and_sets_the_answer_delay(
 ) -> None:
     """The page shows the answer delay in a form; posting it sets the delay and logs it."""
     page_url = simulator.endpoint.split("/cgi-bin")[0] + "/"
-    caplog.set_level(logging.INFO, logger="simulator.server")
+    caplog.set_level(logging.INFO, logger="simulator.page")
     async with aiohttp.ClientSession() as session:
         async with session.get(page_url) as response:
             page = await response.text()
@@ -261,7 +261,7 @@ async def test_page_shows_and_sets_the_answer_delay(
     assert [
         (record.levelno, record.getMessage())
         for record in caplog.records
-        if record.name == "simulator.server"
+        if record.name == "simulator.page"
     ] == [(logging.INFO, "Answering each request after 0.5 s")]
 
 
@@ -295,7 +295,7 @@ async def test_the_endpoint_answers_after_the_delay(
             both_waiting.set()
         await release.wait()
 
-    monkeypatch.setattr("simulator.server.sleep", sleep)
+    monkeypatch.setattr("simulator.account.sleep", sleep)
     form = VALID | {"password": PASSWORD}
     assert await post(simulator.endpoint, form) == ("text/plain", "OK\n99\n10867690")
     assert delays == []

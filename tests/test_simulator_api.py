@@ -25,7 +25,7 @@ from simulator import (
     DEFAULT_RULES,
     ENDPOINT_PATH,
     AccessRule,
-    Http2SmsSimulator,
+    OvhSimulator,
     SentSms,
     sign,
 )
@@ -156,7 +156,7 @@ class Client:
 
 
 @pytest.fixture
-def ovh(simulator: LoopbackSimulator) -> Http2SmsSimulator:
+def ovh(simulator: LoopbackSimulator) -> OvhSimulator:
     """Give the simulated account a sender waiting for validation and a refused one."""
     ovh = simulator.ovh
     ovh.senders = ("HomeAlarm", WAITING, "OldAlarm", "36111")
@@ -165,7 +165,7 @@ def ovh(simulator: LoopbackSimulator) -> Http2SmsSimulator:
 
 
 @pytest.fixture
-async def api(simulator: LoopbackSimulator, ovh: Http2SmsSimulator) -> AsyncGenerator[Client]:
+async def api(simulator: LoopbackSimulator, ovh: OvhSimulator) -> AsyncGenerator[Client]:
     """Give a client of the simulator's API with its pre-validated keys; the clock at NOW."""
     clock = Clock()
     ovh.api.clock = clock
@@ -220,9 +220,7 @@ def test_access_rules_match_like_ovh(
     assert rule.allows(method, path) is allowed
 
 
-async def test_auth_time_is_the_server_clock_with_its_skew(
-    api: Client, ovh: Http2SmsSimulator
-) -> None:
+async def test_auth_time_is_the_server_clock_with_its_skew(api: Client, ovh: OvhSimulator) -> None:
     """GET /auth/time is unsigned and answers a bare integer; every answer has a query id."""
     first = await api.call("GET", "/auth/time", signed=False)
     ovh.api.time_skew = -300
@@ -257,7 +255,7 @@ async def test_signed_calls_read_the_account(api: Client) -> None:
     )
 
 
-async def test_each_authentication_error(api: Client, ovh: Http2SmsSimulator) -> None:
+async def test_each_authentication_error(api: Client, ovh: OvhSimulator) -> None:
     """Unknown keys, a key of another application, a wrong secret and a late clock are refused."""
     ovh.api.add_application("other-application-key", "other-secret")
     other = ovh.api.add_credential(
@@ -295,7 +293,7 @@ async def test_each_authentication_error(api: Client, ovh: Http2SmsSimulator) ->
     assert unsigned.headers["X-OVH-QUERYID"] == f"SIM.ext-1.{len(cases) + 1}"
 
 
-async def test_the_timestamp_follows_the_server_clock(api: Client, ovh: Http2SmsSimulator) -> None:
+async def test_the_timestamp_follows_the_server_clock(api: Client, ovh: OvhSimulator) -> None:
     """With a skewed server, only a client that corrects its clock by /auth/time gets through."""
     ovh.api.time_skew = 3600
     late = await api.call("GET", "/sms")
@@ -340,7 +338,7 @@ async def test_the_signature_covers_the_url_as_sent_and_the_body(api: Client) ->
     assert (other_port_signed.status, other_port_signed.body) == (400, INVALID_SIGNATURE)
 
 
-async def test_calls_outside_the_rules_are_not_granted(api: Client, ovh: Http2SmsSimulator) -> None:
+async def test_calls_outside_the_rules_are_not_granted(api: Client, ovh: OvhSimulator) -> None:
     """A key with GET /sms only lists the accounts; it may not read one, nor send."""
     key = ovh.api.add_credential(DEFAULT_APPLICATION_KEY, [AccessRule("GET", "/sms")])
     ovh.api.validate(key.consumer_key)
@@ -410,7 +408,7 @@ def current_credential(status: str, **changes: Any) -> dict[str, Any]:
     } | changes
 
 
-async def test_a_consumer_key_validated_on_the_page(api: Client, ovh: Http2SmsSimulator) -> None:
+async def test_a_consumer_key_validated_on_the_page(api: Client, ovh: OvhSimulator) -> None:
     """A requested key is pending (only its state is readable) until validated; then it expires."""
     requested = await api.call(
         "POST",
@@ -484,7 +482,7 @@ async def test_a_consumer_key_validated_on_the_page(api: Client, ovh: Http2SmsSi
     ],
 )
 async def test_a_key_works_only_from_its_allowed_ips(
-    api: Client, ovh: Http2SmsSimulator, allowed_ips: list[str], status: int, body: object
+    api: Client, ovh: OvhSimulator, allowed_ips: list[str], status: int, body: object
 ) -> None:
     """A key requested with allowedIPs answers a call from elsewhere (here 127.0.0.1) 403."""
     requested = await api.call(
@@ -516,13 +514,13 @@ def test_allowed_ips_are_cidr_blocks_of_either_family(
     address: str | None, *, allowed: bool
 ) -> None:
     """An IPv4 caller seen as IPv4-mapped IPv6 is still IPv4; a caller without address is out."""
-    key = Http2SmsSimulator().api.add_credential(
+    key = OvhSimulator().api.add_credential(
         DEFAULT_APPLICATION_KEY, DEFAULT_RULES, allowed_ips=["192.0.2.0/24", "2001:db8::/32"]
     )
     assert key.allows(address) is allowed
 
 
-async def test_a_consumer_key_refused_on_the_page(api: Client, ovh: Http2SmsSimulator) -> None:
+async def test_a_consumer_key_refused_on_the_page(api: Client, ovh: OvhSimulator) -> None:
     """Refused, a key stays refused: its page has no buttons and answering again is a 400."""
     requested = await api.call("POST", "/auth/credential", {"accessRules": GRANTED}, signed=False)
     key = ovh.api.credentials[requested.body["consumerKey"]]
@@ -608,7 +606,7 @@ async def test_a_consumer_key_refused_on_the_page(api: Client, ovh: Http2SmsSimu
 )
 async def test_bad_credential_requests_are_refused(
     api: Client,
-    ovh: Http2SmsSimulator,
+    ovh: OvhSimulator,
     *,
     headers: dict[str, str],
     body: object,
@@ -714,7 +712,7 @@ async def test_the_page_revokes_a_key(api: Client) -> None:
     ],
 )
 async def test_bad_jobs_are_refused_like_ovh(
-    api: Client, ovh: Http2SmsSimulator, change: dict[str, Any], message: str
+    api: Client, ovh: OvhSimulator, change: dict[str, Any], message: str
 ) -> None:
     """Each check of POST /jobs answers 400 with its message; nothing is sent nor charged."""
     answer = await api.call("POST", f"{SMS}/jobs", JOB | change)
@@ -749,7 +747,7 @@ async def test_bad_jobs_are_refused_like_ovh(
     ],
 )
 async def test_bad_job_bodies_are_refused(
-    api: Client, ovh: Http2SmsSimulator, body: bytes, message: str
+    api: Client, ovh: OvhSimulator, body: bytes, message: str
 ) -> None:
     """A body that is no JSON object, or lacks a required field, is a 400."""
     answer = await api.call("POST", f"{SMS}/jobs", raw_body=body)
@@ -757,7 +755,7 @@ async def test_bad_job_bodies_are_refused(
     assert ovh.sent == []
 
 
-async def test_a_job_charges_parts_times_receivers(api: Client, ovh: Http2SmsSimulator) -> None:
+async def test_a_job_charges_parts_times_receivers(api: Client, ovh: OvhSimulator) -> None:
     """Two valid numbers of a two-part commercial SMS cost 2 x 2 x 0.5; bad numbers cost nothing."""
     ovh.credit_per_segment = Decimal("0.5")
     body = {
@@ -804,7 +802,7 @@ async def test_a_job_charges_parts_times_receivers(api: Client, ovh: Http2SmsSim
     ]
 
 
-async def test_coding_is_deduced_from_the_text(api: Client, ovh: Http2SmsSimulator) -> None:
+async def test_coding_is_deduced_from_the_text(api: Client, ovh: OvhSimulator) -> None:
     """The deprecated coding changes no cost: OVH codes the text as it needs.
 
     8bit does not make GSM text cost Unicode parts, nor 7bit Unicode text GSM ones;
@@ -830,7 +828,7 @@ async def test_coding_is_deduced_from_the_text(api: Client, ovh: Http2SmsSimulat
     ]
 
 
-async def test_optional_job_parameters_may_be_null(api: Client, ovh: Http2SmsSimulator) -> None:
+async def test_optional_job_parameters_may_be_null(api: Client, ovh: OvhSimulator) -> None:
     """python-ovh sends a parameter its caller passes as None as null: OVH reads it as left out."""
     nulls = dict.fromkeys(
         (
@@ -864,7 +862,7 @@ async def test_optional_job_parameters_may_be_null(api: Client, ovh: Http2SmsSim
 
 
 @pytest.fixture
-def estimating(api: Client, ovh: Http2SmsSimulator) -> Client:
+def estimating(api: Client, ovh: OvhSimulator) -> Client:
     """Give the client a key with the right POST /sms/estimate."""
     key = ovh.api.add_credential(DEFAULT_APPLICATION_KEY, [AccessRule("POST", "/sms/estimate")])
     ovh.api.validate(key.consumer_key)
@@ -887,7 +885,7 @@ def estimating(api: Client, ovh: Http2SmsSimulator) -> Client:
 )
 async def test_the_estimate_counts_as_a_job_is_charged(
     estimating: Client,
-    ovh: Http2SmsSimulator,
+    ovh: OvhSimulator,
     message: str,
     *,
     no_stop: bool,
@@ -942,7 +940,7 @@ async def test_the_estimate_needs_its_right(api: Client) -> None:
     assert (answer.status, answer.body) == (403, NOT_GRANTED_CALL)
 
 
-async def test_only_invalid_receivers_send_nothing(api: Client, ovh: Http2SmsSimulator) -> None:
+async def test_only_invalid_receivers_send_nothing(api: Client, ovh: OvhSimulator) -> None:
     """With no valid number the answer is still a 200, with no id and no credit taken."""
     answer = await api.call("POST", f"{SMS}/jobs", JOB | {"receivers": ["0612345678"]})
     assert (answer.status, answer.body) == (
@@ -959,7 +957,7 @@ async def test_only_invalid_receivers_send_nothing(api: Client, ovh: Http2SmsSim
     assert ovh.sent == []
 
 
-async def test_not_enough_credit(api: Client, ovh: Http2SmsSimulator) -> None:
+async def test_not_enough_credit(api: Client, ovh: OvhSimulator) -> None:
     """A job costing more than the credit left is a 400 naming the credit; nothing is taken."""
     ovh.credits = Decimal(1)
     answer = await api.call(
@@ -991,7 +989,7 @@ def job_fields(sms_id: int, **changes: Any) -> dict[str, Any]:
     } | changes
 
 
-async def test_deferred_jobs_until_due_then_outgoing(api: Client, ovh: Http2SmsSimulator) -> None:
+async def test_deferred_jobs_until_due_then_outgoing(api: Client, ovh: OvhSimulator) -> None:
     """A deferred SMS is a job until its time, then an outgoing SMS; the page marks delivery."""
     sent = await api.call("POST", f"{SMS}/jobs", JOB | {"differedPeriod": 10, "tag": "door"})
     [sms_id] = sent.body["ids"]
@@ -1048,9 +1046,7 @@ async def test_deferred_jobs_until_due_then_outgoing(api: Client, ovh: Http2SmsS
     ) in page
 
 
-async def test_a_deferred_job_is_cancelled_and_refunded(
-    api: Client, ovh: Http2SmsSimulator
-) -> None:
+async def test_a_deferred_job_is_cancelled_and_refunded(api: Client, ovh: OvhSimulator) -> None:
     """DELETE /jobs/{id} cancels a pending job and gives its credit back; it never leaves."""
     sent = await api.call(
         "POST",
@@ -1085,9 +1081,7 @@ async def test_a_deferred_job_is_cancelled_and_refunded(
     assert outgoing.body == [second]
 
 
-async def test_an_outgoing_sms_is_deleted_from_the_history(
-    api: Client, ovh: Http2SmsSimulator
-) -> None:
+async def test_an_outgoing_sms_is_deleted_from_the_history(api: Client, ovh: OvhSimulator) -> None:
     """DELETE /outgoing/{id} needs its right and hides a sent SMS from the API; no credit back."""
     sent = await api.call("POST", f"{SMS}/jobs", JOB | {"receivers": [WAITING, "+33612345678"]})
     kept, deleted = sent.body["ids"]
@@ -1142,7 +1136,7 @@ async def test_outgoing_filters_are_checked(api: Client) -> None:
 
 
 async def test_http2sms_and_the_api_share_the_account(
-    api: Client, ovh: Http2SmsSimulator, simulator: LoopbackSimulator
+    api: Client, ovh: OvhSimulator, simulator: LoopbackSimulator
 ) -> None:
     """An SMS sent by http2sms is charged on the same credit and is an outgoing SMS of the API."""
     form = {
@@ -1175,7 +1169,7 @@ async def test_http2sms_and_the_api_share_the_account(
     assert [sms.via for sms in ovh.sent] == ["http2sms", "api"]
 
 
-async def test_jobs_fail_with_a_5xx_from_the_page(api: Client, ovh: Http2SmsSimulator) -> None:
+async def test_jobs_fail_with_a_5xx_from_the_page(api: Client, ovh: OvhSimulator) -> None:
     """The page makes POST /jobs answer 500-504 without sending, until set back to nothing."""
     bad = await api.post_form("/api/jobs-failure", {"status": "418"})
     switched = await api.post_form("/api/jobs-failure", {"status": "503"})
@@ -1192,7 +1186,7 @@ async def test_jobs_fail_with_a_5xx_from_the_page(api: Client, ovh: Http2SmsSimu
     assert (sent.status, len(ovh.sent), ovh.api.jobs_failure) == (200, 1, None)
 
 
-async def test_the_rate_limit_answers_429(api: Client, ovh: Http2SmsSimulator) -> None:
+async def test_the_rate_limit_answers_429(api: Client, ovh: OvhSimulator) -> None:
     """Beyond rate_limit signed calls a minute per key, OVH's fair use answers 429."""
     ovh.api.rate_limit = 2
     answers = [await api.call("GET", "/sms") for _ in range(3)]
@@ -1207,7 +1201,7 @@ async def test_the_rate_limit_answers_429(api: Client, ovh: Http2SmsSimulator) -
 
 
 async def test_the_api_answers_after_the_delay(
-    api: Client, ovh: Http2SmsSimulator, monkeypatch: pytest.MonkeyPatch
+    api: Client, ovh: OvhSimulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The answer delay of the page holds the API's answers too."""
     delays: list[float] = []
@@ -1215,7 +1209,7 @@ async def test_the_api_answers_after_the_delay(
     async def sleep(seconds: float) -> None:
         delays.append(seconds)
 
-    monkeypatch.setattr("simulator.api.sleep", sleep)
+    monkeypatch.setattr("simulator.account.sleep", sleep)
     ovh.answer_delay = 0.25
     answer = await api.call("GET", "/auth/time", signed=False)
     assert (answer.status, delays) == (200, [0.25])
@@ -1270,11 +1264,11 @@ def test_command_line_sets_the_api(capsys: pytest.CaptureFixture[str]) -> None:
         "enable, disable, refused, waitingValidation\n"
     )
     with pytest.raises(ValueError, match="Sender 'Other', 'refused': undeclared, or not a status"):
-        Http2SmsSimulator(sender_status={"Other": "refused"})
+        OvhSimulator(sender_status={"Other": "refused"})
     with pytest.raises(
         ValueError, match="Sender 'HomeAlarm', 'blocked': undeclared, or not a status"
     ):
-        Http2SmsSimulator(sender_status={"HomeAlarm": "blocked"})
+        OvhSimulator(sender_status={"HomeAlarm": "blocked"})
 
 
 def test_main_prints_the_api_keys(
@@ -1291,7 +1285,7 @@ def test_main_prints_the_api_keys(
     )
 
 
-async def test_routes_outside_the_simulated_api(api: Client, ovh: Http2SmsSimulator) -> None:
+async def test_routes_outside_the_simulated_api(api: Client, ovh: OvhSimulator) -> None:
     """A granted call to a route the simulator does not serve is OVH's invalid URL."""
     key = ovh.api.add_credential(DEFAULT_APPLICATION_KEY, [AccessRule("GET", "/*")])
     ovh.api.validate(key.consumer_key)
@@ -1300,7 +1294,7 @@ async def test_routes_outside_the_simulated_api(api: Client, ovh: Http2SmsSimula
     assert (answer.status, answer.body) == (404, not_found("Got an invalid (or empty) URL"))
 
 
-async def test_bad_page_forms_are_refused(api: Client, ovh: Http2SmsSimulator) -> None:
+async def test_bad_page_forms_are_refused(api: Client, ovh: OvhSimulator) -> None:
     """The page's and the validation page's forms refuse what they cannot do."""
     pending = ovh.api.add_credential(DEFAULT_APPLICATION_KEY, DEFAULT_RULES)
     answers = [

@@ -23,10 +23,11 @@ from simulator import (
     DEFAULT_APPLICATION_KEY,
     ENDPOINT_PATH,
     AccessRule,
-    Http2SmsSimulator,
     OvhApiSimulator,
+    OvhSimulator,
 )
 from simulator.__main__ import main, parse_args, simulator_from
+from simulator.page import Page
 from simulator.phone import Pusher
 
 from .conftest import LoopbackSimulator
@@ -72,7 +73,7 @@ def outgoing(sms_id: int, **changes: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-def ovh(simulator: LoopbackSimulator) -> Http2SmsSimulator:
+def ovh(simulator: LoopbackSimulator) -> OvhSimulator:
     """Give the simulated account, served on loopback."""
     return simulator.ovh
 
@@ -130,7 +131,7 @@ async def send(api: Client, body: dict[str, Any]) -> list[int]:
     return ids
 
 
-async def test_delivery_states_and_their_fields(api: Client, ovh: Http2SmsSimulator) -> None:
+async def test_delivery_states_and_their_fields(api: Client, ovh: OvhSimulator) -> None:
     """Pending until the phone reports: delivered (1, 4), failed (2, 5), expired (2, 8)."""
     first, second, third = await send(api, JOB | {"receivers": [ALICE, BOB, "+33611111111"]})
     pending = await api.call("GET", f"{SMS}/outgoing/{first}")
@@ -170,7 +171,7 @@ async def test_delivery_states_and_their_fields(api: Client, ovh: Http2SmsSimula
     )
 
 
-async def test_only_sent_sms_take_a_delivery_state(api: Client, ovh: Http2SmsSimulator) -> None:
+async def test_only_sent_sms_take_a_delivery_state(api: Client, ovh: OvhSimulator) -> None:
     """A pending job, a cancelled one or an unknown id is refused, by the page as by the method."""
     [deferred] = await send(api, JOB | {"differedPeriod": 10})
     [cancelled] = await send(api, JOB | {"differedPeriod": 10})
@@ -191,7 +192,7 @@ async def test_only_sent_sms_take_a_delivery_state(api: Client, ovh: Http2SmsSim
     assert (job.body["deliveryReceipt"], job.body["ptt"], job.body["sentAt"]) == (0, 0, None)
 
 
-async def test_automatic_progression_follows_the_clock(api: Client, ovh: Http2SmsSimulator) -> None:
+async def test_automatic_progression_follows_the_clock(api: Client, ovh: OvhSimulator) -> None:
     """--deliver-after: accepted (ptt 3) when it leaves, delivered N seconds later."""
     marked = await api.post_form("/api/deliver-after", {"seconds": "60"})
     [sms_id] = await send(api, JOB)
@@ -234,7 +235,7 @@ async def test_automatic_progression_follows_the_clock(api: Client, ovh: Http2Sm
 
 
 async def test_the_page_turns_the_progression_off_and_refuses_bad_delays(
-    api: Client, ovh: Http2SmsSimulator
+    api: Client, ovh: OvhSimulator
 ) -> None:
     """An empty delay turns the progression off; a negative one is a 400."""
     ovh.api.deliver_after = 5
@@ -257,7 +258,7 @@ async def test_the_page_turns_the_progression_off_and_refuses_bad_delays(
 
 async def test_the_progression_moves_on_while_serving(receiver: Receiver) -> None:
     """Without any call, the application's ticker delivers the SMS (and pushes it)."""
-    ovh = Http2SmsSimulator(
+    ovh = OvhSimulator(
         api=OvhApiSimulator(deliver_after=0, tick=0.01, callback_url=f"{receiver.base}/report")
     )
     ovh.handle(
@@ -281,9 +282,7 @@ async def test_the_progression_moves_on_while_serving(receiver: Receiver) -> Non
     assert [(d.state, d.ptt) for d in ovh.api.deliveries.values()] == [("delivered", 4)]
 
 
-async def test_replies_reach_only_sms_from_the_short_number(
-    api: Client, ovh: Http2SmsSimulator
-) -> None:
+async def test_replies_reach_only_sms_from_the_short_number(api: Client, ovh: OvhSimulator) -> None:
     """The page answers a short-number SMS (an incoming SMS, 1 credit); it refuses the others."""
     [named] = await send(api, JOB)
     [short] = await send(api, SHORT)
@@ -332,7 +331,7 @@ async def test_replies_reach_only_sms_from_the_short_number(
     ) in page
 
 
-async def test_replies_ovh_would_not_receive(api: Client, ovh: Http2SmsSimulator) -> None:
+async def test_replies_ovh_would_not_receive(api: Client, ovh: OvhSimulator) -> None:
     """No reply to an SMS not sent, after 48 hours, without a message, or without credit."""
     [short] = await send(api, SHORT)
     [deferred] = await send(api, SHORT | {"differedPeriod": 10})
@@ -355,7 +354,7 @@ async def test_replies_ovh_would_not_receive(api: Client, ovh: Http2SmsSimulator
     assert list(ovh.api.incoming) == [REPLY_ID]
 
 
-async def test_incoming_filters_and_delete(api: Client, ovh: Http2SmsSimulator) -> None:
+async def test_incoming_filters_and_delete(api: Client, ovh: OvhSimulator) -> None:
     """GET /incoming filters like OVH's schema; DELETE removes a reply (the default key may)."""
     [alice, bob] = await send(api, SHORT | {"receivers": [ALICE, BOB]})
     [other] = await send(api, SHORT | {"tag": "garage"})
@@ -413,7 +412,7 @@ async def test_incoming_filters_and_delete(api: Client, ovh: Http2SmsSimulator) 
     assert "<h3>Replies received (3)</h3>" in page
 
 
-async def test_incoming_routes_outside_the_schema(api: Client, ovh: Http2SmsSimulator) -> None:
+async def test_incoming_routes_outside_the_schema(api: Client, ovh: OvhSimulator) -> None:
     """A key granted everything still finds no POST /incoming nor /incoming/{id}/x."""
     key = ovh.api.add_credential(
         DEFAULT_APPLICATION_KEY, [AccessRule(method, "/sms/*") for method in ("GET", "POST")]
@@ -459,7 +458,7 @@ async def test_ptts_describe_each_code(api: Client) -> None:
     ]
 
 
-def account_writer(api: Client, ovh: Http2SmsSimulator) -> Client:
+def account_writer(api: Client, ovh: OvhSimulator) -> Client:
     """Give a client whose key may PUT /sms/* (the integration never asks for it)."""
     key = ovh.api.add_credential(
         DEFAULT_APPLICATION_KEY, [AccessRule("GET", "/sms/*"), AccessRule("PUT", "/sms/*")]
@@ -468,7 +467,7 @@ def account_writer(api: Client, ovh: Http2SmsSimulator) -> Client:
     return Client(api.session, api.base, api.clock, consumer_key=key.consumer_key)
 
 
-async def test_put_sets_the_push_urls(api: Client, ovh: Http2SmsSimulator) -> None:
+async def test_put_sets_the_push_urls(api: Client, ovh: OvhSimulator) -> None:
     """PUT /sms/{s} sets callBack and smsResponse; read-only fields are ignored; null clears."""
     writer = account_writer(api, ovh)
     body = {
@@ -551,7 +550,7 @@ async def test_put_sets_the_push_urls(api: Client, ovh: Http2SmsSimulator) -> No
     ],
 )
 async def test_bad_account_changes_change_nothing(
-    api: Client, ovh: Http2SmsSimulator, body: object, message: str
+    api: Client, ovh: OvhSimulator, body: object, message: str
 ) -> None:
     """Each refused PUT /sms/{s} is a 400 with its message, and sets nothing."""
     answer = await account_writer(api, ovh).call("PUT", SMS, body)
@@ -560,7 +559,7 @@ async def test_bad_account_changes_change_nothing(
 
 
 async def test_pushes_reach_the_urls_with_ovh_parameters(
-    api: Client, ovh: Http2SmsSimulator, receiver: Receiver
+    api: Client, ovh: OvhSimulator, receiver: Receiver
 ) -> None:
     """Each delivery change and each reply is a GET of its URL, with OVH's parameters."""
     form = {"callback_url": f"{receiver.base}/report?token=abc", "reply_url": f"{receiver.base}/in"}
@@ -627,7 +626,7 @@ async def test_pushes_reach_the_urls_with_ovh_parameters(
 
 
 async def test_no_push_without_a_url_or_with_another_response_type(
-    api: Client, ovh: Http2SmsSimulator, receiver: Receiver
+    api: Client, ovh: OvhSimulator, receiver: Receiver
 ) -> None:
     """Without callBack nothing is pushed; smsResponse "none" pushes no reply."""
     [sms_id] = await send(api, SHORT)
@@ -640,7 +639,7 @@ async def test_no_push_without_a_url_or_with_another_response_type(
 
 
 async def test_push_failures_are_shown_never_raised(
-    api: Client, ovh: Http2SmsSimulator, receiver: Receiver
+    api: Client, ovh: OvhSimulator, receiver: Receiver
 ) -> None:
     """A URL answering 500 or refusing connections is logged and shown; the SMS goes on."""
     with socket.socket() as closed:
@@ -666,7 +665,7 @@ async def test_pushes_in_flight_are_cancelled_at_cleanup(
     receiver: Receiver, socket_enabled: None
 ) -> None:
     """A push still waiting when the simulator stops is cancelled; the page said in flight."""
-    ovh = Http2SmsSimulator(api=OvhApiSimulator(callback_url=f"{receiver.base}/hang"))
+    ovh = OvhSimulator(api=OvhApiSimulator(callback_url=f"{receiver.base}/hang"))
     ovh.handle(
         {
             "account": ovh.account,
@@ -682,7 +681,7 @@ async def test_pushes_in_flight_are_cancelled_at_cleanup(
     ovh.api.set_delivery(10867690, "delivered")
     async with asyncio.timeout(5):
         await receiver.arrived.get()
-    page = ovh.page()
+    page = Page(ovh, ovh.api).render()
     await runner.cleanup()
     assert "<td class=ok>in flight</td></tr>" in page
     assert [(call.ok, call.outcome) for call in ovh.api.pusher.calls] == [(None, None)]
@@ -690,7 +689,7 @@ async def test_pushes_in_flight_are_cancelled_at_cleanup(
 
 async def test_a_push_without_the_application_is_not_sent() -> None:
     """Outside a running application there is no session: the push is recorded, not sent."""
-    ovh = Http2SmsSimulator(api=OvhApiSimulator(callback_url="http://127.0.0.1:9/report"))
+    ovh = OvhSimulator(api=OvhApiSimulator(callback_url="http://127.0.0.1:9/report"))
     ovh.handle(
         {
             "account": ovh.account,
@@ -709,7 +708,7 @@ async def test_a_push_without_the_application_is_not_sent() -> None:
     ]
 
 
-async def test_the_page_sets_the_push_urls(api: Client, ovh: Http2SmsSimulator) -> None:
+async def test_the_page_sets_the_push_urls(api: Client, ovh: OvhSimulator) -> None:
     """The page's push form sets both URLs; a bad one is a 400 and changes nothing."""
     bad = await api.post_form("/api/push", {"callback_url": "ha.local", "reply_url": ""})
     set_both = await api.post_form(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import graphlib
 from pathlib import Path
 
 import pytest
@@ -191,3 +192,19 @@ def test_the_simulator_imports_nothing_from_the_integration() -> None:
                 assert "custom_components" not in node.value, path.name
     assert "aiohttp" in imported
     assert sorted(name for name in imported if name.split(".")[0] == "custom_components") == []
+
+
+def test_no_module_of_the_simulator_imports_one_that_imports_it_back() -> None:
+    """The simulator's modules import each other in one direction (TYPE_CHECKING ones too)."""
+    imports: dict[str, set[str]] = {}
+    for path in sorted(SIMULATOR.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        imports[path.stem] = {
+            name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) and node.level == 1
+            for name in ([node.module] if node.module else [alias.name for alias in node.names])
+        }
+    assert imports["server"] >= {"account", "api", "http2sms", "page"}
+    order = list(graphlib.TopologicalSorter(imports).static_order())
+    assert order.index("account") < order.index("api") < order.index("page")

@@ -19,7 +19,7 @@ from simulator import (
     DEFAULT_APPLICATION_KEY,
     DEFAULT_APPLICATION_SECRET,
     DEFAULT_CONSUMER_KEY,
-    Http2SmsSimulator,
+    OvhSimulator,
     sign,
 )
 from simulator.__main__ import main
@@ -32,7 +32,7 @@ ACCOUNT = "sms-ab1234-1"
 async def https_base(socket_enabled: None, tmp_path: Path) -> AsyncGenerator[tuple[str, Path]]:
     """Serve the simulator over https on 127.0.0.1; give its base URL and its certificate."""
     certificate = tmp_path / "simulator.pem"
-    runner = web.AppRunner(Http2SmsSimulator().application())
+    runner = web.AppRunner(OvhSimulator().application())
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=server_context("127.0.0.1", certificate))
     await site.start()

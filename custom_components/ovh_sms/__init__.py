@@ -28,7 +28,6 @@ from .const import (
     CONF_SERVICE_NAME,
     CONF_WEBHOOK_ID,
     DOMAIN,
-    ISSUE_ACCESS_DENIED,
     ISSUE_FOREIGN_ENTRY,
     ISSUE_FOREIGN_ENTRY_FIXABLE,
     MODE_API,
@@ -40,7 +39,7 @@ from .const import (
 )
 from .coordinator import OvhSmsConfigEntry, OvhSmsCoordinator, OvhSmsRuntimeData
 from .delivery import async_forget_deliveries, async_get_tracker
-from .errors import translation_key
+from .errors import async_clear_fixed_failures, translation_key
 from .gateway import OvhSmsGateway
 from .issues import async_create_entry_issue, async_delete_entry_issue
 from .ledger import AccountLedger, async_forget_ledger, async_get_ledger, async_pop_setup_send
@@ -158,7 +157,7 @@ async def _async_api_runtime(
 
     coordinator = OvhSmsCoordinator(hass, entry, ledger, read_credits)
     await coordinator.async_config_entry_first_refresh()
-    async_delete_entry_issue(hass, entry.entry_id, ISSUE_ACCESS_DENIED)
+    async_clear_fixed_failures(hass, entry)
     tracker = await async_get_tracker(hass, entry)
     tracker.async_start(partial(client.deliveries, account))
     entry.async_on_unload(tracker.async_stop)

@@ -25,16 +25,15 @@ from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, Upda
 from .const import (
     CONF_ACCOUNT,
     DOMAIN,
-    ISSUE_ACCESS_DENIED,
     ISSUE_CREDIT_EXHAUSTED,
     LOGGER,
 )
 from .delivery import DeliveryTracker
-from .errors import translation_key
+from .errors import async_react_to_failure, translated
 from .gateway import OvhSmsGateway
 from .issues import async_create_entry_issue, async_delete_entry_issue
 from .ledger import AccountLedger
-from .ovhsms import AccessDeniedError, AuthenticationError, OvhApiClient, OvhSmsError
+from .ovhsms import OvhApiClient, OvhSmsError
 from .replies import ReplyPoller
 
 # 4 reads an hour: the credit only drops when this integration (or another
@@ -100,23 +99,10 @@ class OvhSmsCoordinator(DataUpdateCoordinator[AccountState]):
             return self._state()
         try:
             credits_left = await self._read_credits()
-        except AccessDeniedError as err:
-            async_create_entry_issue(
-                self.hass,
-                self.config_entry.entry_id,
-                ISSUE_ACCESS_DENIED,
-                {"account": self.config_entry.data[CONF_ACCOUNT], "rule": err.rule},
-            )
-            raise ConfigEntryAuthFailed(
-                translation_domain=DOMAIN,
-                translation_key=translation_key(err),
-                translation_placeholders={"rule": err.rule},
-            ) from err
-        except AuthenticationError as err:
-            raise ConfigEntryAuthFailed(
-                translation_domain=DOMAIN, translation_key=translation_key(err)
-            ) from err
         except OvhSmsError as err:
+            # Raising ConfigEntryAuthFailed is how a coordinator starts reauthentication.
+            if async_react_to_failure(self.hass, self.config_entry, err, reauth=False).reauth:
+                raise ConfigEntryAuthFailed(**translated(err)) from err
             raise UpdateFailed(
                 translation_domain=DOMAIN, translation_key="credit_unavailable"
             ) from err

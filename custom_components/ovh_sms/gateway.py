@@ -27,7 +27,6 @@ from .const import (
     CONF_ACCOUNT,
     CONF_CODING,
     CONF_HOURLY_LIMIT,
-    CONF_LOGIN,
     CONF_NO_STOP,
     CONF_PHONE_NUMBER,
     CONF_SENDER,
@@ -35,19 +34,15 @@ from .const import (
     CONF_TAG,
     DOMAIN,
     EVENT_SMS_SENT,
-    ISSUE_ACCESS_DENIED,
-    ISSUE_IP_NOT_AUTHORIZED,
     LOGGER,
     MODE_API,
     SUBENTRY_RECIPIENT,
     entry_mode,
     entry_options,
 )
-from .errors import home_assistant_error
-from .issues import async_ask_for_credentials, async_create_entry_issue, async_delete_entry_issue
+from .errors import async_clear_fixed_failures, async_react_to_failure, home_assistant_error
 from .ledger import AccountLedger, Spent
 from .ovhsms import (
-    IpNotAuthorizedError,
     OutcomeUnknownError,
     OvhSmsError,
     PartialSendError,
@@ -305,24 +300,14 @@ class OvhSmsGateway:
 
     def _react_to_failure(self, err: OvhSmsError) -> None:
         LOGGER.debug("Sending failed: %s", err)
-        if isinstance(err, IpNotAuthorizedError):
-            async_create_entry_issue(
-                self.hass,
-                self.entry.entry_id,
-                ISSUE_IP_NOT_AUTHORIZED,
-                {"account": self.entry.data[CONF_ACCOUNT], "login": self.entry.data[CONF_LOGIN]},
-            )
-        else:
-            async_ask_for_credentials(self.hass, self.entry, err)
+        async_react_to_failure(self.hass, self.entry, err)
 
     def _record(self, result: SendResult, recorded_by: str | None, sms: Sms) -> None:
         """Keep the credit and time, clear the sending issues, tell entities and automations."""
         self.ledger.record(result, recorded_by)
         if self._on_accepted is not None:
             self._on_accepted(result, sms.validity_minutes)
-        async_delete_entry_issue(
-            self.hass, self.entry.entry_id, ISSUE_IP_NOT_AUTHORIZED, ISSUE_ACCESS_DENIED
-        )
+        async_clear_fixed_failures(self.hass, self.entry)
         event: dict[str, Any] = {
             "config_entry_id": self.entry.entry_id,
             "sms_ids": list(result.sms_ids),

@@ -32,11 +32,10 @@ from .const import (
     CONF_PHONE_NUMBER,
     DOMAIN,
     EVENT_RECEIVED,
-    ISSUE_ACCESS_DENIED,
     LOGGER,
     SUBENTRY_RECIPIENT,
 )
-from .issues import async_create_entry_issue
+from .errors import async_react_to_failure
 from .kept import async_get_kept, async_pop_kept
 from .ovhsms import (
     AccessDeniedError,
@@ -221,17 +220,11 @@ class ReplyPoller:
         try:
             await client.delete_reply(account, reply_id)
         except AccessDeniedError as err:
-            # A consumer key with the missing rule is the fix: reauth asks for one.
-            async_create_entry_issue(
-                self.hass,
-                self.entry.entry_id,
-                ISSUE_ACCESS_DENIED,
-                {"account": account, "rule": err.rule},
-            )
+            # Reauthentication is asked for once while loaded; the issue stays said.
+            async_react_to_failure(self.hass, self.entry, err, reauth=not self._delete_denied)
             if not self._delete_denied:
                 self._delete_denied = True
                 LOGGER.warning("The replies of %s cannot be deleted: %s", account, _why(err))
-                self.entry.async_start_reauth(self.hass)
         except OvhSmsError as err:
             LOGGER.debug("Reply %s was not deleted at OVH: %s", reply_id, _why(err))
 

@@ -33,8 +33,8 @@ from .const import (
 )
 from .coordinator import OvhSmsConfigEntry
 from .delivery import DeliveryTracker
+from .errors import async_react_to_failure
 from .gateway import SmsOptions
-from .issues import async_ask_for_credentials
 from .ovhsms import AccessDeniedError, OvhApiClient, OvhSmsError, SmsNotFoundError
 
 SERVICE_SEND_SMS = "send_sms"
@@ -248,7 +248,7 @@ def _cancel_error(
             translation_key="sms_already_gone",
             translation_placeholders=placeholders,
         )
-    async_ask_for_credentials(hass, entry, failure)
+    async_react_to_failure(hass, entry, failure)
     if isinstance(failure, AccessDeniedError):
         return HomeAssistantError(
             translation_domain=DOMAIN,

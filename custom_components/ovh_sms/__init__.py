@@ -43,6 +43,7 @@ from .errors import async_clear_fixed_failures, translation_key
 from .gateway import OvhSmsGateway
 from .issues import async_create_entry_issue, async_delete_entry_issue
 from .ledger import AccountLedger, async_forget_ledger, async_get_ledger, async_pop_setup_send
+from .notices import Accepted
 from .ovhsms import (
     DEFAULT_ENDPOINT,
     ApiKeys,
@@ -172,9 +173,7 @@ async def _async_api_runtime(
         poller.async_pause()
     if options[CONF_PUSH] and options.get(CONF_WEBHOOK_ID):
         PushedCalls(hass, entry, client, tracker, replies).async_register()
-    gateway = OvhSmsGateway(
-        hass, entry, partial(client.send, account), ledger, on_accepted=tracker.follow
-    )
+    gateway = OvhSmsGateway(hass, entry, partial(client.send, account), ledger)
     return OvhSmsRuntimeData(gateway, coordinator, api=client, tracker=tracker, replies=replies)
 
 
@@ -205,7 +204,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: OvhSmsConfigEntry) -> bo
     client = _client(hass, entry)
     ledger = await async_get_ledger(hass, entry.entry_id)
     if (setup_send := async_pop_setup_send(hass, entry.unique_id)) is not None:
-        ledger.record(setup_send)
+        ledger.record(Accepted(setup_send, frozenset()))
     if isinstance(client, OvhApiClient):
         entry.runtime_data = await _async_api_runtime(hass, entry, client, ledger)
     else:

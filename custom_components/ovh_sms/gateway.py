@@ -21,6 +21,7 @@ from typing import Any, Final
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.util import dt as dt_util
 
 from .const import (
@@ -42,6 +43,7 @@ from .const import (
 )
 from .errors import async_clear_fixed_failures, async_react_to_failure, home_assistant_error
 from .ledger import AccountLedger, Spent
+from .notices import Accepted, recipients_among, signal_accepted
 from .ovhsms import (
     OutcomeUnknownError,
     OvhSmsError,
@@ -78,8 +80,6 @@ _REFUSED_OPTIONS: Final = {
 
 
 type SmsTransport = Callable[[Sms], Awaitable[SendResult]]
-# Told of every accepted send, with the validity asked for: the delivery tracker.
-type AcceptedListener = Callable[[SendResult, int | None], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,15 +110,12 @@ class OvhSmsGateway:
         entry: ConfigEntry,
         transport: SmsTransport,
         ledger: AccountLedger,
-        *,
-        on_accepted: AcceptedListener | None = None,
     ) -> None:
         """Send through this transport (one send, every request of it); record in this ledger."""
         self.hass = hass
         self.entry = entry
         self._transport = transport
         self.ledger = ledger
-        self._on_accepted = on_accepted
         # The legacy notify action this entry registered, if it could.
         self.notify_action: str | None = None
         # The options already warned about being left out of an SMS.
@@ -303,10 +300,14 @@ class OvhSmsGateway:
         async_react_to_failure(self.hass, self.entry, err)
 
     def _record(self, result: SendResult, recorded_by: str | None, sms: Sms) -> None:
-        """Keep the credit and time, clear the sending issues, tell entities and automations."""
-        self.ledger.record(result, recorded_by)
-        if self._on_accepted is not None:
-            self._on_accepted(result, sms.validity_minutes)
+        """Tell the ledger and the tracker; clear the sending issues; fire the event."""
+        accepted = Accepted(
+            result,
+            recipients_among(self.entry, result.recipients),
+            sms.validity_minutes,
+            recorded_by,
+        )
+        async_dispatcher_send(self.hass, signal_accepted(self.entry.entry_id), accepted)
         async_clear_fixed_failures(self.hass, self.entry)
         event: dict[str, Any] = {
             "config_entry_id": self.entry.entry_id,

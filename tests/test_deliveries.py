@@ -21,6 +21,7 @@ from pytest_homeassistant_custom_component.test_util.aiohttp import (
 from yarl import URL
 
 from custom_components.ovh_sms.const import DOMAIN
+from custom_components.ovh_sms.delivery import async_get_tracker
 from homeassistant.config_entries import SOURCE_REAUTH
 from homeassistant.core import HomeAssistant, State
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
@@ -400,8 +401,7 @@ async def test_a_cancel_too_late_with_its_state_unread(
     with pytest.raises(HomeAssistantError) as raised:
         await cancel(hass, response["sms_ids"])
     assert raised.value.translation_placeholders == {"cancelled": "-", "gone": "26929925"}
-    tracker = mock_api_entry.runtime_data.tracker
-    assert tracker is not None
+    tracker = await async_get_tracker(hass, mock_api_entry)
     assert tracker.followed == ["26929925"]
 
 

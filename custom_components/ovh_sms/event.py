@@ -28,7 +28,7 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the entity when the entry reads replies; remove it when it no longer does."""
-    if entry.runtime_data.replies is not None:
+    if entry.runtime_data.account.reads_replies:
         async_add_entities([OvhSmsReceivedEvent(entry)])
         return
     registry = er.async_get(hass)

@@ -2,17 +2,16 @@
 
 It turns Home Assistant input into a validated SMS (entry defaults, then the
 caller's options), enforces the hourly safety limit, sends through the entry's
-transport (http2sms or the OVHcloud API) and turns every failure into a
-translated Home Assistant error. What OVH accepted goes to the account's ledger
-(credit, last SMS, hourly budget), even when other requests of the same send
-failed. It also reacts to OVH's answers: reauthentication for bad credentials,
-a repair issue for an unauthorised IP or a missing API access rule.
+account (an SMS user or API keys) and turns every failure into a translated
+Home Assistant error, with the reaction errors.py gives it (reauthentication, a
+repair issue). What OVH accepted is told as one Accepted notice (the ledger:
+credit, last SMS; the delivery tracker), even when other requests of the same
+send failed.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 import logging
@@ -24,6 +23,7 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.util import dt as dt_util
 
+from .account import SmsAccount
 from .const import (
     CONF_ACCOUNT,
     CONF_CODING,
@@ -36,9 +36,7 @@ from .const import (
     DOMAIN,
     EVENT_SMS_SENT,
     LOGGER,
-    MODE_API,
     SUBENTRY_RECIPIENT,
-    entry_mode,
     entry_options,
 )
 from .errors import async_clear_fixed_failures, async_react_to_failure, home_assistant_error
@@ -79,9 +77,6 @@ _REFUSED_OPTIONS: Final = {
 }
 
 
-type SmsTransport = Callable[[Sms], Awaitable[SendResult]]
-
-
 @dataclass(frozen=True, slots=True)
 class SmsOptions:
     """What a caller may set beside recipients and message; None takes the entry's default."""
@@ -108,13 +103,13 @@ class OvhSmsGateway:
         self,
         hass: HomeAssistant,
         entry: ConfigEntry,
-        transport: SmsTransport,
+        account: SmsAccount,
         ledger: AccountLedger,
     ) -> None:
-        """Send through this transport (one send, every request of it); record in this ledger."""
+        """Send through this account (one send, every request of it); spend from this ledger."""
         self.hass = hass
         self.entry = entry
-        self._transport = transport
+        self._account = account
         self.ledger = ledger
         # The legacy notify action this entry registered, if it could.
         self.notify_action: str | None = None
@@ -192,7 +187,7 @@ class OvhSmsGateway:
         defaults_left_out: set[str],
     ) -> Sms:
         """Build the SMS from the caller's options, else the entry's defaults not left out."""
-        if options.validity_minutes is not None and entry_mode(self.entry) != MODE_API:
+        if options.validity_minutes is not None and not self._account.supports_validity:
             raise ServiceValidationError(
                 translation_domain=DOMAIN, translation_key="validity_needs_api_keys"
             )
@@ -258,7 +253,7 @@ class OvhSmsGateway:
     ) -> SendResult:
         """Send once; record what OVH accepted; raise the translated error of a failure."""
         try:
-            result = await self._transport(sms)
+            result = await self._account.async_send(sms)
         except PartialSendError as err:
             self.ledger.give_back(spent, len(err.not_sent) * sms.segments)
             if err.sent.recipients:

@@ -21,6 +21,7 @@ from pytest_homeassistant_custom_component.test_util.aiohttp import (
 from yarl import URL
 
 from custom_components.ovh_sms.const import DOMAIN
+from custom_components.ovh_sms.delivery import async_get_tracker
 from homeassistant.config_entries import SOURCE_REAUTH
 from homeassistant.core import HomeAssistant, State
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
@@ -29,6 +30,7 @@ from homeassistant.helpers import issue_registry as ir
 from .conftest import (
     ACCOUNT,
     ALICE,
+    API_ACCOUNT,
     API_ENDPOINT,
     API_JOB,
     add_recipient,
@@ -267,6 +269,38 @@ async def test_followed_sms_survive_a_restart_and_are_told_once(
     assert [e.data["status"] for e in events] == ["delivered"]
 
 
+async def test_a_send_accepted_while_its_entry_is_unloaded_is_followed(
+    hass: HomeAssistant,
+    mock_api_entry: MockConfigEntry,
+    aioclient_mock: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """OVH answers once the entry unloaded: set up again, it reads the SMS and tells it once."""
+    requested, answered = asyncio.Event(), asyncio.Event()
+
+    async def held_back(method: str, url: Any, data: Any) -> AiohttpClientMockResponse:
+        requested.set()
+        await answered.wait()
+        return AiohttpClientMockResponse(method, url, json=API_JOB)
+
+    aioclient_mock.get(f"{API_ENDPOINT}/auth/time", text="1800000000")
+    aioclient_mock.get(f"{API_ENDPOINT}/sms/{ACCOUNT}", json=API_ACCOUNT)
+    aioclient_mock.post(f"{API_ENDPOINT}/sms/{ACCOUNT}/jobs", side_effect=held_back)
+    aioclient_mock.get(OUTGOING, json=outgoing(1, 4))
+    await set_up_api_entry(hass, mock_api_entry)
+    events = async_capture_events(hass, "ovh_sms_delivery")
+    sending = asyncio.create_task(send(hass))
+    await requested.wait()
+    assert await hass.config_entries.async_unload(mock_api_entry.entry_id)
+    answered.set()
+    assert (await sending)["sms_ids"] == ["26929925"]
+    assert await hass.config_entries.async_setup(mock_api_entry.entry_id)
+    await hass.async_block_till_done()
+    await wait(hass, freezer, 20)
+    await wait(hass, freezer, 3600)
+    assert [e.data["status"] for e in events] == ["delivered"]
+
+
 async def test_cancel_a_deferred_sms(
     hass: HomeAssistant,
     mock_api_entry: MockConfigEntry,
@@ -400,8 +434,7 @@ async def test_a_cancel_too_late_with_its_state_unread(
     with pytest.raises(HomeAssistantError) as raised:
         await cancel(hass, response["sms_ids"])
     assert raised.value.translation_placeholders == {"cancelled": "-", "gone": "26929925"}
-    tracker = mock_api_entry.runtime_data.tracker
-    assert tracker is not None
+    tracker = await async_get_tracker(hass, mock_api_entry)
     assert tracker.followed == ["26929925"]
 
 

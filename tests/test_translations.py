@@ -8,13 +8,16 @@ import re
 from typing import Any
 
 import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.ovh_sms import ovhsms
+from custom_components.ovh_sms.const import DOMAIN
 from custom_components.ovh_sms.errors import (
     CONSUMER_KEY_ERRORS,
     ERRORS,
     flow_error,
     home_assistant_error,
+    reaction,
 )
 from custom_components.ovh_sms.event import REPLY_ATTRIBUTES
 from custom_components.ovh_sms.ovhsms import (
@@ -111,6 +114,18 @@ def test_every_client_error_is_translated(err: OvhSmsError) -> None:
     if not isinstance(err, SmsValidationError):
         key, placeholders = flow_error(err)
         assert set(PLACEHOLDER.findall(EN[f"config.error.{key}"])) <= set(placeholders)
+
+
+@pytest.mark.parametrize("err", SAMPLES, ids=lambda err: type(err).__name__)
+def test_every_repair_a_failure_raises_is_translated(err: OvhSmsError) -> None:
+    """The issue a failure raises has its title and text, and the text gets its values."""
+    if (issue := reaction(err).issue) is None:
+        return
+    key, placeholders = issue
+    entry = MockConfigEntry(domain=DOMAIN, data={"account": "sms-ab1234-1", "login": "ha"})
+    text = EN[f"issues.{key}.description"]
+    assert EN[f"issues.{key}.title"]
+    assert set(PLACEHOLDER.findall(text)) <= set(placeholders(entry, err))
 
 
 def test_same_keys_and_placeholders() -> None:

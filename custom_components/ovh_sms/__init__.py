@@ -2,62 +2,44 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-from functools import partial
-
 from yarl import URL
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.const import CONF_PASSWORD, Platform
+from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryError
 from homeassistant.helpers import config_validation as cv, discovery
-from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.typing import ConfigType
 
+from .account import async_get_account
 from .const import (
-    CONF_ACCOUNT,
-    CONF_APPLICATION_KEY,
-    CONF_APPLICATION_SECRET,
-    CONF_CONSUMER_KEY,
-    CONF_DELETE_REPLIES,
     CONF_ENDPOINT,
-    CONF_LOGIN,
-    CONF_PUSH,
-    CONF_REPLIES,
     CONF_SERVICE_NAME,
-    CONF_WEBHOOK_ID,
     DOMAIN,
-    ISSUE_ACCESS_DENIED,
     ISSUE_FOREIGN_ENTRY,
     ISSUE_FOREIGN_ENTRY_FIXABLE,
-    MODE_API,
     account_unique_id,
     cleaned_account_data,
-    entry_mode,
     entry_options,
     is_own_entry,
 )
 from .coordinator import OvhSmsConfigEntry, OvhSmsCoordinator, OvhSmsRuntimeData
-from .delivery import async_forget_deliveries, async_get_tracker
-from .errors import translation_key
+from .delivery import async_forget_deliveries
+from .errors import async_clear_fixed_failures
 from .gateway import OvhSmsGateway
 from .issues import async_create_entry_issue, async_delete_entry_issue
-from .ledger import AccountLedger, async_forget_ledger, async_get_ledger, async_pop_setup_send
+from .ledger import async_forget_ledger, async_get_ledger, async_pop_setup_send
+from .notices import Accepted
 from .ovhsms import (
     DEFAULT_ENDPOINT,
-    ApiKeys,
-    Credentials,
-    Http2SmsClient,
     InsecureEndpointError,
-    OvhApiClient,
     SmsValidationError,
     load_metadata,
     validate_endpoint,
 )
-from .push import PushedCalls, async_delete_cloudhook
+from .push import async_delete_cloudhook
 from .repairs import convertible_foreign_entry
-from .replies import async_forget_replies, async_get_poller
+from .replies import async_forget_replies
 from .services import async_setup_services
 
 PLATFORMS: list[Platform] = [Platform.EVENT, Platform.NOTIFY, Platform.SENSOR]
@@ -117,75 +99,14 @@ async def async_migrate_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
     return True
 
 
-def _client(hass: HomeAssistant, entry: OvhSmsConfigEntry) -> Http2SmsClient | OvhApiClient:
-    """Build the entry's client; raise ConfigEntryError for an endpoint secrets must not reach."""
-    session = async_get_clientsession(hass)
-    try:
-        if entry_mode(entry) == MODE_API:
-            return OvhApiClient(
-                session,
-                ApiKeys(
-                    entry.data[CONF_APPLICATION_KEY],
-                    entry.data[CONF_APPLICATION_SECRET],
-                    entry.data[CONF_CONSUMER_KEY],
-                ),
-                endpoint=entry.data[CONF_ENDPOINT],
-            )
-        return Http2SmsClient(
-            session,
-            Credentials(
-                entry.data[CONF_ACCOUNT], entry.data[CONF_LOGIN], entry.data[CONF_PASSWORD]
-            ),
-            endpoint=entry.data[CONF_ENDPOINT],
-        )
-    except SmsValidationError as err:
-        raise ConfigEntryError(
-            translation_domain=DOMAIN, translation_key=translation_key(err)
-        ) from err
-
-
-async def _async_api_runtime(
-    hass: HomeAssistant, entry: OvhSmsConfigEntry, client: OvhApiClient, ledger: AccountLedger
-) -> OvhSmsRuntimeData:
-    """Read the credit now (bad keys start reauth, OVH out of reach retries), follow deliveries.
-
-    Replies are read when the option is on; the webhook listens when push is on.
-    """
-    account: str = entry.data[CONF_ACCOUNT]
-
-    async def read_credits() -> Decimal:
-        return (await client.account(account)).credits_left
-
-    coordinator = OvhSmsCoordinator(hass, entry, ledger, read_credits)
-    await coordinator.async_config_entry_first_refresh()
-    async_delete_entry_issue(hass, entry.entry_id, ISSUE_ACCESS_DENIED)
-    tracker = await async_get_tracker(hass, entry)
-    tracker.async_start(partial(client.deliveries, account))
-    entry.async_on_unload(tracker.async_stop)
-    options = entry_options(entry)
-    poller = await async_get_poller(hass, entry)
-    replies = None
-    if options[CONF_REPLIES]:
-        replies = poller
-        replies.async_start(client, delete_read=options[CONF_DELETE_REPLIES])
-        entry.async_on_unload(replies.async_stop)
-    else:
-        poller.async_pause()
-    if options[CONF_PUSH] and options.get(CONF_WEBHOOK_ID):
-        PushedCalls(hass, entry, client, tracker, replies).async_register()
-    gateway = OvhSmsGateway(
-        hass, entry, partial(client.send, account), ledger, on_accepted=tracker.follow
-    )
-    return OvhSmsRuntimeData(gateway, coordinator, api=client, tracker=tracker, replies=replies)
-
-
 async def async_setup_entry(hass: HomeAssistant, entry: OvhSmsConfigEntry) -> bool:
     """Set up an account: its gateway, its entities and its legacy notify action.
 
     http2sms cannot check credentials without sending an SMS, so nothing is sent
     here: bad credentials are found by the first send, which starts reauth. The
-    config flow's test SMS, if one was sent, gives the first credit. With API
-    keys, the credit is read now: bad keys start reauth, OVH out of reach retries.
+    config flow's test SMS, if one was sent, gives the first credit. An account
+    that can read the credit reads it now (bad keys start reauth, OVH out of
+    reach retries), then starts its two-way parts.
     """
     if not is_own_entry(entry):
         placeholders = {"title": entry.title}
@@ -203,17 +124,18 @@ async def async_setup_entry(hass: HomeAssistant, entry: OvhSmsConfigEntry) -> bo
             translation_key=ISSUE_FOREIGN_ENTRY,
             translation_placeholders=placeholders,
         )
-    client = _client(hass, entry)
+    account = await async_get_account(hass, entry)
     ledger = await async_get_ledger(hass, entry.entry_id)
     if (setup_send := async_pop_setup_send(hass, entry.unique_id)) is not None:
-        ledger.record(setup_send)
-    if isinstance(client, OvhApiClient):
-        entry.runtime_data = await _async_api_runtime(hass, entry, client, ledger)
-    else:
-        entry.runtime_data = OvhSmsRuntimeData(
-            OvhSmsGateway(hass, entry, client.send, ledger),
-            OvhSmsCoordinator(hass, entry, ledger),
-        )
+        ledger.record(Accepted(setup_send, frozenset()))
+    coordinator = OvhSmsCoordinator(hass, entry, ledger, account)
+    if account.polls_credit:
+        await coordinator.async_config_entry_first_refresh()
+        async_clear_fixed_failures(hass, entry)
+    account.async_start()
+    entry.runtime_data = OvhSmsRuntimeData(
+        account, OvhSmsGateway(hass, entry, account, ledger), coordinator
+    )
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     # The entities listen: a deferred SMS whose time passed meanwhile reaches them now.
     ledger.async_start()

@@ -11,7 +11,6 @@ In both modes a repair issue says when the credit cannot pay for one more SMS.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -22,28 +21,24 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
+from .account import SmsAccount
 from .const import (
     CONF_ACCOUNT,
     DOMAIN,
-    ISSUE_ACCESS_DENIED,
     ISSUE_CREDIT_EXHAUSTED,
     LOGGER,
 )
-from .delivery import DeliveryTracker
-from .errors import translation_key
+from .errors import async_react_to_failure, translated
 from .gateway import OvhSmsGateway
 from .issues import async_create_entry_issue, async_delete_entry_issue
 from .ledger import AccountLedger
-from .ovhsms import AccessDeniedError, AuthenticationError, OvhApiClient, OvhSmsError
-from .replies import ReplyPoller
+from .ovhsms import OvhSmsError
 
 # 4 reads an hour: the credit only drops when this integration (or another
 # user of the account) sends, and each send of ours answers with it anyway.
 CREDIT_INTERVAL: Final = timedelta(minutes=15)
 # An SMS to a French number costs one credit: below, the next one cannot go out.
 CREDITS_FOR_ONE_SMS: Final = Decimal(1)
-
-type CreditReader = Callable[[], Awaitable[Decimal]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,22 +60,21 @@ class OvhSmsCoordinator(DataUpdateCoordinator[AccountState]):
         hass: HomeAssistant,
         entry: ConfigEntry,
         ledger: AccountLedger,
-        read_credits: CreditReader | None = None,
+        account: SmsAccount,
     ) -> None:
         """Start from what the ledger knows; follow it until the entry unloads.
 
-        read_credits, when the transport can read the credit without sending,
-        is called every CREDIT_INTERVAL.
+        An account that can read the credit without sending is read every CREDIT_INTERVAL.
         """
         super().__init__(
             hass,
             LOGGER,
             config_entry=entry,
             name=DOMAIN,
-            update_interval=CREDIT_INTERVAL if read_credits else None,
+            update_interval=CREDIT_INTERVAL if account.polls_credit else None,
         )
         self._ledger = ledger
-        self._read_credits = read_credits
+        self._account = account
         self.data = self._state()
         self._check_credit()
         entry.async_on_unload(ledger.async_add_listener(self._async_ledger_changed))
@@ -95,32 +89,18 @@ class OvhSmsCoordinator(DataUpdateCoordinator[AccountState]):
         self.async_set_updated_data(self._state())
 
     async def _async_update_data(self) -> AccountState:
-        """Read the credit from OVH if the transport can, else the ledger again."""
-        if self._read_credits is None:
-            return self._state()
+        """Read the credit from OVH if the account can, else the ledger again."""
         try:
-            credits_left = await self._read_credits()
-        except AccessDeniedError as err:
-            async_create_entry_issue(
-                self.hass,
-                self.config_entry.entry_id,
-                ISSUE_ACCESS_DENIED,
-                {"account": self.config_entry.data[CONF_ACCOUNT], "rule": err.rule},
-            )
-            raise ConfigEntryAuthFailed(
-                translation_domain=DOMAIN,
-                translation_key=translation_key(err),
-                translation_placeholders={"rule": err.rule},
-            ) from err
-        except AuthenticationError as err:
-            raise ConfigEntryAuthFailed(
-                translation_domain=DOMAIN, translation_key=translation_key(err)
-            ) from err
+            credits_left = await self._account.async_read_credits()
         except OvhSmsError as err:
+            # Raising ConfigEntryAuthFailed is how a coordinator starts reauthentication.
+            if async_react_to_failure(self.hass, self.config_entry, err, reauth=False).reauth:
+                raise ConfigEntryAuthFailed(**translated(err)) from err
             raise UpdateFailed(
                 translation_domain=DOMAIN, translation_key="credit_unavailable"
             ) from err
-        self._ledger.keep_credits(credits_left)
+        if credits_left is not None:
+            self._ledger.keep_credits(credits_left)
         return self._state()
 
     @callback
@@ -151,17 +131,11 @@ class OvhSmsCoordinator(DataUpdateCoordinator[AccountState]):
 
 @dataclass(slots=True)
 class OvhSmsRuntimeData:
-    """What a loaded account holds: the gateway that sends, the coordinator that shows.
+    """What a loaded entry holds: its way in, the gateway that sends, the coordinator that shows."""
 
-    With API keys also the client (cancelling), the delivery tracker and, when
-    replies are on, their poller.
-    """
-
+    account: SmsAccount
     gateway: OvhSmsGateway
     coordinator: OvhSmsCoordinator
-    api: OvhApiClient | None = None
-    tracker: DeliveryTracker | None = None
-    replies: ReplyPoller | None = None
 
 
 type OvhSmsConfigEntry = ConfigEntry[OvhSmsRuntimeData]

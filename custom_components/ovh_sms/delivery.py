@@ -23,7 +23,7 @@ from typing import Any, Final, TypedDict
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.helpers.dispatcher import async_dispatcher_send
+from homeassistant.helpers.dispatcher import async_dispatcher_connect, async_dispatcher_send
 from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
@@ -31,7 +31,8 @@ from homeassistant.util.hass_dict import HassKey
 
 from .const import DOMAIN, EVENT_DELIVERY, LOGGER
 from .kept import async_get_kept, async_pop_kept
-from .ovhsms import DeliveryReport, OvhSmsError, SendResult
+from .notices import Accepted, signal_accepted
+from .ovhsms import DeliveryReport, OvhSmsError
 
 STORAGE_VERSION = 1
 # Seconds from the send to each check; after the last, one check an hour.
@@ -106,6 +107,10 @@ class DeliveryTracker:
         self._running = False
         self._not_before = dt_util.utcnow()
         self._removed = False
+        # Kept across reloads, it follows a send that ends while its entry reloads.
+        self._unfollow = async_dispatcher_connect(
+            hass, signal_accepted(entry.entry_id), self.follow
+        )
 
     async def async_load(self) -> None:
         """Take up the SMS followed before a restart, and check the ones that are due."""
@@ -130,10 +135,15 @@ class DeliveryTracker:
         self._schedule()
 
     @callback
-    def follow(self, result: SendResult, validity_minutes: int | None) -> None:
+    def follow(self, accepted: Accepted) -> None:
         """Follow each SMS OVH accepted, from its deferred time if it has one."""
+        result = accepted.result
         start = result.deferred or dt_util.utcnow()
-        validity = timedelta(minutes=validity_minutes) if validity_minutes else DEFAULT_VALIDITY
+        validity = (
+            timedelta(minutes=accepted.validity_minutes)
+            if accepted.validity_minutes
+            else DEFAULT_VALIDITY
+        )
         # One id for one recipient is certainly theirs; else the first read tells.
         receiver = result.recipients[0] if len(result.recipients) == 1 else ""
         for sms_id in result.sms_ids:
@@ -175,6 +185,7 @@ class DeliveryTracker:
         and saves nothing again.
         """
         self._removed = True
+        self._unfollow()
         self._followed.clear()
         self.async_stop()
         await self.store.async_remove()

@@ -71,11 +71,12 @@ async def async_get_config_entry_diagnostics(
     if (runtime := getattr(entry, "runtime_data", None)) is None:
         return diagnostics
     state = runtime.coordinator.data
+    account = runtime.account
     return diagnostics | {
         "credits_left": str(state.credits_left) if state.credits_left is not None else None,
         "last_sent": state.last_sent.isoformat() if state.last_sent else None,
         "endpoint": _redact_endpoint(entry.data[CONF_ENDPOINT]),
         "credit_read_ok": runtime.coordinator.last_update_success,
-        "deliveries_followed": len(runtime.tracker.followed) if runtime.tracker else None,
-        "replies_read": runtime.replies is not None,
+        "deliveries_followed": account.deliveries_followed if account.reports_delivery else None,
+        "replies_read": account.reads_replies,
     }

@@ -8,11 +8,7 @@ from homeassistant.helpers.entity import Entity
 from .const import (
     DOMAIN,
     MANUFACTURER,
-    MODE_API,
-    MODEL,
-    MODEL_API,
     MODEL_RECIPIENT,
-    entry_mode,
 )
 from .coordinator import OvhSmsConfigEntry
 from .gateway import OvhSmsGateway
@@ -34,7 +30,7 @@ class OvhSmsEntity(Entity):
             identifiers={(DOMAIN, entry.entry_id)},
             name=entry.title,
             manufacturer=MANUFACTURER,
-            model=MODEL_API if entry_mode(entry) == MODE_API else MODEL,
+            model=entry.runtime_data.account.model,
             entry_type=DeviceEntryType.SERVICE,
         )
 

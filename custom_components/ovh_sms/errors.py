@@ -1,18 +1,25 @@
-"""What the user reads for each client error: one table, for actions and flows alike.
+"""What the user reads for each client error, and what it asks of them: one place.
 
 Each client error maps to the Home Assistant error it raises (bad input is a
 ServiceValidationError), the translation key of its text, and the placeholders
-that text takes. The config flow shows the same keys as field errors.
+that text takes. The config flow shows the same keys as field errors. Beside
+it, the failures only the user can fix say their reaction (reauthentication,
+which repair issue): the gateway, the coordinator, cancelling and the replies
+all react through async_react_to_failure.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Final, NamedTuple
 
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 
-from .const import DOMAIN
+from .const import CONF_ACCOUNT, CONF_LOGIN, DOMAIN, ISSUE_ACCESS_DENIED, ISSUE_IP_NOT_AUTHORIZED
+from .issues import async_create_entry_issue, async_delete_entry_issue
 from .ovhsms import (
     AccessDeniedError,
     AccountNotFoundError,
@@ -141,6 +148,83 @@ ERRORS: Final[dict[type[OvhSmsError], tuple[type[HomeAssistantError], str, Place
 }
 
 
+type IssuePlaceholders = Callable[[ConfigEntry, Any], dict[str, str]]
+
+
+@dataclass(frozen=True, slots=True)
+class Reaction:
+    """What a failure asks of the user beside its text: new credentials, a repair issue.
+
+    issue names the repair issue raised, and gives its text's values from the entry and the error.
+    """
+
+    reauth: bool = False
+    issue: tuple[str, IssuePlaceholders] | None = None
+
+
+def _missing_rule(entry: ConfigEntry, err: AccessDeniedError) -> dict[str, str]:
+    return {"account": entry.data[CONF_ACCOUNT], "rule": err.rule}
+
+
+def _sms_user(entry: ConfigEntry, _err: IpNotAuthorizedError) -> dict[str, str]:
+    return {"account": entry.data[CONF_ACCOUNT], "login": entry.data[CONF_LOGIN]}
+
+
+_NO_REACTION: Final = Reaction()
+
+# The failures only the user can fix; each is a row of ERRORS above, which names its text.
+REACTIONS: Final[dict[type[OvhSmsError], Reaction]] = {
+    # A consumer key with the missing rule is the fix, and reauthentication asks
+    # for one: the repair issue says which rule was missing.
+    AccessDeniedError: Reaction(reauth=True, issue=(ISSUE_ACCESS_DENIED, _missing_rule)),
+    AuthenticationError: Reaction(reauth=True),
+    IpNotAuthorizedError: Reaction(issue=(ISSUE_IP_NOT_AUTHORIZED, _sms_user)),
+}
+# The issues a request OVH accepted proves fixed.
+_FIXED_BY_SUCCESS: Final = tuple(
+    reaction.issue[0] for reaction in REACTIONS.values() if reaction.issue is not None
+)
+
+
+def reaction(err: OvhSmsError) -> Reaction:
+    """Find what the error asks of the user (its nearest parent's row), if anything."""
+    return next((REACTIONS[cls] for cls in type(err).__mro__ if cls in REACTIONS), _NO_REACTION)
+
+
+@callback
+def async_react_to_failure(
+    hass: HomeAssistant, entry: ConfigEntry, err: OvhSmsError, *, reauth: bool = True
+) -> Reaction:
+    """Raise the repair issue the failure asks for and start reauthentication if it needs it.
+
+    reauth=False leaves reauthentication to the caller (a coordinator raises
+    ConfigEntryAuthFailed, a poller starts it once).
+    """
+    found = reaction(err)
+    if found.issue is not None:
+        issue, placeholders = found.issue
+        async_create_entry_issue(hass, entry.entry_id, issue, placeholders(entry, err))
+    if reauth and found.reauth:
+        entry.async_start_reauth(hass)
+    return found
+
+
+@callback
+def async_clear_fixed_failures(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Delete the issues of failures that a request OVH accepted proves fixed."""
+    async_delete_entry_issue(hass, entry.entry_id, *_FIXED_BY_SUCCESS)
+
+
+def translated(err: OvhSmsError) -> dict[str, Any]:
+    """Give the translation arguments of the error's text, for any Home Assistant error."""
+    _, key, placeholders = _entry(err)
+    return {
+        "translation_domain": DOMAIN,
+        "translation_key": key,
+        "translation_placeholders": placeholders(err),
+    }
+
+
 def _entry(err: OvhSmsError) -> tuple[type[HomeAssistantError], str, Placeholders]:
     """Find the error's row, or its nearest parent's."""
     return next(ERRORS[cls] for cls in type(err).__mro__ if cls in ERRORS)
@@ -176,10 +260,8 @@ def home_assistant_error(err: OvhSmsError) -> HomeAssistantError:
     """Turn a client error into the translated error the caller receives."""
     if isinstance(err, PartialSendError):
         return _partial_send_error(err)
-    error, key, placeholders = _entry(err)
-    return error(
-        translation_domain=DOMAIN, translation_key=key, translation_placeholders=placeholders(err)
-    )
+    error, _, _ = _entry(err)
+    return error(**translated(err))
 
 
 def _partial_send_error(err: PartialSendError) -> HomeAssistantError:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import asdict, fields
 
 from homeassistant.components.event import DOMAIN as EVENT_DOMAIN, EventEntity
 from homeassistant.core import HomeAssistant, callback
@@ -13,13 +13,13 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .const import DOMAIN
 from .coordinator import OvhSmsConfigEntry
 from .entity import OvhSmsEntity
-from .replies import signal_received
+from .notices import ReceivedSms, signal_received
 
 PARALLEL_UPDATES = 0
 ENTITY_KEY = "sms_received"
 EVENT_TYPE_RECEIVED = "received"
 # What the entity keeps of a reply: the event's data without the entry's id.
-REPLY_ATTRIBUTES = ("sms_id", "sender", "recipient", "message", "tag", "received_at")
+REPLY_ATTRIBUTES = tuple(field.name for field in fields(ReceivedSms))
 
 
 async def async_setup_entry(
@@ -28,7 +28,7 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the entity when the entry reads replies; remove it when it no longer does."""
-    if entry.runtime_data.replies is not None:
+    if entry.runtime_data.account.reads_replies:
         async_add_entities([OvhSmsReceivedEvent(entry)])
         return
     registry = er.async_get(hass)
@@ -58,6 +58,6 @@ class OvhSmsReceivedEvent(OvhSmsEntity, EventEntity):
         )
 
     @callback
-    def _async_received(self, data: dict[str, Any]) -> None:
-        self._trigger_event(EVENT_TYPE_RECEIVED, {key: data[key] for key in REPLY_ATTRIBUTES})
+    def _async_received(self, reply: ReceivedSms) -> None:
+        self._trigger_event(EVENT_TYPE_RECEIVED, asdict(reply))
         self.async_write_ha_state()

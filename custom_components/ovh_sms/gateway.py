@@ -2,45 +2,40 @@
 
 It turns Home Assistant input into a validated SMS (entry defaults, then the
 caller's options), enforces the hourly safety limit, sends through the entry's
-transport (http2sms or the OVHcloud API) and turns every failure into a
-translated Home Assistant error. What OVH accepted goes to the account's ledger
-(credit, last SMS, hourly budget), even when other requests of the same send
-failed. It also reacts to OVH's answers: reauthentication for bad credentials,
-a repair issue for an unauthorised IP or a missing API access rule.
+account (an SMS user or API keys) and turns every failure into a translated
+Home Assistant error, with the reaction errors.py gives it (reauthentication, a
+repair issue). What OVH accepted is told as one Accepted notice (the ledger:
+credit, last SMS; the delivery tracker), even when other requests of the same
+send failed.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
 import logging
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.util import dt as dt_util
 
+from .account import SmsAccount
 from .const import (
     CONF_ACCOUNT,
     CONF_HOURLY_LIMIT,
-    CONF_LOGIN,
     CONF_PHONE_NUMBER,
     DOMAIN,
     EVENT_SMS_SENT,
-    ISSUE_ACCESS_DENIED,
-    ISSUE_IP_NOT_AUTHORIZED,
     LOGGER,
-    MODE_API,
     SUBENTRY_RECIPIENT,
-    entry_mode,
     entry_options,
 )
-from .errors import home_assistant_error
-from .issues import async_ask_for_credentials, async_create_entry_issue, async_delete_entry_issue
+from .errors import async_clear_fixed_failures, async_react_to_failure, home_assistant_error
 from .ledger import AccountLedger, Spent
+from .notices import Accepted, recipients_among, signal_accepted
 from .ovhsms import (
-    IpNotAuthorizedError,
     OutcomeUnknownError,
     OvhSmsError,
     PartialSendError,
@@ -49,10 +44,6 @@ from .ovhsms import (
     build_sms,
 )
 from .sms_options import ChosenOptions, SmsFields, SmsOptions
-
-type SmsTransport = Callable[[Sms], Awaitable[SendResult]]
-# Told of every accepted send, with the validity asked for: the delivery tracker.
-type AcceptedListener = Callable[[SendResult, int | None], None]
 
 
 def _retrieve_failure(send: asyncio.Task[SendResult]) -> None:
@@ -68,17 +59,14 @@ class OvhSmsGateway:
         self,
         hass: HomeAssistant,
         entry: ConfigEntry,
-        transport: SmsTransport,
+        account: SmsAccount,
         ledger: AccountLedger,
-        *,
-        on_accepted: AcceptedListener | None = None,
     ) -> None:
-        """Send through this transport (one send, every request of it); record in this ledger."""
+        """Send through this account (one send, every request of it); spend from this ledger."""
         self.hass = hass
         self.entry = entry
-        self._transport = transport
+        self._account = account
         self.ledger = ledger
-        self._on_accepted = on_accepted
         # The legacy notify action this entry registered, if it could.
         self.notify_action: str | None = None
         # The options already warned about being left out of an SMS.
@@ -142,7 +130,7 @@ class OvhSmsGateway:
         self, recipients: list[str], message: str, fields: SmsFields, title: str | None
     ) -> Sms:
         """Build the SMS with these options' values, if the entry's way in can carry them."""
-        if fields["validity_minutes"] is not None and entry_mode(self.entry) != MODE_API:
+        if fields["validity_minutes"] is not None and not self._account.supports_validity:
             raise ServiceValidationError(
                 translation_domain=DOMAIN, translation_key="validity_needs_api_keys"
             )
@@ -195,7 +183,7 @@ class OvhSmsGateway:
     ) -> SendResult:
         """Send once; record what OVH accepted; raise the translated error of a failure."""
         try:
-            result = await self._transport(sms)
+            result = await self._account.async_send(sms)
         except PartialSendError as err:
             self.ledger.give_back(spent, len(err.not_sent) * sms.segments)
             if err.sent.recipients:
@@ -234,24 +222,18 @@ class OvhSmsGateway:
 
     def _react_to_failure(self, err: OvhSmsError) -> None:
         LOGGER.debug("Sending failed: %s", err)
-        if isinstance(err, IpNotAuthorizedError):
-            async_create_entry_issue(
-                self.hass,
-                self.entry.entry_id,
-                ISSUE_IP_NOT_AUTHORIZED,
-                {"account": self.entry.data[CONF_ACCOUNT], "login": self.entry.data[CONF_LOGIN]},
-            )
-        else:
-            async_ask_for_credentials(self.hass, self.entry, err)
+        async_react_to_failure(self.hass, self.entry, err)
 
     def _record(self, result: SendResult, recorded_by: str | None, sms: Sms) -> None:
-        """Keep the credit and time, clear the sending issues, tell entities and automations."""
-        self.ledger.record(result, recorded_by)
-        if self._on_accepted is not None:
-            self._on_accepted(result, sms.validity_minutes)
-        async_delete_entry_issue(
-            self.hass, self.entry.entry_id, ISSUE_IP_NOT_AUTHORIZED, ISSUE_ACCESS_DENIED
+        """Tell the ledger and the tracker; clear the sending issues; fire the event."""
+        accepted = Accepted(
+            result,
+            recipients_among(self.entry, result.recipients),
+            sms.validity_minutes,
+            recorded_by,
         )
+        async_dispatcher_send(self.hass, signal_accepted(self.entry.entry_id), accepted)
+        async_clear_fixed_failures(self.hass, self.entry)
         event: dict[str, Any] = {
             "config_entry_id": self.entry.entry_id,
             "sms_ids": list(result.sms_ids),

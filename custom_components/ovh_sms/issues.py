@@ -6,19 +6,10 @@ deleted when it is gone, or with the entry.
 
 from __future__ import annotations
 
-from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 
-from .const import (
-    CONF_ACCOUNT,
-    DOMAIN,
-    ENTRY_ISSUES,
-    ISSUE_ACCESS_DENIED,
-    ISSUE_CREDIT_EXHAUSTED,
-    entry_issue_id,
-)
-from .ovhsms import AccessDeniedError, AuthenticationError, OvhSmsError
+from .const import DOMAIN, ENTRY_ISSUES, ISSUE_CREDIT_EXHAUSTED, entry_issue_id
 
 # A low credit is a warning: the SMS still go out until it runs out.
 _WARNINGS = frozenset({ISSUE_CREDIT_EXHAUSTED})
@@ -57,21 +48,3 @@ def async_delete_entry_issue(hass: HomeAssistant, entry_id: str, *issues: str) -
     """Delete these issues of the entry, every one of them when none is named."""
     for issue in issues or ENTRY_ISSUES:
         ir.async_delete_issue(hass, DOMAIN, entry_issue_id(issue, entry_id))
-
-
-@callback
-def async_ask_for_credentials(hass: HomeAssistant, entry: ConfigEntry, err: OvhSmsError) -> None:
-    """Start reauthentication when OVH refused the credentials or a right; name that right.
-
-    A consumer key with the missing rule is the fix, and reauthentication asks
-    for one: the repair issue says which rule was missing.
-    """
-    if isinstance(err, AccessDeniedError):
-        async_create_entry_issue(
-            hass,
-            entry.entry_id,
-            ISSUE_ACCESS_DENIED,
-            {"account": entry.data[CONF_ACCOUNT], "rule": err.rule},
-        )
-    if isinstance(err, (AuthenticationError, AccessDeniedError)):
-        entry.async_start_reauth(hass)

@@ -5,9 +5,10 @@ finishes on the old gateway: both write to the same ledger, so its answer still
 reaches the new sensors. The ledger is saved with Home Assistant's Store, so a
 restart neither forgets the credit nor resets the hourly safety limit.
 
-A deferred SMS OVH accepted is scheduled, not sent: it becomes the last SMS,
-and its recipients' notify entities record it, at its time (after a restart,
-when the entry is set up again), and never once cancelled.
+The ledger follows the entry's accepted sends for as long as it is kept, loaded
+or not. A deferred SMS OVH accepted is scheduled, not sent: it becomes the last
+SMS, and its recipients' notify entities are told it went out, at its time
+(after a restart, when the entry is set up again), and never once cancelled.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from decimal import Decimal
 from typing import NotRequired, TypedDict
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.helpers.dispatcher import async_dispatcher_send
+from homeassistant.helpers.dispatcher import async_dispatcher_connect, async_dispatcher_send
 from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
@@ -28,6 +29,7 @@ from homeassistant.util.hass_dict import HassKey
 
 from .const import DOMAIN
 from .kept import async_get_kept, async_pop_kept
+from .notices import Accepted, WentOut, recipients_among, signal_accepted, signal_went_out
 from .ovhsms import SendResult, parse_credit
 
 HOUR = timedelta(hours=1)
@@ -38,11 +40,6 @@ SAVE_DELAY = 1
 
 DATA_LEDGERS: HassKey[dict[str, AccountLedger]] = HassKey(f"{DOMAIN}_ledgers")
 DATA_SETUP_SENDS: HassKey[dict[str, SendResult]] = HassKey(f"{DOMAIN}_setup_sends")
-
-
-def signal_sms_sent(entry_id: str) -> str:
-    """Dispatcher signal of an entry's SMS as they go out: (recipients, recorded_by)."""
-    return f"{DOMAIN}_{entry_id}_sms_sent"
 
 
 class StoredScheduledSms(TypedDict):
@@ -130,6 +127,7 @@ class AccountLedger:
         self._started = False
         self._listeners: list[Callable[[], None]] = []
         self._removed = False
+        self._unfollow = async_dispatcher_connect(hass, signal_accepted(entry_id), self.record)
 
     async def async_load(self) -> None:
         """Read what was saved; a damaged value is left out rather than failing the setup."""
@@ -156,11 +154,9 @@ class AccountLedger:
         return lambda: self._listeners.remove(listener)
 
     @callback
-    def record(self, result: SendResult, recorded_by: str | None = None) -> None:
-        """Keep what an accepted send answered; a deferred SMS is scheduled, not sent.
-
-        recorded_by names the notify entity that records this send itself.
-        """
+    def record(self, accepted: Accepted) -> None:
+        """Keep what an accepted send answered; a deferred SMS is scheduled, not sent."""
+        result = accepted.result
         if result.credits_left is not None:
             self.credits_left = result.credits_left
         now = dt_util.utcnow()
@@ -170,7 +166,7 @@ class AccountLedger:
             )
             self._arm()
         else:
-            self._gone(now, result.recipients, recorded_by)
+            self._gone(now, accepted.subentry_ids, accepted.recorded_by)
         self._tell()
 
     @callback
@@ -222,17 +218,22 @@ class AccountLedger:
     def _async_due(self, now: datetime) -> None:
         """Record the scheduled SMS whose time came as sent."""
         self._timer = None
+        entry = self._hass.config_entries.async_get_entry(self._entry_id)
         for sms in [sms for sms in self.scheduled if sms.at <= now]:
             self.scheduled.remove(sms)
-            self._gone(sms.at, sms.recipients, None)
+            # The recipients whose number it was sent to, as the entry has them now.
+            recipients = recipients_among(entry, sms.recipients) if entry else frozenset()
+            self._gone(sms.at, recipients, None)
         self._arm()
         self._tell()
 
     @callback
-    def _gone(self, when: datetime, recipients: tuple[str, ...], recorded_by: str | None) -> None:
-        """Make an SMS that went out the last one; its recipients' notify entities record it."""
+    def _gone(self, when: datetime, recipients: frozenset[str], recorded_by: str | None) -> None:
+        """Make an SMS that went out the last one; tell its recipients' notify entities."""
         self.last_sent = max(when, self.last_sent or when)
-        async_dispatcher_send(self._hass, signal_sms_sent(self._entry_id), recipients, recorded_by)
+        async_dispatcher_send(
+            self._hass, signal_went_out(self._entry_id), WentOut(recipients, recorded_by)
+        )
 
     @callback
     def _tell(self) -> None:
@@ -285,6 +286,7 @@ class AccountLedger:
     async def async_remove(self) -> None:
         """Forget the account: its entry was deleted."""
         self._removed = True
+        self._unfollow()
         self.async_stop()
         await self._store.async_remove()
 

@@ -36,7 +36,7 @@ from .delivery import signal_delivery
 from .entity import OvhSmsRecipientEntity
 from .gateway import OvhSmsGateway
 from .issues import async_create_entry_issue, async_delete_entry_issue
-from .ledger import signal_sms_sent
+from .notices import WentOut, signal_went_out
 from .sms_options import SMS_OPTIONS_SCHEMA, SmsOptions
 
 # A notify group passes the same data to every member: keys meant for other
@@ -202,7 +202,7 @@ class OvhSmsRecipientNotify(OvhSmsRecipientEntity, NotifyEntity):
             self._delivery = (status, str(last.attributes.get("delivery_sms_id", "")))
         entry_id = self.gateway.entry.entry_id
         self.async_on_remove(
-            async_dispatcher_connect(self.hass, signal_sms_sent(entry_id), self._async_sms_sent)
+            async_dispatcher_connect(self.hass, signal_went_out(entry_id), self._async_went_out)
         )
         self._scheduled_at = self.gateway.ledger.next_scheduled(self.phone_number)
         self.async_on_remove(self.gateway.ledger.async_add_listener(self._async_ledger_changed))
@@ -225,9 +225,9 @@ class OvhSmsRecipientNotify(OvhSmsRecipientEntity, NotifyEntity):
             self.async_write_ha_state()
 
     @callback
-    def _async_sms_sent(self, recipients: tuple[str, ...], recorded_by: str | None) -> None:
-        """Record the notification when another action's SMS reached this recipient."""
-        if recorded_by == self.entity_id or self.phone_number not in recipients:
+    def _async_went_out(self, sms: WentOut) -> None:
+        """Record the notification when another action's SMS went to this recipient."""
+        if sms.recorded_by == self.entity_id or self.subentry_id not in sms.subentry_ids:
             return
         if (record := getattr(self, "_async_record_notification", None)) is not None:
             record()

@@ -16,8 +16,9 @@ twice.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime, timedelta
-from typing import Any, Final, TypedDict
+from typing import Final, TypedDict
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
@@ -32,12 +33,12 @@ from .const import (
     CONF_PHONE_NUMBER,
     DOMAIN,
     EVENT_RECEIVED,
-    ISSUE_ACCESS_DENIED,
     LOGGER,
     SUBENTRY_RECIPIENT,
 )
-from .issues import async_create_entry_issue
+from .errors import async_react_to_failure
 from .kept import async_get_kept, async_pop_kept
+from .notices import ReceivedSms, signal_received
 from .ovhsms import (
     AccessDeniedError,
     OvhApiClient,
@@ -58,11 +59,6 @@ SEEN_KEPT: Final = 5000
 MAX_READ_ATTEMPTS: Final = 10
 
 DATA_POLLERS: HassKey[dict[str, ReplyPoller]] = HassKey(f"{DOMAIN}_pollers")
-
-
-def signal_received(entry_id: str) -> str:
-    """Dispatcher signal of an entry's replies: (event data)."""
-    return f"{DOMAIN}_{entry_id}_received"
 
 
 class StoredReplies(TypedDict):
@@ -221,17 +217,11 @@ class ReplyPoller:
         try:
             await client.delete_reply(account, reply_id)
         except AccessDeniedError as err:
-            # A consumer key with the missing rule is the fix: reauth asks for one.
-            async_create_entry_issue(
-                self.hass,
-                self.entry.entry_id,
-                ISSUE_ACCESS_DENIED,
-                {"account": account, "rule": err.rule},
-            )
+            # Reauthentication is asked for once while loaded; the issue stays said.
+            async_react_to_failure(self.hass, self.entry, err, reauth=not self._delete_denied)
             if not self._delete_denied:
                 self._delete_denied = True
                 LOGGER.warning("The replies of %s cannot be deleted: %s", account, _why(err))
-                self.entry.async_start_reauth(self.hass)
         except OvhSmsError as err:
             LOGGER.debug("Reply %s was not deleted at OVH: %s", reply_id, _why(err))
 
@@ -244,17 +234,18 @@ class ReplyPoller:
         if reply.reply_id in self._seen:
             return
         self._seen[reply.reply_id] = None
-        data: dict[str, Any] = {
-            "config_entry_id": self.entry.entry_id,
-            "sms_id": reply.reply_id,
-            "sender": reply.sender,
-            "recipient": self._recipient_name(reply.sender),
-            "message": reply.message,
-            "tag": reply.tag,
-            "received_at": (reply.received_at or arrived).isoformat(),
-        }
-        self.hass.bus.async_fire(EVENT_RECEIVED, data)
-        async_dispatcher_send(self.hass, signal_received(self.entry.entry_id), data)
+        received = ReceivedSms(
+            sms_id=reply.reply_id,
+            sender=reply.sender,
+            recipient=self._recipient_name(reply.sender),
+            message=reply.message,
+            tag=reply.tag,
+            received_at=(reply.received_at or arrived).isoformat(),
+        )
+        self.hass.bus.async_fire(
+            EVENT_RECEIVED, {"config_entry_id": self.entry.entry_id, **asdict(received)}
+        )
+        async_dispatcher_send(self.hass, signal_received(self.entry.entry_id), received)
         self._save()
 
     def _recipient_name(self, number: str) -> str | None:

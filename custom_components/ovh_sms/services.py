@@ -17,11 +17,10 @@ from homeassistant.core import (
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import config_validation as cv, entity_registry as er, service
 
-from .const import CONF_ACCOUNT, DOMAIN, LOGGER, is_own_entry
+from .const import DOMAIN, is_own_entry
 from .coordinator import OvhSmsConfigEntry
-from .delivery import DeliveryTracker
-from .issues import async_ask_for_credentials
-from .ovhsms import AccessDeniedError, OvhApiClient, OvhSmsError, SmsNotFoundError
+from .errors import async_react_to_failure
+from .ovhsms import AccessDeniedError, OvhSmsError
 from .sms_options import SMS_OPTIONS_SCHEMA, SmsOptions
 
 SERVICE_SEND_SMS = "send_sms"
@@ -129,57 +128,24 @@ async def _async_send_sms(call: ServiceCall) -> ServiceResponse:
     }
 
 
-async def _cancelled_before(
-    api: OvhApiClient, tracker: DeliveryTracker, account: str, sms_id: str
-) -> bool:
-    """Tell whether an SMS OVH no longer holds as pending had been cancelled already.
-
-    A cancel whose answer was lost, made again, finds nothing pending: the
-    first one cancelled it, or OVH sent it meanwhile. Only an SMS still
-    followed can be either; one read tells them apart: OVH holds a cancelled
-    SMS neither as pending nor as sent. A sent one has its state told; an
-    unread one stays followed.
-    """
-    if sms_id not in tracker.followed:
-        return False
-    try:
-        report = await api.delivery(account, sms_id)
-    except SmsNotFoundError:
-        return True
-    except OvhSmsError as err:
-        LOGGER.debug("SMS %s not cancelled and not read: %s", sms_id, err)
-        return False
-    tracker.report(report)
-    return False
-
-
 async def _async_cancel_sms(call: ServiceCall) -> ServiceResponse:
     """Cancel deferred SMS by the ids send_sms answered; say which had already gone."""
     entry = _config_entry(call.hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
     runtime = entry.runtime_data
-    if runtime.api is None or runtime.tracker is None:
+    if not runtime.account.cancels:
         raise ServiceValidationError(
             translation_domain=DOMAIN, translation_key="cancel_needs_api_keys"
         )
-    account: str = entry.data[CONF_ACCOUNT]
     cancelled: list[str] = []
     gone: list[str] = []
     failure: OvhSmsError | None = None
     for sms_id in dict.fromkeys(call.data[ATTR_SMS_IDS]):
         try:
-            await runtime.api.cancel(account, sms_id)
-        except SmsNotFoundError:
-            if await _cancelled_before(runtime.api, runtime.tracker, account, sms_id):
-                cancelled.append(sms_id)
-            else:
-                gone.append(sms_id)
+            (cancelled if await runtime.account.async_cancel(sms_id) else gone).append(sms_id)
         except OvhSmsError as err:
             failure = err  # OVH out of reach or refusing: the others would fail too
             break
-        else:
-            cancelled.append(sms_id)
     if cancelled:
-        runtime.tracker.forget(cancelled)
         runtime.gateway.ledger.cancel(cancelled)
         await runtime.coordinator.async_request_refresh()  # OVH gives the credit back
     if failure is None and not gone:
@@ -202,7 +168,7 @@ def _cancel_error(
             translation_key="sms_already_gone",
             translation_placeholders=placeholders,
         )
-    async_ask_for_credentials(hass, entry, failure)
+    async_react_to_failure(hass, entry, failure)
     if isinstance(failure, AccessDeniedError):
         return HomeAssistantError(
             translation_domain=DOMAIN,

@@ -64,6 +64,8 @@ DEFAULT_OPTIONS: Final[Mapping[str, Any]] = MappingProxyType(
 EVENT_SMS_SENT: Final = "ovh_sms_sent"
 EVENT_DELIVERY: Final = "ovh_sms_delivery"
 EVENT_RECEIVED: Final = "ovh_sms_received"
+# One event per step of an alarm (alarms.py); its data keys are ALARM_EVENT_KEYS.
+EVENT_ALARM: Final = "ovh_sms_alarm"
 
 # Repair issues, one of each per entry at most.
 ISSUE_IP_NOT_AUTHORIZED: Final = "ip_not_authorized"

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.util.signal_type import SignalType
@@ -55,6 +57,73 @@ class ReceivedSms:
     message: str
     tag: str | None
     received_at: str
+
+
+class AlarmStep(StrEnum):
+    """The steps of an alarm, each told by an ovh_sms_alarm event."""
+
+    STARTED = "started"
+    SENT = "sent"
+    DELIVERED = "delivered"
+    ESCALATED = "escalated"
+    ACKNOWLEDGED = "acknowledged"
+    EXHAUSTED = "exhausted"
+    CANCELLED = "cancelled"
+
+
+class AlarmState(StrEnum):
+    """Where an alarm stands: open until acknowledged, exhausted or cancelled."""
+
+    OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"
+    EXHAUSTED = "exhausted"
+    CANCELLED = "cancelled"
+
+
+# The data of every ovh_sms_alarm event, in this order. recipient is the
+# recipient's name (None for a number that is no recipient of the account),
+# number the 00 form; round is 1-based; acknowledged_via is "sms", "action" or
+# "alert"; elapsed is the seconds since the alarm started; at is ISO 8601.
+ALARM_EVENT_KEYS: tuple[str, ...] = (
+    "config_entry_id",
+    "alarm_id",
+    "step",
+    "code",
+    "recipient",
+    "number",
+    "round",
+    "sms_ids",
+    "acknowledged_by",
+    "acknowledged_via",
+    "elapsed",
+    "at",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class AlarmSummary:
+    """One open alarm as the account's "Open alarms" sensor shows it.
+
+    recipient is the name (or number) of the one the alarm is at now; deadline
+    is when it escalates if not acknowledged (None once nothing is left to try
+    but the final actions).
+    """
+
+    alarm_id: str
+    code: str
+    message: str
+    recipient: str
+    round: int
+    started_at: datetime
+    deadline: datetime | None
+
+
+def signal_alarms(entry_id: str) -> SignalType[tuple[AlarmSummary, ...]]:
+    """Dispatcher signal of the entry's open alarms: all of them, each time one changes.
+
+    Also sent once when the entry's setup ends, so the sensor starts right.
+    """
+    return SignalType(f"{DOMAIN}_{entry_id}_alarms")
 
 
 def signal_accepted(entry_id: str) -> SignalType[Accepted]:

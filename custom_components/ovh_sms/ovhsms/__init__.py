@@ -3,6 +3,9 @@
 Free of Home Assistant; every request goes through an injected aiohttp session.
 """
 
+from .api_wire import (
+    job_body,
+)
 from .batches import (
     send_in_batches,
 )
@@ -55,7 +58,6 @@ from .http2sms import (
     BATCH_SIZE,
     DEFAULT_ENDPOINT,
     MAX_IN_FLIGHT,
-    Credentials,
     Http2SmsAnswer,
     Http2SmsClient,
     form,
@@ -68,35 +70,37 @@ from .message import (
 )
 from .models import (
     Accepted,
+    AccessRule,
+    ApiKeys,
+    ConsumerKeyRequest,
+    Credentials,
+    CredentialState,
     EncodedMessage,
+    Priority,
+    Sender,
+    SenderStatus,
     SendResult,
     Sms,
+    SmsAccountInfo,
     SmsClass,
     SmsCoding,
 )
 from .ovh_api import (
-    ACCESS_RULES,
     API_BATCH_SIZE,
     API_MAX_IN_FLIGHT,
-    CREATE_APP_URL,
-    CREATE_TOKEN_URL,
     DEFAULT_API_ENDPOINT,
-    AccessRule,
-    ApiKeys,
-    ConsumerKeyRequest,
-    CredentialState,
     OvhApiClient,
-    Priority,
-    Sender,
-    SenderStatus,
-    SmsAccountInfo,
-    job_body,
-    sign,
 )
 from .phone import (
     load_metadata,
     normalize_number,
     normalize_recipients,
+)
+from .signing import (
+    ACCESS_RULES,
+    CREATE_APP_URL,
+    CREATE_TOKEN_URL,
+    sign,
 )
 from .sms import (
     MAX_TAG_LENGTH,

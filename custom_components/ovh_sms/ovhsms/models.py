@@ -1,11 +1,11 @@
-"""The SMS model, shared by every way of sending: what OVH receives and what it accepted."""
+"""The client's value types: the SMS, what OVH accepted, the credentials, OVH's descriptions."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 
 
 class SmsClass(IntEnum):
@@ -83,3 +83,94 @@ class SendResult:
     deferred: datetime | None
     # Credits these SMS cost, when OVH told it for every request (OVHcloud API).
     credits_removed: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    """An SMS user of an OVH SMS account; repr() leaves the password out."""
+
+    account: str
+    login: str
+    password: str = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKeys:
+    """An application's key and secret, and a consumer key; repr() shows the key only."""
+
+    application_key: str
+    application_secret: str = field(repr=False)
+    consumer_key: str = field(default="", repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class AccessRule:
+    """A right a consumer key is granted: a method on a path, where * matches anything."""
+
+    method: str
+    path: str
+
+    def __str__(self) -> str:
+        """Write the rule as OVH's pages do: POST /sms/*/jobs."""
+        return f"{self.method} {self.path}"
+
+
+class CredentialState(StrEnum):
+    """Where a consumer key stands (OVH's credential status)."""
+
+    PENDING = "pendingValidation"
+    VALIDATED = "validated"
+    REFUSED = "refused"
+    EXPIRED = "expired"
+
+
+@dataclass(frozen=True, slots=True)
+class ConsumerKeyRequest:
+    """A new consumer key: it works once the user validates it at validation_url."""
+
+    consumer_key: str = field(repr=False)
+    validation_url: str
+    state: CredentialState
+
+
+class SenderStatus(StrEnum):
+    """The known statuses of a sender declared on an SMS account."""
+
+    ENABLE = "enable"
+    DISABLE = "disable"
+    REFUSED = "refused"
+    WAITING_VALIDATION = "waitingValidation"
+
+
+@dataclass(frozen=True, slots=True)
+class Sender:
+    """A sender of an SMS account; status is OVH's own value, maybe one not in SenderStatus."""
+
+    name: str
+    status: str
+    type: str
+    comment: str
+
+    @property
+    def enabled(self) -> bool:
+        """Tell whether SMS can be sent from this sender now."""
+        return self.status == SenderStatus.ENABLE
+
+
+@dataclass(frozen=True, slots=True)
+class SmsAccountInfo:
+    """An SMS account as OVH describes it."""
+
+    name: str
+    credits_left: Decimal
+    description: str
+    status: str
+
+
+class Priority(StrEnum):
+    """How soon OVH handles a job."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+    VERY_LOW = "veryLow"

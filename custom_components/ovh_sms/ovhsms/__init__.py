@@ -69,14 +69,18 @@ from .message import (
     encode_message,
 )
 from .models import (
+    FINAL_STATUSES,
     Accepted,
     AccessRule,
     ApiKeys,
     ConsumerKeyRequest,
     Credentials,
     CredentialState,
+    DeliveryReport,
+    DeliveryStatus,
     EncodedMessage,
     Priority,
+    Reply,
     Sender,
     SenderStatus,
     SendResult,
@@ -113,11 +117,7 @@ from .sms import (
 )
 from .two_way import (
     DELIVERY_RECEIPT_TEXTS,
-    FINAL_STATUSES,
     PTT_TEXTS,
-    DeliveryReport,
-    DeliveryStatus,
-    Reply,
     delivery_from_callback,
     delivery_status,
     parse_datetime,

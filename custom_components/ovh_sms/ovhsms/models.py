@@ -1,4 +1,4 @@
-"""The client's value types: the SMS, what OVH accepted, the credentials, OVH's descriptions."""
+"""Every value type of the client: the SMS, what OVH accepted, keys, accounts, reports."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from enum import IntEnum, StrEnum
+from typing import Final
 
 
 class SmsClass(IntEnum):
@@ -174,3 +175,56 @@ class Priority(StrEnum):
     MEDIUM = "medium"
     LOW = "low"
     VERY_LOW = "veryLow"
+
+
+class DeliveryStatus(StrEnum):
+    """Where an SMS stands, from OVH's deliveryReceipt and ptt codes."""
+
+    PENDING = "pending"  # not sent yet: queued, or deferred
+    SENT = "sent"  # handed to the operator, no final report yet
+    DELIVERED = "delivered"
+    FAILED = "failed"
+    EXPIRED = "expired"
+
+
+FINAL_STATUSES: Final = frozenset(
+    {DeliveryStatus.DELIVERED, DeliveryStatus.FAILED, DeliveryStatus.EXPIRED}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryReport:
+    """Where one SMS to one receiver stands.
+
+    receiver is in the 00 form ("" when OVH did not tell it); ptt and
+    delivery_receipt are OVH's codes as given; description is OVH's text, or
+    the text of its codes (two_way.py's PTT_TEXTS, DELIVERY_RECEIPT_TEXTS), maybe "".
+    """
+
+    sms_id: str
+    receiver: str
+    status: DeliveryStatus
+    ptt: int | None
+    delivery_receipt: int | None
+    description: str
+    sent_at: datetime | None
+    delivered_at: datetime | None
+
+    @property
+    def final(self) -> bool:
+        """Tell whether the status can no longer change: delivered, failed or expired."""
+        return self.status in FINAL_STATUSES
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """An SMS received in answer to one sent from OVH's short number.
+
+    sender is in the 00 form; tag is the tag of the SMS answered, if it had one.
+    """
+
+    reply_id: str
+    sender: str
+    message: str
+    tag: str | None
+    received_at: datetime | None

@@ -53,7 +53,9 @@ from .models import (
     ApiKeys,
     ConsumerKeyRequest,
     CredentialState,
+    DeliveryReport,
     Priority,
+    Reply,
     Sender,
     SendResult,
     Sms,
@@ -76,8 +78,6 @@ from .transport import (
     fan_out,
 )
 from .two_way import (
-    DeliveryReport,
-    Reply,
     reply_from_incoming,
     report_from_job,
     report_from_outgoing,

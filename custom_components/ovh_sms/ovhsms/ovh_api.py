@@ -140,6 +140,7 @@ class OvhApiClient:
             read_timeout=read_timeout,
             deadline=deadline,
         )
+        # One caller for every call: OVH's clock is read once and shared by all.
         self._call = SignedCaller(transport, keys, monotonic=monotonic).call
         self._batch_size = batch_size
         self._max_in_flight = max_in_flight

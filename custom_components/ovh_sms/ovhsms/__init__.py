@@ -3,6 +3,9 @@
 Free of Home Assistant; every request goes through an injected aiohttp session.
 """
 
+from .api_wire import (
+    job_body,
+)
 from .batches import (
     send_in_batches,
 )
@@ -55,7 +58,6 @@ from .http2sms import (
     BATCH_SIZE,
     DEFAULT_ENDPOINT,
     MAX_IN_FLIGHT,
-    Credentials,
     Http2SmsAnswer,
     Http2SmsClient,
     form,
@@ -67,36 +69,42 @@ from .message import (
     encode_message,
 )
 from .models import (
+    FINAL_STATUSES,
     Accepted,
+    AccessRule,
+    ApiKeys,
+    ConsumerKeyRequest,
+    Credentials,
+    CredentialState,
+    DeliveryReport,
+    DeliveryStatus,
     EncodedMessage,
+    Priority,
+    Reply,
+    Sender,
+    SenderStatus,
     SendResult,
     Sms,
+    SmsAccountInfo,
     SmsClass,
     SmsCoding,
 )
 from .ovh_api import (
-    ACCESS_RULES,
     API_BATCH_SIZE,
     API_MAX_IN_FLIGHT,
-    CREATE_APP_URL,
-    CREATE_TOKEN_URL,
     DEFAULT_API_ENDPOINT,
-    AccessRule,
-    ApiKeys,
-    ConsumerKeyRequest,
-    CredentialState,
     OvhApiClient,
-    Priority,
-    Sender,
-    SenderStatus,
-    SmsAccountInfo,
-    job_body,
-    sign,
 )
 from .phone import (
     load_metadata,
     normalize_number,
     normalize_recipients,
+)
+from .signing import (
+    ACCESS_RULES,
+    CREATE_APP_URL,
+    CREATE_TOKEN_URL,
+    sign,
 )
 from .sms import (
     MAX_TAG_LENGTH,
@@ -109,11 +117,7 @@ from .sms import (
 )
 from .two_way import (
     DELIVERY_RECEIPT_TEXTS,
-    FINAL_STATUSES,
     PTT_TEXTS,
-    DeliveryReport,
-    DeliveryStatus,
-    Reply,
     delivery_from_callback,
     delivery_status,
     parse_datetime,

@@ -8,7 +8,6 @@ sent, not sent and maybe sent.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from decimal import Decimal
 
@@ -17,9 +16,9 @@ from .errors import (
     OvhSmsError,
     PartialSendError,
     RecipientsRefusedError,
-    SmsRefusedError,
 )
 from .models import Accepted, SendResult, Sms
+from .transport import fan_out
 
 type BatchRequest = Callable[[Sequence[str]], Awaitable[Accepted]]
 
@@ -41,32 +40,17 @@ async def send_in_batches(
         sms.recipients[start : start + batch_size]
         for start in range(0, len(sms.recipients), batch_size)
     ]
-    outcomes: list[Accepted | OvhSmsError | None] = [None] * len(batches)
-    in_flight = asyncio.Semaphore(max_in_flight)
-    stopped_by: list[SmsRefusedError] = []
-
-    async def send_batch(index: int) -> None:
-        async with in_flight:
-            if stopped_by:
-                return  # not started: the account cannot send
-            try:
-                outcomes[index] = await request(batches[index])
-            except OvhSmsError as err:
-                outcomes[index] = err
-                if isinstance(err, SmsRefusedError) and err.stops_sending:
-                    stopped_by.append(err)
-
-    async with asyncio.TaskGroup() as group:
-        for index in range(len(batches)):
-            group.create_task(send_batch(index))
-    return _outcome(sms, batches, outcomes, stopped_by[0] if stopped_by else None)
+    outcomes, stopped_by = await fan_out(
+        batches, request, max_in_flight=max_in_flight, not_started=lambda _: None
+    )
+    return _outcome(sms, batches, outcomes, stopped_by)
 
 
 def _outcome(
     sms: Sms,
     batches: Sequence[tuple[str, ...]],
     outcomes: Sequence[Accepted | OvhSmsError | None],
-    stopped_by: SmsRefusedError | None,
+    stopped_by: OvhSmsError | None,
 ) -> SendResult:
     """Sort each batch's recipients by outcome; return if all were accepted, else raise.
 

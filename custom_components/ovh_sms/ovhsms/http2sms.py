@@ -9,7 +9,7 @@ every answer form of OVH's guide: JSON, XML, text/plain and HTML.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 import json
 import logging
@@ -18,6 +18,7 @@ from typing import Any, Final
 from xml.etree import ElementTree as ET
 
 import aiohttp
+from yarl import URL
 
 from .batches import send_in_batches
 from .endpoint import validate_endpoint
@@ -28,15 +29,18 @@ from .errors import (
     IpNotAuthorizedError,
     MissingParameterError,
     OutcomeUnknownError,
-    OvhConnectionError,
-    OvhHttpError,
-    OvhServerError,
-    OvhSmsError,
     SenderNotFoundError,
     SmsRefusedError,
 )
-from .models import Accepted, SendResult, Sms
+from .models import Accepted, Credentials, SendResult, Sms
 from .sms import PARIS, parse_credit
+from .transport import (
+    CONNECT_TIMEOUT,
+    READ_TIMEOUT,
+    REQUEST_DEADLINE,
+    SMS_MAY_BE_SENT,
+    Transport,
+)
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -48,25 +52,11 @@ BATCH_SIZE: Final = 50
 # least ~100 ms from a home connection, so 5 requests in flight stay under 50
 # a second, while 1,000 recipients (20 requests) take 4 round trips, not 20.
 MAX_IN_FLIGHT: Final = 5
-CONNECT_TIMEOUT: Final = 10.0
-READ_TIMEOUT: Final = 30.0
-# Past this, a request's outcome is unknown, even if the server still trickles.
-REQUEST_DEADLINE: Final = 60.0
 
 _MORE_INFORMATION = re.compile(r"\s*For more information.*$", re.IGNORECASE | re.DOTALL)
 _HTML_HEAD = re.compile(r"<head.*?</head>", re.IGNORECASE | re.DOTALL)
 _HTML_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _HTML_TAG = re.compile(r"<[^>]*>")
-_REDACTED = "**********"
-
-
-@dataclass(frozen=True, slots=True)
-class Credentials:
-    """An SMS user of an OVH SMS account; repr() leaves the password out."""
-
-    account: str
-    login: str
-    password: str = field(repr=False)
 
 
 def form(sms: Sms, recipients: Sequence[str]) -> dict[str, str]:
@@ -170,9 +160,7 @@ def parse_answer(body: str) -> Http2SmsAnswer:
             return _parse_markup(body.strip())
         return _parse_text(body)
     except (KeyError, TypeError, ValueError) as err:
-        raise OutcomeUnknownError(
-            "OVH's answer could not be read; the SMS may have been sent"
-        ) from err
+        raise OutcomeUnknownError(f"OVH's answer could not be read; {SMS_MAY_BE_SENT}") from err
 
 
 def error_for(status: int, reason: str) -> SmsRefusedError:
@@ -216,14 +204,19 @@ class Http2SmsClient:
         """
         if batch_size < 1 or max_in_flight < 1:
             raise ValueError("batch_size and max_in_flight must be at least 1")
-        self._session = session
         self._credentials = credentials
         self.endpoint = validate_endpoint(endpoint)
+        self._call_name = f"POST {URL(self.endpoint).path}"
+        self._transport = Transport(
+            session,
+            self.endpoint,
+            secrets=(credentials.password,),
+            connect_timeout=connect_timeout,
+            read_timeout=read_timeout,
+            deadline=deadline,
+        )
         self._batch_size = batch_size
         self._max_in_flight = max_in_flight
-        self._timeout = aiohttp.ClientTimeout(
-            total=deadline, sock_connect=connect_timeout, sock_read=read_timeout
-        )
 
     @property
     def account(self) -> str:
@@ -271,30 +264,16 @@ class Http2SmsClient:
             "password": credentials.password,
             **form,
         }
-        try:
-            async with self._session.post(
-                self.endpoint, data=data, timeout=self._timeout, allow_redirects=False
-            ) as response:
-                if response.status >= 500 or 200 < response.status < 300:  # noqa: PLR2004
-                    raise OvhServerError(response.status)
-                if response.status != 200:  # noqa: PLR2004
-                    raise OvhHttpError(response.status)
-                body = await response.text(encoding="utf-8", errors="replace")
-        except OvhSmsError:
-            raise
-        except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as err:
-            raise OvhConnectionError(
-                f"Could not connect to {self.endpoint}: {type(err).__name__}"
-            ) from None
-        except (TimeoutError, aiohttp.ClientError) as err:
-            raise OutcomeUnknownError(
-                f"The connection to OVH failed after the request was sent "
-                f"({type(err).__name__}); the SMS may have been sent"
-            ) from None
+        _, body = await self._transport.exchange(
+            "POST",
+            self.endpoint,
+            call=self._call_name,
+            answers=(200,),
+            outcome=SMS_MAY_BE_SENT,
+            data=data,
+        )
         answer = parse_answer(body)
         if 100 <= answer.status < 200:  # noqa: PLR2004
             return answer
-        reason = _MORE_INFORMATION.sub("", answer.message).strip()
-        if credentials.password:
-            reason = reason.replace(credentials.password, _REDACTED)
+        reason = self._transport.redact(_MORE_INFORMATION.sub("", answer.message).strip())
         raise error_for(answer.status, reason or "no reason given")

@@ -1,11 +1,12 @@
-"""The SMS model, shared by every way of sending: what OVH receives and what it accepted."""
+"""Every value type of the client: the SMS, what OVH accepted, keys, accounts, reports."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from enum import IntEnum
+from enum import IntEnum, StrEnum
+from typing import Final
 
 
 class SmsClass(IntEnum):
@@ -83,3 +84,147 @@ class SendResult:
     deferred: datetime | None
     # Credits these SMS cost, when OVH told it for every request (OVHcloud API).
     credits_removed: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    """An SMS user of an OVH SMS account; repr() leaves the password out."""
+
+    account: str
+    login: str
+    password: str = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKeys:
+    """An application's key and secret, and a consumer key; repr() shows the key only."""
+
+    application_key: str
+    application_secret: str = field(repr=False)
+    consumer_key: str = field(default="", repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class AccessRule:
+    """A right a consumer key is granted: a method on a path, where * matches anything."""
+
+    method: str
+    path: str
+
+    def __str__(self) -> str:
+        """Write the rule as OVH's pages do: POST /sms/*/jobs."""
+        return f"{self.method} {self.path}"
+
+
+class CredentialState(StrEnum):
+    """Where a consumer key stands (OVH's credential status)."""
+
+    PENDING = "pendingValidation"
+    VALIDATED = "validated"
+    REFUSED = "refused"
+    EXPIRED = "expired"
+
+
+@dataclass(frozen=True, slots=True)
+class ConsumerKeyRequest:
+    """A new consumer key: it works once the user validates it at validation_url."""
+
+    consumer_key: str = field(repr=False)
+    validation_url: str
+    state: CredentialState
+
+
+class SenderStatus(StrEnum):
+    """The known statuses of a sender declared on an SMS account."""
+
+    ENABLE = "enable"
+    DISABLE = "disable"
+    REFUSED = "refused"
+    WAITING_VALIDATION = "waitingValidation"
+
+
+@dataclass(frozen=True, slots=True)
+class Sender:
+    """A sender of an SMS account; status is OVH's own value, maybe one not in SenderStatus."""
+
+    name: str
+    status: str
+    type: str
+    comment: str
+
+    @property
+    def enabled(self) -> bool:
+        """Tell whether SMS can be sent from this sender now."""
+        return self.status == SenderStatus.ENABLE
+
+
+@dataclass(frozen=True, slots=True)
+class SmsAccountInfo:
+    """An SMS account as OVH describes it."""
+
+    name: str
+    credits_left: Decimal
+    description: str
+    status: str
+
+
+class Priority(StrEnum):
+    """How soon OVH handles a job."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+    VERY_LOW = "veryLow"
+
+
+class DeliveryStatus(StrEnum):
+    """Where an SMS stands, from OVH's deliveryReceipt and ptt codes."""
+
+    PENDING = "pending"  # not sent yet: queued, or deferred
+    SENT = "sent"  # handed to the operator, no final report yet
+    DELIVERED = "delivered"
+    FAILED = "failed"
+    EXPIRED = "expired"
+
+
+FINAL_STATUSES: Final = frozenset(
+    {DeliveryStatus.DELIVERED, DeliveryStatus.FAILED, DeliveryStatus.EXPIRED}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryReport:
+    """Where one SMS to one receiver stands.
+
+    receiver is in the 00 form ("" when OVH did not tell it); ptt and
+    delivery_receipt are OVH's codes as given; description is OVH's text, or
+    the text of its codes (two_way.py's PTT_TEXTS, DELIVERY_RECEIPT_TEXTS), maybe "".
+    """
+
+    sms_id: str
+    receiver: str
+    status: DeliveryStatus
+    ptt: int | None
+    delivery_receipt: int | None
+    description: str
+    sent_at: datetime | None
+    delivered_at: datetime | None
+
+    @property
+    def final(self) -> bool:
+        """Tell whether the status can no longer change: delivered, failed or expired."""
+        return self.status in FINAL_STATUSES
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """An SMS received in answer to one sent from OVH's short number.
+
+    sender is in the 00 form; tag is the tag of the SMS answered, if it had one.
+    """
+
+    reply_id: str
+    sender: str
+    message: str
+    tag: str | None
+    received_at: datetime | None

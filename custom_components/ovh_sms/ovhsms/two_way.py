@@ -1,4 +1,4 @@
-"""Delivery reports and replies: their models, and the reading of OVH's answers and callbacks.
+"""Delivery reports and replies (models.py): the reading of OVH's answers and callbacks.
 
 Pure: no request is made here. The OVHcloud API's answers (GET
 /sms/{account}/outgoing/{id}, /jobs/{id}, /incoming/{id}) are read by
@@ -14,26 +14,11 @@ client uses: "+33612345678" becomes "0033612345678".
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from enum import StrEnum
 from types import MappingProxyType
 from typing import Any, Final
 
-
-class DeliveryStatus(StrEnum):
-    """Where an SMS stands, from OVH's deliveryReceipt and ptt codes."""
-
-    PENDING = "pending"  # not sent yet: queued, or deferred
-    SENT = "sent"  # handed to the operator, no final report yet
-    DELIVERED = "delivered"
-    FAILED = "failed"
-    EXPIRED = "expired"
-
-
-FINAL_STATUSES: Final = frozenset(
-    {DeliveryStatus.DELIVERED, DeliveryStatus.FAILED, DeliveryStatus.EXPIRED}
-)
+from .models import DeliveryReport, DeliveryStatus, Reply
 
 # OVH's ptt codes (docs/spec "Delivery state"; GET /sms/ptts?ptt=N gives the
 # same texts), a list OVH calls non-exhaustive.
@@ -127,44 +112,6 @@ def _describe(status: DeliveryStatus, delivery_receipt: int | None, ptt: int | N
     if delivery_receipt is not None and delivery_receipt in DELIVERY_RECEIPT_TEXTS:
         return DELIVERY_RECEIPT_TEXTS[delivery_receipt]
     return ""
-
-
-@dataclass(frozen=True, slots=True)
-class DeliveryReport:
-    """Where one SMS to one receiver stands.
-
-    receiver is in the 00 form ("" when OVH did not tell it); ptt and
-    delivery_receipt are OVH's codes as given; description is OVH's text, or
-    the text of its codes (PTT_TEXTS, DELIVERY_RECEIPT_TEXTS), maybe "".
-    """
-
-    sms_id: str
-    receiver: str
-    status: DeliveryStatus
-    ptt: int | None
-    delivery_receipt: int | None
-    description: str
-    sent_at: datetime | None
-    delivered_at: datetime | None
-
-    @property
-    def final(self) -> bool:
-        """Tell whether the status can no longer change: delivered, failed or expired."""
-        return self.status in FINAL_STATUSES
-
-
-@dataclass(frozen=True, slots=True)
-class Reply:
-    """An SMS received in answer to one sent from OVH's short number.
-
-    sender is in the 00 form; tag is the tag of the SMS answered, if it had one.
-    """
-
-    reply_id: str
-    sender: str
-    message: str
-    tag: str | None
-    received_at: datetime | None
 
 
 def parse_datetime(value: object) -> datetime | None:

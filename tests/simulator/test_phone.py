@@ -1,6 +1,6 @@
 """The simulator plays the phone: delivery progress, replies, and their pushes, like OVH.
 
-The API is called as in test_simulator_api (signed, over loopback HTTP, the
+The API is called as in test_api (signed, over loopback HTTP, the
 clock set by the test); the pushes reach an aiohttp server of the test's own.
 """
 
@@ -29,9 +29,9 @@ from simulator import (
 from simulator.__main__ import main, parse_args, simulator_from
 from simulator.page import Page
 from simulator.phone import Pusher
+from tests.conftest import LoopbackSimulator
 
-from .conftest import LoopbackSimulator
-from .test_simulator_api import (
+from .test_api import (
     JOB,
     NOT_GRANTED_CALL,
     NOW,
@@ -42,7 +42,7 @@ from .test_simulator_api import (
     not_found,
 )
 
-SIMULATOR = Path(__file__).parent.parent / "simulator"
+SIMULATOR = Path(__file__).parents[2] / "simulator"
 ALICE = "+33612345678"
 BOB = "+33798765432"
 # An SMS from the short number (senderForResponse): the only kind replies reach.

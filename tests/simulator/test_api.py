@@ -31,8 +31,7 @@ from simulator import (
 )
 from simulator.__main__ import main, parse_args, simulator_from
 from simulator.segments import SmsCoding
-
-from .conftest import PASSWORD, LoopbackSimulator
+from tests.conftest import PASSWORD, LoopbackSimulator
 
 NOW = 1_800_000_000  # 2027-01-15T08:00:00+00:00
 ACCOUNT = "sms-ab1234-1"

@@ -9,5 +9,5 @@ from tests.conftest import (  # noqa: F401 - fixtures, registered by being impor
     mock_config_entry,
     ovh_api,
     simulator,
-    simulator_entry,
 )
+from tests.end_to_end.conftest import simulator_entry  # noqa: F401 - idem

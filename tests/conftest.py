@@ -181,14 +181,6 @@ async def set_up_at(hass: HomeAssistant, entry: MockConfigEntry, endpoint: str) 
     return entry
 
 
-@pytest.fixture
-async def simulator_entry(
-    hass: HomeAssistant, mock_config_entry: MockConfigEntry, simulator: LoopbackSimulator
-) -> MockConfigEntry:
-    """Set up the integration against the simulator, through Home Assistant's real session."""
-    return await set_up_at(hass, mock_config_entry, simulator.endpoint)
-
-
 async def set_up_second_account(
     hass: HomeAssistant, first: MockConfigEntry, **options: Any
 ) -> MockConfigEntry:

@@ -30,10 +30,9 @@ from simulator import (
     DEFAULT_CONSUMER_KEY,
     ENDPOINT_PATH,
 )
+from tests.conftest import ACCOUNT, LoopbackSimulator, account_with_alice
 
-from .conftest import ACCOUNT, LoopbackSimulator, account_with_alice
-
-TRANSLATIONS = Path(__file__).parent.parent / "custom_components/ovh_sms/translations/en.json"
+TRANSLATIONS = Path(__file__).parents[2] / "custom_components/ovh_sms/translations/en.json"
 NUMBERS = [
     "0612345678",
     "06 12 34 56 78",

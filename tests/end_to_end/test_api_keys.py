@@ -20,8 +20,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import HomeAssistantError
 from simulator import API_PATH, ENDPOINT_PATH
-
-from .conftest import ALICE, LoopbackSimulator, state_of
+from tests.conftest import ALICE, LoopbackSimulator, state_of
 
 # The credit sensor of an entry made by the flow: its device is named as the entry.
 API_KEYS_CREDITS = "sensor.sms_ab1234_1_api_keys_credits_left"

@@ -27,8 +27,7 @@ from simulator import (
     DEFAULT_CONSUMER_KEY,
     ENDPOINT_PATH,
 )
-
-from .conftest import ACCOUNT, ALICE, LoopbackSimulator, account_with_alice
+from tests.conftest import ACCOUNT, ALICE, LoopbackSimulator, account_with_alice
 
 
 async def api_entry(hass: HomeAssistant, simulator: LoopbackSimulator) -> MockConfigEntry:

@@ -20,8 +20,7 @@ from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
-
-from .conftest import ACCOUNT, ALICE, CREDITS, LOGIN, PASSWORD, LoopbackSimulator, state_of
+from tests.conftest import ACCOUNT, ALICE, CREDITS, LOGIN, PASSWORD, LoopbackSimulator, state_of
 
 BOB = "0033798765432"
 

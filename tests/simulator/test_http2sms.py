@@ -13,8 +13,7 @@ import pytest
 
 from simulator import OvhSimulator, SimulatorAnswer
 from simulator.__main__ import main, parse_args, simulator_from
-
-from .conftest import PASSWORD, LoopbackSimulator
+from tests.conftest import PASSWORD, LoopbackSimulator
 
 GUIDE = " For more informations : http://guides.ovh.com/httpToSms"
 VALID = {

@@ -25,7 +25,7 @@ from simulator.segments import (
 )
 
 GSM7, UCS2 = SmsCoding.GSM7, SmsCoding.UCS2
-SIMULATOR = Path(__file__).parent.parent / "simulator"
+SIMULATOR = Path(__file__).parents[2] / "simulator"
 
 
 def test_the_basic_table_is_gsm_03_38() -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, override
+from typing import Any, Final, override
 
 import voluptuous as vol
 
@@ -329,7 +329,7 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Choose how to reach OVH: an SMS user, or API keys."""
-        return self.async_show_menu(step_id="user", menu_options=[MODE_HTTP2SMS, MODE_API])
+        return self.async_show_menu(step_id="user", menu_options=list(_WAY_IN_FLOWS))
 
     async def async_step_http2sms(
         self, user_input: dict[str, Any] | None = None
@@ -679,9 +679,7 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
 
     async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
         """OVH refused the credentials (or, with API keys, lacks an access rule)."""
-        if entry_data.get(CONF_MODE) == MODE_API:
-            return await self.async_step_reauth_api()
-        return await self.async_step_reauth_confirm()
+        return await _WAY_IN_FLOWS[entry_mode(self._get_reauth_entry())].reauth(self)
 
     async def async_step_reauth_api(
         self, user_input: dict[str, Any] | None = None
@@ -757,14 +755,20 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
+        """Change the entry as its way in allows."""
+        return await _WAY_IN_FLOWS[entry_mode(self._get_reconfigure_entry())].reconfigure(
+            self, user_input
+        )
+
+    async def async_reconfigure_sms_user(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
         """Change login, password, sender or endpoint; never the account.
 
-        With API keys: another sender of the account, or new keys.
+        The SMS user's reconfigure step: its form keeps the step id reconfigure.
         """
         entry = self._get_reconfigure_entry()
         errors: dict[str, str] = {}
-        if entry_mode(entry) == MODE_API:
-            return await self.async_step_reconfigure_api()
         if user_input is not None:
             data = _entry_data(
                 {CONF_PASSWORD: entry.data[CONF_PASSWORD], CONF_SENDER: ""} | user_input
@@ -870,6 +874,30 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
         return await self.async_step_reconfigure_sender()
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _WayInFlow:
+    """A way in's part of the flows; its set-up step is the menu option named by its mode."""
+
+    reauth: Callable[[OvhSmsConfigFlow], Awaitable[ConfigFlowResult]]
+    reconfigure: Callable[[OvhSmsConfigFlow, dict[str, Any] | None], Awaitable[ConfigFlowResult]]
+    two_way_options: bool  # the options flow offers replies, their deletion and push
+
+
+# Each way in, by the mode the entry's data names: its steps, and what its options offer.
+_WAY_IN_FLOWS: Final[dict[str, _WayInFlow]] = {
+    MODE_HTTP2SMS: _WayInFlow(
+        reauth=OvhSmsConfigFlow.async_step_reauth_confirm,
+        reconfigure=OvhSmsConfigFlow.async_reconfigure_sms_user,
+        two_way_options=False,
+    ),
+    MODE_API: _WayInFlow(
+        reauth=OvhSmsConfigFlow.async_step_reauth_api,
+        reconfigure=OvhSmsConfigFlow.async_step_reconfigure_api,
+        two_way_options=True,
+    ),
+}
+
+
 class OvhSmsOptionsFlow(OptionsFlowWithReload):
     """Defaults of every SMS, the legacy action's name and the hourly safety limit.
 
@@ -909,7 +937,7 @@ class OvhSmsOptionsFlow(OptionsFlowWithReload):
                 ),
             }
         )
-        if entry_mode(self.config_entry) == MODE_API:
+        if _WAY_IN_FLOWS[entry_mode(self.config_entry)].two_way_options:
             schema = schema.extend(
                 {
                     vol.Required(CONF_REPLIES): BooleanSelector(),

@@ -8,16 +8,15 @@ report it validated, then lets the user pick the SMS account and the sender.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, override
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Final, override
 
 import voluptuous as vol
 
 from homeassistant.components import webhook
 from homeassistant.components.notify.const import DOMAIN as NOTIFY_DOMAIN
 from homeassistant.config_entries import (
-    SOURCE_REAUTH,
-    SOURCE_RECONFIGURE,
     ConfigEntry,
     ConfigFlow,
     ConfigFlowResult,
@@ -263,6 +262,21 @@ def _chosen_sender(user_input: Mapping[str, Any]) -> str:
     return "" if sender == SHORT_NUMBER else sender
 
 
+type _Step = Callable[[], Awaitable[ConfigFlowResult]]
+
+
+@dataclass(frozen=True, slots=True)
+class _KeysUse:
+    """What the keys of a keys form are for: a new entry, or an entry's reauth or reconfigure.
+
+    The step that asks for them says it; the validation steps, shared, follow it.
+    """
+
+    form: _Step  # the keys form again, when OVH refuses the application's keys at validation
+    read: Callable[[], Awaitable[None]]  # fetch what comes next once validated; raise OvhSmsError
+    validated: _Step  # go on with the validated keys and what was read
+
+
 def _unusable_senders(senders: tuple[Sender, ...]) -> dict[str, str]:
     """List the senders OVH has yet to validate, and those it refused or disabled.
 
@@ -291,6 +305,8 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
         self._senders: tuple[Sender, ...] = ()
         self._credits_left = ""
         self._accounts: tuple[str, ...] = ()
+        # Set by the step that asks for keys, before the steps that validate them.
+        self._keys_use: _KeysUse
         # OVH refused the application's keys at validation: the keys form says so.
         self._keys_refusal: ApplicationKeyError | None = None
         # OVH refused the SMS user of self._data at the test SMS.
@@ -313,7 +329,7 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Choose how to reach OVH: an SMS user, or API keys."""
-        return self.async_show_menu(step_id="user", menu_options=[MODE_HTTP2SMS, MODE_API])
+        return self.async_show_menu(step_id="user", menu_options=list(_WAY_IN_FLOWS))
 
     async def async_step_http2sms(
         self, user_input: dict[str, Any] | None = None
@@ -361,6 +377,9 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
                 errors[SECTION_CONNECTION] = flow_error(err).key
             else:
                 self._data = {CONF_MODE: MODE_API, CONF_ENDPOINT: endpoint}
+                self._keys_use = _KeysUse(
+                    self.async_step_api, self._async_read_accounts, self._async_step_account_choice
+                )
                 keys = _api_keys(user_input)
                 if result := await self._async_step_keys_submitted(keys, errors, placeholders):
                     return result
@@ -411,7 +430,7 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
             await self._async_request_consumer_key(keys)
             return None
         if (state := await self._async_credential_state()) is CredentialState.VALIDATED:
-            await self._async_read_with_keys()
+            await self._keys_use.read()
         return state
 
     async def _async_request_consumer_key(self, keys: ApiKeys) -> None:
@@ -448,17 +467,6 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
                 return CredentialState.PENDING
             raise
 
-    async def _async_read_with_keys(self) -> None:
-        """Read what the flow goes on with once the keys are validated; raise OvhSmsError.
-
-        Reauth and reconfigure check that the keys see the entry's account (and
-        read its senders); a new entry lists the accounts the keys see.
-        """
-        if self.source in (SOURCE_REAUTH, SOURCE_RECONFIGURE):
-            await self._async_read_account(self._data[CONF_ACCOUNT])
-        else:
-            self._accounts = await self._api.sms_accounts()
-
     async def async_step_api_authorize(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
@@ -493,12 +501,12 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
             try:
                 state = await self._async_credential_state(just_requested=True)
                 if state is CredentialState.VALIDATED:
-                    await self._async_read_with_keys()
+                    await self._keys_use.read()
                 elif state is not CredentialState.PENDING:  # refused or expired: a new link
                     await self._async_request_consumer_key(self._api.keys)
             except ApplicationKeyError as err:
                 self._keys_refusal = err
-                return await self._async_step_keys_form()
+                return await self._keys_use.form()
             except OvhSmsError as err:
                 errors["base"], shown = flow_error(err)
                 placeholders |= shown
@@ -515,34 +523,22 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
             description_placeholders=placeholders | {"validation_url": self._validation_url},
         )
 
-    async def _async_step_keys_form(self) -> ConfigFlowResult:
-        """Bring back the form that took the keys: set-up's, reauth's or reconfigure's."""
-        if self.source == SOURCE_REAUTH:
-            return await self.async_step_reauth_api()
-        if self.source == SOURCE_RECONFIGURE:
-            return await self.async_step_reconfigure_keys()
-        return await self.async_step_api()
-
     async def _async_step_keys_validated(self) -> ConfigFlowResult:
-        """Keep the validated keys; go on with what _async_read_with_keys read.
-
-        Reauth saves them; reconfigure offers the account's senders again; a new
-        entry picks the account.
-        """
+        """Keep the validated keys; go on as the step that asked for them says."""
         keys = self._api.keys
         self._data |= {
             CONF_APPLICATION_KEY: keys.application_key,
             CONF_APPLICATION_SECRET: keys.application_secret,
             CONF_CONSUMER_KEY: keys.consumer_key,
         }
-        if self.source == SOURCE_REAUTH:
-            return self.async_update_reload_and_abort(
-                self._get_reauth_entry(), data_updates=self._data
-            )
-        if self.source == SOURCE_RECONFIGURE:
-            return self._show_senders(
-                "reconfigure_sender", self._get_reconfigure_entry().data[CONF_SENDER]
-            )
+        return await self._keys_use.validated()
+
+    async def _async_read_accounts(self) -> None:
+        """List the SMS accounts the keys see; raise OvhSmsError."""
+        self._accounts = await self._api.sms_accounts()
+
+    async def _async_step_account_choice(self) -> ConfigFlowResult:
+        """Take the one account the keys see, or let the user pick; none aborts."""
         if not self._accounts:
             return self.async_abort(reason="no_sms_account")
         if len(self._accounts) == 1:
@@ -683,18 +679,35 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
 
     async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
         """OVH refused the credentials (or, with API keys, lacks an access rule)."""
-        if entry_data.get(CONF_MODE) == MODE_API:
-            return await self.async_step_reauth_api()
-        return await self.async_step_reauth_confirm()
+        return await _WAY_IN_FLOWS[entry_mode(self._get_reauth_entry())].reauth(self)
 
     async def async_step_reauth_api(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Ask for the keys again: a new consumer key is requested unless one is pasted."""
-        return await self._async_step_entry_keys("reauth_api", self._get_reauth_entry(), user_input)
+        return await self._async_step_entry_keys(
+            "reauth_api",
+            self._get_reauth_entry(),
+            user_input,
+            _KeysUse(
+                self.async_step_reauth_api, self._async_read_entry_account, self._async_save_keys
+            ),
+        )
+
+    async def _async_read_entry_account(self) -> None:
+        """Check that the keys see the entry's account, reading its senders; raise OvhSmsError."""
+        await self._async_read_account(self._data[CONF_ACCOUNT])
+
+    async def _async_save_keys(self) -> ConfigFlowResult:
+        """Save the validated keys in the entry being reauthenticated."""
+        return self.async_update_reload_and_abort(self._get_reauth_entry(), data_updates=self._data)
 
     async def _async_step_entry_keys(
-        self, step_id: str, entry: ConfigEntry, user_input: dict[str, Any] | None
+        self,
+        step_id: str,
+        entry: ConfigEntry,
+        user_input: dict[str, Any] | None,
+        keys_use: _KeysUse,
     ) -> ConfigFlowResult:
         """Ask an entry's new keys, on its endpoint; an empty secret keeps the saved one."""
         placeholders = {
@@ -707,6 +720,7 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
                 CONF_ACCOUNT: entry.data[CONF_ACCOUNT],
                 CONF_ENDPOINT: entry.data[CONF_ENDPOINT],
             }
+            self._keys_use = keys_use
             keys = _api_keys(user_input, entry.data[CONF_APPLICATION_SECRET])
             if result := await self._async_step_keys_submitted(keys, errors, placeholders):
                 return result
@@ -741,14 +755,20 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
+        """Change the entry as its way in allows."""
+        return await _WAY_IN_FLOWS[entry_mode(self._get_reconfigure_entry())].reconfigure(
+            self, user_input
+        )
+
+    async def async_reconfigure_sms_user(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
         """Change login, password, sender or endpoint; never the account.
 
-        With API keys: another sender of the account, or new keys.
+        The SMS user's reconfigure step: its form keeps the step id reconfigure.
         """
         entry = self._get_reconfigure_entry()
         errors: dict[str, str] = {}
-        if entry_mode(entry) == MODE_API:
-            return await self.async_step_reconfigure_api()
         if user_input is not None:
             data = _entry_data(
                 {CONF_PASSWORD: entry.data[CONF_PASSWORD], CONF_SENDER: ""} | user_input
@@ -796,7 +816,20 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
     ) -> ConfigFlowResult:
         """Take new API keys, checked as at set-up; then the sender again."""
         return await self._async_step_entry_keys(
-            "reconfigure_keys", self._get_reconfigure_entry(), user_input
+            "reconfigure_keys",
+            self._get_reconfigure_entry(),
+            user_input,
+            _KeysUse(
+                self.async_step_reconfigure_keys,
+                self._async_read_entry_account,
+                self._async_step_senders_again,
+            ),
+        )
+
+    async def _async_step_senders_again(self) -> ConfigFlowResult:
+        """Offer the account's senders, read with the new keys; the current one first."""
+        return self._show_senders(
+            "reconfigure_sender", self._get_reconfigure_entry().data[CONF_SENDER]
         )
 
     async def async_step_reconfigure_sender(
@@ -841,6 +874,30 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
         return await self.async_step_reconfigure_sender()
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _WayInFlow:
+    """A way in's part of the flows; its set-up step is the menu option named by its mode."""
+
+    reauth: Callable[[OvhSmsConfigFlow], Awaitable[ConfigFlowResult]]
+    reconfigure: Callable[[OvhSmsConfigFlow, dict[str, Any] | None], Awaitable[ConfigFlowResult]]
+    two_way_options: bool  # the options flow offers replies, their deletion and push
+
+
+# Each way in, by the mode the entry's data names: its steps, and what its options offer.
+_WAY_IN_FLOWS: Final[dict[str, _WayInFlow]] = {
+    MODE_HTTP2SMS: _WayInFlow(
+        reauth=OvhSmsConfigFlow.async_step_reauth_confirm,
+        reconfigure=OvhSmsConfigFlow.async_reconfigure_sms_user,
+        two_way_options=False,
+    ),
+    MODE_API: _WayInFlow(
+        reauth=OvhSmsConfigFlow.async_step_reauth_api,
+        reconfigure=OvhSmsConfigFlow.async_step_reconfigure_api,
+        two_way_options=True,
+    ),
+}
+
+
 class OvhSmsOptionsFlow(OptionsFlowWithReload):
     """Defaults of every SMS, the legacy action's name and the hourly safety limit.
 
@@ -880,7 +937,7 @@ class OvhSmsOptionsFlow(OptionsFlowWithReload):
                 ),
             }
         )
-        if entry_mode(self.config_entry) == MODE_API:
+        if _WAY_IN_FLOWS[entry_mode(self.config_entry)].two_way_options:
             schema = schema.extend(
                 {
                     vol.Required(CONF_REPLIES): BooleanSelector(),

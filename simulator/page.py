@@ -2,7 +2,7 @@
 
 It shows the simulated account (account.py) and its API (api.py), and its forms
 change them: answer 401, delay the answers, fail POST /jobs, validate or revoke
-consumer keys, mark deliveries, answer SMS, set the push URLs.
+consumer keys, mark deliveries, answer SMS (an alarm's "OK 47" in one click), set the push URLs.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 import html
 import logging
+import re
 from typing import Final
 
 from aiohttp import web
@@ -36,6 +37,9 @@ _LOGGER = logging.getLogger(__name__)
 DELIVER_AFTER_REFUSED: Final = "Deliver after a number of seconds, 0 or more, or never (empty)."
 # The failures the page can make POST /jobs answer.
 _JOB_FAILURES: Final = (500, 502, 503, 504)
+# What an SMS asks to be answered with to acknowledge it (an alarm's "Reply OK 47 to
+# acknowledge", « Répondez OK 47 pour acquitter »): the page answers it in one click.
+_ACKNOWLEDGE_CODE: Final = re.compile(r"\bOK (\d+)\b")
 # The page reloads every 5 seconds, unless a field is being filled in (a reply, a URL).
 _REFRESH: Final = """
 <script>setInterval(function () {
@@ -301,6 +305,7 @@ value="{html.escape(api.reply_url)}"> (response type <b>{api.response_type}</b>)
             "<form method=post action=/api/reply>"
             f"<input type=hidden name=id value={job.id}>"
             "<input name=message required placeholder=Reply> <button>Answer</button></form>"
+            f"{_acknowledge_form(job)}"
             if not job.sms.sender
             else f"<i>sent from {html.escape(job.sms.sender)}: replies reach only the SMS "
             "sent from the short number</i>"
@@ -310,6 +315,19 @@ value="{html.escape(api.reply_url)}"> (response type <b>{api.response_type}</b>)
             f"{start}<td>sent {ovh_datetime(self.api.sent_at(job))}{deleted}</td>"
             f"<td id=delivery-{job.id}>{progress}{buttons}</td><td>{answer}</td></tr>"
         )
+
+
+def _acknowledge_form(job: Job) -> str:
+    """Offer the "OK 47" an SMS asks for, from its receiver's phone; nothing if it asks none."""
+    codes = _ACKNOWLEDGE_CODE.findall(job.sms.message)
+    if not codes:
+        return ""
+    answer = f"OK {codes[-1]}"
+    return (
+        "<form method=post action=/api/reply>"
+        f"<input type=hidden name=id value={job.id}>"
+        f'<input type=hidden name=message value="{answer}"><button>Answer {answer}</button></form>'
+    )
 
 
 def _push_row(call: PushCall) -> str:

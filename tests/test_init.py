@@ -94,6 +94,7 @@ async def test_service_devices(
     assert entity_ids(devices["sms-ab1234-1"]) == [
         "sensor.sms_ab1234_1_credits_left",
         "sensor.sms_ab1234_1_last_sms",
+        "sensor.sms_ab1234_1_open_alarms",
     ]
     assert entity_ids(devices["Alice"]) == ["notify.alice"]
 

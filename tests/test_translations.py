@@ -162,6 +162,7 @@ def test_every_consumer_key_state_reads_as_a_flow_error() -> None:
         ("notify.recipient", ("delivery_status", "delivery_sms_id", "scheduled_at")),
         ("event.sms_received", REPLY_ATTRIBUTES),
         ("sensor.last_sent", ("scheduled_at",)),
+        ("sensor.open_alarms", ("alarms",)),
     ],
 )
 def test_entity_attributes_are_named(entity: str, attributes: tuple[str, ...]) -> None:

@@ -1,30 +1,35 @@
-"""Sensors: the credit left and the time of the last SMS, both kept across restarts.
+"""Sensors: the credit left and the time of the last SMS, kept across restarts; open alarms.
 
-Both come through the account's coordinator: from the answers to sends, and
-with API keys from the credit it reads every 15 minutes too (http2sms has no
-call that reads the credit without sending).
+The first two come through the account's coordinator: from the answers to sends,
+and with API keys from the credit it reads every 15 minutes too (http2sms has no
+call that reads the credit without sending). Open alarms come from the alarms'
+signal, which tells all of them on each change and once when the entry is set up.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from homeassistant.components.sensor import (
     RestoreSensor,
     SensorDeviceClass,
+    SensorEntity,
     SensorEntityDescription,
     SensorStateClass,
 )
 from homeassistant.const import EntityCategory
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .coordinator import AccountState, OvhSmsConfigEntry, OvhSmsCoordinator
 from .entity import OvhSmsEntity
+from .notices import AlarmSummary, signal_alarms
 
 PARALLEL_UPDATES = 0
 
@@ -68,6 +73,7 @@ SENSORS = (
         ),
     ),
 )
+OPEN_ALARMS = SensorEntityDescription(key="open_alarms", translation_key="open_alarms")
 
 
 async def async_setup_entry(
@@ -76,7 +82,12 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the account's sensors."""
-    async_add_entities(OvhSmsSensor(entry, description) for description in SENSORS)
+    async_add_entities(
+        [
+            *(OvhSmsSensor(entry, description) for description in SENSORS),
+            OvhSmsOpenAlarmsSensor(entry),
+        ]
+    )
 
 
 class OvhSmsSensor(OvhSmsEntity, CoordinatorEntity[OvhSmsCoordinator], RestoreSensor):
@@ -109,3 +120,40 @@ class OvhSmsSensor(OvhSmsEntity, CoordinatorEntity[OvhSmsCoordinator], RestoreSe
     def extra_state_attributes(self) -> dict[str, datetime]:
         """The time of the next scheduled SMS, on Last SMS."""
         return self.entity_description.attributes_fn(self.coordinator.data)
+
+
+def _alarm_attribute(summary: AlarmSummary) -> dict[str, Any]:
+    """One open alarm as the sensor's attribute lists it, its times in ISO 8601."""
+    alarm = asdict(summary)
+    alarm["started_at"] = summary.started_at.isoformat()
+    alarm["deadline"] = None if summary.deadline is None else summary.deadline.isoformat()
+    return alarm
+
+
+class OvhSmsOpenAlarmsSensor(OvhSmsEntity, SensorEntity):
+    """How many of the account's alarms are open, and where each one stands.
+
+    Not restored: the alarms' signal tells the open alarms when the entry is set up.
+    """
+
+    entity_description = OPEN_ALARMS
+
+    def __init__(self, entry: OvhSmsConfigEntry) -> None:
+        """Attach to the account's device, with no alarm open until the signal says otherwise."""
+        super().__init__(entry, OPEN_ALARMS.key)
+        self._entry_id = entry.entry_id
+        self._attr_native_value = 0
+        self._attr_extra_state_attributes = {"alarms": []}
+
+    async def async_added_to_hass(self) -> None:
+        """Listen to the account's open alarms."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            async_dispatcher_connect(self.hass, signal_alarms(self._entry_id), self._async_alarms)
+        )
+
+    @callback
+    def _async_alarms(self, alarms: tuple[AlarmSummary, ...]) -> None:
+        self._attr_native_value = len(alarms)
+        self._attr_extra_state_attributes = {"alarms": [_alarm_attribute(a) for a in alarms]}
+        self.async_write_ha_state()

@@ -77,6 +77,45 @@ async def test_replies_reach_only_sms_from_the_short_number(api: Client, ovh: Ov
     ) in page
 
 
+async def test_the_phone_answers_an_alarm_with_its_code_in_one_click(
+    api: Client, ovh: OvhSimulator
+) -> None:
+    """An SMS asking "OK 47" offers that answer; a click replies it from that receiver's phone."""
+    alarm = "Water leak in the cellar\nReply OK 47 to acknowledge"
+    [to_alice] = await send(
+        api, {"message": alarm, "receivers": [ALICE], "senderForResponse": True}
+    )
+    [to_bob] = await send(api, {"message": alarm, "receivers": [BOB], "senderForResponse": True})
+    [in_french] = await send(
+        api,
+        {
+            "message": "Fuite d'eau\nRépondez OK 48 pour acquitter",
+            "receivers": [ALICE],
+            "senderForResponse": True,
+        },
+    )
+    [question] = await send(api, SHORT)
+    _, page = await api.page()
+    for sms_id, code in ((to_alice, 47), (to_bob, 47), (in_french, 48)):
+        assert (
+            "<button>Answer</button></form><form method=post action=/api/reply>"
+            f"<input type=hidden name=id value={sms_id}>"
+            f'<input type=hidden name=message value="OK {code}"><button>Answer OK {code}</button>'
+            "</form></td></tr>"
+        ) in page
+    assert page.count("<button>Answer OK") == 3
+    assert (
+        f"<input type=hidden name=id value={question}>"
+        "<input name=message required placeholder=Reply> <button>Answer</button></form></td></tr>"
+    ) in page
+
+    answered = await api.post_form("/api/reply", {"id": str(to_bob), "message": "OK 47"})
+    assert answered.status == 303
+    reply = await api.call("GET", f"{SMS}/incoming/{REPLY_ID}")
+    assert (reply.status, reply.body["sender"], reply.body["message"]) == (200, BOB, "OK 47")
+    assert ovh.api.incoming[REPLY_ID].answered == to_bob
+
+
 async def test_replies_ovh_would_not_receive(api: Client, ovh: OvhSimulator) -> None:
     """No reply to an SMS not sent, after 48 hours, without a message, or without credit."""
     [short] = await send(api, SHORT)

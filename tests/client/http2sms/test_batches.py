@@ -68,8 +68,7 @@ from custom_components.ovh_sms.ovhsms import (
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
-
-from .conftest import ACCOUNT, ALICE, ENDPOINT, LOGIN, PASSWORD, SUCCESS, sent_forms
+from tests.conftest import ACCOUNT, ALICE, ENDPOINT, LOGIN, PASSWORD, SUCCESS, sent_forms
 
 NOW = datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
 PARIS = ZoneInfo("Europe/Paris")

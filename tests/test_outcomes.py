@@ -1,6 +1,6 @@
 """What Home Assistant makes of a send's outcome: partial sends, the ledger, the hourly budget.
 
-The requests the client makes are asserted in test_http2sms.py; here the
+The requests the client makes are asserted in tests/client/http2sms/; here the
 client's outcomes reach the caller (rendered text), the credits sensor, the
 ovh_sms_sent event and the hourly budget, across reloads and restarts.
 """

@@ -26,6 +26,7 @@ from custom_components.ovh_sms.const import (
     DOMAIN,
     SUBENTRY_RECIPIENT,
 )
+from homeassistant.components.notify import DOMAIN as NOTIFY_DOMAIN
 from homeassistant.config_entries import ConfigSubentry, ConfigSubentryData
 from homeassistant.const import CONF_PASSWORD, MAJOR_VERSION, MINOR_VERSION
 from homeassistant.core import HomeAssistant
@@ -47,6 +48,7 @@ PASSWORD = "s3cr3t-P4ss"  # noqa: S105
 ACCOUNT = "sms-ab1234-1"
 LOGIN = "homeassistant"
 ALICE = "0033612345678"
+BOB = "0033698765432"
 SUCCESS = {"status": 100, "creditLeft": "1987", "SmsIds": ["10867690"]}
 CREDITS = "sensor.sms_ab1234_1_credits_left"
 # The options form as a user submits it with every default kept.
@@ -149,6 +151,30 @@ def ovh(aioclient_mock: AiohttpClientMocker) -> Generator[AiohttpClientMocker]:
 def sent_forms(aioclient_mock: AiohttpClientMocker) -> list[dict[str, Any]]:
     """Return the form of every request OVH received, in order."""
     return [dict(data) for _, _, data, _ in aioclient_mock.mock_calls]
+
+
+# What the client adds to every request itself; tests/client/http2sms/ asserts them.
+CLIENT_FIELDS = ("account", "login", "password", "contentType")
+
+
+def sms_fields(aioclient_mock: AiohttpClientMocker) -> list[dict[str, Any]]:
+    """Return the SMS each request carried: its form without the client's own fields."""
+    return [
+        {key: value for key, value in form.items() if key not in CLIENT_FIELDS}
+        for form in sent_forms(aioclient_mock)
+    ]
+
+
+async def send_sms(hass: HomeAssistant, **data: Any) -> Any:
+    """Call ovh_sms.send_sms and return its response."""
+    return await hass.services.async_call(
+        DOMAIN, "send_sms", data, blocking=True, return_response=True
+    )
+
+
+async def notify(hass: HomeAssistant, **data: Any) -> None:
+    """Call the legacy notify.ovh_sms."""
+    await hass.services.async_call(NOTIFY_DOMAIN, "ovh_sms", data, blocking=True)
 
 
 @dataclass(frozen=True)

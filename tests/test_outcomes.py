@@ -1,6 +1,6 @@
 """What Home Assistant makes of a send's outcome: partial sends, the ledger, the hourly budget.
 
-The requests the client makes are asserted in test_http2sms.py; here the
+The requests the client makes are asserted in tests/client/http2sms/; here the
 client's outcomes reach the caller (rendered text), the credits sensor, the
 ovh_sms_sent event and the hourly budget, across reloads and restarts.
 """
@@ -28,7 +28,7 @@ from homeassistant.config_entries import SOURCE_REAUTH
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 
-from .conftest import ALICE, CREDITS, DEFAULT_OPTIONS, ENDPOINT, SUCCESS, state_of
+from .conftest import ALICE, CREDITS, DEFAULT_OPTIONS, ENDPOINT, SUCCESS, send_sms, state_of
 
 NUMBERS = [f"+3361234{n:04d}" for n in range(52)]
 FIRST_BATCH = [f"003361234{n:04d}" for n in range(50)]
@@ -43,13 +43,6 @@ def hourly_limit_reached(limit: int, count: int, resume: str) -> tuple[str, str]
             f"The safety limit of {limit} SMS per hour is reached ({count} more asked); "
             f"sending resumes at {resume}"
         ),
-    )
-
-
-async def send_sms(hass: HomeAssistant, **data: Any) -> Any:
-    """Call ovh_sms.send_sms and return its response."""
-    return await hass.services.async_call(
-        DOMAIN, "send_sms", data, blocking=True, return_response=True
     )
 
 

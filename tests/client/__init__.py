@@ -1,0 +1,1 @@
+"""The client package (ovhsms), tested on its own through Home Assistant's mocked session."""

@@ -1,0 +1,1 @@
+"""The http2sms client: the exact form OVH receives, its answers, its failures."""

@@ -27,9 +27,10 @@ from custom_components.ovh_sms.const import (
     SUBENTRY_RECIPIENT,
 )
 from homeassistant.components.notify import DOMAIN as NOTIFY_DOMAIN
-from homeassistant.config_entries import ConfigSubentry, ConfigSubentryData
+from homeassistant.config_entries import SOURCE_USER, ConfigSubentry, ConfigSubentryData
 from homeassistant.const import CONF_PASSWORD, MAJOR_VERSION, MINOR_VERSION
 from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
 from simulator import ENDPOINT_PATH, OvhSimulator
 
 # Snapshots hold Home Assistant's serialisation of its registries, which changes between
@@ -315,6 +316,77 @@ async def set_up_api_entry(hass: HomeAssistant, entry: MockConfigEntry) -> MockC
     await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     return entry
+
+
+NEW_CONSUMER_KEY = "newConsumerKey-Qp09Rs87"
+VALIDATION_URL = "https://eu.api.ovh.com/auth/?credentialToken=abc123"
+KEYS = {"application_key": APPLICATION_KEY, "application_secret": APPLICATION_SECRET}
+SENDERS = {
+    "HomeAlarm": {"status": "enable", "type": "alpha"},
+    "Waiting": {"status": "waitingValidation", "type": "alpha"},
+    "Refused": {"status": "refused", "type": "alpha"},
+    "Disabled": {"status": "disable", "type": "alpha"},
+}
+
+
+def api_answers(
+    aioclient_mock: AiohttpClientMocker,
+    *,
+    state: str = "validated",
+    accounts: tuple[str, ...] = (ACCOUNT,),
+    senders: dict[str, dict[str, str]] = SENDERS,
+) -> None:
+    """Make the API answer a key in this state that sees these accounts and senders."""
+    aioclient_mock.clear_requests()
+    aioclient_mock.get(f"{API_ENDPOINT}/auth/time", text="1800000000")
+    aioclient_mock.post(
+        f"{API_ENDPOINT}/auth/credential",
+        json={
+            "consumerKey": NEW_CONSUMER_KEY,
+            "state": "pendingValidation",
+            "validationUrl": VALIDATION_URL,
+        },
+    )
+    aioclient_mock.get(
+        f"{API_ENDPOINT}/auth/currentCredential", json={"status": state, "rules": []}
+    )
+    aioclient_mock.get(f"{API_ENDPOINT}/sms", json=list(accounts))
+    for account in accounts:
+        aioclient_mock.get(f"{API_ENDPOINT}/sms/{account}", json=API_ACCOUNT | {"name": account})
+        aioclient_mock.get(f"{API_ENDPOINT}/sms/{account}/senders", json=list(senders))
+        for name, sender in senders.items():
+            aioclient_mock.get(
+                f"{API_ENDPOINT}/sms/{account}/senders/{name}",
+                json={"sender": name, "comment": "", **sender},
+            )
+
+
+async def start_api(hass: HomeAssistant, user_input: dict[str, Any]) -> Any:
+    """Start the user flow, choose API keys and submit them."""
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "api"}
+    )
+    assert result["step_id"] == "api"
+    assert result["description_placeholders"]["create_app_url"] == (
+        "https://eu.api.ovh.com/createApp/"
+    )
+    return await hass.config_entries.flow.async_configure(
+        result["flow_id"], user_input | {"connection": {"endpoint": API_ENDPOINT}}
+    )
+
+
+async def back_from_ovh(hass: HomeAssistant, result: Any) -> Any:
+    """Do what OVH's redirection does through the view, then what the frontend does next."""
+    assert result["type"] is FlowResultType.EXTERNAL_STEP
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    assert result["type"] is FlowResultType.EXTERNAL_STEP_DONE
+    return await hass.config_entries.flow.async_configure(result["flow_id"])
+
+
+def no_sms_sent(aioclient_mock: AiohttpClientMocker) -> bool:
+    """Tell that no job was posted."""
+    return not any(path.endswith("/jobs") for _, path in api_calls(aioclient_mock))
 
 
 def assert_unexpected_error_logged(caplog: pytest.LogCaptureFixture, *secrets: str) -> None:

@@ -106,7 +106,7 @@ class ReplyPoller:
         self._client = client
         self._delete_read = delete_read
         self._delete_denied = False
-        self._track()
+        self._track(client)
         # Cancelled if the entry unloads before it ran.
         self.entry.async_create_background_task(
             self.hass, self._async_poll(client), f"{DOMAIN} first reply read"
@@ -118,17 +118,16 @@ class ReplyPoller:
         interval = ALARM_REPLY_INTERVAL if often else REPLY_INTERVAL
         if interval != self._interval:
             self._interval = interval
-            if self._unsub is not None:
+            if self._unsub is not None and (client := self._client) is not None:
                 self._unsub()
-                self._track()
+                self._track(client)
 
     @callback
-    def _track(self) -> None:
-        """Read with the started client at the current interval."""
+    def _track(self, client: OvhApiClient) -> None:
+        """Read with this client at the current interval."""
 
         async def poll(now: datetime) -> None:
-            if self._client is not None:
-                await self._async_poll(self._client)
+            await self._async_poll(client)
 
         self._unsub = async_track_time_interval(self.hass, poll, self._interval)
 

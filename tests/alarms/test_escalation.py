@@ -12,6 +12,7 @@ from pytest_homeassistant_custom_component.common import (
     async_mock_service,
 )
 from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.ovh_sms.alarm_model import new_code
 from custom_components.ovh_sms.const import DOMAIN
@@ -19,6 +20,7 @@ from custom_components.ovh_sms.notices import ALARM_EVENT_KEYS
 from homeassistant.auth.models import User
 from homeassistant.core import Context, HomeAssistant, ServiceCall
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.setup import async_setup_component
 from tests.conftest import ACCOUNT, ALICE, add_recipient, api_calls, sent_forms
 
 from .fake_ovh import BOB, START, STRANGER, FakeJobs, reply, send_alarm, steps, wait
@@ -375,3 +377,29 @@ async def test_with_api_keys_and_replies_off_no_reply_line(
     assert await hass.config_entries.async_reload(entry.entry_id)
     await send_alarm(hass, recipients=[ALICE])
     assert [(body["message"], body["sender"]) for body in jobs.bodies] == [("Leak!", "HomeAlarm")]
+
+
+async def test_a_pushed_reply_acknowledges_at_once(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    jobs: FakeJobs,
+    hass_client_no_auth: ClientSessionGenerator,
+) -> None:
+    """OVH calls the webhook: the reply, read at OVH by its id, acknowledges with no wait."""
+    assert await async_setup_component(hass, "http", {})
+    options = {"replies": True, "push": True, "webhook_id": "alarm-hook"}
+    hass.config_entries.async_update_entry(entry, options=options)
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    events = async_capture_events(hass, "ovh_sms_alarm")
+    code = (await send_alarm(hass))["code"]
+    message = f"OK {code}"
+    jobs.replies["41"] = {"id": 41, "sender": "+33612345678", "message": message, "credits": 1}
+    client = await hass_client_no_auth()
+    pushed = {"id": "41", "senderid": "+33612345678", "message": message, "shortcode": "38xxx"}
+    response = await client.post("/api/webhook/alarm-hook", data=pushed)
+    assert response.status == 200
+    await hass.async_block_till_done()
+    assert (events[-1].data["step"], events[-1].data["acknowledged_by"]) == (
+        "acknowledged",
+        "Alice",
+    )

@@ -13,6 +13,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+import voluptuous as vol
 
 from custom_components.ovh_sms.alarm_model import new_code
 from custom_components.ovh_sms.const import DOMAIN
@@ -403,3 +404,16 @@ async def test_a_pushed_reply_acknowledges_at_once(
         "acknowledged",
         "Alice",
     )
+
+
+@pytest.mark.parametrize(
+    "data",
+    [{"rounds": 0}, {"rounds": 11}, {"escalate_after": 0}, {"alert_entity": "light.kitchen"}],
+)
+async def test_fields_out_of_range_are_refused(
+    hass: HomeAssistant, entry: MockConfigEntry, jobs: FakeJobs, data: dict[str, Any]
+) -> None:
+    """No round, no time to answer, or an alert that is no alert: refused, nothing sent."""
+    with pytest.raises(vol.Invalid):
+        await send_alarm(hass, **data)
+    assert jobs.bodies == []

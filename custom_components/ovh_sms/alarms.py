@@ -357,6 +357,7 @@ class AlarmKeeper:
         )
 
     def _summary(self, alarm: Alarm) -> AlarmSummary:
+        """Summarise an alarm; after its last SMS only the final actions are left: no deadline."""
         return AlarmSummary(
             alarm.alarm_id,
             alarm.code,
@@ -364,7 +365,7 @@ class AlarmKeeper:
             self.recipient_name(alarm.number) or alarm.number,
             alarm.round,
             alarm.started_at,
-            alarm.deadline,
+            None if alarm.last_attempt else alarm.deadline,
         )
 
     def _stored(self) -> StoredAlarms:

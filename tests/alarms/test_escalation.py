@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -17,11 +18,13 @@ import voluptuous as vol
 
 from custom_components.ovh_sms.alarm_model import new_code
 from custom_components.ovh_sms.const import DOMAIN
-from custom_components.ovh_sms.notices import ALARM_EVENT_KEYS
+from custom_components.ovh_sms.notices import ALARM_EVENT_KEYS, AlarmSummary, signal_alarms
 from homeassistant.auth.models import User
 from homeassistant.core import Context, HomeAssistant, ServiceCall
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
 from tests.conftest import ACCOUNT, ALICE, add_recipient, api_calls, sent_forms
 
 from .fake_ovh import BOB, START, STRANGER, FakeJobs, reply, send_alarm, steps, wait
@@ -165,6 +168,8 @@ async def test_exhausted_rounds_call_the_final_actions_once(
     entities = async_mock_service(hass, "notify", "send_message")
     hass.states.async_set("notify.kitchen_display", "unknown")
     events = async_capture_events(hass, "ovh_sms_alarm")
+    summaries: list[tuple[AlarmSummary, ...]] = []
+    async_dispatcher_connect(hass, signal_alarms(entry.entry_id), summaries.append)
     await send_alarm(
         hass,
         recipients=[ALICE],
@@ -172,8 +177,12 @@ async def test_exhausted_rounds_call_the_final_actions_once(
         title="House",
         then=["notify.mobile_app_alice", "notify.kitchen_display"],
     )
+    assert [(s.round, s.deadline) for s in summaries[-1]] == [
+        (1, dt_util.utcnow() + timedelta(minutes=2))
+    ]
     await wait(hass, freezer, 120)
     assert len(jobs.bodies) == 2
+    assert [(s.round, s.deadline) for s in summaries[-1]] == [(2, None)]
     assert jobs.bodies[1]["message"].startswith("House\rLeak!\r")
     assert app == entities == []
     await wait(hass, freezer, 120)
@@ -190,6 +199,7 @@ async def test_exhausted_rounds_call_the_final_actions_once(
         ("exhausted", "Alice", 2),
     ]
     assert len(jobs.bodies) == 2
+    assert summaries[-1] == ()
 
 
 async def test_two_alarms_a_plain_ok_and_someone_else(

@@ -1,0 +1,1 @@
+"""Alarms: escalation, acknowledgement and final actions; what outlives a restart."""

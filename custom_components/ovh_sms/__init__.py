@@ -12,6 +12,8 @@ from homeassistant.helpers import config_validation as cv, discovery
 from homeassistant.helpers.typing import ConfigType
 
 from .account import async_get_account
+from .alarm_services import async_setup_alarm_services
+from .alarms import async_forget_alarms, async_get_alarms
 from .const import (
     CONF_ENDPOINT,
     CONF_SERVICE_NAME,
@@ -53,6 +55,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     one inside the event loop.
     """
     async_setup_services(hass)
+    async_setup_alarm_services(hass)
     await hass.async_add_import_executor_job(load_metadata)
     return True
 
@@ -140,6 +143,10 @@ async def async_setup_entry(hass: HomeAssistant, entry: OvhSmsConfigEntry) -> bo
     # The entities listen: a deferred SMS whose time passed meanwhile reaches them now.
     ledger.async_start()
     entry.async_on_unload(ledger.async_stop)
+    # The open alarms resume, and the sensor, listening now, hears of them.
+    alarms = await async_get_alarms(hass, entry)
+    alarms.async_start(entry.runtime_data.gateway, account)
+    entry.async_on_unload(alarms.async_stop)
     await discovery.async_load_platform(
         hass,
         Platform.NOTIFY,
@@ -165,3 +172,4 @@ async def async_remove_entry(hass: HomeAssistant, entry: OvhSmsConfigEntry) -> N
     await async_forget_deliveries(hass, entry)
     await async_forget_replies(hass, entry)
     await async_forget_ledger(hass, entry.entry_id)
+    await async_forget_alarms(hass, entry)

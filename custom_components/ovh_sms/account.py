@@ -100,6 +100,10 @@ class SmsAccount(Protocol):
     async def async_cancel(self, sms_id: str) -> bool:
         """Cancel a deferred SMS; False when it had gone already; raise the client's error."""
 
+    @callback
+    def async_read_replies_often(self, *, often: bool) -> None:
+        """Read replies more often while an alarm waits for one, or as usual again."""
+
 
 class SmsUserAccount:
     """An SMS user on http2sms: it sends, and the answer to each send gives the credit."""
@@ -138,6 +142,10 @@ class SmsUserAccount:
     async def async_cancel(self, sms_id: str) -> bool:
         """Never called: cancels is False, http2sms has no call that cancels."""
         raise NotImplementedError
+
+    @callback
+    def async_read_replies_often(self, *, often: bool) -> None:
+        """http2sms reads no replies."""
 
 
 class ApiKeysAccount:
@@ -214,6 +222,11 @@ class ApiKeysAccount:
             self._poller.async_pause()
         if self._options[CONF_PUSH] and self._options.get(CONF_WEBHOOK_ID):
             PushedCalls(self._hass, entry, self._client, self._tracker, replies).async_register()
+
+    @callback
+    def async_read_replies_often(self, *, often: bool) -> None:
+        """Have the poller read every 15 seconds, or at its usual interval again."""
+        self._poller.async_read_often(often=often)
 
     async def async_cancel(self, sms_id: str) -> bool:
         """Cancel a deferred SMS and stop following it; False when it had gone already."""

@@ -10,6 +10,7 @@ from homeassistant.components.diagnostics import REDACTED, async_redact_data
 from homeassistant.const import CONF_PASSWORD
 from homeassistant.core import HomeAssistant
 
+from .alarms import async_get_alarms
 from .const import CONF_ENDPOINT, CONF_LOGIN, CONF_PHONE_NUMBER, CONF_SENDER, CONF_WEBHOOK_ID
 from .coordinator import OvhSmsConfigEntry
 
@@ -79,4 +80,8 @@ async def async_get_config_entry_diagnostics(
         "credit_read_ok": runtime.coordinator.last_update_success,
         "deliveries_followed": account.deliveries_followed if account.reports_delivery else None,
         "replies_read": account.reads_replies,
+        "open_alarms": [
+            async_redact_data(alarm.as_stored(), {"numbers", "sent_to"})
+            for alarm in (await async_get_alarms(hass, entry)).open.values()
+        ],
     }

@@ -51,6 +51,8 @@ from .ovhsms import (
 STORAGE_VERSION = 1
 # One list read a minute: 60 calls an hour, plus one per reply.
 REPLY_INTERVAL: Final = timedelta(minutes=1)
+# While an alarm waits for a reply: 240 calls an hour, well within OVH's fair use.
+ALARM_REPLY_INTERVAL: Final = timedelta(seconds=15)
 # Replies read in one run at most; the others wait for the next.
 READS_PER_RUN: Final = 10
 # Ids remembered, the newest: far more than OVH keeps unless replies pile up for weeks.
@@ -83,6 +85,7 @@ class ReplyPoller:
         self._seen: dict[str, None] = {}
         self._first_read_done = False
         self._unsub: CALLBACK_TYPE | None = None
+        self._interval = REPLY_INTERVAL
         self._failing = False
         self._client: OvhApiClient | None = None
         # Failed reads of the replies listed but not told yet, by id.
@@ -99,17 +102,35 @@ class ReplyPoller:
 
     @callback
     def async_start(self, client: OvhApiClient, *, delete_read: bool) -> None:
-        """Read with this client now, then every REPLY_INTERVAL."""
+        """Read with this client now, then every REPLY_INTERVAL (see async_read_often)."""
         self._client = client
         self._delete_read = delete_read
         self._delete_denied = False
-
-        async def poll(now: datetime | None = None) -> None:
-            await self._async_poll(client)
-
-        self._unsub = async_track_time_interval(self.hass, poll, REPLY_INTERVAL)
+        self._track()
         # Cancelled if the entry unloads before it ran.
-        self.entry.async_create_background_task(self.hass, poll(), f"{DOMAIN} first reply read")
+        self.entry.async_create_background_task(
+            self.hass, self._async_poll(client), f"{DOMAIN} first reply read"
+        )
+
+    @callback
+    def async_read_often(self, *, often: bool) -> None:
+        """Read every ALARM_REPLY_INTERVAL while an alarm waits for a reply, else as usual."""
+        interval = ALARM_REPLY_INTERVAL if often else REPLY_INTERVAL
+        if interval != self._interval:
+            self._interval = interval
+            if self._unsub is not None:
+                self._unsub()
+                self._track()
+
+    @callback
+    def _track(self) -> None:
+        """Read with the started client at the current interval."""
+
+        async def poll(now: datetime) -> None:
+            if self._client is not None:
+                await self._async_poll(self._client)
+
+        self._unsub = async_track_time_interval(self.hass, poll, self._interval)
 
     @callback
     def async_stop(self) -> None:

@@ -1,0 +1,142 @@
+"""An alarm as kept: whom it goes to, where it stands, and which reply acknowledges it.
+
+An alarm goes through its numbers in order, rounds times: its attempt counts
+the SMS sent so far (the one waited on is attempt). Only open alarms are kept:
+one that ends is forgotten, so nothing of it can happen again after a restart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+import re
+import secrets
+from typing import TypedDict
+
+from homeassistant.util import dt as dt_util
+
+# Words of a reply: "ok 47", "OK-47!" and "Ok, 47" all hold OK and 47.
+_WORD = re.compile(r"\w+")
+PLAIN_OK = "OK"
+
+
+class StoredAlarm(TypedDict):
+    """One open alarm, as saved."""
+
+    alarm_id: str
+    code: str
+    message: str
+    title: str | None
+    numbers: list[str]
+    escalate_after: float
+    rounds: int
+    then: list[str]
+    alert_entity: str | None
+    started_at: str
+    attempt: int
+    deadline: str
+    sms_ids: list[str]
+    sent_to: list[str]
+
+
+@dataclass(slots=True)
+class Alarm:
+    """An open alarm: numbers (00 form) in the order they are tried."""
+
+    alarm_id: str
+    code: str
+    message: str
+    title: str | None
+    numbers: tuple[str, ...]
+    escalate_after: timedelta
+    rounds: int
+    then: tuple[str, ...]
+    alert_entity: str | None
+    started_at: datetime
+    # When the attempt escalates (or the alarm is exhausted, after the last one).
+    deadline: datetime
+    # The SMS waited on, counted from 0 over every round.
+    attempt: int = 0
+    # What OVH answered for the attempt's SMS (none when it may have gone).
+    sms_ids: tuple[str, ...] = ()
+    # The numbers an SMS of this alarm went (or may have gone) to: they may acknowledge.
+    sent_to: list[str] = field(default_factory=list)
+
+    @property
+    def number(self) -> str:
+        """The number of the attempt."""
+        return self.numbers[self.attempt % len(self.numbers)]
+
+    @property
+    def round(self) -> int:
+        """The round of the attempt, from 1."""
+        return self.attempt // len(self.numbers) + 1
+
+    @property
+    def last_attempt(self) -> bool:
+        """Whether nothing but the final actions is left after this attempt."""
+        return self.attempt + 1 >= len(self.numbers) * self.rounds
+
+    def as_stored(self) -> StoredAlarm:
+        """Give what is saved."""
+        return {
+            "alarm_id": self.alarm_id,
+            "code": self.code,
+            "message": self.message,
+            "title": self.title,
+            "numbers": list(self.numbers),
+            "escalate_after": self.escalate_after.total_seconds(),
+            "rounds": self.rounds,
+            "then": list(self.then),
+            "alert_entity": self.alert_entity,
+            "started_at": self.started_at.isoformat(),
+            "attempt": self.attempt,
+            "deadline": self.deadline.isoformat(),
+            "sms_ids": list(self.sms_ids),
+            "sent_to": list(self.sent_to),
+        }
+
+    @classmethod
+    def from_stored(cls, stored: StoredAlarm) -> Alarm:
+        """Take up a saved alarm."""
+        return cls(
+            alarm_id=stored["alarm_id"],
+            code=stored["code"],
+            message=stored["message"],
+            title=stored["title"],
+            numbers=tuple(stored["numbers"]),
+            escalate_after=timedelta(seconds=stored["escalate_after"]),
+            rounds=stored["rounds"],
+            then=tuple(stored["then"]),
+            alert_entity=stored["alert_entity"],
+            started_at=dt_util.parse_datetime(stored["started_at"]) or dt_util.utcnow(),
+            deadline=dt_util.parse_datetime(stored["deadline"]) or dt_util.utcnow(),
+            attempt=stored["attempt"],
+            sms_ids=tuple(stored["sms_ids"]),
+            sent_to=list(stored["sent_to"]),
+        )
+
+
+def new_code(taken: set[str]) -> str:
+    """Draw a two-digit code no open alarm of the account has (three digits if all are)."""
+    free = [code for code in map(str, range(10, 100)) if code not in taken]
+    if not free:
+        free = [code for code in map(str, range(100, 1000)) if code not in taken]
+    return secrets.choice(free)
+
+
+def acknowledged_alarm(alarms: list[Alarm], sender: str, message: str) -> Alarm | None:
+    """Find the alarm a reply acknowledges, if any.
+
+    Only a number an SMS of the alarm went to acknowledges it: with the
+    alarm's code as a word, or with a plain OK when that number has one open
+    alarm.
+    """
+    theirs = [alarm for alarm in alarms if sender in alarm.sent_to]
+    words = _WORD.findall(message.upper())
+    for alarm in theirs:
+        if alarm.code in words:
+            return alarm
+    if words == [PLAIN_OK] and len(theirs) == 1:
+        return theirs[0]
+    return None

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Generator
+from collections.abc import AsyncGenerator, AsyncIterator, Generator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 import logging
 from types import MappingProxyType
 from typing import Any
 
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
@@ -186,17 +188,28 @@ class LoopbackSimulator:
     endpoint: str
 
 
-@pytest.fixture
-async def simulator(socket_enabled: None) -> AsyncGenerator[LoopbackSimulator]:
-    """Serve a fresh simulated OVH account (100 credits) on 127.0.0.1 (sockets allowed)."""
-    ovh = OvhSimulator(password=PASSWORD)
-    runner = web.AppRunner(ovh.application())
+@asynccontextmanager
+async def serving(ovh: OvhSimulator, *middlewares: Middleware) -> AsyncIterator[LoopbackSimulator]:
+    """Serve the simulated account on 127.0.0.1, each request going through the middlewares."""
+    app = ovh.application()
+    app.middlewares.extend(middlewares)
+    # No access log: its time stamps fail under a frozen clock.
+    runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     host, port = runner.addresses[0][:2]
-    yield LoopbackSimulator(ovh, f"http://{host}:{port}{ENDPOINT_PATH}")
-    await runner.cleanup()
+    try:
+        yield LoopbackSimulator(ovh, f"http://{host}:{port}{ENDPOINT_PATH}")
+    finally:
+        await runner.cleanup()
+
+
+@pytest.fixture
+async def simulator(socket_enabled: None) -> AsyncGenerator[LoopbackSimulator]:
+    """Serve a fresh simulated OVH account (100 credits) on 127.0.0.1 (sockets allowed)."""
+    async with serving(OvhSimulator(password=PASSWORD)) as served:
+        yield served
 
 
 async def set_up_at(hass: HomeAssistant, entry: MockConfigEntry, endpoint: str) -> MockConfigEntry:

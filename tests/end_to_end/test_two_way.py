@@ -11,51 +11,19 @@ from datetime import timedelta
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
-from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
-    async_capture_events,
-    async_fire_time_changed,
-)
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
 from custom_components.ovh_sms.const import DOMAIN
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
-from simulator import (
-    API_PATH,
-    DEFAULT_APPLICATION_KEY,
-    DEFAULT_APPLICATION_SECRET,
-    DEFAULT_CONSUMER_KEY,
-    ENDPOINT_PATH,
-)
-from tests.conftest import ACCOUNT, ALICE, LoopbackSimulator, account_with_alice
+from tests.conftest import ALICE, LoopbackSimulator
+
+from .conftest import api_entry_on, set_up_api_entry_at, wait
 
 
 async def api_entry(hass: HomeAssistant, simulator: LoopbackSimulator) -> MockConfigEntry:
     """Set up an API keys account on the simulator, from the short number, replies on."""
-    entry = account_with_alice(
-        {
-            "mode": "api",
-            "application_key": DEFAULT_APPLICATION_KEY,
-            "application_secret": DEFAULT_APPLICATION_SECRET,
-            "consumer_key": DEFAULT_CONSUMER_KEY,
-            "account": ACCOUNT,
-            "sender": "",
-            "endpoint": simulator.endpoint.removesuffix(ENDPOINT_PATH) + API_PATH,
-        },
-        f"api_{ACCOUNT}",
-        options={"replies": True},
-    )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done(wait_background_tasks=True)  # the first read of replies
-    return entry
-
-
-async def wait(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float) -> None:
-    """Let Home Assistant's clock run; wait for the reads it starts (background tasks)."""
-    freezer.tick(timedelta(seconds=seconds))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
+    return await set_up_api_entry_at(hass, api_entry_on(simulator))
 
 
 async def send(hass: HomeAssistant, **data: Any) -> list[str]:

@@ -29,7 +29,7 @@ from homeassistant.util.ulid import ulid_now
 from .alarm_model import Alarm, new_code
 from .alarms import ALERT_DOMAIN, AlarmKeeper, async_get_alarms, find_open_alarm
 from .const import DOMAIN
-from .services import ATTR_MESSAGE, ATTR_RECIPIENTS, ATTR_TITLE, _config_entry, _phone_numbers
+from .services import ATTR_MESSAGE, ATTR_RECIPIENTS, ATTR_TITLE, called_entry, recipient_numbers
 
 SERVICE_SEND_ALARM: Final = "send_alarm"
 SERVICE_ACKNOWLEDGE_ALARM: Final = "acknowledge_alarm"
@@ -86,10 +86,10 @@ def _check_targets(hass: HomeAssistant, call: ServiceCall) -> None:
 async def _async_send_alarm(call: ServiceCall) -> ServiceResponse:
     """Open an alarm and send its first SMS; answer with its id, its code and that SMS's ids."""
     hass = call.hass
-    entry = _config_entry(hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
+    entry = called_entry(hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
     gateway = entry.runtime_data.gateway
     keeper = await async_get_alarms(hass, entry)
-    numbers = _phone_numbers(hass, entry, call.data[ATTR_RECIPIENTS])
+    numbers = recipient_numbers(hass, entry, call.data[ATTR_RECIPIENTS])
     if not numbers:
         raise ServiceValidationError(translation_domain=DOMAIN, translation_key="no_recipients")
     _check_targets(hass, call)

@@ -54,7 +54,7 @@ CANCEL_SMS_SCHEMA = vol.Schema(
 )
 
 
-def _config_entry(hass: HomeAssistant, entry_id: str | None) -> OvhSmsConfigEntry:
+def called_entry(hass: HomeAssistant, entry_id: str | None) -> OvhSmsConfigEntry:
     """Find the entry the action targets; it may be left out only when there is one account.
 
     With several accounts the caller must choose, even if only one is loaded:
@@ -79,7 +79,7 @@ def _config_entry(hass: HomeAssistant, entry_id: str | None) -> OvhSmsConfigEntr
     return entry
 
 
-def _phone_numbers(
+def recipient_numbers(
     hass: HomeAssistant, entry: OvhSmsConfigEntry, recipients: list[str]
 ) -> list[str]:
     """Numbers as given, and the numbers behind this entry's notify entities; blanks left out."""
@@ -107,10 +107,12 @@ def _phone_numbers(
 
 async def _async_send_sms(call: ServiceCall) -> ServiceResponse:
     """Send an SMS with every option; answer with what OVH returned."""
-    entry = _config_entry(call.hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
+    entry = called_entry(call.hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
     gateway = entry.runtime_data.gateway
     result = await gateway.async_send(
-        _phone_numbers(call.hass, entry, [*call.data[ATTR_RECIPIENTS], *call.data[ATTR_ENTITY_ID]]),
+        recipient_numbers(
+            call.hass, entry, [*call.data[ATTR_RECIPIENTS], *call.data[ATTR_ENTITY_ID]]
+        ),
         call.data[ATTR_MESSAGE],
         SmsOptions.from_data(call.data),
         call.data.get(ATTR_TITLE),
@@ -130,7 +132,7 @@ async def _async_send_sms(call: ServiceCall) -> ServiceResponse:
 
 async def _async_cancel_sms(call: ServiceCall) -> ServiceResponse:
     """Cancel deferred SMS by the ids send_sms answered; say which had already gone."""
-    entry = _config_entry(call.hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
+    entry = called_entry(call.hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
     runtime = entry.runtime_data
     if not runtime.account.cancels:
         raise ServiceValidationError(

@@ -446,6 +446,29 @@ async def test_anything_else_is_ignored(
     assert (deliveries, replies, api_calls(ovh_api)) == ([], [], [])
 
 
+async def test_a_put_is_answered_like_any_call_and_logs_no_id(
+    hass: HomeAssistant,
+    hass_client_no_auth: ClientSessionGenerator,
+    webhook_id: str,
+    ovh_api: AiohttpClientMocker,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Home Assistant warns with the id of a method not allowed: a PUT gets 200, reads nothing."""
+    replies = async_capture_events(hass, "ovh_sms_received")
+    ovh_api.clear_requests()
+    client = await hass_client_no_auth()
+    response = await client.put(
+        f"/api/webhook/{webhook_id}",
+        params={"id": "12", "senderid": "+33612345678", "message": "1"},
+    )
+    assert response.status == 200
+    await hass.async_block_till_done()
+    assert (replies, api_calls(ovh_api)) == ([], [])
+    assert not [
+        r for r in caplog.records if r.levelno >= logging.WARNING and webhook_id in r.getMessage()
+    ]
+
+
 async def test_push_off_keeps_the_url_for_later(
     hass: HomeAssistant, webhook_id: str, mock_api_entry: MockConfigEntry
 ) -> None:

@@ -123,7 +123,8 @@ class PushedCalls:
             f"OVH SMS {self.entry.title}",
             webhook_id,
             self.async_handle,
-            allowed_methods=("GET", "POST"),
+            # PUT too: Home Assistant logs the webhook's id as a warning of a method not allowed.
+            allowed_methods=(hdrs.METH_GET, hdrs.METH_POST, hdrs.METH_PUT),
         )
         self.entry.async_on_unload(lambda: webhook.async_unregister(self.hass, webhook_id))
 
@@ -131,6 +132,8 @@ class PushedCalls:
         self, hass: HomeAssistant, webhook_id: str, request: web.Request
     ) -> web.Response:
         """Answer OVH at once; confirm in the background what the call names."""
+        if request.method == hdrs.METH_PUT:  # never OVH's
+            return web.Response(status=200)
         params = await _read_params(request)
         if params is None:
             LOGGER.debug("A call of the webhook of %s was too large or not UTF-8", self.entry.title)

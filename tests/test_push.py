@@ -12,6 +12,7 @@ from typing import Any
 from unittest.mock import AsyncMock, MagicMock, patch
 
 from freezegun.api import FrozenDateTimeFactory
+from hass_nabucasa import CloudError
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -32,6 +33,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
 
 from .conftest import (
     ACCOUNT,
@@ -565,6 +567,45 @@ async def test_deleting_the_entry_deletes_its_cloudhook(
     assert await hass.config_entries.async_remove(mock_api_entry.entry_id)
     cloud.assert_awaited_once_with(hass, webhook_id)
     assert hass.config_entries.async_get_entry(mock_api_entry.entry_id) is None
+
+
+async def test_deleting_the_entry_whose_cloudhook_is_gone_forgets_everything(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    mock_api_entry: MockConfigEntry,
+    ovh_api: AiohttpClientMocker,
+    cloud: AsyncMock,
+) -> None:
+    """Its cloudhook deleted in Home Assistant Cloud's settings: the entry still goes whole."""
+    await set_up_with_push(hass, mock_api_entry, ovh_api)
+    await hass.async_block_till_done()
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=2))
+    await hass.async_block_till_done()
+    replies = f"ovh_sms.{mock_api_entry.entry_id}.replies"
+    assert replies in hass_storage
+    cloud.side_effect = ValueError("Hook is not enabled for the cloud.")
+    assert await hass.config_entries.async_remove(mock_api_entry.entry_id)
+    await hass.async_block_till_done()
+    assert replies not in hass_storage
+
+
+@pytest.mark.parametrize(
+    "error",
+    [CloudError("webhook_generate failed"), TimeoutError(), ValueError("Cloud is not connected")],
+    ids=["cloud api", "timeout", "disconnected meanwhile"],
+)
+async def test_a_cloudhook_that_cannot_be_made_falls_back_to_the_external_url(
+    hass: HomeAssistant,
+    mock_api_entry: MockConfigEntry,
+    ovh_api: AiohttpClientMocker,
+    cloud: AsyncMock,
+    error: Exception,
+) -> None:
+    """Home Assistant Cloud fails to make the cloudhook: the options show the external URL."""
+    with patch("homeassistant.components.cloud.async_get_or_create_cloudhook", side_effect=error):
+        url = await set_up_with_push(hass, mock_api_entry, ovh_api)
+    assert url == f"{EXTERNAL_URL}/api/webhook/{mock_api_entry.options['webhook_id']}"
+    assert mock_api_entry.options["cloudhook"] is False
 
 
 async def test_cloud_out_of_reach_falls_back_to_the_external_url(

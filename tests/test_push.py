@@ -28,12 +28,14 @@ from yarl import URL
 
 from custom_components.ovh_sms.const import CONF_PHONE_NUMBER, DOMAIN, SUBENTRY_RECIPIENT
 from custom_components.ovh_sms.diagnostics import async_get_config_entry_diagnostics
+from homeassistant.components import webhook
 from homeassistant.config_entries import ConfigSubentryData
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
+from homeassistant.util.aiohttp import MockRequest
 
 from .conftest import (
     ACCOUNT,
@@ -127,6 +129,27 @@ async def test_a_pushed_reply_tells_what_ovh_holds(
         (e.data["sms_id"], e.data["sender"], e.data["recipient"], e.data["message"])
         for e in replies
     ] == [("12", ALICE, "Alice", "1")]
+
+
+async def test_a_reply_pushed_through_the_cloudhook_tells_what_ovh_holds(
+    hass: HomeAssistant, webhook_id: str, ovh_api: AiohttpClientMocker
+) -> None:
+    """Home Assistant Cloud hands the call over as a MockRequest: its form is read as well."""
+    replies = async_capture_events(hass, "ovh_sms_received")
+    ovh_api.get(f"{INCOMING}/12", json=incoming(12, message="1"))
+    response = await webhook.async_handle_webhook(
+        hass,
+        webhook_id,
+        MockRequest(
+            content=b"id=12&senderid=%2B33612345678&message=1&shortcode=38xxx",
+            mock_source="cloud",
+            method="POST",
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        ),
+    )
+    assert response.status == 200
+    await hass.async_block_till_done()
+    assert [(e.data["sms_id"], e.data["message"]) for e in replies] == [("12", "1")]
 
 
 async def test_a_pushed_reply_ovh_does_not_hold_is_dropped(

@@ -86,8 +86,10 @@ async def _read_params(request: web.Request) -> dict[str, str] | None:
     params = dict(request.query)
     if request.method != hdrs.METH_POST:
         return params
+    # Taken once: a cloudhook's MockRequest gives a new reader, from the start, each time.
+    content = request.content
     body = b""
-    while chunk := await request.content.read(MAX_BODY + 1 - len(body)):
+    while chunk := await content.read(MAX_BODY + 1 - len(body)):
         body += chunk
         if len(body) > MAX_BODY:
             return None

@@ -441,3 +441,37 @@ async def test_a_read_that_ends_after_the_account_was_deleted(
     await minute(hass, freezer)  # past any delayed save
     assert events == []
     assert stored not in hass_storage
+
+
+async def test_a_delete_refused_after_the_account_was_deleted(
+    hass: HomeAssistant,
+    mock_api_entry: MockConfigEntry,
+    ovh_api: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The account is deleted while OVH refuses a reply's delete: no repair, no reauth for it."""
+    await with_replies(hass, mock_api_entry, ovh_api, [], delete_replies=True)
+    requested, answered = asyncio.Event(), asyncio.Event()
+
+    async def refused_later(method: str, url: URL, data: Any) -> AiohttpClientMockResponse:
+        requested.set()
+        await answered.wait()
+        return AiohttpClientMockResponse(
+            method, url, status=403, json={"errorCode": "NOT_GRANTED_CALL", "message": "No"}
+        )
+
+    ovh_api.clear_requests()
+    ovh_api.get(INCOMING, json=[30])
+    ovh_api.get(f"{INCOMING}/30", json=reply(30))
+    ovh_api.delete(f"{INCOMING}/30", side_effect=refused_later)
+    freezer.tick(timedelta(minutes=1))
+    async_fire_time_changed(hass)
+    await requested.wait()
+    assert await hass.config_entries.async_remove(mock_api_entry.entry_id)
+    answered.set()
+    await hass.async_block_till_done()
+    assert (
+        ir.async_get(hass).async_get_issue(DOMAIN, f"access_denied_{mock_api_entry.entry_id}")
+        is None
+    )
+    assert hass.config_entries.flow.async_progress_by_handler(DOMAIN) == []

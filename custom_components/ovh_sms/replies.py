@@ -240,6 +240,8 @@ class ReplyPoller:
         try:
             await client.delete_reply(account, reply_id)
         except AccessDeniedError as err:
+            if self._removed:  # the entry was deleted while OVH answered: nothing to repair
+                return
             # Reauthentication is asked for once while loaded; the issue stays said.
             async_react_to_failure(self.hass, self.entry, err, reauth=not self._delete_denied)
             if not self._delete_denied:

@@ -475,3 +475,35 @@ async def test_a_delete_refused_after_the_account_was_deleted(
         is None
     )
     assert hass.config_entries.flow.async_progress_by_handler(DOMAIN) == []
+
+
+async def test_a_first_read_that_ends_after_the_account_was_deleted(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    mock_api_entry: MockConfigEntry,
+    ovh_api: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """OVH out of reach at the first read; the account deleted during the next: no file written."""
+    ovh_api.get(INCOMING, status=503, text="Service Unavailable")
+    mock_api_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(mock_api_entry, options={"replies": True})
+    await hass.config_entries.async_setup(mock_api_entry.entry_id)
+    await hass.async_block_till_done()
+    requested, answered = asyncio.Event(), asyncio.Event()
+
+    async def listed_later(method: str, url: URL, data: Any) -> AiohttpClientMockResponse:
+        requested.set()
+        await answered.wait()
+        return AiohttpClientMockResponse(method, url, json=[5])
+
+    ovh_api.clear_requests()
+    ovh_api.get(INCOMING, side_effect=listed_later)
+    freezer.tick(timedelta(minutes=1))
+    async_fire_time_changed(hass)
+    await requested.wait()
+    assert await hass.config_entries.async_remove(mock_api_entry.entry_id)
+    answered.set()
+    await hass.async_block_till_done()
+    await minute(hass, freezer)  # past any delayed save
+    assert f"ovh_sms.{mock_api_entry.entry_id}.replies" not in hass_storage

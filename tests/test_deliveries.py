@@ -320,6 +320,36 @@ async def test_cancel_a_deferred_sms(
     assert (state_of(hass, "notify.alice"), state_of(hass, LAST_SMS)) == ("unknown", "unknown")
 
 
+async def test_a_cancel_on_the_wire_is_recorded_when_its_caller_is_cancelled(
+    hass: HomeAssistant,
+    mock_api_entry: MockConfigEntry,
+    ovh_api: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A script stopped while OVH cancels the SMS: it is never shown as sent at its time."""
+    freezer.move_to("2026-11-22T03:00:00+00:00")
+    await set_up_api_entry(hass, mock_api_entry)
+    requested, answered = asyncio.Event(), asyncio.Event()
+
+    async def cancelled_later(method: str, url: URL, data: Any) -> AiohttpClientMockResponse:
+        requested.set()
+        await answered.wait()
+        return AiohttpClientMockResponse(method, url, text="null")
+
+    ovh_api.delete(JOB, side_effect=cancelled_later)
+    response = await send(hass, deferred="2026-11-22T04:00:00+00:00")
+    caller = hass.async_create_task(cancel(hass, response["sms_ids"]))
+    await requested.wait()
+    caller.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await caller
+    answered.set()
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert "scheduled_at" not in attributes(hass, "notify.alice")
+    await wait(hass, freezer, 7200)
+    assert (state_of(hass, "notify.alice"), state_of(hass, LAST_SMS)) == ("unknown", "unknown")
+
+
 async def test_cancel_one_sms_of_a_deferred_send_to_two(
     hass: HomeAssistant,
     mock_api_entry: MockConfigEntry,

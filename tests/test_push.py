@@ -12,6 +12,7 @@ from typing import Any
 from unittest.mock import AsyncMock, MagicMock, patch
 
 from freezegun.api import FrozenDateTimeFactory
+from hass_nabucasa import CloudError
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -27,11 +28,14 @@ from yarl import URL
 
 from custom_components.ovh_sms.const import CONF_PHONE_NUMBER, DOMAIN, SUBENTRY_RECIPIENT
 from custom_components.ovh_sms.diagnostics import async_get_config_entry_diagnostics
+from homeassistant.components import webhook
 from homeassistant.config_entries import ConfigSubentryData
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
+from homeassistant.util.aiohttp import MockRequest
 
 from .conftest import (
     ACCOUNT,
@@ -125,6 +129,27 @@ async def test_a_pushed_reply_tells_what_ovh_holds(
         (e.data["sms_id"], e.data["sender"], e.data["recipient"], e.data["message"])
         for e in replies
     ] == [("12", ALICE, "Alice", "1")]
+
+
+async def test_a_reply_pushed_through_the_cloudhook_tells_what_ovh_holds(
+    hass: HomeAssistant, webhook_id: str, ovh_api: AiohttpClientMocker
+) -> None:
+    """Home Assistant Cloud hands the call over as a MockRequest: its form is read as well."""
+    replies = async_capture_events(hass, "ovh_sms_received")
+    ovh_api.get(f"{INCOMING}/12", json=incoming(12, message="1"))
+    response = await webhook.async_handle_webhook(
+        hass,
+        webhook_id,
+        MockRequest(
+            content=b"id=12&senderid=%2B33612345678&message=1&shortcode=38xxx",
+            mock_source="cloud",
+            method="POST",
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        ),
+    )
+    assert response.status == 200
+    await hass.async_block_till_done()
+    assert [(e.data["sms_id"], e.data["message"]) for e in replies] == [("12", "1")]
 
 
 async def test_a_pushed_reply_ovh_does_not_hold_is_dropped(
@@ -446,6 +471,29 @@ async def test_anything_else_is_ignored(
     assert (deliveries, replies, api_calls(ovh_api)) == ([], [], [])
 
 
+async def test_a_put_is_answered_like_any_call_and_logs_no_id(
+    hass: HomeAssistant,
+    hass_client_no_auth: ClientSessionGenerator,
+    webhook_id: str,
+    ovh_api: AiohttpClientMocker,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Home Assistant warns with the id of a method not allowed: a PUT gets 200, reads nothing."""
+    replies = async_capture_events(hass, "ovh_sms_received")
+    ovh_api.clear_requests()
+    client = await hass_client_no_auth()
+    response = await client.put(
+        f"/api/webhook/{webhook_id}",
+        params={"id": "12", "senderid": "+33612345678", "message": "1"},
+    )
+    assert response.status == 200
+    await hass.async_block_till_done()
+    assert (replies, api_calls(ovh_api)) == ([], [])
+    assert not [
+        r for r in caplog.records if r.levelno >= logging.WARNING and webhook_id in r.getMessage()
+    ]
+
+
 async def test_push_off_keeps_the_url_for_later(
     hass: HomeAssistant, webhook_id: str, mock_api_entry: MockConfigEntry
 ) -> None:
@@ -542,6 +590,45 @@ async def test_deleting_the_entry_deletes_its_cloudhook(
     assert await hass.config_entries.async_remove(mock_api_entry.entry_id)
     cloud.assert_awaited_once_with(hass, webhook_id)
     assert hass.config_entries.async_get_entry(mock_api_entry.entry_id) is None
+
+
+async def test_deleting_the_entry_whose_cloudhook_is_gone_forgets_everything(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    mock_api_entry: MockConfigEntry,
+    ovh_api: AiohttpClientMocker,
+    cloud: AsyncMock,
+) -> None:
+    """Its cloudhook deleted in Home Assistant Cloud's settings: the entry still goes whole."""
+    await set_up_with_push(hass, mock_api_entry, ovh_api)
+    await hass.async_block_till_done()
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=2))
+    await hass.async_block_till_done()
+    replies = f"ovh_sms.{mock_api_entry.entry_id}.replies"
+    assert replies in hass_storage
+    cloud.side_effect = ValueError("Hook is not enabled for the cloud.")
+    assert await hass.config_entries.async_remove(mock_api_entry.entry_id)
+    await hass.async_block_till_done()
+    assert replies not in hass_storage
+
+
+@pytest.mark.parametrize(
+    "error",
+    [CloudError("webhook_generate failed"), TimeoutError(), ValueError("Cloud is not connected")],
+    ids=["cloud api", "timeout", "disconnected meanwhile"],
+)
+async def test_a_cloudhook_that_cannot_be_made_falls_back_to_the_external_url(
+    hass: HomeAssistant,
+    mock_api_entry: MockConfigEntry,
+    ovh_api: AiohttpClientMocker,
+    cloud: AsyncMock,
+    error: Exception,
+) -> None:
+    """Home Assistant Cloud fails to make the cloudhook: the options show the external URL."""
+    with patch("homeassistant.components.cloud.async_get_or_create_cloudhook", side_effect=error):
+        url = await set_up_with_push(hass, mock_api_entry, ovh_api)
+    assert url == f"{EXTERNAL_URL}/api/webhook/{mock_api_entry.options['webhook_id']}"
+    assert mock_api_entry.options["cloudhook"] is False
 
 
 async def test_cloud_out_of_reach_falls_back_to_the_external_url(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from typing import Any
 
@@ -12,7 +13,11 @@ from pytest_homeassistant_custom_component.common import (
     async_capture_events,
     async_fire_time_changed,
 )
-from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
+from pytest_homeassistant_custom_component.test_util.aiohttp import (
+    AiohttpClientMocker,
+    AiohttpClientMockResponse,
+)
+from yarl import URL
 
 from custom_components.ovh_sms.const import DOMAIN, LOGGER
 from homeassistant.config_entries import SOURCE_REAUTH
@@ -399,3 +404,106 @@ async def test_a_refusal_of_every_read_gives_no_reply_up(
         ovh_api.get(f"{INCOMING}/{reply_id}", json=reply(reply_id))
     await minute(hass, freezer)
     assert [e.data["sms_id"] for e in events] == ["50", "51"]
+
+
+async def test_a_read_that_ends_after_the_account_was_deleted(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    mock_api_entry: MockConfigEntry,
+    ovh_api: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The account is deleted while OVH answers a reply's read: no event, no file written again."""
+    events = async_capture_events(hass, "ovh_sms_received")
+    await with_replies(hass, mock_api_entry, ovh_api, [5])
+    freezer.tick(timedelta(seconds=2))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    stored = f"ovh_sms.{mock_api_entry.entry_id}.replies"
+    assert stored in hass_storage
+    requested, answered = asyncio.Event(), asyncio.Event()
+
+    async def read_later(method: str, url: URL, data: Any) -> AiohttpClientMockResponse:
+        requested.set()
+        await answered.wait()
+        return AiohttpClientMockResponse(method, url, json=reply(6))
+
+    ovh_api.clear_requests()
+    ovh_api.get(INCOMING, json=[5, 6])
+    ovh_api.get(f"{INCOMING}/6", side_effect=read_later)
+    freezer.tick(timedelta(seconds=58))
+    async_fire_time_changed(hass)
+    await requested.wait()
+    assert await hass.config_entries.async_remove(mock_api_entry.entry_id)
+    assert stored not in hass_storage
+    answered.set()
+    await hass.async_block_till_done()
+    await minute(hass, freezer)  # past any delayed save
+    assert events == []
+    assert stored not in hass_storage
+
+
+async def test_a_delete_refused_after_the_account_was_deleted(
+    hass: HomeAssistant,
+    mock_api_entry: MockConfigEntry,
+    ovh_api: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The account is deleted while OVH refuses a reply's delete: no repair, no reauth for it."""
+    await with_replies(hass, mock_api_entry, ovh_api, [], delete_replies=True)
+    requested, answered = asyncio.Event(), asyncio.Event()
+
+    async def refused_later(method: str, url: URL, data: Any) -> AiohttpClientMockResponse:
+        requested.set()
+        await answered.wait()
+        return AiohttpClientMockResponse(
+            method, url, status=403, json={"errorCode": "NOT_GRANTED_CALL", "message": "No"}
+        )
+
+    ovh_api.clear_requests()
+    ovh_api.get(INCOMING, json=[30])
+    ovh_api.get(f"{INCOMING}/30", json=reply(30))
+    ovh_api.delete(f"{INCOMING}/30", side_effect=refused_later)
+    freezer.tick(timedelta(minutes=1))
+    async_fire_time_changed(hass)
+    await requested.wait()
+    assert await hass.config_entries.async_remove(mock_api_entry.entry_id)
+    answered.set()
+    await hass.async_block_till_done()
+    assert (
+        ir.async_get(hass).async_get_issue(DOMAIN, f"access_denied_{mock_api_entry.entry_id}")
+        is None
+    )
+    assert hass.config_entries.flow.async_progress_by_handler(DOMAIN) == []
+
+
+async def test_a_first_read_that_ends_after_the_account_was_deleted(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    mock_api_entry: MockConfigEntry,
+    ovh_api: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """OVH out of reach at the first read; the account deleted during the next: no file written."""
+    ovh_api.get(INCOMING, status=503, text="Service Unavailable")
+    mock_api_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(mock_api_entry, options={"replies": True})
+    await hass.config_entries.async_setup(mock_api_entry.entry_id)
+    await hass.async_block_till_done()
+    requested, answered = asyncio.Event(), asyncio.Event()
+
+    async def listed_later(method: str, url: URL, data: Any) -> AiohttpClientMockResponse:
+        requested.set()
+        await answered.wait()
+        return AiohttpClientMockResponse(method, url, json=[5])
+
+    ovh_api.clear_requests()
+    ovh_api.get(INCOMING, side_effect=listed_later)
+    freezer.tick(timedelta(minutes=1))
+    async_fire_time_changed(hass)
+    await requested.wait()
+    assert await hass.config_entries.async_remove(mock_api_entry.entry_id)
+    answered.set()
+    await hass.async_block_till_done()
+    await minute(hass, freezer)  # past any delayed save
+    assert f"ovh_sms.{mock_api_entry.entry_id}.replies" not in hass_storage

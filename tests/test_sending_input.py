@@ -73,6 +73,23 @@ async def test_notify_group_with_data_for_other_platforms(
     ) in caplog.text
 
 
+async def test_notify_group_with_keys_that_are_not_text(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, ovh: AiohttpClientMocker
+) -> None:
+    """YAML keys read as numbers, beside the mobile app's: the SMS still goes, with our keys."""
+    await set_up_in_a_notify_group(hass, mock_config_entry)
+    await hass.services.async_call(
+        NOTIFY_DOMAIN,
+        "family",
+        {"message": "Leak", "data": {1: "one", "priority": "high", "sms_class": "flash"}},
+        blocking=True,
+    )
+    await hass.async_block_till_done()
+    assert [(form["to"], form["message"], form["class"]) for form in sent_forms(ovh)] == [
+        (ALICE, "Leak", "0")
+    ]
+
+
 LEFT_OUT = (
     "The {} option of an SMS of sms-ab1234-1 is left out: OVH cannot take it ({}). "
     "The SMS goes without it"

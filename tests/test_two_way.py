@@ -488,6 +488,10 @@ def test_a_failure_date_is_no_delivery_date() -> None:
         {"id": "7", "ptt": "-1"},
         {"id": ["7"], "ptt": "4"},
         {"id": "7", "ptt": 4.0},
+        # Digits past Python's 4,300 for an int (a forged call): no code of OVH's.
+        {"id": "7", "ptt": "4" * 5000},
+        {"id": "7", "dlr": "1" * 5000},
+        {"id": "7", "descriptionDlr": "1" * 5000},
         # A reply is not a delivery report.
         {"shortcode": "38100", "id": "20000001", "senderid": "+33612345678", "message": "Yes"},
     ],

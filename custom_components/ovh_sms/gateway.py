@@ -46,10 +46,10 @@ from .ovhsms import (
 from .sms_options import ChosenOptions, SmsFields, SmsOptions
 
 
-def _retrieve_failure(send: asyncio.Task[SendResult]) -> None:
+def retrieve_failure(task: asyncio.Task[object]) -> None:
     """Take a failure its cancelled caller cannot: it was handled (logged, repaired) already."""
-    if not send.cancelled():
-        send.exception()
+    if not task.cancelled():
+        task.exception()
 
 
 class OvhSmsGateway:
@@ -175,7 +175,7 @@ class OvhSmsGateway:
         send = self.hass.async_create_background_task(
             self._async_send_and_record(sms, spent, recorded_by), f"{DOMAIN} send"
         )
-        send.add_done_callback(_retrieve_failure)
+        send.add_done_callback(retrieve_failure)
         return await asyncio.shield(send)
 
     async def _async_send_and_record(

@@ -121,7 +121,8 @@ class OvhSmsNotificationService(BaseNotificationService):
         An alert or a notify group calling this action never sees its error, and
         the SMS would be lost.
         """
-        if ignored := sorted(set(data) - set(_OPTION_SCHEMAS)):
+        # Keys are not always text: YAML reads some as numbers.
+        if ignored := sorted(map(str, set(data) - set(_OPTION_SCHEMAS))):
             LOGGER.debug("Ignoring data keys meant for other notify platforms: %s", ignored)
         options: dict[str, Any] = {}
         for key, value in data.items():

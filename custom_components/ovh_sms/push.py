@@ -47,13 +47,17 @@ async def async_push_url(hass: HomeAssistant, webhook_id: str) -> tuple[str, boo
     same); else the external URL is used. The internal URL is useless to OVH.
     """
     if "cloud" in hass.config.components:
-        from homeassistant.components import cloud  # noqa: PLC0415 - only with cloud loaded
+        from hass_nabucasa import CloudError  # noqa: PLC0415 - only with cloud loaded
+
+        from homeassistant.components import cloud  # noqa: PLC0415
 
         if cloud.async_active_subscription(hass):
             try:
                 return await cloud.async_get_or_create_cloudhook(hass, webhook_id), True
-            except cloud.CloudNotAvailable:
-                LOGGER.debug("Home Assistant Cloud is not connected: no cloudhook")
+            # Not connected; or, from Nabu Casa's library, its API failing, out of
+            # time, or disconnected meanwhile (ValueError).
+            except (cloud.CloudNotAvailable, CloudError, TimeoutError, ValueError) as err:
+                LOGGER.debug("Home Assistant Cloud made no cloudhook: %s", type(err).__name__)
     try:
         return webhook.async_generate_url(hass, webhook_id, allow_internal=False), False
     except NoURLAvailableError:
@@ -70,6 +74,8 @@ async def async_delete_cloudhook(hass: HomeAssistant, options: Mapping[str, Any]
         await cloud.async_delete_cloudhook(hass, options[CONF_WEBHOOK_ID])
     except cloud.CloudNotAvailable:
         LOGGER.debug("Home Assistant Cloud is not available: the cloudhook stays")
+    except ValueError:  # deleted already, from Home Assistant Cloud's settings
+        LOGGER.debug("The cloudhook was deleted already")
 
 
 async def _read_params(request: web.Request) -> dict[str, str] | None:
@@ -80,8 +86,10 @@ async def _read_params(request: web.Request) -> dict[str, str] | None:
     params = dict(request.query)
     if request.method != hdrs.METH_POST:
         return params
+    # Taken once: a cloudhook's MockRequest gives a new reader, from the start, each time.
+    content = request.content
     body = b""
-    while chunk := await request.content.read(MAX_BODY + 1 - len(body)):
+    while chunk := await content.read(MAX_BODY + 1 - len(body)):
         body += chunk
         if len(body) > MAX_BODY:
             return None
@@ -123,7 +131,8 @@ class PushedCalls:
             f"OVH SMS {self.entry.title}",
             webhook_id,
             self.async_handle,
-            allowed_methods=("GET", "POST"),
+            # PUT too: Home Assistant logs the webhook's id as a warning of a method not allowed.
+            allowed_methods=(hdrs.METH_GET, hdrs.METH_POST, hdrs.METH_PUT),
         )
         self.entry.async_on_unload(lambda: webhook.async_unregister(self.hass, webhook_id))
 
@@ -131,6 +140,8 @@ class PushedCalls:
         self, hass: HomeAssistant, webhook_id: str, request: web.Request
     ) -> web.Response:
         """Answer OVH at once; confirm in the background what the call names."""
+        if request.method == hdrs.METH_PUT:  # never OVH's
+            return web.Response(status=200)
         params = await _read_params(request)
         if params is None:
             LOGGER.debug("A call of the webhook of %s was too large or not UTF-8", self.entry.title)

@@ -93,6 +93,7 @@ class ReplyPoller:
         # Replies being read: a push and a read of the same one read it once.
         self._reading: set[str] = set()
         self._delete_denied = False
+        self._removed = False
 
     async def async_load(self) -> None:
         """Take up what was told before a restart."""
@@ -207,6 +208,8 @@ class ReplyPoller:
             return True
         finally:
             self._reading.discard(reply_id)
+        if self._removed:  # the entry was deleted while OVH answered
+            return False
         self._failed_reads.pop(reply_id, None)
         self._tell(reply, arrived)
         if self._delete_read:
@@ -237,6 +240,8 @@ class ReplyPoller:
         try:
             await client.delete_reply(account, reply_id)
         except AccessDeniedError as err:
+            if self._removed:  # the entry was deleted while OVH answered: nothing to repair
+                return
             # Reauthentication is asked for once while loaded; the issue stays said.
             async_react_to_failure(self.hass, self.entry, err, reauth=not self._delete_denied)
             if not self._delete_denied:
@@ -280,8 +285,19 @@ class ReplyPoller:
             None,
         )
 
+    async def async_remove(self) -> None:
+        """Stop reading and delete what was saved: the entry was deleted.
+
+        A read still in flight then tells nothing, and saves nothing again.
+        """
+        self._removed = True
+        self.async_stop()
+        await self.store.async_remove()
+
     @callback
     def _save(self) -> None:
+        if self._removed:
+            return
         stored: StoredReplies = {
             "seen": list(self._seen)[-SEEN_KEPT:],
             "first_read_done": self._first_read_done,
@@ -308,5 +324,4 @@ async def async_get_poller(hass: HomeAssistant, entry: ConfigEntry) -> ReplyPoll
 async def async_forget_replies(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """Stop reading the entry's replies and delete what it saved: it was deleted."""
     poller = async_pop_kept(hass, DATA_POLLERS, entry.entry_id) or ReplyPoller(hass, entry)
-    poller.async_stop()
-    await poller.store.async_remove()
+    await poller.async_remove()

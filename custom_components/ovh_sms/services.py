@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import voluptuous as vol
 
 from homeassistant.config_entries import ConfigEntryState
@@ -18,8 +20,9 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import config_validation as cv, entity_registry as er, service
 
 from .const import DOMAIN, is_own_entry
-from .coordinator import OvhSmsConfigEntry
+from .coordinator import OvhSmsConfigEntry, OvhSmsRuntimeData
 from .errors import async_react_to_failure
+from .gateway import retrieve_failure
 from .ovhsms import AccessDeniedError, OvhSmsError
 from .sms_options import SMS_OPTIONS_SCHEMA, SmsOptions
 
@@ -142,17 +145,30 @@ async def _async_cancel_sms(call: ServiceCall) -> ServiceResponse:
     gone: list[str] = []
     failure: OvhSmsError | None = None
     for sms_id in dict.fromkeys(call.data[ATTR_SMS_IDS]):
+        # Once on its way, a cancel finishes and is recorded even if the caller is
+        # cancelled: OVH may have cancelled the SMS, which must never show as sent.
+        cancelling = call.hass.async_create_background_task(
+            _async_cancel_and_record(runtime, sms_id), f"{DOMAIN} cancel"
+        )
+        cancelling.add_done_callback(retrieve_failure)
         try:
-            (cancelled if await runtime.account.async_cancel(sms_id) else gone).append(sms_id)
+            (cancelled if await asyncio.shield(cancelling) else gone).append(sms_id)
         except OvhSmsError as err:
             failure = err  # OVH out of reach or refusing: the others would fail too
             break
     if cancelled:
-        runtime.gateway.ledger.cancel(cancelled)
         await runtime.coordinator.async_request_refresh()  # OVH gives the credit back
     if failure is None and not gone:
         return {"cancelled": list(cancelled)}
     raise _cancel_error(call.hass, entry, failure, cancelled, gone) from failure
+
+
+async def _async_cancel_and_record(runtime: OvhSmsRuntimeData, sms_id: str) -> bool:
+    """Cancel one deferred SMS; once cancelled, the ledger no longer schedules it."""
+    if not await runtime.account.async_cancel(sms_id):
+        return False
+    runtime.gateway.ledger.cancel([sms_id])
+    return True
 
 
 def _cancel_error(

@@ -234,9 +234,14 @@ def parse_job(recipients: Sequence[str], data: object) -> Accepted:
 
 
 def _out_of_time(status: int, error_code: str, reason: str) -> bool:
-    """Tell whether OVH refused the call's timestamp: then the call did nothing."""
+    """Tell whether OVH refused the call's timestamp: then the call did nothing.
+
+    Its code says so, or (without a code) its whole message: a refusal whose
+    message only quotes those words is another refusal, never made again.
+    """
     return status == _HTTP_BAD_REQUEST and (
-        error_code == _OUT_OF_TIME_CODE or _OUT_OF_TIME_MESSAGE in reason.lower()
+        error_code == _OUT_OF_TIME_CODE
+        or (not error_code and reason.lower() == _OUT_OF_TIME_MESSAGE)
     )
 
 

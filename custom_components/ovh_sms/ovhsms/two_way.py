@@ -77,6 +77,8 @@ _FAILED_PTTS: Final = frozenset({5, 6, 20, 23, 26, 27, 28, 29})
 # trying those until the validity period ends, which then reports ptt 8 or a
 # failed deliveryReceipt.
 _SENT_PTTS: Final = frozenset({1, 2, 3, 24, 25})
+# OVH's delivery codes (ptt, deliveryReceipt) have a few digits.
+_CODE_DIGITS: Final = 9
 
 
 def delivery_status(
@@ -157,14 +159,17 @@ def to_00_form(number: object) -> str:
 
 
 def _code(value: object) -> int | None:
-    """Read one of OVH's numeric codes, a JSON number or a string of digits; else None."""
+    """Read one of OVH's numeric codes, a JSON number or a string of digits; else None.
+
+    Longer strings of digits name no code (and past 4,300 digits int() raises).
+    """
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
         return value
     if isinstance(value, str):
         text = value.strip()
-        if text.isascii() and text.isdigit():
+        if text.isascii() and text.isdigit() and len(text) <= _CODE_DIGITS:
             return int(text)
     return None
 

@@ -28,6 +28,7 @@ from custom_components.ovh_sms.ovhsms import (
     OvhConnectionError,
     QueryOutOfTimeError,
     SmsNotSentError,
+    SmsRefusedError,
     UnreadableAnswerError,
     sign,
 )
@@ -258,6 +259,29 @@ async def test_a_timestamp_refused_twice_is_made_no_third_time(
         time_call(),
         signed("POST", JOBS, body),
     ]
+
+
+@pytest.mark.parametrize(
+    "refusal",
+    [
+        {"errorCode": "INVALID_PARAMETER", "message": "Invalid tag: Query out of time"},
+        {"message": "Invalid parameter"},
+    ],
+    ids=["message naming it", "another refusal"],
+)
+async def test_another_refusal_is_never_made_again(
+    hass: HomeAssistant,
+    aioclient_mock: AiohttpClientMocker,
+    monotonic: Clock,
+    refusal: dict[str, Any],
+) -> None:
+    """Only OVH's refusal of the timestamp itself proves nothing was done: any other 400, once."""
+    aioclient_mock.get(f"{API}/auth/time", text=str(SERVER_TIME))
+    aioclient_mock.post(JOBS, status=400, json=refusal)
+    with pytest.raises(SmsRefusedError) as err:
+        await make_client(hass, monotonic=monotonic).send(ACCOUNT, sms())
+    assert not isinstance(err.value, QueryOutOfTimeError)
+    assert calls(aioclient_mock) == [time_call(), signed("POST", JOBS, compact(job(ALICE)))]
 
 
 async def test_ovh_time_is_read_again_after_an_hour(

@@ -15,8 +15,8 @@ from typing import TypedDict
 
 from homeassistant.util import dt as dt_util
 
-# Words of a reply: "ok 47", "OK-47!" and "Ok, 47" all hold OK and 47.
-_WORD = re.compile(r"\w+")
+# Words of a reply, letters apart from digits: "ok 47", "OK47!" and "Ok, 47." all hold OK and 47.
+_WORD = re.compile(r"[^\W\d_]+|\d+")
 PLAIN_OK = "OK"
 
 

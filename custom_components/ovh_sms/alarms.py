@@ -289,11 +289,12 @@ class AlarmKeeper:
         """Acknowledge the alarm a reply names, once."""
         if received.sms_id in self._counted:
             return
-        alarm = acknowledged_alarm(list(self.open.values()), received.sender, received.message)
-        if alarm is None:
+        found = acknowledged_alarm(list(self.open.values()), received.sender, received.message)
+        if found is None:
             return
+        alarm, number = found
         self._counted[received.sms_id] = None
-        self.acknowledge(alarm, received.recipient or received.sender, "sms")
+        self.acknowledge(alarm, self.recipient_name(number) or number, "sms")
 
     @callback
     def _delivered(self, receiver: str, status: str, sms_id: str) -> None:

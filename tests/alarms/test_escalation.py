@@ -220,7 +220,7 @@ async def test_two_alarms_a_plain_ok_and_someone_else(
     await hass.async_block_till_done()
     acknowledged = [e.data for e in events if e.data["step"] == "acknowledged"]
     assert [(a["alarm_id"], a["acknowledged_by"]) for a in acknowledged] == [
-        (second["alarm_id"], ALICE)
+        (second["alarm_id"], "Alice")
     ]
     reply(hass, entry, ALICE, "ok", "r5")  # one alarm left for Alice: a plain OK is enough
     reply(hass, entry, ALICE, "ok", "r5")

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
 from homeassistant.core import Event, HomeAssistant
 from tests.conftest import ALICE
 
-from .fake_ovh import FakeJobs, reply, send_alarm
+from .fake_ovh import FakeJobs, reply, send_alarm, wait
 
 
 def acknowledged(events: list[Event[dict[str, Any]]]) -> list[str]:
@@ -39,5 +40,46 @@ async def test_another_number_or_more_than_ok_does_not_acknowledge(
     events = async_capture_events(hass, "ovh_sms_alarm")
     first = await send_alarm(hass)
     reply(hass, entry, ALICE, text.format(code=first["code"]), "r1")
+    await hass.async_block_till_done()
+    assert acknowledged(events) == []
+
+
+@pytest.mark.parametrize("sender", ["+33612345678", "0033612345678", "33612345678", "0612345678"])
+async def test_the_recipient_replies_in_any_form_ovh_gives_the_number(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    jobs: FakeJobs,
+    freezer: FrozenDateTimeFactory,
+    sender: str,
+) -> None:
+    """OVH writes the sender +33…, 0033…, 33… or 06…: it is Alice, who acknowledges."""
+    events = async_capture_events(hass, "ovh_sms_alarm")
+    first = await send_alarm(hass)
+    jobs.replies["31"] = {
+        "id": 31,
+        "creationDatetime": "2026-11-22T03:00:14+00:00",
+        "sender": sender,
+        "message": "OK",
+        "tag": None,
+        "credits": 1,
+    }
+    await wait(hass, freezer, 15)
+    assert [
+        (e.data["alarm_id"], e.data["acknowledged_by"])
+        for e in events
+        if e.data["step"] == "acknowledged"
+    ] == [(first["alarm_id"], "Alice")]
+    await wait(hass, freezer, 600)
+    assert len(jobs.bodies) == 1
+
+
+async def test_a_number_of_another_country_with_the_same_digits_does_not_acknowledge(
+    hass: HomeAssistant, entry: MockConfigEntry, jobs: FakeJobs
+) -> None:
+    """+44 6 12 34 56 78 ends as Alice's number does, yet is not hers."""
+    events = async_capture_events(hass, "ovh_sms_alarm")
+    await send_alarm(hass)
+    reply(hass, entry, "0044612345678", "OK", "r1")
+    reply(hass, entry, "612345678", "OK", "r2")
     await hass.async_block_till_done()
     assert acknowledged(events) == []

@@ -418,12 +418,22 @@ async def test_a_pushed_reply_acknowledges_at_once(
 
 @pytest.mark.parametrize(
     "data",
-    [{"rounds": 0}, {"rounds": 11}, {"escalate_after": 0}, {"alert_entity": "light.kitchen"}],
+    [
+        {"rounds": 0},
+        {"rounds": 11},
+        {"escalate_after": 0},
+        {"escalate_after": 48 * 3600 + 1},
+        {"escalate_after": 10**12},  # beyond the calendar
+        {"alert_entity": "light.kitchen"},
+    ],
 )
 async def test_fields_out_of_range_are_refused(
     hass: HomeAssistant, entry: MockConfigEntry, jobs: FakeJobs, data: dict[str, Any]
 ) -> None:
-    """No round, no time to answer, or an alert that is no alert: refused, nothing sent."""
+    """No round, no time to answer, longer than OVH keeps replies, or an alert that is no alert.
+
+    Refused, nothing sent.
+    """
     with pytest.raises(vol.Invalid):
         await send_alarm(hass, **data)
     assert jobs.bodies == []

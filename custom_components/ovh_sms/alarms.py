@@ -19,6 +19,8 @@ from datetime import datetime
 from functools import partial
 from typing import Any, Final, TypedDict
 
+import voluptuous as vol
+
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import ATTR_ENTITY_ID, STATE_OFF, Platform
 from homeassistant.core import (
@@ -309,12 +311,12 @@ class AlarmKeeper:
             self._escalate(alarm)
 
     def _call(self, domain: str, service: str, data: dict[str, Any]) -> None:
-        """Call an action in a task of ours; a failure is logged, it stops nothing."""
+        """Call an action in a task of ours; a failure or a refusal of the data is logged."""
 
         async def call() -> None:
             try:
                 await self.hass.services.async_call(domain, service, data, blocking=True)
-            except HomeAssistantError as err:
+            except (HomeAssistantError, vol.Invalid) as err:
                 LOGGER.warning("%s.%s of an alarm failed: %s", domain, service, err)
 
         self.hass.async_create_task(call(), f"{DOMAIN} alarm {domain}.{service}")

@@ -344,6 +344,33 @@ async def test_a_final_action_that_fails_is_logged(
     assert "notify.mobile_app_old of an alarm failed: The app is not registered" in caplog.text
 
 
+async def test_a_final_action_that_refuses_the_text_is_logged_and_the_others_are_called(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    jobs: FakeJobs,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A notify action that needs a target refuses the alarm's text: said, the next one called."""
+
+    async def needs_a_target(call: ServiceCall) -> None:
+        """Never called: its schema refuses the call."""
+
+    hass.services.async_register(
+        "notify",
+        "group_by_target",
+        needs_a_target,
+        schema=vol.Schema({vol.Required("target"): str}, extra=vol.ALLOW_EXTRA),
+    )
+    app = async_mock_service(hass, "notify", "mobile_app_alice")
+    await send_alarm(
+        hass, recipients=[ALICE], then=["notify.group_by_target", "notify.mobile_app_alice"]
+    )
+    await wait(hass, freezer, 120)
+    assert "notify.group_by_target of an alarm failed: required key not provided" in caplog.text
+    assert [call.data for call in app] == [{"message": "Leak!"}]
+
+
 async def test_with_an_sms_user_no_reply_line_and_escalation_by_time(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,

@@ -148,12 +148,12 @@ def _is_number(sender: str, number: str) -> bool:
     )
 
 
-def acknowledged_alarm(alarms: list[Alarm], sender: str, message: str) -> tuple[Alarm, str] | None:
-    """Find the alarm a reply acknowledges, if any, and the number of the alarm that sent it.
+def acknowledged_alarms(alarms: list[Alarm], sender: str, message: str) -> list[tuple[Alarm, str]]:
+    """Find the alarms a reply acknowledges, each with its number that sent the reply.
 
     Only a number an SMS of the alarm went to acknowledges it: with the
-    alarm's code as a word, or with a plain OK when that number has one open
-    alarm.
+    alarm's code as a word (one reply may hold the codes of several), or with
+    a plain OK when that number has one open alarm.
     """
     theirs = [
         (alarm, number)
@@ -162,9 +162,6 @@ def acknowledged_alarm(alarms: list[Alarm], sender: str, message: str) -> tuple[
         if _is_number(sender, number)
     ]
     words = _WORD.findall(message.upper())
-    for alarm, number in theirs:
-        if alarm.code in words:
-            return alarm, number
     if words == [PLAIN_OK] and len(theirs) == 1:
-        return theirs[0]
-    return None
+        return theirs
+    return [(alarm, number) for alarm, number in theirs if alarm.code in words]

@@ -43,7 +43,7 @@ from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
 
 from .account import SmsAccount
-from .alarm_model import Alarm, StoredAlarm, acknowledged_alarm
+from .alarm_model import Alarm, StoredAlarm, acknowledged_alarms
 from .const import DOMAIN, EVENT_ALARM, LOGGER
 from .delivery import signal_delivery
 from .gateway import OvhSmsGateway
@@ -288,15 +288,14 @@ class AlarmKeeper:
 
     @callback
     def _received(self, received: ReceivedSms) -> None:
-        """Acknowledge the alarm a reply names, once."""
+        """Acknowledge the alarms a reply names, once."""
         if received.sms_id in self._counted:
             return
-        found = acknowledged_alarm(list(self.open.values()), received.sender, received.message)
-        if found is None:
-            return
-        alarm, number = found
-        self._counted[received.sms_id] = None
-        self.acknowledge(alarm, self.recipient_name(number) or number, "sms")
+        found = acknowledged_alarms(list(self.open.values()), received.sender, received.message)
+        if found:
+            self._counted[received.sms_id] = None
+        for alarm, number in found:
+            self.acknowledge(alarm, self.recipient_name(number) or number, "sms")
 
     @callback
     def _delivered(self, receiver: str, status: str, sms_id: str) -> None:

@@ -11,7 +11,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 from homeassistant.core import Event, HomeAssistant
 from tests.conftest import ALICE
 
-from .fake_ovh import FakeJobs, reply, send_alarm, wait
+from .fake_ovh import BOB, FakeJobs, reply, send_alarm, wait
 
 
 def acknowledged(events: list[Event[dict[str, Any]]]) -> list[str]:
@@ -83,3 +83,21 @@ async def test_a_number_of_another_country_with_the_same_digits_does_not_acknowl
     reply(hass, entry, "612345678", "OK", "r2")
     await hass.async_block_till_done()
     assert acknowledged(events) == []
+
+
+async def test_a_reply_with_the_codes_of_two_alarms_acknowledges_both_once(
+    hass: HomeAssistant, entry: MockConfigEntry, jobs: FakeJobs, freezer: FrozenDateTimeFactory
+) -> None:
+    """Alice answers both alarms in one SMS, "OK 47 52": both end, told again it moves nothing."""
+    events = async_capture_events(hass, "ovh_sms_alarm")
+    first = await send_alarm(hass)
+    second = await send_alarm(hass, message="Smoke!")
+    third = await send_alarm(hass, message="Door!")
+    both = f"OK {first['code']} {second['code']}"
+    reply(hass, entry, ALICE, both, "r1")
+    reply(hass, entry, ALICE, both, "r1")
+    await hass.async_block_till_done()
+    assert acknowledged(events) == [first["alarm_id"], second["alarm_id"]]
+    await wait(hass, freezer, 120)
+    assert [receiver for receiver, text in jobs.sent() if text.startswith("Door!")] == [ALICE, BOB]
+    assert third["alarm_id"] not in acknowledged(events)

@@ -37,6 +37,7 @@ from homeassistant.helpers.event import (
     async_track_point_in_utc_time,
     async_track_state_change_event,
 )
+from homeassistant.helpers.start import async_at_started
 from homeassistant.helpers.storage import Store
 from homeassistant.helpers.translation import async_get_translations
 from homeassistant.util import dt as dt_util
@@ -232,15 +233,24 @@ class AlarmKeeper:
 
     @callback
     def _exhaust(self, alarm: Alarm) -> None:
-        """End the alarm (saved so) and call its final actions once."""
+        """End the alarm (saved so) and call its final actions once.
+
+        Exhausted while Home Assistant starts, it calls them once started: the
+        notify entities and actions they name are set up by then.
+        """
         self._close(alarm)
         self._fire(alarm, AlarmStep.EXHAUSTED)
         text = {"message": alarm.message} | ({"title": alarm.title} if alarm.title else {})
-        for target in alarm.then:
-            if self.hass.states.get(target) is not None:
-                self._call(Platform.NOTIFY, "send_message", {ATTR_ENTITY_ID: target, **text})
-            else:
-                self._call(Platform.NOTIFY, split_entity_id(target)[1], text)
+
+        @callback
+        def call_final_actions(hass: HomeAssistant) -> None:
+            for target in alarm.then:
+                if hass.states.get(target) is not None:
+                    self._call(Platform.NOTIFY, "send_message", {ATTR_ENTITY_ID: target, **text})
+                else:
+                    self._call(Platform.NOTIFY, split_entity_id(target)[1], text)
+
+        async_at_started(self.hass, call_final_actions)
 
     @callback
     def _close(self, alarm: Alarm) -> None:

@@ -8,7 +8,11 @@ from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+    async_mock_service,
+)
 from pytest_homeassistant_custom_component.components.diagnostics import (
     get_diagnostics_for_config_entry,
 )
@@ -16,7 +20,8 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.ovh_sms.const import DOMAIN
 from custom_components.ovh_sms.notices import AlarmSummary, signal_alarms
-from homeassistant.core import HomeAssistant
+from homeassistant.const import EVENT_HOMEASSISTANT_STARTED
+from homeassistant.core import CoreState, HomeAssistant
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.util import dt as dt_util
 from tests.conftest import ALICE
@@ -215,3 +220,37 @@ async def test_a_send_that_ends_after_the_account_was_deleted_saves_nothing(
     await sending
     await hass.async_block_till_done()
     assert f"{DOMAIN}.{entry.entry_id}.alarms" not in hass_storage
+
+
+async def test_exhausted_while_home_assistant_starts_calls_the_final_actions_once_started(
+    hass: HomeAssistant,
+    mock_api_entry: MockConfigEntry,
+    jobs: FakeJobs,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Bob's deadline passed while Home Assistant was down: the phone app is set up after us."""
+    freezer.move_to("2026-11-22T03:10:00+00:00")
+    alarm = saved_alarm("01ALARM", "47") | {
+        "attempt": 1,
+        "deadline": "2026-11-22T03:04:00+00:00",
+        "then": ["notify.mobile_app_alice"],
+    }
+    hass_storage[f"{DOMAIN}.{mock_api_entry.entry_id}.alarms"] = {
+        "version": 1,
+        "key": f"{DOMAIN}.{mock_api_entry.entry_id}.alarms",
+        "data": {"alarms": [alarm], "counted_replies": []},
+    }
+    events = async_capture_events(hass, "ovh_sms_alarm")
+    hass.set_state(CoreState.not_running)
+    mock_api_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_api_entry.entry_id)
+    await wait(hass, freezer, 0)
+    assert [e.data["step"] for e in events] == ["exhausted"]
+
+    app = async_mock_service(hass, "notify", "mobile_app_alice")
+    hass.set_state(CoreState.running)
+    hass.bus.async_fire(EVENT_HOMEASSISTANT_STARTED)
+    await wait(hass, freezer, 0)
+    assert [call.data for call in app] == [{"message": "Leak!"}]
+    assert jobs.bodies == []

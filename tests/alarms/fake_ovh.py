@@ -14,9 +14,14 @@ from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClien
 from yarl import URL
 
 from custom_components.ovh_sms.const import DOMAIN
-from custom_components.ovh_sms.notices import ReceivedSms, signal_received
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.dispatcher import async_dispatcher_send
+from custom_components.ovh_sms.notices import (
+    AlarmSummary,
+    ReceivedSms,
+    signal_alarms,
+    signal_received,
+)
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.dispatcher import async_dispatcher_connect, async_dispatcher_send
 from tests.conftest import ACCOUNT, ALICE, API_ENDPOINT
 
 JOBS = f"{API_ENDPOINT}/sms/{ACCOUNT}/jobs"
@@ -126,3 +131,18 @@ async def alarm_on_its_way(
     sending = hass.async_create_task(send_alarm(hass))
     await jobs.requested.wait()
     return sending
+
+
+def told_open_alarms(hass: HomeAssistant, entry: MockConfigEntry) -> list[tuple[AlarmSummary, ...]]:
+    """Collect the open alarms each time the entry tells them.
+
+    In a callback, as the sensor does: a plain function runs in the executor, maybe late.
+    """
+    told: list[tuple[AlarmSummary, ...]] = []
+
+    @callback
+    def collect(alarms: tuple[AlarmSummary, ...]) -> None:
+        told.append(alarms)
+
+    async_dispatcher_connect(hass, signal_alarms(entry.entry_id), collect)
+    return told

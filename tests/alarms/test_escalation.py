@@ -18,16 +18,25 @@ import voluptuous as vol
 
 from custom_components.ovh_sms.alarm_model import new_code
 from custom_components.ovh_sms.const import DOMAIN
-from custom_components.ovh_sms.notices import ALARM_EVENT_KEYS, AlarmSummary, signal_alarms
+from custom_components.ovh_sms.notices import ALARM_EVENT_KEYS
 from homeassistant.auth.models import User
 from homeassistant.core import Context, HomeAssistant, ServiceCall
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 from tests.conftest import ACCOUNT, ALICE, add_recipient, api_calls, sent_forms
 
-from .fake_ovh import BOB, START, STRANGER, FakeJobs, reply, send_alarm, steps, wait
+from .fake_ovh import (
+    BOB,
+    START,
+    STRANGER,
+    FakeJobs,
+    reply,
+    send_alarm,
+    steps,
+    told_open_alarms,
+    wait,
+)
 
 
 async def test_escalates_by_time_and_a_reply_with_the_code_acknowledges(
@@ -168,8 +177,7 @@ async def test_exhausted_rounds_call_the_final_actions_once(
     entities = async_mock_service(hass, "notify", "send_message")
     hass.states.async_set("notify.kitchen_display", "unknown")
     events = async_capture_events(hass, "ovh_sms_alarm")
-    summaries: list[tuple[AlarmSummary, ...]] = []
-    async_dispatcher_connect(hass, signal_alarms(entry.entry_id), summaries.append)
+    summaries = told_open_alarms(hass, entry)
     await send_alarm(
         hass,
         recipients=[ALICE],

@@ -19,14 +19,22 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.ovh_sms.const import DOMAIN
-from custom_components.ovh_sms.notices import AlarmSummary, signal_alarms
+from custom_components.ovh_sms.notices import AlarmSummary
 from homeassistant.const import EVENT_HOMEASSISTANT_STARTED
 from homeassistant.core import CoreState, HomeAssistant
-from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.util import dt as dt_util
 from tests.conftest import ALICE
 
-from .fake_ovh import BOB, START, FakeJobs, alarm_on_its_way, reply, send_alarm, wait
+from .fake_ovh import (
+    BOB,
+    START,
+    FakeJobs,
+    alarm_on_its_way,
+    reply,
+    send_alarm,
+    told_open_alarms,
+    wait,
+)
 
 
 def saved_alarm(alarm_id: str, code: str) -> dict[str, Any]:
@@ -84,8 +92,7 @@ async def test_a_stored_deadline_is_rearmed_at_setup(
         "key": f"{DOMAIN}.{mock_api_entry.entry_id}.alarms",
         "data": {"alarms": [alarm], "counted_replies": ["r1"]},
     }
-    summaries: list[tuple[AlarmSummary, ...]] = []
-    async_dispatcher_connect(hass, signal_alarms(mock_api_entry.entry_id), summaries.append)
+    summaries = told_open_alarms(hass, mock_api_entry)
     mock_api_entry.add_to_hass(hass)
     hass.config_entries.async_update_entry(mock_api_entry, options={"replies": True})
     assert await hass.config_entries.async_setup(mock_api_entry.entry_id)

@@ -172,7 +172,8 @@ class AlarmKeeper:
         """Send the attempt's SMS once; a refusal escalates at once.
 
         The attempt is saved as sent before the SMS leaves: a restart during the
-        send never sends it again. One that may have gone counts as sent.
+        send never sends it again. One that may have gone counts as sent. An
+        alarm that ended or moved on while it was being saved sends nothing.
         """
         attempt = alarm.attempt
         alarm.deadline = dt_util.utcnow() + alarm.escalate_after
@@ -181,6 +182,8 @@ class AlarmKeeper:
             alarm.sent_to.append(alarm.number)
         message, options = await self.async_sms_text(alarm.code, alarm.message)
         await self.store.async_save(self._stored())
+        if not self._still_at(alarm, attempt):
+            return
         self._changed()
         try:
             result = await gateway.async_send([alarm.number], message, options, alarm.title)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 import json
 from typing import Any
@@ -11,6 +12,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_capture_events,
+    async_fire_time_changed,
     async_mock_service,
 )
 from pytest_homeassistant_custom_component.components.diagnostics import (
@@ -18,6 +20,7 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
+from custom_components.ovh_sms.alarms import DATA_ALARMS
 from custom_components.ovh_sms.const import DOMAIN
 from custom_components.ovh_sms.notices import AlarmSummary
 from homeassistant.const import EVENT_HOMEASSISTANT_STARTED
@@ -261,3 +264,34 @@ async def test_exhausted_while_home_assistant_starts_calls_the_final_actions_onc
     await wait(hass, freezer, 0)
     assert [call.data for call in app] == [{"message": "Leak!"}]
     assert jobs.bodies == []
+
+
+async def test_acknowledged_while_the_next_sms_is_being_saved_sends_nothing(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    jobs: FakeJobs,
+    freezer: FrozenDateTimeFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Bob's SMS is being saved as sent when Alice acknowledges: it does not leave."""
+    events = async_capture_events(hass, "ovh_sms_alarm")
+    response = await send_alarm(hass)
+    keeper = hass.data[DATA_ALARMS][entry.entry_id]
+    saving, saved = asyncio.Event(), asyncio.Event()
+    save = keeper.store.async_save
+
+    async def slow_save(data: Any) -> None:
+        saving.set()
+        await saved.wait()
+        await save(data)
+
+    monkeypatch.setattr(keeper.store, "async_save", slow_save)
+    freezer.tick(timedelta(seconds=120))
+    async_fire_time_changed(hass)
+    await saving.wait()
+    data = {"alarm_id": response["alarm_id"]}
+    await hass.services.async_call(DOMAIN, "acknowledge_alarm", data, blocking=True)
+    saved.set()
+    await wait(hass, freezer, 600)
+    assert [receiver for receiver, _ in jobs.sent()] == [ALICE]
+    assert [e.data["step"] for e in events] == ["started", "sent", "escalated", "acknowledged"]

@@ -323,13 +323,18 @@ class AlarmKeeper:
             self._escalate(alarm)
 
     def _call(self, domain: str, service: str, data: dict[str, Any]) -> None:
-        """Call an action in a task of ours; a failure or a refusal of the data is logged."""
+        """Call an action in a task of ours; whatever it raises is logged, it stops nothing.
+
+        The action is another integration's: a bug there leaves its trace in the log.
+        """
 
         async def call() -> None:
             try:
                 await self.hass.services.async_call(domain, service, data, blocking=True)
             except (HomeAssistantError, vol.Invalid) as err:
                 LOGGER.warning("%s.%s of an alarm failed: %s", domain, service, err)
+            except Exception:
+                LOGGER.exception("%s.%s of an alarm failed", domain, service)
 
         self.hass.async_create_task(call(), f"{DOMAIN} alarm {domain}.{service}")
 

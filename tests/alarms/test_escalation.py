@@ -379,6 +379,28 @@ async def test_a_final_action_that_refuses_the_text_is_logged_and_the_others_are
     assert [call.data for call in app] == [{"message": "Leak!"}]
 
 
+async def test_a_final_action_with_a_bug_is_logged_and_the_others_are_called(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    jobs: FakeJobs,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A notify action of another integration raises what it should not: logged with its trace."""
+
+    async def buggy(call: ServiceCall) -> None:
+        raise KeyError("token")
+
+    hass.services.async_register("notify", "buggy", buggy)
+    app = async_mock_service(hass, "notify", "mobile_app_alice")
+    await send_alarm(hass, recipients=[ALICE], then=["notify.buggy", "notify.mobile_app_alice"])
+    await wait(hass, freezer, 120)
+    [record] = [r for r in caplog.records if r.getMessage() == "notify.buggy of an alarm failed"]
+    assert record.exc_info is not None
+    assert isinstance(record.exc_info[1], KeyError)
+    assert [call.data for call in app] == [{"message": "Leak!"}]
+
+
 async def test_with_an_sms_user_no_reply_line_and_escalation_by_time(
     hass: HomeAssistant,
     init_integration: MockConfigEntry,

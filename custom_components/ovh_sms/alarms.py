@@ -322,10 +322,12 @@ class AlarmKeeper:
             LOGGER.info("Alarm %s SMS %s not delivered (%s): escalated", alarm.code, sms_id, status)
             self._escalate(alarm)
 
+    @callback
     def _call(self, domain: str, service: str, data: dict[str, Any]) -> None:
         """Call an action in a task of ours; whatever it raises is logged, it stops nothing.
 
-        The action is another integration's: a bug there leaves its trace in the log.
+        The action is another integration's, called once Home Assistant has
+        started (it may be set up after us); a bug there leaves its trace in the log.
         """
 
         async def call() -> None:
@@ -336,7 +338,11 @@ class AlarmKeeper:
             except Exception:
                 LOGGER.exception("%s.%s of an alarm failed", domain, service)
 
-        self.hass.async_create_task(call(), f"{DOMAIN} alarm {domain}.{service}")
+        @callback
+        def when_started(hass: HomeAssistant) -> None:
+            hass.async_create_task(call(), f"{DOMAIN} alarm {domain}.{service}")
+
+        async_at_started(self.hass, when_started)
 
     def _fire(
         self,

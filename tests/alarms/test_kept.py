@@ -295,3 +295,34 @@ async def test_acknowledged_while_the_next_sms_is_being_saved_sends_nothing(
     await wait(hass, freezer, 600)
     assert [receiver for receiver, _ in jobs.sent()] == [ALICE]
     assert [e.data["step"] for e in events] == ["started", "sent", "escalated", "acknowledged"]
+
+
+async def test_acknowledged_by_sms_while_home_assistant_starts_turns_the_alert_off_once_started(
+    hass: HomeAssistant,
+    mock_api_entry: MockConfigEntry,
+    jobs: FakeJobs,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Alice answered while Home Assistant was down; the alert is set up after us."""
+    freezer.move_to(START)
+    hass_storage[f"{DOMAIN}.{mock_api_entry.entry_id}.alarms"] = {
+        "version": 1,
+        "key": f"{DOMAIN}.{mock_api_entry.entry_id}.alarms",
+        "data": {
+            "alarms": [saved_alarm("01ALARM", "47") | {"alert_entity": "alert.leak"}],
+            "counted_replies": [],
+        },
+    }
+    hass.set_state(CoreState.not_running)
+    mock_api_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(mock_api_entry, options={"replies": True})
+    assert await hass.config_entries.async_setup(mock_api_entry.entry_id)
+    reply(hass, mock_api_entry, ALICE, "OK 47", "r1")
+    await wait(hass, freezer, 0)
+
+    turn_off = async_mock_service(hass, "alert", "turn_off")
+    hass.set_state(CoreState.running)
+    hass.bus.async_fire(EVENT_HOMEASSISTANT_STARTED)
+    await wait(hass, freezer, 0)
+    assert [call.data for call in turn_off] == [{"entity_id": "alert.leak"}]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -101,3 +102,15 @@ async def test_a_reply_with_the_codes_of_two_alarms_acknowledges_both_once(
     await wait(hass, freezer, 120)
     assert [receiver for receiver, text in jobs.sent() if text.startswith("Door!")] == [ALICE, BOB]
     assert third["alarm_id"] not in acknowledged(events)
+
+
+async def test_two_alarms_started_at_once_get_different_codes(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    jobs: FakeJobs,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two automations start an alarm on the same trigger: each code names one alarm."""
+    monkeypatch.setattr("secrets.choice", lambda codes: codes[0])
+    first, second = await asyncio.gather(send_alarm(hass), send_alarm(hass, message="Smoke!"))
+    assert {first["code"], second["code"]} == {"10", "11"}

@@ -83,6 +83,17 @@ class FakeJobs:
             return AiohttpClientMockResponse(method, url, json=[int(i) for i in self.replies])
         return AiohttpClientMockResponse(method, url, json=self.replies[url.name])
 
+    def reply(self, reply_id: int, sender: str, message: str, received_at: str) -> None:
+        """Have OVH hold a reply, as GET /incoming/{id} gives it."""
+        self.replies[str(reply_id)] = {
+            "id": reply_id,
+            "creationDatetime": received_at,
+            "sender": sender,
+            "message": message,
+            "tag": None,
+            "credits": 1,
+        }
+
     def sent(self) -> list[tuple[str, str]]:
         """Give the receiver and text of each SMS OVH received."""
         return [(body["receivers"][0], body["message"]) for body in self.bodies]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
@@ -78,14 +79,7 @@ async def test_escalates_by_time_and_a_reply_with_the_code_acknowledges(
     assert jobs.sent() == [("0033612345678", text), ("0033698765432", text)]
     assert steps(events)[2:] == [("escalated", "Bob", 1), ("sent", "Bob", 1)]
 
-    jobs.replies["31"] = {
-        "id": 31,
-        "creationDatetime": "2026-11-22T03:02:14+00:00",
-        "sender": "+33698765432",
-        "message": f"ok {code}",
-        "tag": None,
-        "credits": 1,
-    }
+    jobs.reply(31, "+33698765432", f"ok {code}", "2026-11-22T03:02:14+00:00")
     await wait(hass, freezer, 15)  # replies are read every 15 s while an alarm is open
     assert events[-1].data["step"] == "acknowledged"
     assert events[-1].data["acknowledged_by"] == "Bob"
@@ -334,70 +328,48 @@ async def test_what_cannot_work_is_refused_before_any_sms(
     assert events == []
 
 
-async def test_a_final_action_that_fails_is_logged(
+async def _gone(call: ServiceCall) -> None:
+    raise HomeAssistantError("The app is not registered")
+
+
+async def _buggy(call: ServiceCall) -> None:
+    raise KeyError("token")
+
+
+async def _never_called(call: ServiceCall) -> None:
+    """Its schema refuses the alarm's data."""
+
+
+type BrokenAction = tuple[Callable[[ServiceCall], Awaitable[None]], vol.Schema | None, str]
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        (_gone, None, "notify.broken of an alarm failed: The app is not registered"),
+        (
+            _never_called,
+            vol.Schema({vol.Required("target"): str}, extra=vol.ALLOW_EXTRA),
+            "notify.broken of an alarm failed: required key not provided",
+        ),
+        (_buggy, None, "KeyError: 'token'"),
+    ],
+    ids=["fails", "refuses_the_text", "has_a_bug"],
+)
+async def test_a_final_action_that_fails_is_logged_and_the_others_are_called(
     hass: HomeAssistant,
     entry: MockConfigEntry,
-    jobs: FakeJobs,
     freezer: FrozenDateTimeFactory,
     caplog: pytest.LogCaptureFixture,
+    broken: BrokenAction,
 ) -> None:
-    """The phone app is gone: the alarm still ends exhausted, and the log says why."""
-
-    async def gone(call: ServiceCall) -> None:
-        raise HomeAssistantError("The app is not registered")
-
-    hass.services.async_register("notify", "mobile_app_old", gone)
-    await send_alarm(hass, recipients=[ALICE], then=["notify.mobile_app_old"])
-    await wait(hass, freezer, 120)
-    assert "notify.mobile_app_old of an alarm failed: The app is not registered" in caplog.text
-
-
-async def test_a_final_action_that_refuses_the_text_is_logged_and_the_others_are_called(
-    hass: HomeAssistant,
-    entry: MockConfigEntry,
-    jobs: FakeJobs,
-    freezer: FrozenDateTimeFactory,
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    """A notify action that needs a target refuses the alarm's text: said, the next one called."""
-
-    async def needs_a_target(call: ServiceCall) -> None:
-        """Never called: its schema refuses the call."""
-
-    hass.services.async_register(
-        "notify",
-        "group_by_target",
-        needs_a_target,
-        schema=vol.Schema({vol.Required("target"): str}, extra=vol.ALLOW_EXTRA),
-    )
+    """The phone app is gone, needs a target, or has a bug: the log says why, the next is called."""
+    handler, schema, logged = broken
+    hass.services.async_register("notify", "broken", handler, schema=schema)
     app = async_mock_service(hass, "notify", "mobile_app_alice")
-    await send_alarm(
-        hass, recipients=[ALICE], then=["notify.group_by_target", "notify.mobile_app_alice"]
-    )
+    await send_alarm(hass, recipients=[ALICE], then=["notify.broken", "notify.mobile_app_alice"])
     await wait(hass, freezer, 120)
-    assert "notify.group_by_target of an alarm failed: required key not provided" in caplog.text
-    assert [call.data for call in app] == [{"message": "Leak!"}]
-
-
-async def test_a_final_action_with_a_bug_is_logged_and_the_others_are_called(
-    hass: HomeAssistant,
-    entry: MockConfigEntry,
-    jobs: FakeJobs,
-    freezer: FrozenDateTimeFactory,
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    """A notify action of another integration raises what it should not: logged with its trace."""
-
-    async def buggy(call: ServiceCall) -> None:
-        raise KeyError("token")
-
-    hass.services.async_register("notify", "buggy", buggy)
-    app = async_mock_service(hass, "notify", "mobile_app_alice")
-    await send_alarm(hass, recipients=[ALICE], then=["notify.buggy", "notify.mobile_app_alice"])
-    await wait(hass, freezer, 120)
-    [record] = [r for r in caplog.records if r.getMessage() == "notify.buggy of an alarm failed"]
-    assert record.exc_info is not None
-    assert isinstance(record.exc_info[1], KeyError)
+    assert logged in caplog.text
     assert [call.data for call in app] == [{"message": "Leak!"}]
 
 

@@ -60,6 +60,19 @@ def saved_alarm(alarm_id: str, code: str) -> dict[str, Any]:
     }
 
 
+def saved_before(
+    hass_storage: dict[str, Any],
+    entry: MockConfigEntry,
+    alarm: dict[str, Any],
+    *,
+    counted: list[str] | None = None,
+) -> None:
+    """Have the entry's store hold this alarm and these reply ids counted, as at a restart."""
+    key = f"{DOMAIN}.{entry.entry_id}.alarms"
+    data = {"alarms": [alarm], "counted_replies": counted or []}
+    hass_storage[key] = {"version": 1, "key": key, "data": data}
+
+
 async def test_what_is_saved_and_a_restart_in_the_middle(
     hass: HomeAssistant,
     entry: MockConfigEntry,
@@ -90,11 +103,7 @@ async def test_a_stored_deadline_is_rearmed_at_setup(
     """Home Assistant restarted with an alarm waiting: it escalates at its deadline, not before."""
     freezer.move_to(START)
     alarm = saved_alarm("01ALARM", "47")
-    hass_storage[f"{DOMAIN}.{mock_api_entry.entry_id}.alarms"] = {
-        "version": 1,
-        "key": f"{DOMAIN}.{mock_api_entry.entry_id}.alarms",
-        "data": {"alarms": [alarm], "counted_replies": ["r1"]},
-    }
+    saved_before(hass_storage, mock_api_entry, alarm, counted=["r1"])
     summaries = told_open_alarms(hass, mock_api_entry)
     mock_api_entry.add_to_hass(hass)
     hass.config_entries.async_update_entry(mock_api_entry, options={"replies": True})
@@ -246,11 +255,7 @@ async def test_exhausted_while_home_assistant_starts_calls_the_final_actions_onc
         "deadline": "2026-11-22T03:04:00+00:00",
         "then": ["notify.mobile_app_alice"],
     }
-    hass_storage[f"{DOMAIN}.{mock_api_entry.entry_id}.alarms"] = {
-        "version": 1,
-        "key": f"{DOMAIN}.{mock_api_entry.entry_id}.alarms",
-        "data": {"alarms": [alarm], "counted_replies": []},
-    }
+    saved_before(hass_storage, mock_api_entry, alarm)
     events = async_capture_events(hass, "ovh_sms_alarm")
     hass.set_state(CoreState.not_running)
     mock_api_entry.add_to_hass(hass)
@@ -306,14 +311,8 @@ async def test_acknowledged_by_sms_while_home_assistant_starts_turns_the_alert_o
 ) -> None:
     """Alice answered while Home Assistant was down; the alert is set up after us."""
     freezer.move_to(START)
-    hass_storage[f"{DOMAIN}.{mock_api_entry.entry_id}.alarms"] = {
-        "version": 1,
-        "key": f"{DOMAIN}.{mock_api_entry.entry_id}.alarms",
-        "data": {
-            "alarms": [saved_alarm("01ALARM", "47") | {"alert_entity": "alert.leak"}],
-            "counted_replies": [],
-        },
-    }
+    alarm = saved_alarm("01ALARM", "47") | {"alert_entity": "alert.leak"}
+    saved_before(hass_storage, mock_api_entry, alarm)
     hass.set_state(CoreState.not_running)
     mock_api_entry.add_to_hass(hass)
     hass.config_entries.async_update_entry(mock_api_entry, options={"replies": True})

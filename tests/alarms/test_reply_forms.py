@@ -56,14 +56,7 @@ async def test_the_recipient_replies_in_any_form_ovh_gives_the_number(
     """OVH writes the sender +33…, 0033…, 33… or 06…: it is Alice, who acknowledges."""
     events = async_capture_events(hass, "ovh_sms_alarm")
     first = await send_alarm(hass)
-    jobs.replies["31"] = {
-        "id": 31,
-        "creationDatetime": "2026-11-22T03:00:14+00:00",
-        "sender": sender,
-        "message": "OK",
-        "tag": None,
-        "credits": 1,
-    }
+    jobs.reply(31, sender, "OK", "2026-11-22T03:00:14+00:00")
     await wait(hass, freezer, 15)
     assert [
         (e.data["alarm_id"], e.data["acknowledged_by"])

@@ -158,8 +158,7 @@ def acknowledged_alarms(alarms: list[Alarm], sender: str, message: str) -> list[
     theirs = [
         (alarm, number)
         for alarm in alarms
-        for number in alarm.sent_to
-        if _is_number(sender, number)
+        if (number := next((n for n in alarm.sent_to if _is_number(sender, n)), None))
     ]
     words = _WORD.findall(message.upper())
     if words == [PLAIN_OK] and len(theirs) == 1:

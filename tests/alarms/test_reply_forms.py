@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -107,3 +108,20 @@ async def test_two_alarms_started_at_once_get_different_codes(
     monkeypatch.setattr("secrets.choice", lambda codes: codes[0])
     first, second = await asyncio.gather(send_alarm(hass), send_alarm(hass, message="Smoke!"))
     assert {first["code"], second["code"]} == {"10", "11"}
+
+
+async def test_a_national_sender_two_numbers_of_the_alarm_could_be_acknowledges_it_once(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    jobs: FakeJobs,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """07 61 23 45 67 is written alike in France and Switzerland: the alarm went to both."""
+    events = async_capture_events(hass, "ovh_sms_alarm")
+    response = await send_alarm(hass, recipients=["+33761234567", "+41761234567"])
+    await wait(hass, freezer, 120)
+    reply(hass, entry, "0761234567", f"OK {response['code']}", "r1")
+    await hass.async_block_till_done()
+    assert acknowledged(events) == [response["alarm_id"]]
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []

@@ -15,9 +15,11 @@ from typing import TypedDict
 
 from homeassistant.util import dt as dt_util
 
-# Words of a reply: "ok 47", "OK-47!" and "Ok, 47" all hold OK and 47.
-_WORD = re.compile(r"\w+")
+# Words of a reply, letters apart from digits: "ok 47", "OK47!" and "Ok, 47." all hold OK and 47.
+_WORD = re.compile(r"[^\W\d_]+|\d+")
 PLAIN_OK = "OK"
+# Country codes have 1 to 3 digits (ITU E.164).
+COUNTRY_CODE_DIGITS = range(1, 4)
 
 
 class StoredAlarm(TypedDict):
@@ -125,18 +127,40 @@ def new_code(taken: set[str]) -> str:
     return secrets.choice(free)
 
 
-def acknowledged_alarm(alarms: list[Alarm], sender: str, message: str) -> Alarm | None:
-    """Find the alarm a reply acknowledges, if any.
+def _is_number(sender: str, number: str) -> bool:
+    """Whether a reply's sender is this number (00 form), however OVH writes it.
+
+    OVH gives +33612345678 (00 form once read), 0033612345678, 33612345678 or
+    the national 0612345678: the last is the number's national part after a
+    1- to 3-digit country code.
+    """
+    digits = "".join(filter(str.isdigit, sender))
+    international = number.removeprefix("00")
+    if digits.startswith("00"):
+        return digits[2:] == international
+    if digits == international:
+        return True
+    national = digits.removeprefix("0")
+    return (
+        national != digits
+        and international.endswith(national)
+        and len(international) - len(national) in COUNTRY_CODE_DIGITS
+    )
+
+
+def acknowledged_alarms(alarms: list[Alarm], sender: str, message: str) -> list[tuple[Alarm, str]]:
+    """Find the alarms a reply acknowledges, each with its number that sent the reply.
 
     Only a number an SMS of the alarm went to acknowledges it: with the
-    alarm's code as a word, or with a plain OK when that number has one open
-    alarm.
+    alarm's code as a word (one reply may hold the codes of several), or with
+    a plain OK when that number has one open alarm.
     """
-    theirs = [alarm for alarm in alarms if sender in alarm.sent_to]
+    theirs = [
+        (alarm, number)
+        for alarm in alarms
+        if (number := next((n for n in alarm.sent_to if _is_number(sender, n)), None))
+    ]
     words = _WORD.findall(message.upper())
-    for alarm in theirs:
-        if alarm.code in words:
-            return alarm
     if words == [PLAIN_OK] and len(theirs) == 1:
-        return theirs[0]
-    return None
+        return theirs
+    return [(alarm, number) for alarm, number in theirs if alarm.code in words]

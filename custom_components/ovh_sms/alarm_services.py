@@ -40,6 +40,8 @@ ATTR_ROUNDS: Final = "rounds"
 ATTR_THEN: Final = "then"
 ATTR_ALERT_ENTITY: Final = "alert_entity"
 DEFAULT_ESCALATE_AFTER: Final = timedelta(minutes=5)
+# OVH takes replies for 48 hours: waiting longer for one is waiting for none.
+MAX_ESCALATE_AFTER: Final = timedelta(hours=48)
 # Ten times through the list is more than anyone waits for; more would only spend.
 MAX_ROUNDS: Final = 10
 
@@ -50,7 +52,7 @@ SEND_ALARM_SCHEMA: Final = vol.Schema(
         vol.Optional(ATTR_TITLE): cv.string,
         vol.Required(ATTR_RECIPIENTS): vol.All(cv.ensure_list, [cv.string]),
         vol.Optional(ATTR_ESCALATE_AFTER, default=DEFAULT_ESCALATE_AFTER): vol.All(
-            cv.time_period, vol.Range(min=timedelta(seconds=1))
+            cv.time_period, vol.Range(min=timedelta(seconds=1), max=MAX_ESCALATE_AFTER)
         ),
         vol.Optional(ATTR_ROUNDS, default=1): vol.All(
             vol.Coerce(int), vol.Range(min=1, max=MAX_ROUNDS)

@@ -19,6 +19,8 @@ from datetime import datetime
 from functools import partial
 from typing import Any, Final, TypedDict
 
+import voluptuous as vol
+
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import ATTR_ENTITY_ID, STATE_OFF, Platform
 from homeassistant.core import (
@@ -35,13 +37,14 @@ from homeassistant.helpers.event import (
     async_track_point_in_utc_time,
     async_track_state_change_event,
 )
+from homeassistant.helpers.start import async_at_started
 from homeassistant.helpers.storage import Store
 from homeassistant.helpers.translation import async_get_translations
 from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
 
 from .account import SmsAccount
-from .alarm_model import Alarm, StoredAlarm, acknowledged_alarm
+from .alarm_model import Alarm, StoredAlarm, acknowledged_alarms
 from .const import DOMAIN, EVENT_ALARM, LOGGER
 from .delivery import signal_delivery
 from .gateway import OvhSmsGateway
@@ -169,7 +172,8 @@ class AlarmKeeper:
         """Send the attempt's SMS once; a refusal escalates at once.
 
         The attempt is saved as sent before the SMS leaves: a restart during the
-        send never sends it again. One that may have gone counts as sent.
+        send never sends it again. One that may have gone counts as sent. An
+        alarm that ended or moved on while it was being saved sends nothing.
         """
         attempt = alarm.attempt
         alarm.deadline = dt_util.utcnow() + alarm.escalate_after
@@ -178,6 +182,8 @@ class AlarmKeeper:
             alarm.sent_to.append(alarm.number)
         message, options = await self.async_sms_text(alarm.code, alarm.message)
         await self.store.async_save(self._stored())
+        if not self._still_at(alarm, attempt):
+            return
         self._changed()
         try:
             result = await gateway.async_send([alarm.number], message, options, alarm.title)
@@ -230,15 +236,24 @@ class AlarmKeeper:
 
     @callback
     def _exhaust(self, alarm: Alarm) -> None:
-        """End the alarm (saved so) and call its final actions once."""
+        """End the alarm (saved so) and call its final actions once.
+
+        Exhausted while Home Assistant starts, it calls them once started: the
+        notify entities and actions they name are set up by then.
+        """
         self._close(alarm)
         self._fire(alarm, AlarmStep.EXHAUSTED)
         text = {"message": alarm.message} | ({"title": alarm.title} if alarm.title else {})
-        for target in alarm.then:
-            if self.hass.states.get(target) is not None:
-                self._call(Platform.NOTIFY, "send_message", {ATTR_ENTITY_ID: target, **text})
-            else:
-                self._call(Platform.NOTIFY, split_entity_id(target)[1], text)
+
+        @callback
+        def call_final_actions(hass: HomeAssistant) -> None:
+            for target in alarm.then:
+                if hass.states.get(target) is not None:
+                    self._call(Platform.NOTIFY, "send_message", {ATTR_ENTITY_ID: target, **text})
+                else:
+                    self._call(Platform.NOTIFY, split_entity_id(target)[1], text)
+
+        async_at_started(self.hass, call_final_actions)
 
     @callback
     def _close(self, alarm: Alarm) -> None:
@@ -286,14 +301,14 @@ class AlarmKeeper:
 
     @callback
     def _received(self, received: ReceivedSms) -> None:
-        """Acknowledge the alarm a reply names, once."""
+        """Acknowledge the alarms a reply names, once."""
         if received.sms_id in self._counted:
             return
-        alarm = acknowledged_alarm(list(self.open.values()), received.sender, received.message)
-        if alarm is None:
-            return
-        self._counted[received.sms_id] = None
-        self.acknowledge(alarm, received.recipient or received.sender, "sms")
+        found = acknowledged_alarms(list(self.open.values()), received.sender, received.message)
+        if found:
+            self._counted[received.sms_id] = None
+        for alarm, number in found:
+            self.acknowledge(alarm, self.recipient_name(number) or number, "sms")
 
     @callback
     def _delivered(self, receiver: str, status: str, sms_id: str) -> None:
@@ -307,16 +322,27 @@ class AlarmKeeper:
             LOGGER.info("Alarm %s SMS %s not delivered (%s): escalated", alarm.code, sms_id, status)
             self._escalate(alarm)
 
+    @callback
     def _call(self, domain: str, service: str, data: dict[str, Any]) -> None:
-        """Call an action in a task of ours; a failure is logged, it stops nothing."""
+        """Call an action in a task of ours; whatever it raises is logged, it stops nothing.
+
+        The action is another integration's, called once Home Assistant has
+        started (it may be set up after us); a bug there leaves its trace in the log.
+        """
 
         async def call() -> None:
             try:
                 await self.hass.services.async_call(domain, service, data, blocking=True)
-            except HomeAssistantError as err:
+            except (HomeAssistantError, vol.Invalid) as err:
                 LOGGER.warning("%s.%s of an alarm failed: %s", domain, service, err)
+            except Exception:
+                LOGGER.exception("%s.%s of an alarm failed", domain, service)
 
-        self.hass.async_create_task(call(), f"{DOMAIN} alarm {domain}.{service}")
+        @callback
+        def when_started(hass: HomeAssistant) -> None:
+            hass.async_create_task(call(), f"{DOMAIN} alarm {domain}.{service}")
+
+        async_at_started(self.hass, when_started)
 
     def _fire(
         self,

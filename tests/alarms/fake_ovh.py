@@ -14,9 +14,14 @@ from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClien
 from yarl import URL
 
 from custom_components.ovh_sms.const import DOMAIN
-from custom_components.ovh_sms.notices import ReceivedSms, signal_received
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.dispatcher import async_dispatcher_send
+from custom_components.ovh_sms.notices import (
+    AlarmSummary,
+    ReceivedSms,
+    signal_alarms,
+    signal_received,
+)
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.dispatcher import async_dispatcher_connect, async_dispatcher_send
 from tests.conftest import ACCOUNT, ALICE, API_ENDPOINT
 
 JOBS = f"{API_ENDPOINT}/sms/{ACCOUNT}/jobs"
@@ -78,6 +83,17 @@ class FakeJobs:
             return AiohttpClientMockResponse(method, url, json=[int(i) for i in self.replies])
         return AiohttpClientMockResponse(method, url, json=self.replies[url.name])
 
+    def reply(self, reply_id: int, sender: str, message: str, received_at: str) -> None:
+        """Have OVH hold a reply, as GET /incoming/{id} gives it."""
+        self.replies[str(reply_id)] = {
+            "id": reply_id,
+            "creationDatetime": received_at,
+            "sender": sender,
+            "message": message,
+            "tag": None,
+            "credits": 1,
+        }
+
     def sent(self) -> list[tuple[str, str]]:
         """Give the receiver and text of each SMS OVH received."""
         return [(body["receivers"][0], body["message"]) for body in self.bodies]
@@ -126,3 +142,18 @@ async def alarm_on_its_way(
     sending = hass.async_create_task(send_alarm(hass))
     await jobs.requested.wait()
     return sending
+
+
+def told_open_alarms(hass: HomeAssistant, entry: MockConfigEntry) -> list[tuple[AlarmSummary, ...]]:
+    """Collect the open alarms each time the entry tells them.
+
+    In a callback, as the sensor does: a plain function runs in the executor, maybe late.
+    """
+    told: list[tuple[AlarmSummary, ...]] = []
+
+    @callback
+    def collect(alarms: tuple[AlarmSummary, ...]) -> None:
+        told.append(alarms)
+
+    async_dispatcher_connect(hass, signal_alarms(entry.entry_id), collect)
+    return told

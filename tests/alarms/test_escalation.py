@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
@@ -18,16 +19,25 @@ import voluptuous as vol
 
 from custom_components.ovh_sms.alarm_model import new_code
 from custom_components.ovh_sms.const import DOMAIN
-from custom_components.ovh_sms.notices import ALARM_EVENT_KEYS, AlarmSummary, signal_alarms
+from custom_components.ovh_sms.notices import ALARM_EVENT_KEYS
 from homeassistant.auth.models import User
 from homeassistant.core import Context, HomeAssistant, ServiceCall
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 from tests.conftest import ACCOUNT, ALICE, add_recipient, api_calls, sent_forms
 
-from .fake_ovh import BOB, START, STRANGER, FakeJobs, reply, send_alarm, steps, wait
+from .fake_ovh import (
+    BOB,
+    START,
+    STRANGER,
+    FakeJobs,
+    reply,
+    send_alarm,
+    steps,
+    told_open_alarms,
+    wait,
+)
 
 
 async def test_escalates_by_time_and_a_reply_with_the_code_acknowledges(
@@ -69,14 +79,7 @@ async def test_escalates_by_time_and_a_reply_with_the_code_acknowledges(
     assert jobs.sent() == [("0033612345678", text), ("0033698765432", text)]
     assert steps(events)[2:] == [("escalated", "Bob", 1), ("sent", "Bob", 1)]
 
-    jobs.replies["31"] = {
-        "id": 31,
-        "creationDatetime": "2026-11-22T03:02:14+00:00",
-        "sender": "+33698765432",
-        "message": f"ok {code}",
-        "tag": None,
-        "credits": 1,
-    }
+    jobs.reply(31, "+33698765432", f"ok {code}", "2026-11-22T03:02:14+00:00")
     await wait(hass, freezer, 15)  # replies are read every 15 s while an alarm is open
     assert events[-1].data["step"] == "acknowledged"
     assert events[-1].data["acknowledged_by"] == "Bob"
@@ -168,8 +171,7 @@ async def test_exhausted_rounds_call_the_final_actions_once(
     entities = async_mock_service(hass, "notify", "send_message")
     hass.states.async_set("notify.kitchen_display", "unknown")
     events = async_capture_events(hass, "ovh_sms_alarm")
-    summaries: list[tuple[AlarmSummary, ...]] = []
-    async_dispatcher_connect(hass, signal_alarms(entry.entry_id), summaries.append)
+    summaries = told_open_alarms(hass, entry)
     await send_alarm(
         hass,
         recipients=[ALICE],
@@ -220,7 +222,7 @@ async def test_two_alarms_a_plain_ok_and_someone_else(
     await hass.async_block_till_done()
     acknowledged = [e.data for e in events if e.data["step"] == "acknowledged"]
     assert [(a["alarm_id"], a["acknowledged_by"]) for a in acknowledged] == [
-        (second["alarm_id"], ALICE)
+        (second["alarm_id"], "Alice")
     ]
     reply(hass, entry, ALICE, "ok", "r5")  # one alarm left for Alice: a plain OK is enough
     reply(hass, entry, ALICE, "ok", "r5")
@@ -326,22 +328,49 @@ async def test_what_cannot_work_is_refused_before_any_sms(
     assert events == []
 
 
-async def test_a_final_action_that_fails_is_logged(
+async def _gone(call: ServiceCall) -> None:
+    raise HomeAssistantError("The app is not registered")
+
+
+async def _buggy(call: ServiceCall) -> None:
+    raise KeyError("token")
+
+
+async def _never_called(call: ServiceCall) -> None:
+    """Its schema refuses the alarm's data."""
+
+
+type BrokenAction = tuple[Callable[[ServiceCall], Awaitable[None]], vol.Schema | None, str]
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        (_gone, None, "notify.broken of an alarm failed: The app is not registered"),
+        (
+            _never_called,
+            vol.Schema({vol.Required("target"): str}, extra=vol.ALLOW_EXTRA),
+            "notify.broken of an alarm failed: required key not provided",
+        ),
+        (_buggy, None, "KeyError: 'token'"),
+    ],
+    ids=["fails", "refuses_the_text", "has_a_bug"],
+)
+async def test_a_final_action_that_fails_is_logged_and_the_others_are_called(
     hass: HomeAssistant,
     entry: MockConfigEntry,
-    jobs: FakeJobs,
     freezer: FrozenDateTimeFactory,
     caplog: pytest.LogCaptureFixture,
+    broken: BrokenAction,
 ) -> None:
-    """The phone app is gone: the alarm still ends exhausted, and the log says why."""
-
-    async def gone(call: ServiceCall) -> None:
-        raise HomeAssistantError("The app is not registered")
-
-    hass.services.async_register("notify", "mobile_app_old", gone)
-    await send_alarm(hass, recipients=[ALICE], then=["notify.mobile_app_old"])
+    """The phone app is gone, needs a target, or has a bug: the log says why, the next is called."""
+    handler, schema, logged = broken
+    hass.services.async_register("notify", "broken", handler, schema=schema)
+    app = async_mock_service(hass, "notify", "mobile_app_alice")
+    await send_alarm(hass, recipients=[ALICE], then=["notify.broken", "notify.mobile_app_alice"])
     await wait(hass, freezer, 120)
-    assert "notify.mobile_app_old of an alarm failed: The app is not registered" in caplog.text
+    assert logged in caplog.text
+    assert [call.data for call in app] == [{"message": "Leak!"}]
 
 
 async def test_with_an_sms_user_no_reply_line_and_escalation_by_time(
@@ -418,12 +447,22 @@ async def test_a_pushed_reply_acknowledges_at_once(
 
 @pytest.mark.parametrize(
     "data",
-    [{"rounds": 0}, {"rounds": 11}, {"escalate_after": 0}, {"alert_entity": "light.kitchen"}],
+    [
+        {"rounds": 0},
+        {"rounds": 11},
+        {"escalate_after": 0},
+        {"escalate_after": 48 * 3600 + 1},
+        {"escalate_after": 10**12},  # beyond the calendar
+        {"alert_entity": "light.kitchen"},
+    ],
 )
 async def test_fields_out_of_range_are_refused(
     hass: HomeAssistant, entry: MockConfigEntry, jobs: FakeJobs, data: dict[str, Any]
 ) -> None:
-    """No round, no time to answer, or an alert that is no alert: refused, nothing sent."""
+    """No round, no time to answer, longer than OVH keeps replies, or an alert that is no alert.
+
+    Refused, nothing sent.
+    """
     with pytest.raises(vol.Invalid):
         await send_alarm(hass, **data)
     assert jobs.bodies == []

@@ -2,26 +2,42 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 import json
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+    async_fire_time_changed,
+    async_mock_service,
+)
 from pytest_homeassistant_custom_component.components.diagnostics import (
     get_diagnostics_for_config_entry,
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
+from custom_components.ovh_sms.alarms import DATA_ALARMS
 from custom_components.ovh_sms.const import DOMAIN
-from custom_components.ovh_sms.notices import AlarmSummary, signal_alarms
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.dispatcher import async_dispatcher_connect
+from custom_components.ovh_sms.notices import AlarmSummary
+from homeassistant.const import EVENT_HOMEASSISTANT_STARTED
+from homeassistant.core import CoreState, HomeAssistant
 from homeassistant.util import dt as dt_util
 from tests.conftest import ALICE
 
-from .fake_ovh import BOB, START, FakeJobs, alarm_on_its_way, reply, send_alarm, wait
+from .fake_ovh import (
+    BOB,
+    START,
+    FakeJobs,
+    alarm_on_its_way,
+    reply,
+    send_alarm,
+    told_open_alarms,
+    wait,
+)
 
 
 def saved_alarm(alarm_id: str, code: str) -> dict[str, Any]:
@@ -42,6 +58,19 @@ def saved_alarm(alarm_id: str, code: str) -> dict[str, Any]:
         "sms_ids": ["1"],
         "sent_to": [ALICE],
     }
+
+
+def saved_before(
+    hass_storage: dict[str, Any],
+    entry: MockConfigEntry,
+    alarm: dict[str, Any],
+    *,
+    counted: list[str] | None = None,
+) -> None:
+    """Have the entry's store hold this alarm and these reply ids counted, as at a restart."""
+    key = f"{DOMAIN}.{entry.entry_id}.alarms"
+    data = {"alarms": [alarm], "counted_replies": counted or []}
+    hass_storage[key] = {"version": 1, "key": key, "data": data}
 
 
 async def test_what_is_saved_and_a_restart_in_the_middle(
@@ -74,13 +103,8 @@ async def test_a_stored_deadline_is_rearmed_at_setup(
     """Home Assistant restarted with an alarm waiting: it escalates at its deadline, not before."""
     freezer.move_to(START)
     alarm = saved_alarm("01ALARM", "47")
-    hass_storage[f"{DOMAIN}.{mock_api_entry.entry_id}.alarms"] = {
-        "version": 1,
-        "key": f"{DOMAIN}.{mock_api_entry.entry_id}.alarms",
-        "data": {"alarms": [alarm], "counted_replies": ["r1"]},
-    }
-    summaries: list[tuple[AlarmSummary, ...]] = []
-    async_dispatcher_connect(hass, signal_alarms(mock_api_entry.entry_id), summaries.append)
+    saved_before(hass_storage, mock_api_entry, alarm, counted=["r1"])
+    summaries = told_open_alarms(hass, mock_api_entry)
     mock_api_entry.add_to_hass(hass)
     hass.config_entries.async_update_entry(mock_api_entry, options={"replies": True})
     assert await hass.config_entries.async_setup(mock_api_entry.entry_id)
@@ -215,3 +239,89 @@ async def test_a_send_that_ends_after_the_account_was_deleted_saves_nothing(
     await sending
     await hass.async_block_till_done()
     assert f"{DOMAIN}.{entry.entry_id}.alarms" not in hass_storage
+
+
+async def test_exhausted_while_home_assistant_starts_calls_the_final_actions_once_started(
+    hass: HomeAssistant,
+    mock_api_entry: MockConfigEntry,
+    jobs: FakeJobs,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Bob's deadline passed while Home Assistant was down: the phone app is set up after us."""
+    freezer.move_to("2026-11-22T03:10:00+00:00")
+    alarm = saved_alarm("01ALARM", "47") | {
+        "attempt": 1,
+        "deadline": "2026-11-22T03:04:00+00:00",
+        "then": ["notify.mobile_app_alice"],
+    }
+    saved_before(hass_storage, mock_api_entry, alarm)
+    events = async_capture_events(hass, "ovh_sms_alarm")
+    hass.set_state(CoreState.not_running)
+    mock_api_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(mock_api_entry.entry_id)
+    await wait(hass, freezer, 0)
+    assert [e.data["step"] for e in events] == ["exhausted"]
+
+    app = async_mock_service(hass, "notify", "mobile_app_alice")
+    hass.set_state(CoreState.running)
+    hass.bus.async_fire(EVENT_HOMEASSISTANT_STARTED)
+    await wait(hass, freezer, 0)
+    assert [call.data for call in app] == [{"message": "Leak!"}]
+    assert jobs.bodies == []
+
+
+async def test_acknowledged_while_the_next_sms_is_being_saved_sends_nothing(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    jobs: FakeJobs,
+    freezer: FrozenDateTimeFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Bob's SMS is being saved as sent when Alice acknowledges: it does not leave."""
+    events = async_capture_events(hass, "ovh_sms_alarm")
+    response = await send_alarm(hass)
+    keeper = hass.data[DATA_ALARMS][entry.entry_id]
+    saving, saved = asyncio.Event(), asyncio.Event()
+    save = keeper.store.async_save
+
+    async def slow_save(data: Any) -> None:
+        saving.set()
+        await saved.wait()
+        await save(data)
+
+    monkeypatch.setattr(keeper.store, "async_save", slow_save)
+    freezer.tick(timedelta(seconds=120))
+    async_fire_time_changed(hass)
+    await saving.wait()
+    data = {"alarm_id": response["alarm_id"]}
+    await hass.services.async_call(DOMAIN, "acknowledge_alarm", data, blocking=True)
+    saved.set()
+    await wait(hass, freezer, 600)
+    assert [receiver for receiver, _ in jobs.sent()] == [ALICE]
+    assert [e.data["step"] for e in events] == ["started", "sent", "escalated", "acknowledged"]
+
+
+async def test_acknowledged_by_sms_while_home_assistant_starts_turns_the_alert_off_once_started(
+    hass: HomeAssistant,
+    mock_api_entry: MockConfigEntry,
+    jobs: FakeJobs,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Alice answered while Home Assistant was down; the alert is set up after us."""
+    freezer.move_to(START)
+    alarm = saved_alarm("01ALARM", "47") | {"alert_entity": "alert.leak"}
+    saved_before(hass_storage, mock_api_entry, alarm)
+    hass.set_state(CoreState.not_running)
+    mock_api_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(mock_api_entry, options={"replies": True})
+    assert await hass.config_entries.async_setup(mock_api_entry.entry_id)
+    reply(hass, mock_api_entry, ALICE, "OK 47", "r1")
+    await wait(hass, freezer, 0)
+
+    turn_off = async_mock_service(hass, "alert", "turn_off")
+    hass.set_state(CoreState.running)
+    hass.bus.async_fire(EVENT_HOMEASSISTANT_STARTED)
+    await wait(hass, freezer, 0)
+    assert [call.data for call in turn_off] == [{"entity_id": "alert.leak"}]

@@ -30,6 +30,7 @@ from pytest_homeassistant_custom_component.test_util.aiohttp import (
 from custom_components.ovh_sms.const import CONF_HOURLY_LIMIT, DOMAIN, EVENT_SMS_SENT
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import issue_registry as ir
 
 from .conftest import ALICE, BOB, ENDPOINT, SUCCESS, notify, send_sms
 
@@ -37,6 +38,7 @@ NOW = datetime(2026, 11, 22, 10, 0, tzinfo=UTC)
 CANNOT_CONNECT = "Could not connect to OVH; the SMS was not sent"
 OUTBOX_FULL = "The SMS was not sent and could not wait: the outbox already holds 200 SMS."
 OUTBOX = f"{DOMAIN}.{{}}.outbox"
+SENSOR = "sensor.sms_ab1234_1_outbox"
 
 
 @dataclass
@@ -376,3 +378,31 @@ async def test_a_queued_sms_ovh_then_refuses_or_may_have_taken_is_given_up(
     assert [event.data["reason"] for event in dropped] == ["refused", "may_have_gone"]
     assert ovh_down.messages() == ["Refused", "Unknown"]
     assert "An SMS of the outbox of sms-ab1234-1 was given up" in caplog.text
+
+
+async def test_the_sensor_counts_the_sms_waiting_and_a_repair_says_when_they_wait_long(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, ovh_down: Ovh
+) -> None:
+    """2 recipients queued: the sensor shows 2 since NOW; at 5 minutes an issue, gone once sent."""
+    issues = ir.async_get(hass)
+    issue_id = f"outbox_waiting_{hass.config_entries.async_entries(DOMAIN)[0].entry_id}"
+    await send_sms(hass, recipients=[ALICE, BOB], message="Leak")
+    state = hass.states.get(SENSOR)
+    assert state is not None
+    assert (state.state, state.attributes["oldest_queued_at"]) == ("2", NOW.isoformat())
+    await at_second(hass, freezer, 299)
+    assert issues.async_get_issue(DOMAIN, issue_id) is None
+    await at_second(hass, freezer, 300)
+    issue = issues.async_get_issue(DOMAIN, issue_id)
+    assert issue is not None
+    assert issue.translation_placeholders == {
+        "account": "sms-ab1234-1",
+        "count": "2",
+        "since": "02:00",
+    }
+    ovh_down.state = "up"
+    await at_second(hass, freezer, 400)
+    assert issues.async_get_issue(DOMAIN, issue_id) is None
+    state = hass.states.get(SENSOR)
+    assert state is not None
+    assert (state.state, state.attributes["oldest_queued_at"]) == ("0", None)

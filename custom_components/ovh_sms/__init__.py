@@ -15,6 +15,7 @@ from .account import async_get_account
 from .alarm_services import async_setup_alarm_services
 from .alarms import async_forget_alarms, async_get_alarms
 from .const import (
+    CONF_ACCOUNT,
     CONF_ENDPOINT,
     CONF_SERVICE_NAME,
     DOMAIN,
@@ -146,7 +147,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: OvhSmsConfigEntry) -> bo
     ledger.async_start()
     entry.async_on_unload(ledger.async_stop)
     # The SMS left waiting (before a reload or a restart) go at their stored deadline.
-    outbox.async_start(entry.runtime_data.gateway.async_send_queued)
+    outbox.async_start(entry.runtime_data.gateway.async_send_queued, entry.data[CONF_ACCOUNT])
     entry.async_on_unload(outbox.async_stop)
     # The open alarms resume, and the sensor, listening now, hears of them.
     alarms = await async_get_alarms(hass, entry)

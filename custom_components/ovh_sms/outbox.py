@@ -23,7 +23,8 @@ from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util, ulid as ulid_util
 from homeassistant.util.hass_dict import HassKey
 
-from .const import DOMAIN, LOGGER
+from .const import DOMAIN, ISSUE_OUTBOX_WAITING, LOGGER
+from .issues import async_create_entry_issue, async_delete_entry_issue
 from .kept import async_get_kept, async_pop_kept
 from .ovhsms import OvhConnectionError, OvhSmsError, PartialSendError, RateLimitedError
 from .sms_options import SmsOptions
@@ -154,6 +155,7 @@ class Outbox:
         self.next_try: datetime | None = None
         self._failures = 0
         self._send: SendQueued | None = None
+        self._account = ""
         self._timer: CALLBACK_TYPE | None = None
         self._lock = asyncio.Lock()
         self._listeners: list[Callable[[], None]] = []
@@ -182,9 +184,10 @@ class Outbox:
         return lambda: self._listeners.remove(listener)
 
     @callback
-    def async_start(self, send: SendQueued) -> None:
+    def async_start(self, send: SendQueued, account: str) -> None:
         """Try the queued SMS with this sender (the entry's new gateway) at the stored deadline."""
         self._send = send
+        self._account = account
         self._arm()
 
     @callback
@@ -234,9 +237,23 @@ class Outbox:
             self._changed()
 
     def _changed(self) -> None:
-        """Save, re-arm the deadline and tell the listeners."""
+        """Save, re-arm the deadline, say whether SMS wait too long and tell the listeners."""
         self._store.async_delay_save(self._as_stored, 1)
         self._arm()
+        oldest = self.oldest()
+        if oldest is None or dt_util.utcnow() - oldest < LONG_WAIT:
+            async_delete_entry_issue(self._hass, self._entry_id, ISSUE_OUTBOX_WAITING)
+        else:
+            async_create_entry_issue(
+                self._hass,
+                self._entry_id,
+                ISSUE_OUTBOX_WAITING,
+                {
+                    "account": self._account,
+                    "count": str(self.count),
+                    "since": dt_util.as_local(oldest).strftime("%H:%M"),
+                },
+            )
         for listener in list(self._listeners):
             listener()
 
@@ -248,13 +265,15 @@ class Outbox:
         )
 
     def _arm(self) -> None:
-        """Wake at the next try, or earlier when an SMS expires before it."""
+        """Wake at the next try, or earlier when an SMS expires or starts waiting too long."""
         if self._timer is not None:
             self._timer()
             self._timer = None
         if self._send is None or not self.sms or self.next_try is None:
             return
         wake = min(self.next_try, *(sms.expires_at for sms in self.sms))
+        if (waited_long := (self.oldest() or wake) + LONG_WAIT) > dt_util.utcnow():
+            wake = min(wake, waited_long)
         self._timer = async_track_point_in_utc_time(self._hass, self._async_wake, wake)
 
     @callback

@@ -50,9 +50,13 @@ class Ovh:
     tried: list[float] = field(default_factory=list)
     requests: list[tuple[float, dict[str, str]]] = field(default_factory=list)
     hold: asyncio.Event | None = None
+    # Up for this many tries, then down.
+    up_for: int | None = None
 
     async def answer(self, method: str, url: Any, data: Any) -> AiohttpClientMockResponse:
         """Answer as the state says; a refused connection never reaches OVH."""
+        if self.up_for is not None:
+            self.state = "up" if len(self.tried) < self.up_for else "down"
         self.tried.append((datetime.now(UTC) - NOW).total_seconds())
         if self.state == "down":
             raise aiohttp.ClientConnectorError(Mock(), OSError("Connection refused"))
@@ -406,3 +410,34 @@ async def test_the_sensor_counts_the_sms_waiting_and_a_repair_says_when_they_wai
     state = hass.states.get(SENSOR)
     assert state is not None
     assert (state.state, state.attributes["oldest_queued_at"]) == ("0", None)
+
+
+async def test_an_sms_ovh_takes_meanwhile_sends_the_queued_ones_at_once(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, ovh_down: Ovh
+) -> None:
+    """OVH is back at 3 s and takes a new SMS: the queued one goes right after, not at 10 s."""
+    await send_sms(hass, recipients=[ALICE], message="Queued")
+    ovh_down.state = "up"
+    await at_second(hass, freezer, 3)
+    await send_sms(hass, recipients=[BOB], message="New")
+    await at_second(hass, freezer, 3)
+    assert [(second, form["message"]) for second, form in ovh_down.requests] == [
+        (3.0, "New"),
+        (3.0, "Queued"),
+    ]
+
+
+async def test_the_recipients_a_send_in_several_requests_did_not_reach_wait(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, ovh_down: Ovh
+) -> None:
+    """50 recipients got it; the connection failed for the last 2: they wait, the 50 do not."""
+    ovh_down.up_for = 1
+    response = await send_sms(
+        hass, recipients=[f"+3361234{n:04d}" for n in range(52)], message="Storm"
+    )
+    waiting = ["0033612340050", "0033612340051"]
+    assert (len(response["recipients"]), response["queued"]) == (50, waiting)
+    ovh_down.up_for = None
+    ovh_down.state = "up"
+    await at_second(hass, freezer, 10)
+    assert [form["to"] for _, form in ovh_down.requests[1:]] == ["0033612340050,0033612340051"]

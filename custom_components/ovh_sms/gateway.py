@@ -35,6 +35,7 @@ from .const import (
     entry_options,
 )
 from .errors import async_clear_fixed_failures, async_react_to_failure, home_assistant_error
+from .failover import REASON_MAY_HAVE_GONE, async_fail_over, stranded
 from .ledger import AccountLedger, Spent
 from .notices import Accepted, recipients_among, signal_accepted
 from .outbox import Outbox, QueuedSms, Retry, unreached
@@ -67,6 +68,8 @@ class Delivery:
     queued: QueuedSms | None
     failed: tuple[str, ...]
     failure: str | None
+    # The fallback that took what this account could not send (failover.py).
+    fallback: str | None = None
 
 
 class OvhSmsGateway:
@@ -211,8 +214,9 @@ class OvhSmsGateway:
     ) -> Delivery:
         """Send; queue the recipients OVH certainly did not get because it was out of reach.
 
-        max_delay None: no outbox, a failure raises as async_send's. The
-        translated error is raised also when nothing was sent nor queued.
+        max_delay None: no outbox. What is neither sent nor queued goes by the
+        account's fallbacks (failover.py). The translated error is raised when
+        nothing was sent, queued nor taken by a fallback.
         """
         try:
             result = await self.async_send(
@@ -220,10 +224,10 @@ class OvhSmsGateway:
             )
         except HomeAssistantError as err:
             failure = err.__cause__
-            if max_delay is None or not isinstance(failure, OvhSmsError):
+            if not isinstance(failure, OvhSmsError):
                 raise
-            if not (left := unreached(failure, recipients)):
-                raise
+            if max_delay is None or not (left := unreached(failure, recipients)):
+                return await self._async_fail_over(err, failure, recipients, message, title)
             queued = self.outbox.queue(left, message, title, options, max_delay)
             if queued is None:
                 raise HomeAssistantError(
@@ -235,6 +239,31 @@ class OvhSmsGateway:
             failed = failure.unknown if isinstance(failure, PartialSendError) else ()
             return Delivery(sent, queued, failed, str(err) if failed else None)
         return Delivery(result, None, (), None)
+
+    async def _async_fail_over(
+        self,
+        err: HomeAssistantError,
+        failure: OvhSmsError,
+        recipients: list[str],
+        message: str,
+        title: str | None,
+    ) -> Delivery:
+        """Hand what this account could not send to its fallbacks; raise err if none took it."""
+        stuck, may_have_gone = stranded(failure, recipients)
+        reason = REASON_MAY_HAVE_GONE if may_have_gone else str(err.translation_key)
+        if (
+            not stuck
+            or (
+                fallback := await async_fail_over(
+                    self.hass, self.entry, stuck, message, title, reason=reason
+                )
+            )
+            is None
+        ):
+            raise err
+        sent = failure.sent if isinstance(failure, PartialSendError) else None
+        failed = tuple(stuck) if may_have_gone else ()
+        return Delivery(sent, None, failed, str(err), fallback)
 
     async def async_send_queued(self, queued: QueuedSms) -> Retry | None:
         """Try a queued SMS again; a Retry with the recipients OVH still could not be reached for.

@@ -132,7 +132,7 @@ async def _async_send_sms(call: ServiceCall) -> ServiceResponse:
         "queued_until": queued.expires_at.isoformat() if queued else None,
         "failed": list(delivery.failed),
         "failure": delivery.failure,
-        "path": entry.title,
+        "path": delivery.fallback or entry.title,
     }
 
 

@@ -11,8 +11,13 @@ from typing import Any
 from unittest.mock import Mock
 
 import aiohttp
+from freezegun.api import FrozenDateTimeFactory
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+    async_fire_time_changed,
+)
 from pytest_homeassistant_custom_component.test_util.aiohttp import (
     AiohttpClientMocker,
     AiohttpClientMockResponse,
@@ -218,3 +223,30 @@ async def test_a_notify_entity_or_an_account_that_cannot_send_passes_to_the_next
         second_entry_id(hass),
         [ACCOUNT, ACCOUNT, SECOND],
     )
+
+
+async def test_an_sms_too_old_to_wait_goes_once_by_the_fallback(
+    freezer: FrozenDateTimeFactory, hass: HomeAssistant, accounts: Accounts
+) -> None:
+    """OVH out of reach past the SMS's maximum age: dropped from the outbox, sent by the phone."""
+    accounts.answers[ACCOUNT] = "down"
+    calls = phone(hass)
+    with_fallbacks(hass, "notify.phone")
+    failovers = async_capture_events(hass, "ovh_sms_failover")
+    dropped = async_capture_events(hass, "ovh_sms_dropped")
+    response = await send(hass, recipients=[ALICE], message="Leak", max_delay=1)
+    assert (response["queued"], calls) == ([ALICE], [])
+    for _ in range(3):  # tries at 10, 20 and 40 s, then the maximum age at 60 s
+        freezer.tick(20)
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done(wait_background_tasks=True)
+    assert [call["message"] for call in calls] == ["Leak"]
+    assert [event.data["reason"] for event in dropped] == ["expired"]
+    assert [(event.data["path"], event.data["reason"]) for event in failovers] == [
+        ("notify.phone", "expired")
+    ]
+    accounts.answers[ACCOUNT] = "up"
+    freezer.tick(600)
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert (len(calls), accounts.sent_by) == (1, [])

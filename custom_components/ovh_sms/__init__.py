@@ -147,7 +147,10 @@ async def async_setup_entry(hass: HomeAssistant, entry: OvhSmsConfigEntry) -> bo
     ledger.async_start()
     entry.async_on_unload(ledger.async_stop)
     # The SMS left waiting (before a reload or a restart) go at their stored deadline.
-    outbox.async_start(entry.runtime_data.gateway.async_send_queued, entry.data[CONF_ACCOUNT])
+    gateway = entry.runtime_data.gateway
+    outbox.async_start(
+        gateway.async_send_queued, entry.data[CONF_ACCOUNT], gateway.async_fail_over_expired
+    )
     entry.async_on_unload(outbox.async_stop)
     # The open alarms resume, and the sensor, listening now, hears of them.
     alarms = await async_get_alarms(hass, entry)

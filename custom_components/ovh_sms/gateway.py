@@ -265,6 +265,12 @@ class OvhSmsGateway:
         failed = tuple(stuck) if may_have_gone else ()
         return Delivery(sent, None, failed, str(err), fallback)
 
+    async def async_fail_over_expired(self, queued: QueuedSms) -> None:
+        """Hand an SMS too old to wait for OVH any longer to the account's fallbacks, once."""
+        await async_fail_over(
+            self.hass, self.entry, queued.recipients, queued.message, queued.title, reason="expired"
+        )
+
     async def async_send_queued(self, queued: QueuedSms) -> Retry | None:
         """Try a queued SMS again; a Retry with the recipients OVH still could not be reached for.
 

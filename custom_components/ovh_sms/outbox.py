@@ -139,6 +139,8 @@ class Retry:
 # A try of a queued SMS: None when done with it (sent, or failed and reported by
 # the sender), or the recipients to try again later.
 type SendQueued = Callable[[QueuedSms], Awaitable[Retry | None]]
+# Hands an SMS too old to wait to the account's fallbacks (failover.py).
+type FailOverQueued = Callable[[QueuedSms], Awaitable[None]]
 
 
 class Outbox:
@@ -155,6 +157,7 @@ class Outbox:
         self.next_try: datetime | None = None
         self._failures = 0
         self._send: SendQueued | None = None
+        self._fail_over: FailOverQueued | None = None
         self._account = ""
         self._timer: CALLBACK_TYPE | None = None
         self._lock = asyncio.Lock()
@@ -184,9 +187,13 @@ class Outbox:
         return lambda: self._listeners.remove(listener)
 
     @callback
-    def async_start(self, send: SendQueued, account: str) -> None:
-        """Try the queued SMS with this sender (the entry's new gateway) at the stored deadline."""
+    def async_start(self, send: SendQueued, account: str, fail_over: FailOverQueued) -> None:
+        """Try the queued SMS with this sender (the entry's new gateway) at the stored deadline.
+
+        An SMS too old to wait any longer goes to fail_over: the account's fallbacks.
+        """
         self._send = send
+        self._fail_over = fail_over
         self._account = account
         self._arm()
 
@@ -194,6 +201,7 @@ class Outbox:
     def async_stop(self) -> None:
         """Stop trying (the entry unloads); a try in flight finishes."""
         self._send = None
+        self._fail_over = None
         if self._timer is not None:
             self._timer()
             self._timer = None
@@ -288,7 +296,9 @@ class Outbox:
         sent, so no one gets it twice.
         """
         async with self._lock:
-            self._drop_expired()
+            for sms in self._drop_expired():
+                if self._fail_over is not None:
+                    await self._fail_over(sms)
             while self.sms and self._send is not None:
                 if dt_util.utcnow() < (self.next_try or dt_util.utcnow()):
                     break
@@ -307,9 +317,11 @@ class Outbox:
                 self.next_try = None
             self._changed()
 
-    def _drop_expired(self) -> None:
+    def _drop_expired(self) -> list[QueuedSms]:
+        """Take out, report and give the SMS past their maximum age."""
         now = dt_util.utcnow()
-        for sms in [sms for sms in self.sms if sms.expires_at <= now]:
+        expired = [sms for sms in self.sms if sms.expires_at <= now]
+        for sms in expired:
             self.sms.remove(sms)
             self.report_dropped(sms, "expired")
             LOGGER.warning(
@@ -319,6 +331,7 @@ class Outbox:
                 dt_util.as_local(sms.queued_at).isoformat(timespec="seconds"),
                 dt_util.as_local(sms.expires_at).isoformat(timespec="seconds"),
             )
+        return expired
 
     @callback
     def report_dropped(self, sms: QueuedSms, reason: str) -> None:

@@ -61,6 +61,8 @@ DEFAULT_OPTIONS = {
     "coding": "auto",
     "service_name": "ovh_sms",
     "hourly_limit": 30,
+    "outbox": True,
+    "max_delay": 30,
 }
 ENTRY_DATA = {
     CONF_ACCOUNT: ACCOUNT,

@@ -92,6 +92,8 @@ async def test_notify_sends_a_job_with_the_entry_sender(
             "recipients": 1,
             "segments": 1,
             "credits_left": 41.5,
+            "late_by": 0.0,
+            "path": mock_api_entry.title,
         }
     ]
 
@@ -122,6 +124,11 @@ async def test_send_sms_answers_ids_and_credit(
         "requests": 1,
         "deferred": None,
         "credits_removed": 1.0,
+        "queued": [],
+        "queued_until": None,
+        "failed": [],
+        "failure": None,
+        "path": mock_api_entry.title,
     }
     [body] = job_bodies(ovh_api)
     assert "sender" not in body

@@ -348,7 +348,9 @@ async def test_fault_reaches_the_caller_once_and_keeps_the_credit(
 async def test_connection_refused(
     hass: HomeAssistant, mock_config_entry: MockConfigEntry, socket_enabled: None
 ) -> None:
-    """Nothing listens: the caller is told the SMS was not sent; the entry stays loaded."""
+    """Nothing listens, the outbox is off: the caller is told the SMS was not sent; still loaded."""
+    mock_config_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(mock_config_entry, options={"outbox": False})
     entry = await set_up_at(hass, mock_config_entry, unused_loopback_endpoint())
     with pytest.raises(HomeAssistantError) as raised:
         await send(hass)

@@ -95,6 +95,7 @@ async def test_service_devices(
         "sensor.sms_ab1234_1_credits_left",
         "sensor.sms_ab1234_1_last_sms",
         "sensor.sms_ab1234_1_open_alarms",
+        "sensor.sms_ab1234_1_outbox",
     ]
     assert entity_ids(devices["Alice"]) == ["notify.alice"]
 

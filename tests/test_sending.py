@@ -61,6 +61,11 @@ async def test_send_sms_every_option(hass: HomeAssistant, ovh: AiohttpClientMock
         "requests": 1,
         "deferred": "2030-07-19T18:30:00+02:00",
         "credits_removed": None,
+        "queued": [],
+        "queued_until": None,
+        "failed": [],
+        "failure": None,
+        "path": "sms-ab1234-1",
     }
 
 
@@ -190,6 +195,8 @@ async def test_event_after_each_send(hass: HomeAssistant, ovh: AiohttpClientMock
             "recipients": 2,
             "segments": 1,
             "credits_left": 1987.0,
+            "late_by": 0.0,
+            "path": "sms-ab1234-1",
         }
     ]
     assert "Secret" not in str(events[0].data)
@@ -232,6 +239,11 @@ async def test_many_recipients_in_batches(
         "requests": 2,
         "deferred": None,
         "credits_removed": None,
+        "queued": [],
+        "queued_until": None,
+        "failed": [],
+        "failure": None,
+        "path": "sms-ab1234-1",
     }
 
 

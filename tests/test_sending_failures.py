@@ -95,7 +95,7 @@ async def test_failures_reach_the_caller(
     caplog.set_level(logging.DEBUG)
     aioclient_mock.post(ENDPOINT, **mock)
     with pytest.raises(HomeAssistantError) as err:
-        await send_sms(hass, recipients=[ALICE], message="Hi")
+        await send_sms(hass, recipients=[ALICE], message="Hi", queue=False)
     assert not isinstance(err.value, ServiceValidationError)
     assert (err.value.translation_key, str(err.value)) == told
     assert aioclient_mock.call_count == 1
@@ -187,7 +187,7 @@ async def test_failed_send_gives_its_budget_back(
     aioclient_mock.post(ENDPOINT, exc=aiohttp.ClientConnectorError(Mock(), OSError()))
     for _ in range(31):
         with pytest.raises(HomeAssistantError) as err:
-            await send_sms(hass, recipients=[ALICE], message="Hi")
+            await send_sms(hass, recipients=[ALICE], message="Hi", queue=False)
         assert (err.value.translation_key, str(err.value)) == ("cannot_connect", CANNOT_CONNECT)
 
 

@@ -15,6 +15,7 @@ from .account import async_get_account
 from .alarm_services import async_setup_alarm_services
 from .alarms import async_forget_alarms, async_get_alarms
 from .const import (
+    CONF_ACCOUNT,
     CONF_ENDPOINT,
     CONF_SERVICE_NAME,
     DOMAIN,
@@ -32,6 +33,7 @@ from .gateway import OvhSmsGateway
 from .issues import async_create_entry_issue, async_delete_entry_issue
 from .ledger import async_forget_ledger, async_get_ledger, async_pop_setup_send
 from .notices import Accepted
+from .outbox import async_forget_outbox, async_get_outbox
 from .ovhsms import (
     DEFAULT_ENDPOINT,
     InsecureEndpointError,
@@ -136,13 +138,17 @@ async def async_setup_entry(hass: HomeAssistant, entry: OvhSmsConfigEntry) -> bo
         await coordinator.async_config_entry_first_refresh()
         async_clear_fixed_failures(hass, entry)
     account.async_start()
+    outbox = await async_get_outbox(hass, entry.entry_id)
     entry.runtime_data = OvhSmsRuntimeData(
-        account, OvhSmsGateway(hass, entry, account, ledger), coordinator
+        account, OvhSmsGateway(hass, entry, account, ledger, outbox), coordinator
     )
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     # The entities listen: a deferred SMS whose time passed meanwhile reaches them now.
     ledger.async_start()
     entry.async_on_unload(ledger.async_stop)
+    # The SMS left waiting (before a reload or a restart) go at their stored deadline.
+    outbox.async_start(entry.runtime_data.gateway.async_send_queued, entry.data[CONF_ACCOUNT])
+    entry.async_on_unload(outbox.async_stop)
     # The open alarms resume, and the sensor, listening now, hears of them.
     alarms = await async_get_alarms(hass, entry)
     alarms.async_start(entry.runtime_data.gateway, account)
@@ -172,4 +178,5 @@ async def async_remove_entry(hass: HomeAssistant, entry: OvhSmsConfigEntry) -> N
     await async_forget_deliveries(hass, entry)
     await async_forget_replies(hass, entry)
     await async_forget_ledger(hass, entry.entry_id)
+    await async_forget_outbox(hass, entry.entry_id)
     await async_forget_alarms(hass, entry)

@@ -33,6 +33,7 @@ from homeassistant.helpers.selector import (
     NumberSelector,
     NumberSelectorConfig,
     NumberSelectorMode,
+    SelectOptionDict,
     SelectSelector,
     SelectSelectorConfig,
     SelectSelectorMode,
@@ -75,6 +76,7 @@ from .const import (
     is_own_entry,
 )
 from .errors import CONSUMER_KEY_ERRORS, flow_error
+from .failover import CONF_FALLBACKS, CONF_PREFER_DUPLICATE
 from .ledger import async_remember_setup_send
 from .ovhsms import (
     ACCESS_RULES,
@@ -898,6 +900,24 @@ _WAY_IN_FLOWS: Final[dict[str, _WayInFlow]] = {
 }
 
 
+def _fallback_choices(hass: HomeAssistant, entry: ConfigEntry) -> list[SelectOptionDict]:
+    """Offer the other accounts of this integration, the notify actions and notify entities."""
+    accounts = [
+        SelectOptionDict(value=other.entry_id, label=other.title)
+        for other in hass.config_entries.async_entries(DOMAIN)
+        if other.entry_id != entry.entry_id and is_own_entry(other)
+    ]
+    actions = [
+        f"{NOTIFY_DOMAIN}.{action}"
+        for action in hass.services.async_services_for_domain(NOTIFY_DOMAIN)
+        if action not in {"send_message", entry_options(entry)[CONF_SERVICE_NAME]}
+    ]
+    entities = hass.states.async_entity_ids(NOTIFY_DOMAIN)
+    return accounts + [
+        SelectOptionDict(value=name, label=name) for name in sorted({*actions, *entities})
+    ]
+
+
 class OvhSmsOptionsFlow(OptionsFlowWithReload):
     """Defaults of every SMS, the legacy action's name and the hourly safety limit.
 
@@ -935,6 +955,15 @@ class OvhSmsOptionsFlow(OptionsFlowWithReload):
                 vol.Required(CONF_HOURLY_LIMIT): NumberSelector(
                     NumberSelectorConfig(min=0, max=10000, step=1, mode=NumberSelectorMode.BOX)
                 ),
+                vol.Optional(CONF_FALLBACKS): SelectSelector(
+                    SelectSelectorConfig(
+                        options=_fallback_choices(self.hass, self.config_entry),
+                        multiple=True,
+                        custom_value=True,
+                        mode=SelectSelectorMode.DROPDOWN,
+                    )
+                ),
+                vol.Optional(CONF_PREFER_DUPLICATE): BooleanSelector(),
             }
         )
         if _WAY_IN_FLOWS[entry_mode(self.config_entry)].two_way_options:

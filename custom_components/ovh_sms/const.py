@@ -75,12 +75,14 @@ ISSUE_FOREIGN_ENTRY: Final = "foreign_entry"
 ISSUE_FOREIGN_ENTRY_FIXABLE: Final = "foreign_entry_fixable"
 ISSUE_ACCESS_DENIED: Final = "access_denied"
 ISSUE_CREDIT_EXHAUSTED: Final = "credit_exhausted"
+ISSUE_OUTBOX_WAITING: Final = "outbox_waiting"
 ENTRY_ISSUES: Final = (
     ISSUE_IP_NOT_AUTHORIZED,
     ISSUE_NOTIFY_ACTION_TAKEN,
     ISSUE_FOREIGN_ENTRY,
     ISSUE_ACCESS_DENIED,
     ISSUE_CREDIT_EXHAUSTED,
+    ISSUE_OUTBOX_WAITING,
 )
 
 

@@ -12,6 +12,8 @@ send failed.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 import logging
 from typing import Any
 
@@ -33,8 +35,10 @@ from .const import (
     entry_options,
 )
 from .errors import async_clear_fixed_failures, async_react_to_failure, home_assistant_error
+from .failover import REASON_MAY_HAVE_GONE, async_fail_over, stranded
 from .ledger import AccountLedger, Spent
 from .notices import Accepted, recipients_among, signal_accepted
+from .outbox import Outbox, QueuedSms, Retry, unreached
 from .ovhsms import (
     OutcomeUnknownError,
     OvhSmsError,
@@ -52,6 +56,22 @@ def _retrieve_failure(send: asyncio.Task[SendResult]) -> None:
         send.exception()
 
 
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """What became of a send that may queue: what OVH accepted, what waits, what failed.
+
+    failed lists the recipients neither sent to nor queued (the send's error
+    says why, in failure).
+    """
+
+    result: SendResult | None
+    queued: QueuedSms | None
+    failed: tuple[str, ...]
+    failure: str | None
+    # The fallback that took what this account could not send (failover.py).
+    fallback: str | None = None
+
+
 class OvhSmsGateway:
     """Sends the SMS of one config entry and records what OVH accepted in its ledger."""
 
@@ -61,12 +81,14 @@ class OvhSmsGateway:
         entry: ConfigEntry,
         account: SmsAccount,
         ledger: AccountLedger,
+        outbox: Outbox,
     ) -> None:
-        """Send through this account (one send, every request of it); spend from this ledger."""
+        """Send through this account; spend from this ledger; queue in this outbox."""
         self.hass = hass
         self.entry = entry
         self._account = account
         self.ledger = ledger
+        self.outbox = outbox
         # The legacy notify action this entry registered, if it could.
         self.notify_action: str | None = None
         # The options already warned about being left out of an SMS.
@@ -158,6 +180,7 @@ class OvhSmsGateway:
         *,
         recorded_by: str | None = None,
         lenient: bool = False,
+        queued_at: datetime | None = None,
     ) -> SendResult:
         """Validate, check the hourly limit, send once; raise a translated error on failure.
 
@@ -165,7 +188,7 @@ class OvhSmsGateway:
         failed; the parts that were certainly not sent leave the hourly budget.
         recorded_by names the notify entity that records this send itself
         (notify.send_message); the others whose recipient got it are told.
-        lenient: see build.
+        lenient: see build. queued_at: when the outbox took this SMS.
         """
         sms = self.build(recipients, message, options or SmsOptions(), title, lenient=lenient)
         spent = self._spend(len(sms.recipients) * sms.segments)
@@ -173,13 +196,105 @@ class OvhSmsGateway:
         # cancelled (an automation in mode: restart, a script stopped): OVH may
         # have it, and the credit, the budget and the events must say so.
         send = self.hass.async_create_background_task(
-            self._async_send_and_record(sms, spent, recorded_by), f"{DOMAIN} send"
+            self._async_send_and_record(sms, spent, recorded_by, queued_at), f"{DOMAIN} send"
         )
         send.add_done_callback(_retrieve_failure)
         return await asyncio.shield(send)
 
+    async def async_send_or_queue(
+        self,
+        recipients: list[str],
+        message: str,
+        options: SmsOptions,
+        title: str | None = None,
+        *,
+        max_delay: timedelta | None,
+        recorded_by: str | None = None,
+        lenient: bool = False,
+    ) -> Delivery:
+        """Send; queue the recipients OVH certainly did not get because it was out of reach.
+
+        max_delay None: no outbox. What is neither sent nor queued goes by the
+        account's fallbacks (failover.py). The translated error is raised when
+        nothing was sent, queued nor taken by a fallback.
+        """
+        try:
+            result = await self.async_send(
+                recipients, message, options, title, recorded_by=recorded_by, lenient=lenient
+            )
+        except HomeAssistantError as err:
+            failure = err.__cause__
+            if not isinstance(failure, OvhSmsError):
+                raise
+            if max_delay is None or not (left := unreached(failure, recipients)):
+                return await self._async_fail_over(err, failure, recipients, message, title)
+            queued = self.outbox.queue(left, message, title, options, max_delay)
+            if queued is None:
+                raise HomeAssistantError(
+                    translation_domain=DOMAIN,
+                    translation_key="outbox_full",
+                    translation_placeholders={"reason": str(err)},
+                ) from failure
+            sent = failure.sent if isinstance(failure, PartialSendError) else None
+            failed = failure.unknown if isinstance(failure, PartialSendError) else ()
+            return Delivery(sent, queued, failed, str(err) if failed else None)
+        return Delivery(result, None, (), None)
+
+    async def _async_fail_over(
+        self,
+        err: HomeAssistantError,
+        failure: OvhSmsError,
+        recipients: list[str],
+        message: str,
+        title: str | None,
+    ) -> Delivery:
+        """Hand what this account could not send to its fallbacks; raise err if none took it."""
+        stuck, may_have_gone = stranded(failure, recipients)
+        reason = REASON_MAY_HAVE_GONE if may_have_gone else str(err.translation_key)
+        if (
+            not stuck
+            or (
+                fallback := await async_fail_over(
+                    self.hass, self.entry, stuck, message, title, reason=reason
+                )
+            )
+            is None
+        ):
+            raise err
+        sent = failure.sent if isinstance(failure, PartialSendError) else None
+        failed = tuple(stuck) if may_have_gone else ()
+        return Delivery(sent, None, failed, str(err), fallback)
+
+    async def async_send_queued(self, queued: QueuedSms) -> Retry | None:
+        """Try a queued SMS again; a Retry with the recipients OVH still could not be reached for.
+
+        A failure that proves OVH can be reached but refuses, or that the SMS
+        may have gone, ends its wait: it is reported and never sent again.
+        """
+        try:
+            await self.async_send(
+                queued.recipients,
+                queued.message,
+                queued.options,
+                queued.title,
+                lenient=True,
+                queued_at=queued.queued_at,
+            )
+        except HomeAssistantError as err:
+            failure = err.__cause__
+            if not isinstance(failure, OvhSmsError):
+                return Retry(queued.recipients)  # the hourly limit: later
+            if left := unreached(failure, queued.recipients):
+                return Retry(left)
+            may_have_gone = isinstance(failure, OutcomeUnknownError) or (
+                isinstance(failure, PartialSendError) and failure.unknown
+            )
+            self.outbox.report_dropped(queued, "may_have_gone" if may_have_gone else "refused")
+            LOGGER.warning("An SMS of the outbox of %s was given up: %s", self.entry.title, err)
+        return None
+
     async def _async_send_and_record(
-        self, sms: Sms, spent: Spent, recorded_by: str | None
+        self, sms: Sms, spent: Spent, recorded_by: str | None, queued_at: datetime | None
     ) -> SendResult:
         """Send once; record what OVH accepted; raise the translated error of a failure."""
         try:
@@ -187,7 +302,7 @@ class OvhSmsGateway:
         except PartialSendError as err:
             self.ledger.give_back(spent, len(err.not_sent) * sms.segments)
             if err.sent.recipients:
-                self._record(err.sent, recorded_by, sms)
+                self._record(err.sent, recorded_by, sms, queued_at)
             self._react_to_failure(err.cause)
             raise home_assistant_error(err) from err
         except OvhSmsError as err:
@@ -195,7 +310,7 @@ class OvhSmsGateway:
                 self.ledger.give_back(spent, spent.count)
             self._react_to_failure(err)
             raise home_assistant_error(err) from err
-        self._record(result, recorded_by, sms)
+        self._record(result, recorded_by, sms, queued_at)
         return result
 
     def _spend(self, count: int) -> Spent:
@@ -224,8 +339,13 @@ class OvhSmsGateway:
         LOGGER.debug("Sending failed: %s", err)
         async_react_to_failure(self.hass, self.entry, err)
 
-    def _record(self, result: SendResult, recorded_by: str | None, sms: Sms) -> None:
-        """Tell the ledger and the tracker; clear the sending issues; fire the event."""
+    def _record(
+        self, result: SendResult, recorded_by: str | None, sms: Sms, queued_at: datetime | None
+    ) -> None:
+        """Tell the ledger and the tracker; clear the sending issues; fire the event.
+
+        OVH took an SMS: the outbox tries its own now.
+        """
         accepted = Accepted(
             result,
             recipients_among(self.entry, result.recipients),
@@ -240,5 +360,8 @@ class OvhSmsGateway:
             "recipients": len(result.recipients),
             "segments": result.segments,
             "credits_left": float(result.credits_left) if result.credits_left is not None else None,
+            "late_by": (dt_util.utcnow() - queued_at).total_seconds() if queued_at else 0.0,
+            "path": self.entry.title,
         }
         self.hass.bus.async_fire(EVENT_SMS_SENT, event)
+        self.outbox.async_nudge()

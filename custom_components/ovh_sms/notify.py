@@ -37,7 +37,7 @@ from .entity import OvhSmsRecipientEntity
 from .gateway import OvhSmsGateway
 from .issues import async_create_entry_issue, async_delete_entry_issue
 from .notices import WentOut, signal_went_out
-from .sms_options import SMS_OPTIONS_SCHEMA, SmsOptions
+from .sms_options import SMS_OPTIONS_SCHEMA, SmsOptions, outbox_max_delay
 
 # A notify group passes the same data to every member: keys meant for other
 # platforms (the mobile app's priority, ttl, push, ...) are left out, so that
@@ -111,8 +111,13 @@ class OvhSmsNotificationService(BaseNotificationService):
         elif not (numbers := [target for target in targets if target.strip()]):
             raise ServiceValidationError(translation_domain=DOMAIN, translation_key="empty_target")
         options = SmsOptions.from_data(self._usable_options(kwargs.get(ATTR_DATA) or {}))
-        await self.gateway.async_send(
-            numbers, message, options, kwargs.get(ATTR_TITLE), lenient=True
+        await self.gateway.async_send_or_queue(
+            numbers,
+            message,
+            options,
+            kwargs.get(ATTR_TITLE),
+            max_delay=outbox_max_delay(self.gateway.entry, {}),
+            lenient=True,
         )
 
     def _usable_options(self, data: dict[str, Any]) -> dict[str, Any]:
@@ -239,6 +244,12 @@ class OvhSmsRecipientNotify(OvhSmsRecipientEntity, NotifyEntity):
     @override
     async def async_send_message(self, message: str, title: str | None = None) -> None:
         """Send the SMS to this recipient; notify.send_message records it."""
-        await self.gateway.async_send(
-            [self.phone_number], message, title=title, recorded_by=self.entity_id, lenient=True
+        await self.gateway.async_send_or_queue(
+            [self.phone_number],
+            message,
+            SmsOptions(),
+            title,
+            max_delay=outbox_max_delay(self.gateway.entry, {}),
+            recorded_by=self.entity_id,
+            lenient=True,
         )

@@ -1,4 +1,4 @@
-"""Sensors: the credit left and the time of the last SMS, kept across restarts; open alarms.
+"""Sensors: the credit left and the time of the last SMS, kept across restarts; open alarms; outbox.
 
 The first two come through the account's coordinator: from the answers to sends,
 and with API keys from the credit it reads every 15 minutes too (http2sms has no
@@ -74,6 +74,9 @@ SENSORS = (
     ),
 )
 OPEN_ALARMS = SensorEntityDescription(key="open_alarms", translation_key="open_alarms")
+OUTBOX = SensorEntityDescription(
+    key="outbox", translation_key="outbox", state_class=SensorStateClass.MEASUREMENT
+)
 
 
 async def async_setup_entry(
@@ -86,6 +89,7 @@ async def async_setup_entry(
         [
             *(OvhSmsSensor(entry, description) for description in SENSORS),
             OvhSmsOpenAlarmsSensor(entry),
+            OvhSmsOutboxSensor(entry),
         ]
     )
 
@@ -157,3 +161,34 @@ class OvhSmsOpenAlarmsSensor(OvhSmsEntity, SensorEntity):
         self._attr_native_value = len(alarms)
         self._attr_extra_state_attributes = {"alarms": [_alarm_attribute(a) for a in alarms]}
         self.async_write_ha_state()
+
+
+class OvhSmsOutboxSensor(OvhSmsEntity, SensorEntity):
+    """How many SMS wait for OVH in the account's outbox, and since when the oldest does.
+
+    The time the oldest was queued rather than its age: the state changes only
+    when the outbox does.
+    """
+
+    entity_description = OUTBOX
+
+    def __init__(self, entry: OvhSmsConfigEntry) -> None:
+        """Attach to the account's device and its outbox."""
+        super().__init__(entry, OUTBOX.key)
+        self._outbox = entry.runtime_data.gateway.outbox
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the outbox's changes."""
+        await super().async_added_to_hass()
+        self.async_on_remove(self._outbox.async_add_listener(self.async_write_ha_state))
+
+    @property
+    def native_value(self) -> int:
+        """The SMS waiting, one per recipient."""
+        return self._outbox.count
+
+    @property
+    def extra_state_attributes(self) -> dict[str, str | None]:
+        """When the oldest SMS waiting was queued."""
+        oldest = self._outbox.oldest()
+        return {"oldest_queued_at": oldest.isoformat() if oldest else None}

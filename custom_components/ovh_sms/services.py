@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import voluptuous as vol
 
 from homeassistant.config_entries import ConfigEntryState
@@ -20,8 +22,13 @@ from homeassistant.helpers import config_validation as cv, entity_registry as er
 from .const import DOMAIN, is_own_entry
 from .coordinator import OvhSmsConfigEntry
 from .errors import async_react_to_failure
-from .ovhsms import AccessDeniedError, OvhSmsError
-from .sms_options import SMS_OPTIONS_SCHEMA, SmsOptions
+from .ovhsms import AccessDeniedError, OvhSmsError, SendResult
+from .sms_options import (
+    OUTBOX_OPTIONS_SCHEMA,
+    SMS_OPTIONS_SCHEMA,
+    SmsOptions,
+    outbox_max_delay,
+)
 
 SERVICE_SEND_SMS = "send_sms"
 SERVICE_CANCEL_SMS = "cancel_sms"
@@ -31,7 +38,7 @@ ATTR_MESSAGE = "message"
 ATTR_TITLE = "title"
 
 
-SEND_SMS_SCHEMA = SMS_OPTIONS_SCHEMA.extend(
+SEND_SMS_SCHEMA = SMS_OPTIONS_SCHEMA.extend(OUTBOX_OPTIONS_SCHEMA.schema).extend(
     {
         vol.Optional(ATTR_CONFIG_ENTRY_ID): cv.string,
         vol.Optional(ATTR_RECIPIENTS, default=list): vol.All(cv.ensure_list, [cv.string]),
@@ -106,17 +113,37 @@ def recipient_numbers(
 
 
 async def _async_send_sms(call: ServiceCall) -> ServiceResponse:
-    """Send an SMS with every option; answer with what OVH returned."""
+    """Send an SMS with every option; answer with what OVH returned and what waits."""
     entry = called_entry(call.hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
     gateway = entry.runtime_data.gateway
-    result = await gateway.async_send(
+    delivery = await gateway.async_send_or_queue(
         recipient_numbers(
             call.hass, entry, [*call.data[ATTR_RECIPIENTS], *call.data[ATTR_ENTITY_ID]]
         ),
         call.data[ATTR_MESSAGE],
         SmsOptions.from_data(call.data),
         call.data.get(ATTR_TITLE),
+        max_delay=outbox_max_delay(entry, call.data),
     )
+    queued = delivery.queued
+    return {
+        **_accepted(delivery.result or _NOTHING_SENT),
+        "queued": list(queued.recipients) if queued else [],
+        "queued_until": queued.expires_at.isoformat() if queued else None,
+        "failed": list(delivery.failed),
+        "failure": delivery.failure,
+        "path": delivery.fallback or entry.title,
+    }
+
+
+# What a response says of OVH's answer when every recipient waits in the outbox.
+_NOTHING_SENT = SendResult(
+    sms_ids=(), credits_left=None, segments=0, recipients=(), requests=0, deferred=None
+)
+
+
+def _accepted(result: SendResult) -> dict[str, Any]:
+    """Tell what OVH answered, as send_sms has always told it."""
     return {
         "sms_ids": list(result.sms_ids),
         "credits_left": float(result.credits_left) if result.credits_left is not None else None,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final, TypedDict
 
@@ -18,6 +18,9 @@ import voluptuous as vol
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.selector import (
     BooleanSelector,
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
     SelectSelector,
     SelectSelectorConfig,
     SelectSelectorMode,
@@ -37,6 +40,12 @@ CONF_CODING: Final = "coding"
 CONF_TAG: Final = "tag"
 CONF_DEFERRED: Final = "deferred"
 CONF_VALIDITY: Final = "validity"
+# The outbox (outbox.py): the entry's switch, the per-call one, and the longest
+# an SMS may wait for OVH (minutes; the entry's default, or the caller's).
+CONF_OUTBOX: Final = "outbox"
+CONF_QUEUE: Final = "queue"
+CONF_MAX_DELAY: Final = "max_delay"
+MAX_DELAY_MINUTES: Final = 1440
 
 # The values the selectors show, and what the client takes for each.
 SMS_CLASSES: Final = MappingProxyType(
@@ -56,7 +65,13 @@ MAX_VALIDITY_MINUTES: Final = 2880
 # The default of the options that have one, when the entry sets none. no_stop:
 # without it OVH treats an SMS as commercial and holds it at night and on weekends.
 SMS_DEFAULTS: Final[Mapping[str, Any]] = MappingProxyType(
-    {CONF_NO_STOP: True, CONF_SMS_CLASS: "phone", CONF_CODING: "auto"}
+    {
+        CONF_NO_STOP: True,
+        CONF_SMS_CLASS: "phone",
+        CONF_CODING: "auto",
+        CONF_OUTBOX: True,
+        CONF_MAX_DELAY: 30,
+    }
 )
 
 # The options of an action or of notify data.
@@ -71,6 +86,16 @@ SMS_OPTIONS_SCHEMA: Final = vol.Schema(
         vol.Optional(CONF_TAG): cv.string,
         vol.Optional(CONF_VALIDITY): vol.All(
             vol.Coerce(int), vol.Range(min=1, max=MAX_VALIDITY_MINUTES)
+        ),
+    }
+)
+
+# The outbox's options of ovh_sms.send_sms.
+OUTBOX_OPTIONS_SCHEMA: Final = vol.Schema(
+    {
+        vol.Optional(CONF_QUEUE): cv.boolean,
+        vol.Optional(CONF_MAX_DELAY): vol.All(
+            vol.Coerce(int), vol.Range(min=1, max=MAX_DELAY_MINUTES)
         ),
     }
 )
@@ -95,6 +120,10 @@ DEFAULTS_FORM: Final[Mapping[vol.Marker, Any]] = MappingProxyType(
             )
         ),
         vol.Optional(CONF_TAG): TextSelector(),
+        vol.Optional(CONF_OUTBOX): BooleanSelector(),
+        vol.Optional(CONF_MAX_DELAY): NumberSelector(
+            NumberSelectorConfig(min=1, max=MAX_DELAY_MINUTES, step=1, mode=NumberSelectorMode.BOX)
+        ),
     }
 )
 _ENTRY_DEFAULTS: Final = frozenset(str(marker) for marker in DEFAULTS_FORM)
@@ -109,6 +138,17 @@ _REFUSED_OPTIONS: Final = {
     "unsupported_characters": CONF_CODING,
     "validity_needs_api_keys": CONF_VALIDITY,
 }
+
+
+def outbox_max_delay(entry: ConfigEntry, data: Mapping[str, Any]) -> timedelta | None:
+    """How long an SMS of this call may wait in the outbox; None when it may not queue.
+
+    data is the call's (queue, max_delay); the entry's options give the rest.
+    """
+    chosen = {**SMS_DEFAULTS, **entry.options, **data}
+    if not chosen.get(CONF_QUEUE, chosen[CONF_OUTBOX]):
+        return None
+    return timedelta(minutes=int(chosen[CONF_MAX_DELAY]))
 
 
 def defaults_form_errors(user_input: Mapping[str, Any]) -> dict[str, str]:

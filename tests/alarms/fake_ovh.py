@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 import json
 from typing import Any
+from unittest.mock import Mock
 
+import aiohttp
 from freezegun.api import FrozenDateTimeFactory
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMockResponse
@@ -36,6 +38,8 @@ class FakeJobs:
     """
 
     refused: set[str] = field(default_factory=set)
+    # Numbers whose send cannot reach OVH (connection refused): nothing went out.
+    unreachable: set[str] = field(default_factory=set)
     # Numbers whose send may have gone: OVH's answer cannot be read.
     unknown: set[str] = field(default_factory=set)
     # While set, each send waits for it.
@@ -53,6 +57,8 @@ class FakeJobs:
         self.requested.set()
         if self.held is not None:
             await self.held.wait()
+        if receiver in self.unreachable:
+            raise aiohttp.ClientConnectorError(Mock(), OSError("Connection refused"))
         if receiver in self.unknown:
             return AiohttpClientMockResponse(method, url, text="<html>Bad gateway</html>")
         if receiver in self.refused:

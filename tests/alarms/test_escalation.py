@@ -160,6 +160,19 @@ async def test_a_refused_sms_escalates_at_once(
     assert steps(events) == [("started", "Alice", 1), ("escalated", "Bob", 1), ("sent", "Bob", 1)]
 
 
+async def test_an_sms_that_cannot_reach_ovh_escalates_at_once_and_never_waits(
+    hass: HomeAssistant, entry: MockConfigEntry, jobs: FakeJobs
+) -> None:
+    """OVH out of reach for Alice's SMS: Bob gets it at once; the outbox keeps nothing."""
+    jobs.unreachable.add("0033612345678")
+    events = async_capture_events(hass, "ovh_sms_alarm")
+    await send_alarm(hass)
+    await hass.async_block_till_done()
+    assert [receiver for receiver, _ in jobs.sent()] == ["0033612345678", "0033698765432"]
+    assert steps(events) == [("started", "Alice", 1), ("escalated", "Bob", 1), ("sent", "Bob", 1)]
+    assert entry.runtime_data.gateway.outbox.count == 0
+
+
 async def test_exhausted_rounds_call_the_final_actions_once(
     hass: HomeAssistant, entry: MockConfigEntry, jobs: FakeJobs, freezer: FrozenDateTimeFactory
 ) -> None:

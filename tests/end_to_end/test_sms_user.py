@@ -76,6 +76,11 @@ async def test_send_sms_with_every_option(
         "requests": 1,
         "deferred": "2099-07-19T12:30:00-04:00",
         "credits_removed": None,
+        "queued": [],
+        "queued_until": None,
+        "failed": [],
+        "failure": None,
+        "path": hass.config_entries.async_entries("ovh_sms")[0].title,
     }
     assert sms.recipients == (ALICE, BOB)
     assert (sms.coding, sms.no_stop, sms.sms_class, sms.tag) == (

@@ -1,0 +1,351 @@
+"""The outbox: SMS that certainly did not leave because OVH could not be reached.
+
+Only a failure that proves nothing went out is queued (see queueable); an SMS
+that may have gone is never queued, so nothing is ever sent twice. The outbox
+is kept across reloads (kept.py) and saved with Store across restarts; it is
+drained oldest first, one SMS at a time under a lock, at a stored deadline
+re-armed at setup (first try after FIRST_TRY, doubling, at most MAX_BACKOFF).
+An SMS still waiting at its maximum age is dropped and reported: a very late
+alarm misleads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from typing import Any, Final, TypedDict
+
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers.event import async_track_point_in_utc_time
+from homeassistant.helpers.storage import Store
+from homeassistant.util import dt as dt_util, ulid as ulid_util
+from homeassistant.util.hass_dict import HassKey
+
+from .const import DOMAIN, ISSUE_OUTBOX_WAITING, LOGGER
+from .issues import async_create_entry_issue, async_delete_entry_issue
+from .kept import async_get_kept, async_pop_kept
+from .ovhsms import OvhConnectionError, OvhSmsError, PartialSendError, RateLimitedError
+from .sms_options import SmsOptions
+
+STORAGE_VERSION: Final = 1
+# SMS (one per recipient) an account's outbox holds at most.
+MAX_QUEUED: Final = 200
+FIRST_TRY: Final = timedelta(seconds=10)
+MAX_BACKOFF: Final = timedelta(minutes=2)
+DEFAULT_MAX_DELAY: Final = timedelta(minutes=30)
+# A repair issue says so while an SMS has waited longer than this.
+LONG_WAIT: Final = timedelta(minutes=5)
+
+EVENT_QUEUED: Final = "ovh_sms_queued"
+EVENT_DROPPED: Final = "ovh_sms_dropped"
+
+DATA_OUTBOXES: HassKey[dict[str, Outbox]] = HassKey(f"{DOMAIN}_outboxes")
+
+
+def queueable(err: OvhSmsError) -> bool:
+    """Tell a failure that proves nothing went out and that waiting can fix.
+
+    OVH out of reach (no connection, DNS, refused, a timeout before the request
+    left) or OVH asking to call later before accepting anything. Never an
+    OutcomeUnknownError: that SMS may have gone.
+    """
+    return isinstance(err, OvhConnectionError | RateLimitedError)
+
+
+def unreached(err: OvhSmsError, recipients: list[str]) -> list[str]:
+    """Give the recipients of a failed send the outbox may take: none unless it is queueable."""
+    if isinstance(err, PartialSendError):
+        return list(err.not_sent) if queueable(err.cause) else []
+    return recipients if queueable(err) else []
+
+
+class StoredSms(TypedDict):
+    """A queued SMS, as saved."""
+
+    sms_id: str
+    recipients: list[str]
+    message: str
+    title: str | None
+    options: dict[str, Any]
+    queued_at: str
+    expires_at: str
+    attempts: int
+
+
+class StoredOutbox(TypedDict):
+    """The outbox as saved."""
+
+    next_try: str | None
+    failures: int
+    sms: list[StoredSms]
+
+
+@dataclass(slots=True)
+class QueuedSms:
+    """An SMS waiting for OVH: the recipients not reached yet, as the caller gave it."""
+
+    sms_id: str
+    recipients: list[str]
+    message: str
+    title: str | None
+    options: SmsOptions
+    queued_at: datetime
+    expires_at: datetime
+    attempts: int = 0
+
+    def as_stored(self) -> StoredSms:
+        """Give the SMS as saved; a deferred SMS keeps its time."""
+        options = asdict(self.options)
+        if self.options.deferred is not None:
+            options["deferred"] = self.options.deferred.isoformat()
+        return StoredSms(
+            sms_id=self.sms_id,
+            recipients=self.recipients,
+            message=self.message,
+            title=self.title,
+            options=options,
+            queued_at=self.queued_at.isoformat(),
+            expires_at=self.expires_at.isoformat(),
+            attempts=self.attempts,
+        )
+
+    @classmethod
+    def from_stored(cls, stored: StoredSms) -> QueuedSms:
+        """Read a saved SMS."""
+        options = dict(stored["options"])
+        if options.get("deferred"):
+            options["deferred"] = dt_util.parse_datetime(options["deferred"])
+        return cls(
+            stored["sms_id"],
+            list(stored["recipients"]),
+            stored["message"],
+            stored["title"],
+            SmsOptions(**options),
+            dt_util.parse_datetime(stored["queued_at"]) or dt_util.utcnow(),
+            dt_util.parse_datetime(stored["expires_at"]) or dt_util.utcnow(),
+            stored["attempts"],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Retry:
+    """What a try of a queued SMS left to send again: these recipients, OVH out of reach."""
+
+    recipients: list[str]
+
+
+# A try of a queued SMS: None when done with it (sent, or failed and reported by
+# the sender), or the recipients to try again later.
+type SendQueued = Callable[[QueuedSms], Awaitable[Retry | None]]
+
+
+class Outbox:
+    """One entry's queued SMS, oldest first, and the deadline of the next try."""
+
+    def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
+        """Nothing is queued until loaded."""
+        self._hass = hass
+        self._entry_id = entry_id
+        self._store: Store[StoredOutbox] = Store(
+            hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}.outbox"
+        )
+        self.sms: list[QueuedSms] = []
+        self.next_try: datetime | None = None
+        self._failures = 0
+        self._send: SendQueued | None = None
+        self._account = ""
+        self._timer: CALLBACK_TYPE | None = None
+        self._lock = asyncio.Lock()
+        self._listeners: list[Callable[[], None]] = []
+
+    async def async_load(self) -> None:
+        """Read what was saved."""
+        if (stored := await self._store.async_load()) is None:
+            return
+        self.sms = [QueuedSms.from_stored(sms) for sms in stored["sms"]]
+        self.next_try = dt_util.parse_datetime(stored["next_try"] or "")
+        self._failures = stored["failures"]
+
+    @property
+    def count(self) -> int:
+        """The SMS waiting, one per recipient."""
+        return sum(len(sms.recipients) for sms in self.sms)
+
+    def oldest(self) -> datetime | None:
+        """When the oldest SMS waiting was queued."""
+        return min((sms.queued_at for sms in self.sms), default=None)
+
+    @callback
+    def async_add_listener(self, listener: Callable[[], None]) -> CALLBACK_TYPE:
+        """Call listener after each change; give the way to stop."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    @callback
+    def async_start(self, send: SendQueued, account: str) -> None:
+        """Try the queued SMS with this sender (the entry's new gateway) at the stored deadline."""
+        self._send = send
+        self._account = account
+        self._arm()
+
+    @callback
+    def async_stop(self) -> None:
+        """Stop trying (the entry unloads); a try in flight finishes."""
+        self._send = None
+        if self._timer is not None:
+            self._timer()
+            self._timer = None
+
+    @callback
+    def queue(
+        self,
+        recipients: list[str],
+        message: str,
+        title: str | None,
+        options: SmsOptions,
+        max_delay: timedelta,
+    ) -> QueuedSms | None:
+        """Keep an SMS for later; None when the outbox is full (it is then not queued)."""
+        if self.count + len(recipients) > MAX_QUEUED:
+            return None
+        now = dt_util.utcnow()
+        sms = QueuedSms(
+            ulid_util.ulid_now(), recipients, message, title, options, now, now + max_delay
+        )
+        self.sms.append(sms)
+        if self.next_try is None:
+            self.next_try = now + FIRST_TRY
+        self._hass.bus.async_fire(
+            EVENT_QUEUED,
+            {
+                "config_entry_id": self._entry_id,
+                "recipients": len(recipients),
+                "queued_at": now.isoformat(),
+                "until": sms.expires_at.isoformat(),
+            },
+        )
+        self._changed()
+        return sms
+
+    @callback
+    def async_nudge(self) -> None:
+        """Try now: OVH just accepted another SMS of this account."""
+        if self.sms and not self._lock.locked():
+            self.next_try = dt_util.utcnow()
+            self._changed()
+
+    def _changed(self) -> None:
+        """Save, re-arm the deadline, say whether SMS wait too long and tell the listeners."""
+        self._store.async_delay_save(self._as_stored, 1)
+        self._arm()
+        oldest = self.oldest()
+        if oldest is None or dt_util.utcnow() - oldest < LONG_WAIT:
+            async_delete_entry_issue(self._hass, self._entry_id, ISSUE_OUTBOX_WAITING)
+        else:
+            async_create_entry_issue(
+                self._hass,
+                self._entry_id,
+                ISSUE_OUTBOX_WAITING,
+                {
+                    "account": self._account,
+                    "count": str(self.count),
+                    "since": dt_util.as_local(oldest).strftime("%H:%M"),
+                },
+            )
+        for listener in list(self._listeners):
+            listener()
+
+    def _as_stored(self) -> StoredOutbox:
+        return StoredOutbox(
+            next_try=self.next_try.isoformat() if self.next_try else None,
+            failures=self._failures,
+            sms=[sms.as_stored() for sms in self.sms],
+        )
+
+    def _arm(self) -> None:
+        """Wake at the next try, or earlier when an SMS expires or starts waiting too long."""
+        if self._timer is not None:
+            self._timer()
+            self._timer = None
+        if self._send is None or not self.sms or self.next_try is None:
+            return
+        wake = min(self.next_try, *(sms.expires_at for sms in self.sms))
+        if (waited_long := (self.oldest() or wake) + LONG_WAIT) > dt_util.utcnow():
+            wake = min(wake, waited_long)
+        self._timer = async_track_point_in_utc_time(self._hass, self._async_wake, wake)
+
+    @callback
+    def _async_wake(self, _now: datetime) -> None:
+        self._timer = None
+        self._hass.async_create_background_task(self.async_drain(), f"{DOMAIN} outbox")
+
+    async def async_drain(self) -> None:
+        """Drop what is too old; send the rest oldest first; stop at the first SMS OVH cannot take.
+
+        One drain at a time: an SMS is taken out of the outbox before it is
+        sent, so no one gets it twice.
+        """
+        async with self._lock:
+            self._drop_expired()
+            while self.sms and self._send is not None:
+                if dt_util.utcnow() < (self.next_try or dt_util.utcnow()):
+                    break
+                sms = self.sms.pop(0)
+                retry = await self._send(sms)
+                if retry is not None:
+                    sms.recipients = retry.recipients
+                    sms.attempts += 1
+                    self.sms.insert(0, sms)
+                    self._failures += 1
+                    backoff = min(FIRST_TRY * 2 ** (self._failures - 1), MAX_BACKOFF)
+                    self.next_try = dt_util.utcnow() + backoff
+                    break
+                self._failures = 0
+            if not self.sms:
+                self.next_try = None
+            self._changed()
+
+    def _drop_expired(self) -> None:
+        now = dt_util.utcnow()
+        for sms in [sms for sms in self.sms if sms.expires_at <= now]:
+            self.sms.remove(sms)
+            self.report_dropped(sms, "expired")
+            LOGGER.warning(
+                "An SMS to %d recipient(s) queued at %s was dropped: OVH could not be "
+                "reached before its maximum age (%s)",
+                len(sms.recipients),
+                dt_util.as_local(sms.queued_at).isoformat(timespec="seconds"),
+                dt_util.as_local(sms.expires_at).isoformat(timespec="seconds"),
+            )
+
+    @callback
+    def report_dropped(self, sms: QueuedSms, reason: str) -> None:
+        """Fire the event of a queued SMS given up: expired, refused, or that may have gone."""
+        self._hass.bus.async_fire(
+            EVENT_DROPPED,
+            {
+                "config_entry_id": self._entry_id,
+                "recipients": len(sms.recipients),
+                "queued_at": sms.queued_at.isoformat(),
+                "reason": reason,
+            },
+        )
+
+    async def async_remove(self) -> None:
+        """Forget everything and delete what was saved: the entry was deleted."""
+        self.async_stop()
+        self.sms.clear()
+        await self._store.async_remove()
+
+
+async def async_get_outbox(hass: HomeAssistant, entry_id: str) -> Outbox:
+    """Give the entry's outbox, loaded the first time."""
+    return await async_get_kept(hass, DATA_OUTBOXES, entry_id, lambda: Outbox(hass, entry_id))
+
+
+async def async_forget_outbox(hass: HomeAssistant, entry_id: str) -> None:
+    """Delete the entry's outbox: it was deleted."""
+    outbox = async_pop_kept(hass, DATA_OUTBOXES, entry_id) or Outbox(hass, entry_id)
+    await outbox.async_remove()

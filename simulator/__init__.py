@@ -12,7 +12,8 @@ beside Home Assistant. The account is account.py; http2sms.py, api.py (with
 keys.py, wire.py, traffic.py) and page.py serve it; server.py composes them into
 one application. Its page lists every SMS it "sent", the consumer keys with
 Validate/Refuse/Revoke buttons, and switches it to answering 401, failing jobs or
-answering late, like a slow OVH.
+answering late, like a slow OVH, or to refusing connections, like OVH down
+(reachability.py; the page stays on a port of its own).
 It also plays the phone (phone.py): it shows each SMS's delivery progress, marks
 it delivered, failed or expired (or delivers it by itself, ``--deliver-after``),
 answers the SMS sent from the short number (replies: /incoming), and pushes

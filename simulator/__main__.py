@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 from collections.abc import Callable, Sequence
+import contextlib
 from decimal import Decimal
 import logging
 from pathlib import Path
+from ssl import SSLContext
 import tempfile
 
 from aiohttp import web
@@ -27,6 +30,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m simulator", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8124)
+    parser.add_argument(
+        "--page-port",
+        type=int,
+        default=None,
+        help="a port serving the page even while it refuses connections (default: --port + 1)",
+    )
     parser.add_argument(
         "--tls",
         action="store_true",
@@ -163,8 +172,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="simulator: %(message)s")
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
     context = server_context(args.host, args.certificate) if args.tls else None
-    base = f"{'https' if args.tls else 'http'}://{args.host}:{args.port}"
-    print(f"simulator: http2sms endpoint {base}{ENDPOINT_PATH}, page {base}/")  # noqa: T201
+    page_port = args.port + 1 if args.page_port is None else args.page_port
+    scheme = "https" if args.tls else "http"
+    base = f"{scheme}://{args.host}:{args.port}"
+    print(  # noqa: T201
+        f"simulator: http2sms endpoint {base}{ENDPOINT_PATH}, page {base}/ (also at"
+        f" {scheme}://{args.host}:{page_port}/, open while it refuses connections)"
+    )
     print(  # noqa: T201
         f"simulator: OVHcloud API endpoint {base}{API_PATH}, application key "
         f"{args.application_key}, application secret {args.application_secret}, consumer key "
@@ -180,13 +194,20 @@ def main(argv: Sequence[str] | None = None) -> None:
         print(  # noqa: T201
             f"simulator: https with a self-signed certificate, written to {args.certificate}"
         )
-    web.run_app(
-        simulator_from(args).application(),
-        host=args.host,
-        port=args.port,
-        ssl_context=context,
-        print=None,
-    )
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve(simulator_from(args), args.host, args.port, page_port, context))
+
+
+async def serve(
+    simulator: OvhSimulator, host: str, port: int, page_port: int, context: SSLContext | None
+) -> None:
+    """Serve on both ports until cancelled (Ctrl+C)."""
+    runner = web.AppRunner(simulator.application())
+    await simulator.serve(host, port, page_port, runner, context)
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await runner.cleanup()
 
 
 if __name__ == "__main__":

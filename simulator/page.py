@@ -1,8 +1,9 @@
 """The simulator's page: the account, every SMS sent, the API's side, the phone, the switches.
 
 It shows the simulated account (account.py) and its API (api.py), and its forms
-change them: answer 401, delay the answers, fail POST /jobs, validate or revoke
-consumer keys, mark deliveries, answer SMS (an alarm's "OK 47" in one click), set the push URLs.
+change them: refuse connections (reachability.py), answer 401, delay the answers,
+fail POST /jobs, validate or revoke consumer keys, mark deliveries, answer SMS (an
+alarm's "OK 47" in one click), set the push URLs.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from .api import API_PATH, OvhApiSimulator
 from .http2sms import ENDPOINT_PATH
 from .keys import Credential, CredentialStatus
 from .phone import DELIVERY_STATES, FINAL_STATES, PTTS, PUSHES_SHOWN, PushCall
+from .reachability import Reachability
 from .traffic import Job
 from .wire import PTT_BEFORE_REPORT, ovh_datetime
 
@@ -56,10 +58,12 @@ class Page:
 
     account: SimulatedAccount
     api: OvhApiSimulator
+    reachability: Reachability
 
     def add_routes(self, app: web.Application) -> None:
         """Serve the page at / and its forms."""
         app.router.add_get("/", self._page)
+        app.router.add_post("/unreachable", self._switch_unreachable)
         app.router.add_post("/unauthorized", self._switch_unauthorized)
         app.router.add_post("/answer-delay", self._set_answer_delay)
         app.router.add_post("/api/credential", self._switch_credential)
@@ -68,6 +72,11 @@ class Page:
         app.router.add_post("/api/reply", self._reply)
         app.router.add_post("/api/push", self._set_push)
         app.router.add_post("/api/deliver-after", self._set_deliver_after)
+
+    async def _switch_unreachable(self, request: web.Request) -> web.Response:
+        unreachable = (await request.post()).get("unreachable") == "1"
+        await self.reachability.switch(unreachable=unreachable)
+        raise web.HTTPSeeOther("/")
 
     async def _switch_unauthorized(self, request: web.Request) -> web.Response:
         self.account.unauthorized = (await request.post()).get("unauthorized") == "1"
@@ -175,6 +184,7 @@ class Page:
             for sms in reversed(account.sent)
         )
         switch = "0" if account.unauthorized else "1"
+        unreachable = self.reachability.unreachable
         senders = ", ".join(
             html.escape(sender)
             + (
@@ -196,6 +206,12 @@ td form{{display:inline}}</style></head><body>
 senders <b>{senders}</b>.
 Credit left: <b id=credit>{format_credit(account.credits)}</b>.
 Requests received: {len(account.requests)}.</p>
+<form method=post action="{self.reachability.page_url}/unreachable">
+<input type=hidden name=unreachable value={0 if unreachable else 1}>
+Unreachable (connections refused, like OVH down; this page stays at
+{html.escape(self.reachability.page_url or "its own port")}/):
+<b id=unreachable>{"yes" if unreachable else "no"}</b>
+<button>{"Serve again" if unreachable else "Refuse connections"}</button></form>
 <form method=post action=/unauthorized><input type=hidden name=unauthorized value={switch}>
 Answering 401 (IP not allowed): <b>{"yes" if account.unauthorized else "no"}</b>
 <button>{"Allow this IP again" if account.unauthorized else "Answer 401"}</button></form>

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+import ssl
 
 from aiohttp import web
 
@@ -19,6 +20,7 @@ from .account import SimulatedAccount
 from .api import OvhApiSimulator
 from .http2sms import SimulatorAnswer
 from .page import Page
+from .reachability import Reachability
 from .validation import ValidationPage
 
 
@@ -27,6 +29,7 @@ class OvhSimulator(SimulatedAccount):
     """The simulated account (account.py) with its OVHcloud API (``api``), both served."""
 
     api: OvhApiSimulator = field(default_factory=OvhApiSimulator, repr=False, compare=False)
+    reachability: Reachability = field(default_factory=Reachability, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         """Check the account; give the API this account."""
@@ -43,5 +46,26 @@ class OvhSimulator(SimulatedAccount):
         self.api.add_routes(app)
         ValidationPage(self, self.api).add_routes(app)
         http2sms.add_routes(app, self)
-        Page(self, self.api).add_routes(app)
+        Page(self, self.api, self.reachability).add_routes(app)
         return app
+
+    async def serve(
+        self,
+        host: str,
+        port: int,
+        page_port: int,
+        runner: web.AppRunner,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> tuple[int, int]:
+        """Serve the runner (of application()) on port, which "unreachable" closes, and page_port.
+
+        Return both ports (0 asks for a free one).
+        """
+        await runner.setup()
+        port = await self.reachability.listen(runner, host, port, ssl_context)
+        page_site = web.TCPSite(runner, host, page_port, ssl_context=ssl_context)
+        await page_site.start()
+        page_port = runner.addresses[-1][1]
+        scheme = "https" if ssl_context else "http"
+        self.reachability.page_url = f"{scheme}://{host}:{page_port}"
+        return port, page_port

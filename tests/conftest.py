@@ -192,17 +192,18 @@ class LoopbackSimulator:
 
 @asynccontextmanager
 async def serving(ovh: OvhSimulator, *middlewares: Middleware) -> AsyncIterator[LoopbackSimulator]:
-    """Serve the simulated account on 127.0.0.1, each request going through the middlewares."""
+    """Serve the simulated account on 127.0.0.1, each request going through the middlewares.
+
+    The page is also served on a port of its own (ovh.reachability.page_url),
+    which the "unreachable" switch leaves open.
+    """
     app = ovh.application()
     app.middlewares.extend(middlewares)
     # No access log: its time stamps fail under a frozen clock.
     runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    host, port = runner.addresses[0][:2]
+    port, _ = await ovh.serve("127.0.0.1", 0, 0, runner)
     try:
-        yield LoopbackSimulator(ovh, f"http://{host}:{port}{ENDPOINT_PATH}")
+        yield LoopbackSimulator(ovh, f"http://127.0.0.1:{port}{ENDPOINT_PATH}")
     finally:
         await runner.cleanup()
 

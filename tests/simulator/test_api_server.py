@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from unittest.mock import AsyncMock
+
 import pytest
 
 from simulator import (
@@ -164,7 +166,7 @@ def test_main_prints_the_api_keys(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """main() prints the API's endpoint and the keys to use."""
-    monkeypatch.setattr("simulator.__main__.web.run_app", lambda _app, **_kwargs: None)
+    monkeypatch.setattr("simulator.__main__.serve", AsyncMock())
     main(["--port", "9002"])
     assert capsys.readouterr().out.splitlines()[1] == (
         "simulator: OVHcloud API endpoint http://127.0.0.1:9002/1.0, application key "

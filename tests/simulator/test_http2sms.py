@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 import logging
 from typing import Any
+from unittest.mock import AsyncMock
 
 import aiohttp
 import pytest
@@ -353,12 +354,9 @@ def test_main_serves_the_simulator(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """main() prints where things are and serves the simulator's application there."""
-    served: dict[str, Any] = {}
-
-    def run_app(app: object, **kwargs: Any) -> None:
-        served.update(kwargs, app=app)
-
-    monkeypatch.setattr("simulator.__main__.web.run_app", run_app)
+    serve = AsyncMock()
+    monkeypatch.setattr("simulator.__main__.serve", serve)
     main(["--port", "9001"])
-    assert (served["host"], served["port"]) == ("127.0.0.1", 9001)
+    _simulator, host, port, page_port, _context = serve.await_args.args
+    assert (host, port, page_port) == ("127.0.0.1", 9001, 9002)
     assert "http://127.0.0.1:9001/cgi-bin/sms/http2sms.cgi" in capsys.readouterr().out

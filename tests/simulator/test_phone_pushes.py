@@ -6,6 +6,7 @@ import ast
 import asyncio
 from pathlib import Path
 import socket
+from unittest.mock import AsyncMock
 
 from aiohttp import web
 import pytest
@@ -259,7 +260,7 @@ async def test_pushes_in_flight_are_cancelled_at_cleanup(
     ovh.api.set_delivery(10867690, "delivered")
     async with asyncio.timeout(5):
         await receiver.arrived.get()
-    page = Page(ovh, ovh.api).render()
+    page = Page(ovh, ovh.api, ovh.reachability).render()
     await runner.cleanup()
     assert "<td class=ok>in flight</td></tr>" in page
     assert [(call.ok, call.outcome) for call in ovh.api.pusher.calls] == [(None, None)]
@@ -364,7 +365,7 @@ def test_main_prints_the_phone(
     line: str,
 ) -> None:
     """main() says how the phone is played."""
-    monkeypatch.setattr("simulator.__main__.web.run_app", lambda _app, **_kwargs: None)
+    monkeypatch.setattr("simulator.__main__.serve", AsyncMock())
     main(argv)
     assert capsys.readouterr().out.splitlines()[2] == line
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import ssl
 import time
 from typing import Any
+from unittest.mock import AsyncMock
 
 import aiohttp
 from aiohttp import web
@@ -118,19 +119,18 @@ def test_tls_on_the_command_line(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     """--tls serves https and says where the certificate to trust is."""
-    served: dict[str, Any] = {}
-    monkeypatch.setattr(
-        "simulator.__main__.web.run_app", lambda _app, **kwargs: served.update(kwargs)
-    )
+    serve = AsyncMock()
+    monkeypatch.setattr("simulator.__main__.serve", serve)
     certificate = tmp_path / "simulator.pem"
     main(["--tls", "--certificate", str(certificate), "--port", "9443"])
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == (
         "simulator: http2sms endpoint https://127.0.0.1:9443/cgi-bin/sms/http2sms.cgi, "
-        "page https://127.0.0.1:9443/"
+        "page https://127.0.0.1:9443/ (also at https://127.0.0.1:9444/, open while it refuses "
+        "connections)"
     )
     assert lines[-1] == f"simulator: https with a self-signed certificate, written to {certificate}"
-    assert isinstance(served["ssl_context"], ssl.SSLContext)
+    assert isinstance(serve.await_args.args[-1], ssl.SSLContext)
     assert certificate.read_text().startswith("-----BEGIN CERTIFICATE-----")
     main(["--port", "9002"])
-    assert served["ssl_context"] is None
+    assert serve.await_args.args[-1] is None

@@ -250,3 +250,40 @@ async def test_an_sms_too_old_to_wait_goes_once_by_the_fallback(
     async_fire_time_changed(hass)
     await hass.async_block_till_done(wait_background_tasks=True)
     assert (len(calls), accounts.sent_by) == (1, [])
+
+
+async def test_the_mobile_app_gets_the_sms_for_its_own_phone(
+    hass: HomeAssistant, accounts: Accounts
+) -> None:
+    """A mobile app's notify action takes its devices as targets: it is called without numbers."""
+    calls: list[dict[str, Any]] = []
+
+    async def mobile_app(call: ServiceCall) -> None:
+        if "target" in call.data:  # as the mobile app: a target is one of its devices
+            raise KeyError(call.data["target"][0])
+        calls.append(dict(call.data))
+
+    hass.services.async_register("notify", "mobile_app_pixel", mobile_app)
+    with_fallbacks(hass, "notify.mobile_app_pixel")
+    response = await send(hass, recipients=[ALICE], message="Leak", title="Home")
+    assert (response["path"], calls) == (
+        "notify.mobile_app_pixel",
+        [{"message": "Leak", "title": "Home"}],
+    )
+
+
+async def test_a_fallback_with_a_bug_ends_the_search_and_the_caller_reads_why_this_one_failed(
+    hass: HomeAssistant, accounts: Accounts, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An action raising an error of its own may have sent it: logged, the next not tried."""
+
+    async def broken(call: ServiceCall) -> None:
+        raise KeyError("device")
+
+    hass.services.async_register("notify", "broken", broken)
+    with_fallbacks(hass, "notify.broken", second_entry_id(hass))
+    with pytest.raises(HomeAssistantError) as raised:
+        await send(hass, recipients=[ALICE], message="Leak")
+    assert raised.value.translation_key == "authentication_failed"
+    assert accounts.sent_by == [ACCOUNT]
+    assert "The fallback notify.broken of" in caplog.text

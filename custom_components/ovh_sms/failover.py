@@ -33,6 +33,8 @@ CONF_FALLBACKS: Final = "fallbacks"
 CONF_PREFER_DUPLICATE: Final = "prefer_duplicate_to_silence"
 EVENT_FAILOVER: Final = "ovh_sms_failover"
 REASON_MAY_HAVE_GONE: Final = "may_have_gone"
+# A mobile app's notify action sends to its own phone: it takes no phone numbers as targets.
+MOBILE_APP_PREFIX: Final = "mobile_app_"
 # Set while a fallback sends: its own failure never fails over again (no loop
 # between two accounts that fall back on each other, or on their own entities).
 _IN_FAILOVER: ContextVar[bool] = ContextVar(f"{DOMAIN}_in_failover", default=False)
@@ -92,6 +94,9 @@ async def async_fail_over(
             ):
                 continue  # certainly not sent: the next one may
             return None  # it may have sent it: never a second one
+        except Exception:
+            LOGGER.exception("The fallback %s of %s failed", fallback, entry.title)
+            return None  # it may have sent it: never a second one
         finally:
             _IN_FAILOVER.reset(in_failover)
         hass.bus.async_fire(
@@ -134,4 +139,6 @@ async def _async_send_by(
         await hass.services.async_call(NOTIFY_DOMAIN, "send_message", data, blocking=True)
         return
     domain, _, action = fallback.partition(".")
-    await hass.services.async_call(domain, action, data | {"target": recipients}, blocking=True)
+    if not action.startswith(MOBILE_APP_PREFIX):  # the mobile app's targets are its devices
+        data["target"] = recipients
+    await hass.services.async_call(domain, action, data, blocking=True)

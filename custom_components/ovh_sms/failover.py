@@ -33,6 +33,8 @@ CONF_FALLBACKS: Final = "fallbacks"
 CONF_PREFER_DUPLICATE: Final = "prefer_duplicate_to_silence"
 EVENT_FAILOVER: Final = "ovh_sms_failover"
 REASON_MAY_HAVE_GONE: Final = "may_have_gone"
+# Why a queued SMS goes by a fallback: OVH still out of reach at its maximum age.
+REASON_EXPIRED: Final = "expired"
 # A mobile app's notify action sends to its own phone: it takes no phone numbers as targets.
 MOBILE_APP_PREFIX: Final = "mobile_app_"
 # Set while a fallback sends: its own failure never fails over again (no loop

@@ -35,7 +35,7 @@ from .const import (
     entry_options,
 )
 from .errors import async_clear_fixed_failures, async_react_to_failure, home_assistant_error
-from .failover import REASON_MAY_HAVE_GONE, async_fail_over, stranded
+from .failover import REASON_EXPIRED, REASON_MAY_HAVE_GONE, async_fail_over, stranded
 from .ledger import AccountLedger, Spent
 from .notices import Accepted, recipients_among, signal_accepted
 from .outbox import Outbox, QueuedSms, Retry, unreached
@@ -268,7 +268,12 @@ class OvhSmsGateway:
     async def async_fail_over_expired(self, queued: QueuedSms) -> None:
         """Hand an SMS too old to wait for OVH any longer to the account's fallbacks, once."""
         await async_fail_over(
-            self.hass, self.entry, queued.recipients, queued.message, queued.title, reason="expired"
+            self.hass,
+            self.entry,
+            queued.recipients,
+            queued.message,
+            queued.title,
+            reason=REASON_EXPIRED,
         )
 
     async def async_send_queued(self, queued: QueuedSms) -> Retry | None:

@@ -20,6 +20,7 @@ from homeassistant.core import (
     SupportsResponse,
     callback,
     split_entity_id,
+    valid_entity_id,
 )
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv
@@ -29,6 +30,7 @@ from homeassistant.util.ulid import ulid_now
 from .alarm_model import Alarm, new_code
 from .alarms import ALERT_DOMAIN, AlarmKeeper, async_get_alarms, find_open_alarm
 from .const import DOMAIN
+from .failover import other_account
 from .services import ATTR_MESSAGE, ATTR_RECIPIENTS, ATTR_TITLE, called_entry, recipient_numbers
 
 SERVICE_SEND_ALARM: Final = "send_alarm"
@@ -57,9 +59,7 @@ SEND_ALARM_SCHEMA: Final = vol.Schema(
         vol.Optional(ATTR_ROUNDS, default=1): vol.All(
             vol.Coerce(int), vol.Range(min=1, max=MAX_ROUNDS)
         ),
-        vol.Optional(ATTR_THEN, default=list): vol.All(
-            cv.ensure_list, [cv.entity_domain(Platform.NOTIFY)]
-        ),
+        vol.Optional(ATTR_THEN, default=list): vol.All(cv.ensure_list, [cv.string]),
         vol.Optional(ATTR_ALERT_ENTITY): cv.entity_domain(ALERT_DOMAIN),
     }
 )
@@ -75,8 +75,16 @@ def _check_targets(hass: HomeAssistant, call: ServiceCall) -> None:
             translation_placeholders={"entity_id": alert},
         )
     for target in call.data[ATTR_THEN]:
-        if hass.states.get(target) is None and not hass.services.has_service(
-            Platform.NOTIFY, split_entity_id(target)[1]
+        if not (
+            other_account(hass, target) is not None
+            or (
+                valid_entity_id(target)
+                and split_entity_id(target)[0] == Platform.NOTIFY
+                and (
+                    hass.states.get(target) is not None
+                    or hass.services.has_service(Platform.NOTIFY, split_entity_id(target)[1])
+                )
+            )
         ):
             raise ServiceValidationError(
                 translation_domain=DOMAIN,

@@ -15,6 +15,7 @@ on signal_alarms.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from functools import partial
 from typing import Any, Final, TypedDict
@@ -47,6 +48,7 @@ from .account import SmsAccount
 from .alarm_model import Alarm, StoredAlarm, acknowledged_alarms
 from .const import DOMAIN, EVENT_ALARM, LOGGER
 from .delivery import signal_delivery
+from .failover import async_send_by, other_account
 from .gateway import OvhSmsGateway
 from .kept import async_get_kept, async_pop_kept
 from .notices import (
@@ -248,7 +250,12 @@ class AlarmKeeper:
         @callback
         def call_final_actions(hass: HomeAssistant) -> None:
             for target in alarm.then:
-                if hass.states.get(target) is not None:
+                if other_account(hass, target) is not None:  # a fallback's kind of channel
+                    send = partial(
+                        async_send_by, hass, target, list(alarm.numbers), alarm.message, alarm.title
+                    )
+                    self._run(target, send)
+                elif hass.states.get(target) is not None:
                     self._call(Platform.NOTIFY, "send_message", {ATTR_ENTITY_ID: target, **text})
                 else:
                     self._call(Platform.NOTIFY, split_entity_id(target)[1], text)
@@ -329,18 +336,25 @@ class AlarmKeeper:
         The action is another integration's, called once Home Assistant has
         started (it may be set up after us); a bug there leaves its trace in the log.
         """
+        self._run(
+            f"{domain}.{service}",
+            partial(self.hass.services.async_call, domain, service, data, blocking=True),
+        )
 
-        async def call() -> None:
+    def _run(self, name: str, act: Callable[[], Awaitable[Any]]) -> None:
+        """Run an action, or another account's send, once started; log what it raises."""
+
+        async def run() -> None:
             try:
-                await self.hass.services.async_call(domain, service, data, blocking=True)
+                await act()
             except (HomeAssistantError, vol.Invalid) as err:
-                LOGGER.warning("%s.%s of an alarm failed: %s", domain, service, err)
+                LOGGER.warning("%s of an alarm failed: %s", name, err)
             except Exception:
-                LOGGER.exception("%s.%s of an alarm failed", domain, service)
+                LOGGER.exception("%s of an alarm failed", name)
 
         @callback
         def when_started(hass: HomeAssistant) -> None:
-            hass.async_create_task(call(), f"{DOMAIN} alarm {domain}.{service}")
+            hass.async_create_task(run(), f"{DOMAIN} alarm {name}")
 
         async_at_started(self.hass, when_started)
 

@@ -88,7 +88,7 @@ async def async_fail_over(
             continue
         in_failover = _IN_FAILOVER.set(True)
         try:
-            await _async_send_by(hass, fallback, recipients, message, title)
+            await async_send_by(hass, fallback, recipients, message, title)
         except HomeAssistantError as err:
             LOGGER.warning("The fallback %s of %s did not send: %s", fallback, entry.title, err)
             if isinstance(err, ServiceValidationError) or isinstance(
@@ -114,13 +114,19 @@ async def async_fail_over(
     return None
 
 
+def other_account(hass: HomeAssistant, target: str) -> ConfigEntry | None:
+    """Give the OVH SMS entry a fallback or an alarm's final action names by its id, if any."""
+    entry = hass.config_entries.async_get_entry(target)
+    return entry if entry is not None and entry.domain == DOMAIN else None
+
+
 def _same_account(hass: HomeAssistant, entry: ConfigEntry, fallback: str) -> bool:
     """Tell a fallback that is an entry of the same OVH account: the same channel."""
     other = hass.config_entries.async_get_entry(fallback)
     return other is not None and other.data.get(CONF_ACCOUNT) == entry.data.get(CONF_ACCOUNT)
 
 
-async def _async_send_by(
+async def async_send_by(
     hass: HomeAssistant, fallback: str, recipients: list[str], message: str, title: str | None
 ) -> None:
     """Send once by this fallback: its own send, with no outbox and no failover of its own."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+import json
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -25,7 +26,16 @@ from homeassistant.core import Context, HomeAssistant, ServiceCall
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
-from tests.conftest import ACCOUNT, ALICE, add_recipient, api_calls, sent_forms
+from tests.conftest import (
+    ACCOUNT,
+    ALICE,
+    API_ENDPOINT,
+    API_JOB,
+    add_recipient,
+    api_calls,
+    sent_forms,
+    set_up_second_account,
+)
 
 from .fake_ovh import (
     BOB,
@@ -478,4 +488,42 @@ async def test_fields_out_of_range_are_refused(
     """
     with pytest.raises(vol.Invalid):
         await send_alarm(hass, **data)
+    assert jobs.bodies == []
+
+
+async def test_another_account_as_a_final_action_texts_the_alarms_numbers_once(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    jobs: FakeJobs,
+    freezer: FrozenDateTimeFactory,
+    ovh_api: AiohttpClientMocker,
+) -> None:
+    """A fallback's kind of channel in then: another OVH SMS account sends the text to Alice."""
+    second_jobs = f"{API_ENDPOINT}/sms/sms-cd5678-1/jobs"
+    ovh_api.get(f"{API_ENDPOINT}/sms/sms-cd5678-1", json={"creditsLeft": 10})
+    ovh_api.post(second_jobs, json=API_JOB)
+    second = await set_up_second_account(hass, entry)
+    await send_alarm(
+        hass, recipients=[ALICE], then=[second.entry_id], config_entry_id=entry.entry_id
+    )
+    await wait(hass, freezer, 120)
+    await wait(hass, freezer, 600)
+    sent_by_second = [
+        body
+        for method, url, body, _ in ovh_api.mock_calls
+        if method.upper() == "POST" and str(url) == second_jobs
+    ]
+    assert [
+        (json.loads(body)["receivers"], json.loads(body)["message"]) for body in sent_by_second
+    ] == [(["0033612345678"], "Leak!")]
+    assert len(jobs.bodies) == 1
+
+
+async def test_a_final_action_that_is_no_account_nor_notify_is_refused(
+    hass: HomeAssistant, entry: MockConfigEntry, jobs: FakeJobs
+) -> None:
+    """Then names neither an OVH SMS account nor a notify action or entity: refused, no SMS."""
+    with pytest.raises(ServiceValidationError) as raised:
+        await send_alarm(hass, then=["light.kitchen"])
+    assert raised.value.translation_key == "unknown_final_action"
     assert jobs.bodies == []

@@ -15,12 +15,9 @@ on signal_alarms.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
 from datetime import datetime
 from functools import partial
-from typing import Any, Final, TypedDict
-
-import voluptuous as vol
+from typing import Final
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import ATTR_ENTITY_ID, STATE_OFF, Platform
@@ -33,76 +30,43 @@ from homeassistant.core import (
     split_entity_id,
 )
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers.dispatcher import async_dispatcher_connect, async_dispatcher_send
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.event import (
     async_track_point_in_utc_time,
     async_track_state_change_event,
 )
 from homeassistant.helpers.start import async_at_started
-from homeassistant.helpers.storage import Store
 from homeassistant.helpers.translation import async_get_translations
 from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
 
 from .account import SmsAccount
-from .alarm_model import Alarm, StoredAlarm, acknowledged_alarms
-from .const import DOMAIN, EVENT_ALARM, LOGGER
+from .alarm_book import AlarmBook
+from .alarm_model import Alarm, acknowledged_alarms
+from .const import DOMAIN, LOGGER
 from .delivery import signal_delivery
 from .failover import async_send_by, other_account
 from .gateway import OvhSmsGateway
 from .kept import async_get_kept, async_pop_kept
-from .notices import (
-    ALARM_EVENT_KEYS,
-    AlarmStep,
-    AlarmSummary,
-    ReceivedSms,
-    recipients_among,
-    signal_alarms,
-    signal_received,
-)
+from .notices import AlarmStep, ReceivedSms, signal_received
 from .ovhsms import DeliveryStatus, OutcomeUnknownError
 from .sms_options import SmsOptions
 
-STORAGE_VERSION = 1
-# Reply ids already counted, the newest: a reply acknowledges once.
-COUNTED_KEPT: Final = 500
 ALERT_DOMAIN: Final = "alert"
 
 DATA_ALARMS: HassKey[dict[str, AlarmKeeper]] = HassKey(f"{DOMAIN}_alarms")
 
 
-class StoredAlarms(TypedDict):
-    """What is saved: the open alarms and the reply ids already counted."""
-
-    alarms: list[StoredAlarm]
-    counted_replies: list[str]
-
-
-class AlarmKeeper:
+class AlarmKeeper(AlarmBook):
     """Keeps the open alarms of one entry, and moves each along."""
 
     def __init__(self, hass: HomeAssistant, entry: ConfigEntry) -> None:
         """Nothing is open until loaded, nor moves until started."""
-        self.hass = hass
-        self.entry = entry
-        self.store: Store[StoredAlarms] = Store(
-            hass, STORAGE_VERSION, f"{DOMAIN}.{entry.entry_id}.alarms"
-        )
-        self.open: dict[str, Alarm] = {}
-        self._counted: dict[str, None] = {}
+        super().__init__(hass, entry)
         self._gateway: OvhSmsGateway | None = None
-        self._account: SmsAccount | None = None
         self._timers: dict[str, CALLBACK_TYPE] = {}
         self._alerts: dict[str, CALLBACK_TYPE] = {}
         self._listeners: list[CALLBACK_TYPE] = []
-
-    async def async_load(self) -> None:
-        """Take up the alarms open before a restart."""
-        if (stored := await self.store.async_load()) is not None:
-            for item in stored["alarms"]:
-                alarm = Alarm.from_stored(item)
-                self.open[alarm.alarm_id] = alarm
-            self._counted = dict.fromkeys(stored["counted_replies"])
 
     @callback
     def async_start(self, gateway: OvhSmsGateway, account: SmsAccount) -> None:
@@ -164,11 +128,6 @@ class AlarmKeeper:
         """End an alarm without acknowledgement: no further SMS, no final actions."""
         self._close(alarm)
         self._fire(alarm, AlarmStep.CANCELLED)
-
-    def recipient_name(self, number: str) -> str | None:
-        """Name the recipient of the entry whose number this is, if one is."""
-        subentries = recipients_among(self.entry, [number])
-        return next((self.entry.subentries[s].title for s in subentries), None)
 
     async def _async_send(self, alarm: Alarm, gateway: OvhSmsGateway) -> None:
         """Send the attempt's SMS once; a refusal escalates at once.
@@ -328,91 +287,6 @@ class AlarmKeeper:
         else:  # failed or expired: it will not reach the phone
             LOGGER.info("Alarm %s SMS %s not delivered (%s): escalated", alarm.code, sms_id, status)
             self._escalate(alarm)
-
-    @callback
-    def _call(self, domain: str, service: str, data: dict[str, Any]) -> None:
-        """Call an action in a task of ours; whatever it raises is logged, it stops nothing.
-
-        The action is another integration's, called once Home Assistant has
-        started (it may be set up after us); a bug there leaves its trace in the log.
-        """
-        self._run(
-            f"{domain}.{service}",
-            partial(self.hass.services.async_call, domain, service, data, blocking=True),
-        )
-
-    def _run(self, name: str, act: Callable[[], Awaitable[Any]]) -> None:
-        """Run an action, or another account's send, once started; log what it raises."""
-
-        async def run() -> None:
-            try:
-                await act()
-            except (HomeAssistantError, vol.Invalid) as err:
-                LOGGER.warning("%s of an alarm failed: %s", name, err)
-            except Exception:
-                LOGGER.exception("%s of an alarm failed", name)
-
-        @callback
-        def when_started(hass: HomeAssistant) -> None:
-            hass.async_create_task(run(), f"{DOMAIN} alarm {name}")
-
-        async_at_started(self.hass, when_started)
-
-    def _fire(
-        self,
-        alarm: Alarm,
-        step: AlarmStep,
-        *,
-        sms_ids: tuple[str, ...] = (),
-        by: str | None = None,
-        via: str | None = None,
-    ) -> None:
-        now = dt_util.utcnow()
-        values = (
-            self.entry.entry_id,
-            alarm.alarm_id,
-            str(step),
-            alarm.code,
-            self.recipient_name(alarm.number),
-            alarm.number,
-            alarm.round,
-            list(sms_ids),
-            by,
-            via,
-            round((now - alarm.started_at).total_seconds()),
-            now.isoformat(),
-        )
-        self.hass.bus.async_fire(EVENT_ALARM, dict(zip(ALARM_EVENT_KEYS, values, strict=True)))
-
-    @callback
-    def _changed(self) -> None:
-        """Save; tell the sensor; have replies read often while an alarm is open."""
-        self.store.async_delay_save(self._stored, 0)
-        if self._account is not None:
-            self._account.async_read_replies_often(often=bool(self.open))
-        async_dispatcher_send(
-            self.hass,
-            signal_alarms(self.entry.entry_id),
-            tuple(self._summary(alarm) for alarm in self.open.values()),
-        )
-
-    def _summary(self, alarm: Alarm) -> AlarmSummary:
-        """Summarise an alarm; after its last SMS only the final actions are left: no deadline."""
-        return AlarmSummary(
-            alarm.alarm_id,
-            alarm.code,
-            alarm.message,
-            self.recipient_name(alarm.number) or alarm.number,
-            alarm.round,
-            alarm.started_at,
-            None if alarm.last_attempt else alarm.deadline,
-        )
-
-    def _stored(self) -> StoredAlarms:
-        return {
-            "alarms": [alarm.as_stored() for alarm in self.open.values()],
-            "counted_replies": list(self._counted)[-COUNTED_KEPT:],
-        }
 
 
 def find_open_alarm(hass: HomeAssistant, alarm_id: str) -> tuple[AlarmKeeper, Alarm] | None:

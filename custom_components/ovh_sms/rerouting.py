@@ -18,8 +18,9 @@ from homeassistant.exceptions import HomeAssistantError
 
 from .const import DOMAIN, LOGGER
 from .failover import REASON_EXPIRED, REASON_MAY_HAVE_GONE, async_fail_over, stranded
-from .outbox import Outbox, QueuedSms, Retry, unreached
+from .outbox import Outbox
 from .ovhsms import OutcomeUnknownError, OvhSmsError, PartialSendError, SendResult
+from .queued_sms import QueuedSms, Retry, unreached
 from .sms_options import SmsOptions
 
 

@@ -19,7 +19,6 @@ from homeassistant.core import HomeAssistant, valid_entity_id
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 
 from .const import CONF_ACCOUNT, DOMAIN, LOGGER, entry_options, is_own_entry
-from .outbox import queueable
 from .ovhsms import (
     OutcomeUnknownError,
     OvhHttpError,
@@ -28,6 +27,7 @@ from .ovhsms import (
     SmsNotSentError,
     SmsRefusedError,
 )
+from .queued_sms import queueable
 
 CONF_FALLBACKS: Final = "fallbacks"
 CONF_PREFER_DUPLICATE: Final = "prefer_duplicate_to_silence"

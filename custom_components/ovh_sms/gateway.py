@@ -6,14 +6,14 @@ account (an SMS user or API keys) and turns every failure into a translated
 Home Assistant error, with the reaction errors.py gives it (reauthentication, a
 repair issue). What OVH accepted is told as one Accepted notice (the ledger:
 credit, last SMS; the delivery tracker), even when other requests of the same
-send failed.
+send failed. What OVH did not take goes by rerouting.py (the outbox, the
+fallbacks).
 """
 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 import logging
 from typing import Any
 
@@ -35,10 +35,9 @@ from .const import (
     entry_options,
 )
 from .errors import async_clear_fixed_failures, async_react_to_failure, home_assistant_error
-from .failover import REASON_EXPIRED, REASON_MAY_HAVE_GONE, async_fail_over, stranded
 from .ledger import AccountLedger, Spent
 from .notices import Accepted, recipients_among, signal_accepted
-from .outbox import Outbox, QueuedSms, Retry, unreached
+from .outbox import Outbox
 from .ovhsms import (
     OutcomeUnknownError,
     OvhSmsError,
@@ -47,6 +46,7 @@ from .ovhsms import (
     Sms,
     build_sms,
 )
+from .rerouting import ReroutingSends
 from .sms_options import ChosenOptions, SmsFields, SmsOptions
 
 
@@ -56,23 +56,7 @@ def retrieve_failure(task: asyncio.Task[object]) -> None:
         task.exception()
 
 
-@dataclass(frozen=True, slots=True)
-class Delivery:
-    """What became of a send that may queue: what OVH accepted, what waits, what failed.
-
-    failed lists the recipients neither sent to nor queued (the send's error
-    says why, in failure).
-    """
-
-    result: SendResult | None
-    queued: QueuedSms | None
-    failed: tuple[str, ...]
-    failure: str | None
-    # The fallback that took what this account could not send (failover.py).
-    fallback: str | None = None
-
-
-class OvhSmsGateway:
+class OvhSmsGateway(ReroutingSends):
     """Sends the SMS of one config entry and records what OVH accepted in its ledger."""
 
     def __init__(
@@ -200,109 +184,6 @@ class OvhSmsGateway:
         )
         send.add_done_callback(retrieve_failure)
         return await asyncio.shield(send)
-
-    async def async_send_or_queue(
-        self,
-        recipients: list[str],
-        message: str,
-        options: SmsOptions,
-        title: str | None = None,
-        *,
-        max_delay: timedelta | None,
-        recorded_by: str | None = None,
-        lenient: bool = False,
-    ) -> Delivery:
-        """Send; queue the recipients OVH certainly did not get because it was out of reach.
-
-        max_delay None: no outbox. What is neither sent nor queued goes by the
-        account's fallbacks (failover.py). The translated error is raised when
-        nothing was sent, queued nor taken by a fallback.
-        """
-        try:
-            result = await self.async_send(
-                recipients, message, options, title, recorded_by=recorded_by, lenient=lenient
-            )
-        except HomeAssistantError as err:
-            failure = err.__cause__
-            if not isinstance(failure, OvhSmsError):
-                raise
-            if max_delay is None or not (left := unreached(failure, recipients)):
-                return await self._async_fail_over(err, failure, recipients, message, title)
-            queued = self.outbox.queue(left, message, title, options, max_delay)
-            if queued is None:
-                raise HomeAssistantError(
-                    translation_domain=DOMAIN,
-                    translation_key="outbox_full",
-                    translation_placeholders={"reason": str(err)},
-                ) from failure
-            sent = failure.sent if isinstance(failure, PartialSendError) else None
-            failed = failure.unknown if isinstance(failure, PartialSendError) else ()
-            return Delivery(sent, queued, failed, str(err) if failed else None)
-        return Delivery(result, None, (), None)
-
-    async def _async_fail_over(
-        self,
-        err: HomeAssistantError,
-        failure: OvhSmsError,
-        recipients: list[str],
-        message: str,
-        title: str | None,
-    ) -> Delivery:
-        """Hand what this account could not send to its fallbacks; raise err if none took it."""
-        stuck, may_have_gone = stranded(failure, recipients)
-        reason = REASON_MAY_HAVE_GONE if may_have_gone else str(err.translation_key)
-        if (
-            not stuck
-            or (
-                fallback := await async_fail_over(
-                    self.hass, self.entry, stuck, message, title, reason=reason
-                )
-            )
-            is None
-        ):
-            raise err
-        sent = failure.sent if isinstance(failure, PartialSendError) else None
-        failed = tuple(stuck) if may_have_gone else ()
-        return Delivery(sent, None, failed, str(err), fallback)
-
-    async def async_fail_over_expired(self, queued: QueuedSms) -> None:
-        """Hand an SMS too old to wait for OVH any longer to the account's fallbacks, once."""
-        await async_fail_over(
-            self.hass,
-            self.entry,
-            queued.recipients,
-            queued.message,
-            queued.title,
-            reason=REASON_EXPIRED,
-        )
-
-    async def async_send_queued(self, queued: QueuedSms) -> Retry | None:
-        """Try a queued SMS again; a Retry with the recipients OVH still could not be reached for.
-
-        A failure that proves OVH can be reached but refuses, or that the SMS
-        may have gone, ends its wait: it is reported and never sent again.
-        """
-        try:
-            await self.async_send(
-                queued.recipients,
-                queued.message,
-                queued.options,
-                queued.title,
-                lenient=True,
-                queued_at=queued.queued_at,
-            )
-        except HomeAssistantError as err:
-            failure = err.__cause__
-            if not isinstance(failure, OvhSmsError):
-                return Retry(queued.recipients)  # the hourly limit: later
-            if left := unreached(failure, queued.recipients):
-                return Retry(left)
-            may_have_gone = isinstance(failure, OutcomeUnknownError) or (
-                isinstance(failure, PartialSendError) and failure.unknown
-            )
-            self.outbox.report_dropped(queued, "may_have_gone" if may_have_gone else "refused")
-            LOGGER.warning("An SMS of the outbox of %s was given up: %s", self.entry.title, err)
-        return None
 
     async def _async_send_and_record(
         self, sms: Sms, spent: Spent, recorded_by: str | None, queued_at: datetime | None

@@ -1,10 +1,10 @@
 """The outbox: SMS that certainly did not leave because OVH could not be reached.
 
-Only a failure that proves nothing went out is queued (see queueable); an SMS
-that may have gone is never queued, so nothing is ever sent twice. The outbox
-is kept across reloads (kept.py) and saved with Store across restarts; it is
-drained oldest first, one SMS at a time under a lock, at a stored deadline
-re-armed at setup (first try after FIRST_TRY, doubling, at most MAX_BACKOFF).
+Only a failure that proves nothing went out is queued (see queueable, in
+queued_sms.py); an SMS that may have gone is never queued, so nothing is ever
+sent twice. The outbox is kept across reloads (kept.py) and saved with Store
+across restarts; it is drained oldest first, one SMS at a time under a lock, at
+a stored deadline re-armed at setup (first try after FIRST_TRY, doubling, at most MAX_BACKOFF).
 An SMS still waiting at its maximum age is dropped and reported: a very late
 alarm misleads.
 """
@@ -12,10 +12,9 @@ alarm misleads.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
-from dataclasses import asdict, dataclass
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any, Final, TypedDict
+from typing import Final
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.event import async_track_point_in_utc_time
@@ -26,7 +25,7 @@ from homeassistant.util.hass_dict import HassKey
 from .const import DOMAIN, ISSUE_OUTBOX_WAITING, LOGGER
 from .issues import async_create_entry_issue, async_delete_entry_issue
 from .kept import async_get_kept, async_pop_kept
-from .ovhsms import OvhConnectionError, OvhSmsError, PartialSendError, RateLimitedError
+from .queued_sms import FailOverQueued, QueuedSms, SendQueued, StoredOutbox
 from .sms_options import SmsOptions
 
 STORAGE_VERSION: Final = 1
@@ -42,105 +41,6 @@ EVENT_QUEUED: Final = "ovh_sms_queued"
 EVENT_DROPPED: Final = "ovh_sms_dropped"
 
 DATA_OUTBOXES: HassKey[dict[str, Outbox]] = HassKey(f"{DOMAIN}_outboxes")
-
-
-def queueable(err: OvhSmsError) -> bool:
-    """Tell a failure that proves nothing went out and that waiting can fix.
-
-    OVH out of reach (no connection, DNS, refused, a timeout before the request
-    left) or OVH asking to call later before accepting anything. Never an
-    OutcomeUnknownError: that SMS may have gone.
-    """
-    return isinstance(err, OvhConnectionError | RateLimitedError)
-
-
-def unreached(err: OvhSmsError, recipients: list[str]) -> list[str]:
-    """Give the recipients of a failed send the outbox may take: none unless it is queueable."""
-    if isinstance(err, PartialSendError):
-        return list(err.not_sent) if queueable(err.cause) else []
-    return recipients if queueable(err) else []
-
-
-class StoredSms(TypedDict):
-    """A queued SMS, as saved."""
-
-    sms_id: str
-    recipients: list[str]
-    message: str
-    title: str | None
-    options: dict[str, Any]
-    queued_at: str
-    expires_at: str
-    attempts: int
-
-
-class StoredOutbox(TypedDict):
-    """The outbox as saved."""
-
-    next_try: str | None
-    failures: int
-    sms: list[StoredSms]
-
-
-@dataclass(slots=True)
-class QueuedSms:
-    """An SMS waiting for OVH: the recipients not reached yet, as the caller gave it."""
-
-    sms_id: str
-    recipients: list[str]
-    message: str
-    title: str | None
-    options: SmsOptions
-    queued_at: datetime
-    expires_at: datetime
-    attempts: int = 0
-
-    def as_stored(self) -> StoredSms:
-        """Give the SMS as saved; a deferred SMS keeps its time."""
-        options = asdict(self.options)
-        if self.options.deferred is not None:
-            options["deferred"] = self.options.deferred.isoformat()
-        return StoredSms(
-            sms_id=self.sms_id,
-            recipients=self.recipients,
-            message=self.message,
-            title=self.title,
-            options=options,
-            queued_at=self.queued_at.isoformat(),
-            expires_at=self.expires_at.isoformat(),
-            attempts=self.attempts,
-        )
-
-    @classmethod
-    def from_stored(cls, stored: StoredSms) -> QueuedSms:
-        """Read a saved SMS."""
-        options = dict(stored["options"])
-        if options.get("deferred"):
-            options["deferred"] = dt_util.parse_datetime(options["deferred"])
-        return cls(
-            stored["sms_id"],
-            list(stored["recipients"]),
-            stored["message"],
-            stored["title"],
-            SmsOptions(**options),
-            dt_util.parse_datetime(stored["queued_at"]) or dt_util.utcnow(),
-            dt_util.parse_datetime(stored["expires_at"]) or dt_util.utcnow(),
-            stored["attempts"],
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class Retry:
-    """What a try of a queued SMS left to send again: these recipients, OVH out of reach."""
-
-    recipients: list[str]
-
-
-# A try of a queued SMS: None when done with it (sent, or failed and reported by
-# the sender), or the recipients to try again later.
-type SendQueued = Callable[[QueuedSms], Awaitable[Retry | None]]
-# Hands an SMS too old to wait to the account's fallbacks (failover.py).
-type FailOverQueued = Callable[[QueuedSms], Awaitable[None]]
 
 
 class Outbox:

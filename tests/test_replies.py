@@ -96,6 +96,7 @@ async def test_old_replies_are_not_told_new_ones_are_once(
             "message": "1",
             "tag": "alarm",
             "received_at": "2026-11-22T03:01:00+00:00",
+            "receiver": None,
         }
     ]
     state = hass.states.get(EVENT_ENTITY)

@@ -48,7 +48,8 @@ class ReceivedSms:
     """A reply, as the ovh_sms_received event and the event entity give it.
 
     recipient names the recipient whose number sent it, if it is one of the
-    account's; received_at is ISO 8601.
+    account's; received_at is ISO 8601; receiver is the account's number that
+    received it (a virtual number), None for OVH's short number.
     """
 
     sms_id: str
@@ -57,6 +58,7 @@ class ReceivedSms:
     message: str
     tag: str | None
     received_at: str
+    receiver: str | None = None
 
 
 class AlarmStep(StrEnum):

@@ -14,6 +14,8 @@ from homeassistant.helpers.typing import ConfigType
 from .account import async_get_account
 from .alarm_services import async_setup_alarm_services
 from .alarms import async_forget_alarms, async_get_alarms
+from .command_guard import async_forget_guard, async_get_guard
+from .commands import CommandListener
 from .const import (
     CONF_ACCOUNT,
     CONF_ENDPOINT,
@@ -156,6 +158,10 @@ async def async_setup_entry(hass: HomeAssistant, entry: OvhSmsConfigEntry) -> bo
     alarms = await async_get_alarms(hass, entry)
     alarms.async_start(entry.runtime_data.gateway, account)
     entry.async_on_unload(alarms.async_stop)
+    # Incoming SMS may be commands: each is acted on once, whatever reads it again.
+    guard = await async_get_guard(hass, entry)
+    commands = CommandListener(hass, entry, entry.runtime_data.gateway, guard, alarms)
+    entry.async_on_unload(commands.async_start())
     await discovery.async_load_platform(
         hass,
         Platform.NOTIFY,
@@ -183,3 +189,4 @@ async def async_remove_entry(hass: HomeAssistant, entry: OvhSmsConfigEntry) -> N
     await async_forget_ledger(hass, entry.entry_id)
     await async_forget_outbox(hass, entry.entry_id)
     await async_forget_alarms(hass, entry)
+    await async_forget_guard(hass, entry)

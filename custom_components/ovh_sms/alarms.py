@@ -265,6 +265,12 @@ class AlarmKeeper(AlarmBook):
             self.hass, alarm.alert_entity, changed
         )
 
+    def acknowledges(self, received: ReceivedSms) -> bool:
+        """Tell whether an SMS acknowledges (or acknowledged) an open alarm: it is no command."""
+        return received.sms_id in self._counted or bool(
+            acknowledged_alarms(list(self.open.values()), received.sender, received.message)
+        )
+
     @callback
     def _received(self, received: ReceivedSms) -> None:
         """Acknowledge the alarms a reply names, once."""

@@ -43,11 +43,18 @@ from homeassistant.helpers.selector import (
 )
 from homeassistant.util import dt as dt_util, slugify
 
+from .command_options import (
+    COMMANDS_FORM,
+    RECIPIENT_FORM,
+    commands_form_errors,
+    recipient_command_data,
+)
 from .const import (
     CONF_ACCOUNT,
     CONF_APPLICATION_KEY,
     CONF_APPLICATION_SECRET,
     CONF_CLOUDHOOK,
+    CONF_COMMANDS,
     CONF_CONSUMER_KEY,
     CONF_DELETE_REPLIES,
     CONF_ENDPOINT,
@@ -934,7 +941,7 @@ class OvhSmsOptionsFlow(OptionsFlowWithReload):
         errors: dict[str, str] = {}
         if user_input is not None:
             user_input[CONF_SERVICE_NAME] = slugify(user_input[CONF_SERVICE_NAME])
-            errors = defaults_form_errors(user_input)
+            errors = defaults_form_errors(user_input) | commands_form_errors(user_input)
             if not user_input[CONF_SERVICE_NAME] or _notify_action_taken(
                 self.hass, user_input[CONF_SERVICE_NAME], self.config_entry
             ):
@@ -972,6 +979,9 @@ class OvhSmsOptionsFlow(OptionsFlowWithReload):
                     vol.Required(CONF_REPLIES): BooleanSelector(),
                     vol.Required(CONF_DELETE_REPLIES): BooleanSelector(),
                     vol.Required(CONF_PUSH): BooleanSelector(),
+                    vol.Optional(CONF_COMMANDS): section(
+                        vol.Schema(dict(COMMANDS_FORM)), {"collapsed": True}
+                    ),
                 }
             )
         return self.async_show_form(
@@ -1071,7 +1081,7 @@ class RecipientSubentryFlow(ConfigSubentryFlow):
                 ):
                     return self.async_abort(reason="already_configured")
                 title = user_input[CONF_NAME].strip() or number
-                data = {CONF_PHONE_NUMBER: number}
+                data = {CONF_PHONE_NUMBER: number, **recipient_command_data(user_input)}
                 if editing is None:
                     return self.async_create_entry(title=title, data=data, unique_id=number)
                 return self.async_update_reload_and_abort(
@@ -1084,7 +1094,11 @@ class RecipientSubentryFlow(ConfigSubentryFlow):
             step_id=step_id,
             data_schema=self.add_suggested_values_to_schema(
                 vol.Schema(
-                    {vol.Required(CONF_NAME): _TEXT, vol.Required(CONF_PHONE_NUMBER): _PHONE}
+                    {
+                        vol.Required(CONF_NAME): _TEXT,
+                        vol.Required(CONF_PHONE_NUMBER): _PHONE,
+                        **RECIPIENT_FORM,
+                    }
                 ),
                 suggested,
             ),

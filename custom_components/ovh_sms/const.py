@@ -49,6 +49,20 @@ DEFAULT_SERVICE_NAME: Final = "ovh_sms"
 # Recipient subentries
 SUBENTRY_RECIPIENT: Final = "recipient"
 CONF_PHONE_NUMBER: Final = "phone_number"
+# Whether the recipient may give the house commands by SMS (off when absent), and in which language.
+CONF_MAY_COMMAND: Final = "may_command"
+CONF_LANGUAGE: Final = "language"
+
+# Options section of commands by SMS (commands.py): the Assist agent, the PIN, the keywords, limits.
+CONF_COMMANDS: Final = "commands"
+CONF_AGENT: Final = "agent_id"
+CONF_PIN: Final = "pin"
+CONF_KEYWORDS: Final = "keywords"
+CONF_SENDER_HOURLY: Final = "commands_per_sender_hourly"
+CONF_DAILY_ANSWERS: Final = "answers_daily"
+DEFAULT_COMMANDS: Final[Mapping[str, Any]] = MappingProxyType(
+    {CONF_PIN: "", CONF_KEYWORDS: [], CONF_SENDER_HOURLY: 10, CONF_DAILY_ANSWERS: 20}
+)
 
 # Every entry option's default, the one place it is defined (an SMS option's: sms_options.py).
 DEFAULT_OPTIONS: Final[Mapping[str, Any]] = MappingProxyType(
@@ -58,6 +72,7 @@ DEFAULT_OPTIONS: Final[Mapping[str, Any]] = MappingProxyType(
         CONF_REPLIES: False,
         CONF_DELETE_REPLIES: False,
         CONF_PUSH: False,
+        CONF_COMMANDS: DEFAULT_COMMANDS,
     }
 )
 
@@ -66,6 +81,8 @@ EVENT_DELIVERY: Final = "ovh_sms_delivery"
 EVENT_RECEIVED: Final = "ovh_sms_received"
 # One event per step of an alarm (alarms.py); its data keys are ALARM_EVENT_KEYS.
 EVENT_ALARM: Final = "ovh_sms_alarm"
+# One event per incoming SMS taken as a command, acted on or not (commands.py).
+EVENT_COMMAND: Final = "ovh_sms_command"
 
 # Repair issues, one of each per entry at most.
 ISSUE_IP_NOT_AUTHORIZED: Final = "ip_not_authorized"

@@ -11,7 +11,14 @@ from homeassistant.const import CONF_PASSWORD
 from homeassistant.core import HomeAssistant
 
 from .alarms import async_get_alarms
-from .const import CONF_ENDPOINT, CONF_LOGIN, CONF_PHONE_NUMBER, CONF_SENDER, CONF_WEBHOOK_ID
+from .const import (
+    CONF_ENDPOINT,
+    CONF_LOGIN,
+    CONF_PHONE_NUMBER,
+    CONF_PIN,
+    CONF_SENDER,
+    CONF_WEBHOOK_ID,
+)
 from .coordinator import OvhSmsConfigEntry
 
 # Beside ours, the keys and numbers an entry of kinsoi/ha-ovh-sms-plugin (same
@@ -63,7 +70,7 @@ async def async_get_config_entry_diagnostics(
     diagnostics: dict[str, Any] = {
         "data": _redact_entry_data(dict(entry.data)),
         # The webhook's id is its secret: whoever has it can push fake reports.
-        "options": async_redact_data(dict(entry.options), {CONF_WEBHOOK_ID}),
+        "options": async_redact_data(dict(entry.options), {CONF_WEBHOOK_ID, CONF_PIN}),
         "recipients": [
             async_redact_data(subentry.as_dict(), TO_REDACT | {"unique_id"})
             for subentry in entry.subentries.values()

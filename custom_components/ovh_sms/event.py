@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, fields
+from dataclasses import fields
 
 from homeassistant.components.event import DOMAIN as EVENT_DOMAIN, EventEntity
 from homeassistant.core import HomeAssistant, callback
@@ -10,6 +10,8 @@ from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .command_options import command_settings, masked
+from .commands import signal_keyword
 from .const import DOMAIN
 from .coordinator import OvhSmsConfigEntry
 from .entity import OvhSmsEntity
@@ -38,14 +40,19 @@ async def async_setup_entry(
 
 
 class OvhSmsReceivedEvent(OvhSmsEntity, EventEntity):
-    """Fires "received" with the sender, the text and the tag of each reply."""
+    """Fires "received" with the sender, the text and the tag of each reply.
+
+    An SMS whose first word is one of the keywords of the options fires that
+    keyword too, once commands.py let it through (an allowed sender, the PIN).
+    """
 
     _attr_translation_key = ENTITY_KEY
 
     def __init__(self, entry: OvhSmsConfigEntry) -> None:
         """Attach to the account's device."""
         super().__init__(entry, ENTITY_KEY)
-        self._attr_event_types = [EVENT_TYPE_RECEIVED]
+        self._attr_event_types = [EVENT_TYPE_RECEIVED, *command_settings(entry).keywords]
+        self._entry = entry
         self._entry_id = entry.entry_id
 
     async def async_added_to_hass(self) -> None:
@@ -56,8 +63,16 @@ class OvhSmsReceivedEvent(OvhSmsEntity, EventEntity):
                 self.hass, signal_received(self._entry_id), self._async_received
             )
         )
+        self.async_on_remove(
+            async_dispatcher_connect(self.hass, signal_keyword(self._entry_id), self._async_keyword)
+        )
 
     @callback
     def _async_received(self, reply: ReceivedSms) -> None:
-        self._trigger_event(EVENT_TYPE_RECEIVED, asdict(reply))
+        self._trigger_event(EVENT_TYPE_RECEIVED, masked(self._entry, reply))
+        self.async_write_ha_state()
+
+    @callback
+    def _async_keyword(self, keyword: str, received: ReceivedSms) -> None:
+        self._trigger_event(keyword, masked(self._entry, received))
         self.async_write_ha_state()

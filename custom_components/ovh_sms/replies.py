@@ -16,7 +16,6 @@ twice.
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Final, TypedDict
 
@@ -28,6 +27,7 @@ from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
 
+from .command_options import masked
 from .const import (
     CONF_ACCOUNT,
     CONF_PHONE_NUMBER,
@@ -268,7 +268,7 @@ class ReplyPoller:
             received_at=(reply.received_at or arrived).isoformat(),
         )
         self.hass.bus.async_fire(
-            EVENT_RECEIVED, {"config_entry_id": self.entry.entry_id, **asdict(received)}
+            EVENT_RECEIVED, {"config_entry_id": self.entry.entry_id, **masked(self.entry, received)}
         )
         async_dispatcher_send(self.hass, signal_received(self.entry.entry_id), received)
         self._save()

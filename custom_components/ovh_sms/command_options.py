@@ -1,0 +1,151 @@
+"""The options of commands by SMS, read in one place, and the PIN kept out of what is shown.
+
+The options live in the "commands" section of the entry's options (their
+defaults in const.DEFAULT_COMMANDS). The PIN an SMS starts with is masked in
+every event and in the event entity: it is shown nowhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+import re
+from types import MappingProxyType
+from typing import Any, Final
+
+import voluptuous as vol
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.helpers.selector import (
+    BooleanSelector,
+    ConversationAgentSelector,
+    LanguageSelector,
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
+    TextSelector,
+    TextSelectorConfig,
+    TextSelectorType,
+)
+
+from .const import (
+    CONF_AGENT,
+    CONF_COMMANDS,
+    CONF_DAILY_ANSWERS,
+    CONF_KEYWORDS,
+    CONF_LANGUAGE,
+    CONF_MAY_COMMAND,
+    CONF_PIN,
+    CONF_SENDER_HOURLY,
+    DEFAULT_COMMANDS,
+)
+from .notices import ReceivedSms
+
+# What a PIN shows as in the events and the event entity.
+PIN_MASK: Final = "****"
+# A keyword or a PIN: one word of letters and digits.
+WORD: Final = re.compile(r"[^\W_]+")
+PIN_LENGTH: Final = range(4, 13)
+MAX_KEYWORDS: Final = 20
+# The event type every SMS fires: no keyword may take it.
+RESERVED_KEYWORD: Final = "received"
+
+# The "commands" section of the options form (API keys).
+COMMANDS_FORM: Final[Mapping[vol.Marker, Any]] = MappingProxyType(
+    {
+        vol.Optional(CONF_AGENT): ConversationAgentSelector(),
+        vol.Optional(CONF_PIN): TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD)),
+        vol.Optional(CONF_KEYWORDS): TextSelector(TextSelectorConfig(multiple=True)),
+        vol.Required(CONF_SENDER_HOURLY): NumberSelector(
+            NumberSelectorConfig(min=1, max=100, step=1, mode=NumberSelectorMode.BOX)
+        ),
+        vol.Required(CONF_DAILY_ANSWERS): NumberSelector(
+            NumberSelectorConfig(min=0, max=1000, step=1, mode=NumberSelectorMode.BOX)
+        ),
+    }
+)
+
+# A recipient's part of commands by SMS, in the recipient form.
+RECIPIENT_FORM: Final[Mapping[vol.Marker, Any]] = MappingProxyType(
+    {
+        vol.Optional(CONF_MAY_COMMAND, default=False): BooleanSelector(),
+        vol.Optional(CONF_LANGUAGE): LanguageSelector(),
+    }
+)
+
+
+def recipient_command_data(user_input: Mapping[str, Any]) -> dict[str, Any]:
+    """Give what a recipient saves of the recipient form's commands part."""
+    data: dict[str, Any] = {CONF_MAY_COMMAND: bool(user_input.get(CONF_MAY_COMMAND))}
+    if language := user_input.get(CONF_LANGUAGE):
+        data[CONF_LANGUAGE] = language
+    return data
+
+
+def commands_form_errors(user_input: dict[str, Any]) -> dict[str, str]:
+    """Check and normalise the commands section of the options (keywords in lower case)."""
+    if (commands := user_input.get(CONF_COMMANDS)) is None:
+        return {}
+    errors: dict[str, str] = {}
+    pin = str(commands.get(CONF_PIN) or "").strip()
+    if pin and not (WORD.fullmatch(pin) and len(pin) in PIN_LENGTH):
+        errors[CONF_PIN] = "invalid_pin"
+    keywords = list(dict.fromkeys(k.strip().lower() for k in commands.get(CONF_KEYWORDS, [])))
+    keywords = [keyword for keyword in keywords if keyword]
+    if len(keywords) > MAX_KEYWORDS or any(
+        not WORD.fullmatch(keyword) or keyword == RESERVED_KEYWORD for keyword in keywords
+    ):
+        errors[CONF_KEYWORDS] = "invalid_keywords"
+    user_input[CONF_COMMANDS] = {
+        **commands,
+        CONF_PIN: pin,
+        CONF_KEYWORDS: keywords,
+        CONF_SENDER_HOURLY: int(commands[CONF_SENDER_HOURLY]),
+        CONF_DAILY_ANSWERS: int(commands[CONF_DAILY_ANSWERS]),
+    }
+    return errors
+
+
+@dataclass(frozen=True, slots=True)
+class CommandSettings:
+    """The options of commands by SMS; repr() leaves the PIN out."""
+
+    agent_id: str | None
+    pin: str = field(repr=False)
+    keywords: tuple[str, ...]
+    per_sender_hourly: int
+    daily_answers: int
+
+    @property
+    def on(self) -> bool:
+        """Whether any SMS may be acted on: an agent or keywords are set."""
+        return bool(self.agent_id or self.keywords)
+
+
+def command_settings(entry: ConfigEntry) -> CommandSettings:
+    """Read the entry's options of commands by SMS, each one not set taking its default."""
+    options = {**DEFAULT_COMMANDS, **entry.options.get(CONF_COMMANDS, {})}
+    return CommandSettings(
+        agent_id=options.get(CONF_AGENT) or None,
+        pin=options[CONF_PIN],
+        keywords=tuple(options[CONF_KEYWORDS]),
+        per_sender_hourly=int(options[CONF_SENDER_HOURLY]),
+        daily_answers=int(options[CONF_DAILY_ANSWERS]),
+    )
+
+
+def without_pin(pin: str, text: str) -> str | None:
+    """Give the text after the PIN it starts with; None when it does not start with it."""
+    first, _, rest = text.strip().partition(" ")
+    if first != pin:
+        return None
+    return rest.strip()
+
+
+def masked(entry: ConfigEntry, received: ReceivedSms) -> dict[str, Any]:
+    """Give an SMS as events and the event entity show it: a PIN it starts with masked."""
+    data = asdict(received)
+    pin = command_settings(entry).pin
+    if pin and (rest := without_pin(pin, received.message)) is not None:
+        data["message"] = f"{PIN_MASK} {rest}".strip()
+    return data

@@ -1,0 +1,1 @@
+"""Commands by SMS: Assist answers, keywords, and what keeps them safe."""

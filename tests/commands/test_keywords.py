@@ -1,0 +1,91 @@
+"""Commands without an agent: keywords as event types; alarm acknowledgements come first."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.ovh_sms.const import CONF_MAY_COMMAND, CONF_PHONE_NUMBER
+from homeassistant.core import HomeAssistant
+from tests.alarms.fake_ovh import FakeJobs, send_alarm
+from tests.conftest import ALICE
+
+from .conftest import BOB, PIN, STRANGER, FakeAgent, receive, set_up
+
+EVENT_ENTITY = "event.sms_ab1234_1_sms_received"
+
+
+async def test_keywords_are_event_types_of_the_entity(
+    hass: HomeAssistant, entry: MockConfigEntry
+) -> None:
+    """An automation can pick "disarm" in the UI: it is one of the entity's event types."""
+    state = hass.states.get(EVENT_ENTITY)
+    assert state is not None
+    assert state.attributes["event_types"] == ["received", "disarm", "ok"]
+
+
+async def test_an_allowed_keyword_fires_its_event_type_and_asks_no_agent(
+    hass: HomeAssistant,
+    *,
+    mock_api_entry: MockConfigEntry,
+    jobs: FakeJobs,
+    agent: FakeAgent,
+    commands: list[dict[str, Any]],
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Bob texts "1234 Disarm!": the entity fires disarm with Bob's SMS, PIN masked; no answer."""
+    freezer.move_to("2026-11-22T03:00:00+00:00")
+    entry = await set_up(hass, mock_api_entry, pin=PIN)
+
+    await receive(hass, entry, f"{PIN} Disarm! now")
+
+    state = hass.states.get(EVENT_ENTITY)
+    assert state is not None
+    assert state.attributes["event_type"] == "disarm"
+    assert state.attributes["recipient"] is None  # as the reply told it
+    assert state.attributes["sender"] == BOB
+    assert state.attributes["message"] == "**** Disarm! now"
+    assert [(c["keyword"], c["text"], c["not_acted_on"]) for c in commands] == [
+        ("disarm", "Disarm! now", None)
+    ]
+    assert agent.asked == []
+    assert jobs.bodies == []
+
+
+async def test_a_strangers_keyword_is_only_received(
+    hass: HomeAssistant, entry: MockConfigEntry
+) -> None:
+    """An unknown number texting disarm fires "received", never "disarm"."""
+    await receive(hass, entry, "disarm", sender=STRANGER)
+
+    state = hass.states.get(EVENT_ENTITY)
+    assert state is not None
+    assert state.attributes["event_type"] == "received"
+
+
+async def test_an_alarm_acknowledgement_is_not_a_command(
+    hass: HomeAssistant,
+    *,
+    entry: MockConfigEntry,
+    jobs: FakeJobs,
+    agent: FakeAgent,
+    commands: list[dict[str, Any]],
+) -> None:
+    """Alice's "OK" to an open alarm acknowledges it; it is no keyword, nor asked of Assist."""
+    alice = next(s for s in entry.subentries.values() if s.title == "Alice")
+    hass.config_entries.async_update_subentry(
+        entry, alice, data={CONF_PHONE_NUMBER: ALICE, CONF_MAY_COMMAND: True}
+    )
+    await hass.async_block_till_done()
+    await send_alarm(hass)
+
+    await receive(hass, entry, "OK", sender=ALICE)
+
+    assert commands == []
+    assert agent.asked == []
+    state = hass.states.get(EVENT_ENTITY)
+    assert state is not None
+    assert state.attributes["event_type"] == "received"
+    assert hass.states.get("sensor.sms_ab1234_1_open_alarms").state == "0"

@@ -1,0 +1,117 @@
+"""The commands section of the options, and a recipient's "may talk to the house"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.ovh_sms.const import (
+    CONF_LANGUAGE,
+    CONF_MAY_COMMAND,
+    CONF_PHONE_NUMBER,
+    SUBENTRY_RECIPIENT,
+)
+from homeassistant.config_entries import SOURCE_USER
+from homeassistant.const import CONF_NAME
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from tests.conftest import DEFAULT_OPTIONS
+
+from .conftest import AGENT
+
+API_OPTIONS = DEFAULT_OPTIONS | {"replies": True, "delete_replies": False, "push": False}
+SECTION = {
+    "agent_id": AGENT,
+    "pin": " 4711 ",
+    "keywords": ["Disarm", " ok", "disarm", ""],
+    "commands_per_sender_hourly": 5.0,
+    "answers_daily": 30.0,
+}
+
+
+async def test_the_commands_section_is_saved_normalised(
+    hass: HomeAssistant, mock_api_entry: MockConfigEntry
+) -> None:
+    """Keywords are saved lower case, once each; the PIN without spaces; limits as numbers."""
+    mock_api_entry.add_to_hass(hass)
+    result = await hass.config_entries.options.async_init(mock_api_entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], API_OPTIONS | {"commands": SECTION}
+    )
+
+    assert result["step_id"] == "replies_sender"  # the named sender gets no SMS: confirmed
+    result = await hass.config_entries.options.async_configure(result["flow_id"], {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert mock_api_entry.options["commands"] == {
+        "agent_id": AGENT,
+        "pin": "4711",
+        "keywords": ["disarm", "ok"],
+        "commands_per_sender_hourly": 5,
+        "answers_daily": 30,
+    }
+
+
+@pytest.mark.parametrize(
+    ("change", "errors"),
+    [
+        ({"pin": "12"}, {"pin": "invalid_pin"}),
+        ({"pin": "12 34"}, {"pin": "invalid_pin"}),
+        ({"keywords": ["turn off"]}, {"keywords": "invalid_keywords"}),
+        ({"keywords": ["received"]}, {"keywords": "invalid_keywords"}),
+        ({"keywords": [f"k{n}" for n in range(21)]}, {"keywords": "invalid_keywords"}),
+    ],
+    ids=["short pin", "pin of two words", "two words", "reserved", "too many"],
+)
+async def test_a_bad_pin_or_keyword_is_refused(
+    hass: HomeAssistant,
+    mock_api_entry: MockConfigEntry,
+    change: dict[str, Any],
+    errors: dict[str, str],
+) -> None:
+    """What could never match an SMS's first word is refused with its reason."""
+    mock_api_entry.add_to_hass(hass)
+    result = await hass.config_entries.options.async_init(mock_api_entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], API_OPTIONS | {"commands": SECTION | change}
+    )
+
+    assert result["errors"] == errors
+
+
+async def test_only_api_keys_offer_commands(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry
+) -> None:
+    """An SMS user reads no SMS: its options have no commands section."""
+    mock_config_entry.add_to_hass(hass)
+    result = await hass.config_entries.options.async_init(mock_config_entry.entry_id)
+
+    assert "commands" not in {str(key) for key in result["data_schema"].schema}
+
+
+async def test_a_recipient_may_talk_to_the_house_in_a_language(
+    hass: HomeAssistant, mock_api_entry: MockConfigEntry
+) -> None:
+    """The recipient form saves the switch (off unless set) and the language."""
+    mock_api_entry.add_to_hass(hass)
+    result = await hass.config_entries.subentries.async_init(
+        (mock_api_entry.entry_id, SUBENTRY_RECIPIENT), context={"source": SOURCE_USER}
+    )
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"],
+        {
+            CONF_NAME: "Bob",
+            CONF_PHONE_NUMBER: "+33 6 98 76 54 32",
+            CONF_MAY_COMMAND: True,
+            CONF_LANGUAGE: "fr",
+        },
+    )
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    bob = next(s for s in mock_api_entry.subentries.values() if s.title == "Bob")
+    assert bob.data == {
+        CONF_PHONE_NUMBER: "0033698765432",
+        CONF_MAY_COMMAND: True,
+        CONF_LANGUAGE: "fr",
+    }

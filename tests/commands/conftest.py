@@ -56,12 +56,16 @@ class FakeAgent:
     # What was saved of the handled SMS when the agent was asked.
     saved_then: list[list[str]] = field(default_factory=list)
     storage: dict[str, Any] = field(default_factory=dict)
+    # What the agent raises instead of answering, if set.
+    error: Exception | None = None
 
     async def async_process(self, call: ServiceCall) -> ServiceResponse:
         """Answer in the conversation given, or a new one per call."""
         self.asked.append(dict(call.data))
         saved = next((v for k, v in self.storage.items() if k.endswith(".commands")), None)
         self.saved_then.append(saved["data"]["handled"] if saved else [])
+        if self.error is not None:
+            raise self.error
         conversation_id = call.data.get("conversation_id") or f"conv-{len(self.asked)}"
         return {
             "response": {"speech": {"plain": {"speech": self.answer}}},

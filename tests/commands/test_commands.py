@@ -10,6 +10,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.ovh_sms.const import CONF_MAY_COMMAND, CONF_PHONE_NUMBER
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
 from tests.alarms.fake_ovh import FakeJobs
 from tests.conftest import ALICE
 
@@ -201,3 +202,37 @@ async def test_a_failed_answer_is_told_and_not_sent_again(
     assert len(jobs.bodies) == 1
     assert [c["not_acted_on"] for c in commands] == ["answer_failed"]
     assert commands[0]["error"]
+
+
+async def test_an_agent_that_fails_is_told(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    jobs: FakeJobs,
+    agent: FakeAgent,
+    commands: list[dict[str, Any]],
+) -> None:
+    """An agent Home Assistant refuses to run answers nothing; the event names the error."""
+    agent.error = HomeAssistantError("Agent conversation.fake_agent not found")
+
+    await receive(hass, entry, "Turn on the kitchen light")
+
+    assert [(c["not_acted_on"], c["error"]) for c in commands] == [
+        ("no_agent", "Agent conversation.fake_agent not found")
+    ]
+    assert jobs.bodies == []
+
+
+async def test_an_empty_answer_sends_nothing(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    jobs: FakeJobs,
+    agent: FakeAgent,
+    commands: list[dict[str, Any]],
+) -> None:
+    """An agent with nothing to say sends no SMS: an empty SMS would cost for nothing."""
+    agent.answer = " "
+
+    await receive(hass, entry, "Turn on the kitchen light")
+
+    assert [c["not_acted_on"] for c in commands] == ["no_answer"]
+    assert jobs.bodies == []

@@ -144,10 +144,11 @@ async def receive(
     sender: str = BOB,
     sms_id: str = "7001",
     received_at: str | None = None,
+    receiver: str | None = None,
 ) -> None:
     """Tell an incoming SMS as the poller or a confirmed push tells it; let it be handled."""
     at = received_at or dt_util.utcnow().isoformat()
-    received = ReceivedSms(sms_id, sender, None, message, None, at)
+    received = ReceivedSms(sms_id, sender, None, message, None, at, receiver)
     async_dispatcher_send(hass, signal_received(entry.entry_id), received)
     await hass.async_block_till_done(wait_background_tasks=True)
 

@@ -16,6 +16,8 @@ from tests.conftest import ALICE
 
 from .conftest import AGENT, BOB, STRANGER, FakeAgent, receive, set_up
 
+VIRTUAL_NUMBER = "0033757123456"
+
 
 async def test_an_allowed_sender_gets_the_agents_answer_from_the_short_number(
     hass: HomeAssistant,
@@ -49,6 +51,21 @@ async def test_an_allowed_sender_gets_the_agents_answer_from_the_short_number(
             "error": None,
         }
     ]
+
+
+async def test_an_sms_to_a_virtual_number_is_answered_from_it(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    jobs: FakeJobs,
+    commands: list[dict[str, Any]],
+) -> None:
+    """The answer leaves from the account's number that received the SMS, not the entry's sender."""
+    await receive(hass, entry, "Is the door locked?", receiver=VIRTUAL_NUMBER)
+
+    assert jobs.sent() == [(BOB, "The kitchen light is on.")]
+    assert jobs.bodies[0]["sender"] == VIRTUAL_NUMBER
+    assert "senderForResponse" not in jobs.bodies[0]
+    assert commands[0]["receiver"] == VIRTUAL_NUMBER
 
 
 async def test_follow_ups_stay_in_the_senders_conversation(

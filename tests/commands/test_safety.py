@@ -8,7 +8,7 @@ from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.ovh_sms.command_guard import DATA_GUARDS
 from custom_components.ovh_sms.const import DOMAIN
@@ -16,6 +16,7 @@ from custom_components.ovh_sms.diagnostics import async_get_config_entry_diagnos
 from custom_components.ovh_sms.replies import DATA_POLLERS
 from homeassistant.const import MATCH_ALL
 from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.util import dt as dt_util
 from tests.alarms.fake_ovh import START, FakeJobs, wait
 from tests.conftest import ALICE
 
@@ -192,3 +193,23 @@ async def test_nothing_is_kept_after_the_entry_is_deleted(
     await hass.config_entries.async_remove(entry.entry_id)
 
     assert f"{DOMAIN}.{entry.entry_id}.commands" not in hass_storage
+
+
+async def test_a_push_racing_a_poll_is_acted_on_once(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    jobs: FakeJobs,
+    agent: FakeAgent,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The minute's read and a pushed SMS confirmed at OVH at the same time: one answer."""
+    jobs.reply(1, BOB, "Turn on the kitchen light", START)
+    poller = hass.data[DATA_POLLERS][entry.entry_id]
+
+    freezer.tick(timedelta(minutes=1))
+    async_fire_time_changed(hass)  # the read starts
+    await poller.async_confirm("1", dt_util.utcnow())  # the push is confirmed meanwhile
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert len(agent.asked) == 1
+    assert len(jobs.bodies) == 1

@@ -43,6 +43,13 @@ CONF_PUSH: Final = "push"
 CONF_WEBHOOK_ID: Final = "webhook_id"
 # Whether the webhook is reached through a Home Assistant Cloud cloudhook.
 CONF_CLOUDHOOK: Final = "cloudhook"
+# Entry options of the drill (drill.py), one section: a test SMS on a schedule.
+CONF_DRILL: Final = "drill"
+CONF_DRILL_ENABLED: Final = "enabled"
+CONF_DRILL_WEEKDAY: Final = "weekday"
+CONF_DRILL_TIME: Final = "time"
+CONF_DRILL_RECIPIENT: Final = "recipient"
+CONF_DRILL_REPLY: Final = "require_reply"
 
 DEFAULT_SERVICE_NAME: Final = "ovh_sms"
 
@@ -58,6 +65,15 @@ DEFAULT_OPTIONS: Final[Mapping[str, Any]] = MappingProxyType(
         CONF_REPLIES: False,
         CONF_DELETE_REPLIES: False,
         CONF_PUSH: False,
+        CONF_DRILL: MappingProxyType(
+            {
+                CONF_DRILL_ENABLED: False,
+                CONF_DRILL_WEEKDAY: "mon",
+                CONF_DRILL_TIME: "10:00:00",
+                CONF_DRILL_RECIPIENT: "",
+                CONF_DRILL_REPLY: False,
+            }
+        ),
     }
 )
 
@@ -66,6 +82,8 @@ EVENT_DELIVERY: Final = "ovh_sms_delivery"
 EVENT_RECEIVED: Final = "ovh_sms_received"
 # One event per step of an alarm (alarms.py); its data keys are ALARM_EVENT_KEYS.
 EVENT_ALARM: Final = "ovh_sms_alarm"
+# One event per step of a drill (drill.py).
+EVENT_DRILL: Final = "ovh_sms_drill"
 
 # Repair issues, one of each per entry at most.
 ISSUE_IP_NOT_AUTHORIZED: Final = "ip_not_authorized"
@@ -76,6 +94,8 @@ ISSUE_FOREIGN_ENTRY_FIXABLE: Final = "foreign_entry_fixable"
 ISSUE_ACCESS_DENIED: Final = "access_denied"
 ISSUE_CREDIT_EXHAUSTED: Final = "credit_exhausted"
 ISSUE_OUTBOX_WAITING: Final = "outbox_waiting"
+# The last drill failed; its text (drill_<reason>) says why.
+ISSUE_DRILL_FAILED: Final = "drill_failed"
 ENTRY_ISSUES: Final = (
     ISSUE_IP_NOT_AUTHORIZED,
     ISSUE_NOTIFY_ACTION_TAKEN,
@@ -83,6 +103,7 @@ ENTRY_ISSUES: Final = (
     ISSUE_ACCESS_DENIED,
     ISSUE_CREDIT_EXHAUSTED,
     ISSUE_OUTBOX_WAITING,
+    ISSUE_DRILL_FAILED,
 )
 
 

@@ -13,6 +13,7 @@ from homeassistant.core import HomeAssistant
 from .alarms import async_get_alarms
 from .const import CONF_ENDPOINT, CONF_LOGIN, CONF_PHONE_NUMBER, CONF_SENDER, CONF_WEBHOOK_ID
 from .coordinator import OvhSmsConfigEntry
+from .drill import async_get_drill
 
 # Beside ours, the keys and numbers an entry of kinsoi/ha-ovh-sms-plugin (same
 # domain) holds, so that its diagnostics leak nothing either.
@@ -84,4 +85,5 @@ async def async_get_config_entry_diagnostics(
             async_redact_data(alarm.as_stored(), {"numbers", "sent_to"})
             for alarm in (await async_get_alarms(hass, entry)).open.values()
         ],
+        "drill": (await async_get_drill(hass, entry)).diagnostics(),
     }

@@ -21,6 +21,7 @@ from typing import Any, Final, TypedDict
 
 import voluptuous as vol
 
+from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import WEEKDAYS
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
@@ -278,6 +279,15 @@ class DrillKeeper:
         self.async_stop()
         self.running = None
         await self.store.async_remove()
+
+    def diagnostics(self) -> dict[str, Any]:
+        """Describe the next drill and the running one, its number redacted."""
+        return {
+            "next_run": self.next_run.isoformat() if self.next_run else None,
+            "running": async_redact_data(self.running.as_stored(), {"number"})
+            if self.running
+            else None,
+        }
 
     async def async_run(self, gateway: OvhSmsGateway, account: SmsAccount) -> dict[str, Any]:
         """Run a drill now; answer where it stands (passed, failed or running until its deadline).

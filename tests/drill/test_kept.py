@@ -7,6 +7,10 @@ from typing import Any
 from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
+from pytest_homeassistant_custom_component.components.diagnostics import (
+    get_diagnostics_for_config_entry,
+)
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.ovh_sms.const import DOMAIN
 from homeassistant.core import HomeAssistant
@@ -112,3 +116,18 @@ async def test_deleting_the_entry_forgets_the_drill(
     assert await hass.config_entries.async_remove(entry.entry_id)
     await hass.async_block_till_done()
     assert f"{DOMAIN}.{entry.entry_id}.drill" not in hass_storage
+
+
+async def test_the_diagnostics_show_the_drill_without_its_number(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    jobs: FakeJobs,
+    hass_client: ClientSessionGenerator,
+) -> None:
+    """The next drill and the running one, its number redacted."""
+    response = await run_drill(hass)
+    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
+    assert diagnostics["drill"] == {
+        "next_run": "2026-11-22T03:30:00+00:00",
+        "running": RUNNING | {"drill_id": response["drill_id"], "number": "**REDACTED**"},
+    }

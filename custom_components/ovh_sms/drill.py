@@ -389,7 +389,7 @@ class DrillKeeper:
             await self.async_run(gateway, account)
         except ServiceValidationError as err:
             LOGGER.warning("The drill of %s could not start: %s", self.entry.title, err)
-            self._raise_issue(DrillFailure.NOT_ACCEPTED, str(err))
+            self._raise_issue(DrillFailure.NOT_ACCEPTED, str(err), "-", dt_util.utcnow())
 
     @callback
     def _arm(self, drill: Drill) -> None:
@@ -452,10 +452,14 @@ class DrillKeeper:
             return
         LOGGER.warning("The drill of %s failed (%s): %s", self.entry.title, failure, error)
         self._fire(drill, DrillStep.FAILED, failure)
-        self._raise_issue(failure, error, self._recipient_name(drill.number) or drill.number)
+        recipient = self._recipient_name(drill.number) or drill.number
+        self._raise_issue(failure, error, recipient, drill.deadline - DRILL_WINDOW)
 
     @callback
-    def _raise_issue(self, failure: DrillFailure, error: str, recipient: str = "") -> None:
+    def _raise_issue(
+        self, failure: DrillFailure, error: str, recipient: str, started: datetime
+    ) -> None:
+        """Say what failed in the drill started then (local time), to whom."""
         async_create_entry_issue(
             self.hass,
             self.entry.entry_id,
@@ -464,7 +468,7 @@ class DrillKeeper:
                 "account": self.entry.title,
                 "recipient": recipient,
                 "error": error,
-                "at": dt_util.now().strftime("%Y-%m-%d %H:%M"),
+                "at": dt_util.as_local(started).strftime("%Y-%m-%d %H:%M"),
             },
             translation_key=f"drill_{failure}",
         )

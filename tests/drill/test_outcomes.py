@@ -86,7 +86,7 @@ async def test_no_report_in_10_minutes_fails_and_the_next_passed_drill_clears_it
     assert found.translation_key == "drill_not_delivered"
     assert found.translation_placeholders is not None
     assert found.translation_placeholders["recipient"] == "Alice"
-    assert found.translation_placeholders["at"] == "2026-11-22 04:10"
+    assert found.translation_placeholders["at"] == "2026-11-22 04:00"  # sent then, Paris time
 
     jobs.reports["2"] = DELIVERED | {"id": 2}
     await run_drill(hass)
@@ -228,6 +228,9 @@ async def test_a_scheduled_drill_without_a_recipient_is_a_repair(
     found = issue(hass, entry)
     assert found is not None
     assert found.translation_key == "drill_not_accepted"
+    assert found.translation_placeholders is not None
+    assert found.translation_placeholders["recipient"] == "-"
+    assert found.translation_placeholders["at"] == "2026-11-22 04:30"
 
 
 async def test_with_an_sms_user_ovh_accepting_it_passes(

@@ -13,6 +13,7 @@ clears it. Every step fires ovh_sms_drill.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from enum import StrEnum
@@ -313,8 +314,22 @@ class DrillKeeper:
         self._fire(drill, DrillStep.STARTED)
         message, options = await self._async_sms_text(wants_reply=wants_reply)
         await self.store.async_save(self._stored())
+        self._arm(drill)
+        send = self.hass.async_create_task(
+            self._async_send(drill, gateway, account, (message, options)), f"{DOMAIN} drill SMS"
+        )
+        return await asyncio.shield(send)
+
+    async def _async_send(
+        self,
+        drill: Drill,
+        gateway: OvhSmsGateway,
+        account: SmsAccount,
+        text: tuple[str, SmsOptions],
+    ) -> dict[str, Any]:
+        """Send the drill's SMS once and follow it; a cancelled caller does not stop it."""
         try:
-            result = await gateway.async_send([drill.number], message, options)
+            result = await gateway.async_send([drill.number], *text)
         except HomeAssistantError as err:
             unknown = isinstance(err.__cause__, OutcomeUnknownError)
             failure = DrillFailure.OUTCOME_UNKNOWN if unknown else DrillFailure.NOT_ACCEPTED
@@ -325,7 +340,6 @@ class DrillKeeper:
             self._end(drill)
             return self._response(drill, DrillStep.PASSED)
         self._save()
-        self._arm(drill)
         self._read_replies_often()
         return self._response(drill, None)
 
@@ -393,7 +407,7 @@ class DrillKeeper:
 
     @callback
     def _arm(self, drill: Drill) -> None:
-        """Judge the drill at its deadline; one passed already is judged now."""
+        """Judge the drill at its deadline (armed before its SMS leaves); one passed: now."""
         self._disarm()
         self._deadline = async_track_point_in_utc_time(
             self.hass, partial(self._deadline_passed, drill), drill.deadline

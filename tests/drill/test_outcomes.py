@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -279,3 +280,20 @@ async def test_replies_are_read_often_only_while_the_drill_waits_for_one(
     for _ in range(4):
         await wait(hass, freezer, 15)
     assert reads() - before == 1
+
+
+async def test_a_cancelled_caller_does_not_stop_the_drill(
+    hass: HomeAssistant, entry: MockConfigEntry, jobs: FakeJobs, freezer: FrozenDateTimeFactory
+) -> None:
+    """The script that called run_drill stops while OVH answers: the drill is still judged."""
+    events = async_capture_events(hass, "ovh_sms_drill")
+    jobs.held = asyncio.Event()
+    calling = hass.async_create_task(run_drill(hass))
+    await jobs.requested.wait()
+    calling.cancel()
+    jobs.held.set()
+    await hass.async_block_till_done()
+    assert calling.cancelled()
+    jobs.reports["1"] = DELIVERED
+    await wait(hass, freezer, 20)
+    assert outcomes(events) == [("started", None), ("passed", None)]

@@ -445,12 +445,14 @@ class DrillKeeper:
 
     @callback
     def _received(self, received: ReceivedSms) -> None:
-        """Pass on any reply from the drill's recipient (it was delivered, then)."""
-        if (
-            (drill := self.running) is not None
-            and drill.wants_reply
-            and (received.sender == drill.number)
-        ):
+        """Pass on a reply from the drill's recipient received since it started.
+
+        An earlier one (to an alarm, say, read late) answers something else.
+        """
+        drill = self.running
+        if drill is None or not drill.wants_reply or received.sender != drill.number:
+            return
+        if datetime.fromisoformat(received.received_at) >= drill.deadline - DRILL_WINDOW:
             self._end(drill)
 
     @callback

@@ -176,9 +176,13 @@ async def test_no_reply_in_10_minutes(
     jobs: FakeJobs,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    """Delivered, but nobody answered: failed for want of a reply; one from a stranger is not it."""
+    """Delivered, but nobody answered: failed for want of a reply.
+
+    Neither a stranger's reply nor one Alice sent before the drill (read late) is it.
+    """
     events = async_capture_events(hass, "ovh_sms_drill")
     jobs.reply(31, "+33611111111", "ok", "2026-11-22T03:01:10+00:00")
+    jobs.reply(32, "+33612345678", "ok", "2026-11-22T02:59:00+00:00")
     await wait(hass, freezer, 20)
     await wait(hass, freezer, 580)
     assert outcomes(events) == [("failed", "no_reply")]

@@ -72,6 +72,8 @@ from .sms_options import SmsOptions
 STORAGE_VERSION = 1
 # How long a drill's SMS has to reach the phone (and be answered).
 DRILL_WINDOW: Final = timedelta(minutes=10)
+# After a restart past a drill's deadline, the reads due at start still count for it.
+RESTART_GRACE: Final = timedelta(minutes=1)
 # Who asks the reply poller to read often while a drill waits for a reply.
 REPLY_WAITER: Final = "drill"
 # The translations of the days, under selector.
@@ -258,7 +260,8 @@ class DrillKeeper:
             self._save()
         self._arm_next(gateway, account)
         if (drill := self.running) is not None:
-            self._arm(drill)
+            # Its deadline passed while down: the reports and replies read at start count.
+            self._arm(drill, dt_util.utcnow() + RESTART_GRACE)
             self._read_replies_often()
 
     @callback
@@ -406,11 +409,13 @@ class DrillKeeper:
             self._raise_issue(DrillFailure.NOT_ACCEPTED, str(err), "-", dt_util.utcnow())
 
     @callback
-    def _arm(self, drill: Drill) -> None:
-        """Judge the drill at its deadline (armed before its SMS leaves); one passed: now."""
+    def _arm(self, drill: Drill, not_before: datetime | None = None) -> None:
+        """Judge the drill at its deadline (armed before its SMS leaves), not before not_before."""
         self._disarm()
         self._deadline = async_track_point_in_utc_time(
-            self.hass, partial(self._deadline_passed, drill), drill.deadline
+            self.hass,
+            partial(self._deadline_passed, drill),
+            max(drill.deadline, not_before or drill.deadline),
         )
 
     @callback

@@ -91,6 +91,29 @@ async def test_a_restart_during_a_drill(
     assert jobs.bodies == []
 
 
+@pytest.mark.parametrize(("report", "outcome"), [(True, "passed"), (False, "failed")])
+async def test_a_restart_after_the_deadline(
+    hass: HomeAssistant,
+    mock_api_entry: MockConfigEntry,
+    jobs: FakeJobs,
+    freezer: FrozenDateTimeFactory,
+    *,
+    hass_storage: dict[str, Any],
+    report: bool,
+    outcome: str,
+) -> None:
+    """Down over the deadline: the report read at start still passes it; else it fails then."""
+    restarted_with(hass_storage, mock_api_entry, ["1"])
+    if report:
+        jobs.reports["1"] = DELIVERED
+    events = async_capture_events(hass, "ovh_sms_drill")
+    await set_up(hass, mock_api_entry, freezer, "2026-11-22T03:20:00+00:00")
+    await wait(hass, freezer, 59)
+    assert [e.data["step"] for e in events] == (["passed"] if report else [])
+    await wait(hass, freezer, 1)
+    assert [e.data["step"] for e in events] == [outcome]
+
+
 async def test_a_reload_keeps_the_running_drill(
     hass: HomeAssistant, entry: MockConfigEntry, jobs: FakeJobs, freezer: FrozenDateTimeFactory
 ) -> None:

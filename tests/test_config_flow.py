@@ -69,6 +69,10 @@ async def start(hass: HomeAssistant, user_input: dict[str, Any] = USER_INPUT) ->
     return await hass.config_entries.flow.async_configure(result["flow_id"], user_input)
 
 
+# The drill section's fields as the options form suggests them by default.
+DRILL_DEFAULTS = {"enabled": False, "weekday": "mon", "time": "10:00:00", "recipient": ""}
+
+
 def suggested_values(schema: vol.Schema) -> dict[str, Any]:
     """Give the values a form suggests, those of its sections included."""
     values: dict[str, Any] = {}
@@ -440,12 +444,12 @@ async def test_options_form_shows_every_default(
 ) -> None:
     """An entry without options shows the integration's defaults; one with options, its own."""
     result = await hass.config_entries.options.async_init(init_integration.entry_id)
-    assert suggested_values(result["data_schema"]) == DEFAULT_OPTIONS
+    assert suggested_values(result["data_schema"]) == DEFAULT_OPTIONS | DRILL_DEFAULTS
     hass.config_entries.async_update_entry(
         init_integration, options={"no_stop": False, "coding": "ucs2", "tag": "home"}
     )
     result = await hass.config_entries.options.async_init(init_integration.entry_id)
-    assert suggested_values(result["data_schema"]) == DEFAULT_OPTIONS | {
+    assert suggested_values(result["data_schema"]) == DEFAULT_OPTIONS | DRILL_DEFAULTS | {
         "no_stop": False,
         "coding": "ucs2",
         "tag": "home",

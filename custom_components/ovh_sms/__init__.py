@@ -30,6 +30,8 @@ from .const import (
 )
 from .coordinator import OvhSmsConfigEntry, OvhSmsCoordinator, OvhSmsRuntimeData
 from .delivery import async_forget_deliveries
+from .drill import async_forget_drill, async_get_drill
+from .drill_service import async_setup_drill_service
 from .errors import async_clear_fixed_failures
 from .gateway import OvhSmsGateway
 from .issues import async_create_entry_issue, async_delete_entry_issue
@@ -60,6 +62,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """
     async_setup_services(hass)
     async_setup_alarm_services(hass)
+    async_setup_drill_service(hass)
     await hass.async_add_import_executor_job(load_metadata)
     return True
 
@@ -162,6 +165,10 @@ async def async_setup_entry(hass: HomeAssistant, entry: OvhSmsConfigEntry) -> bo
     guard = await async_get_guard(hass, entry)
     commands = CommandListener(hass, entry, entry.runtime_data.gateway, guard, alarms)
     entry.async_on_unload(commands.async_start())
+    # The running drill's deadline and the next scheduled drill, armed again.
+    drill = await async_get_drill(hass, entry)
+    drill.async_start(entry.runtime_data.gateway, account)
+    entry.async_on_unload(drill.async_stop)
     await discovery.async_load_platform(
         hass,
         Platform.NOTIFY,
@@ -190,3 +197,4 @@ async def async_remove_entry(hass: HomeAssistant, entry: OvhSmsConfigEntry) -> N
     await async_forget_outbox(hass, entry.entry_id)
     await async_forget_alarms(hass, entry)
     await async_forget_guard(hass, entry)
+    await async_forget_drill(hass, entry)

@@ -101,8 +101,8 @@ class SmsAccount(Protocol):
         """Cancel a deferred SMS; False when it had gone already; raise the client's error."""
 
     @callback
-    def async_read_replies_often(self, *, often: bool) -> None:
-        """Read replies more often while an alarm waits for one, or as usual again."""
+    def async_read_replies_often(self, *, often: bool, waiter: str = "alarms") -> None:
+        """Read replies more often while this waiter (alarms, drill) waits for one, or not."""
 
 
 class SmsUserAccount:
@@ -144,7 +144,7 @@ class SmsUserAccount:
         raise NotImplementedError
 
     @callback
-    def async_read_replies_often(self, *, often: bool) -> None:
+    def async_read_replies_often(self, *, often: bool, waiter: str = "alarms") -> None:
         """http2sms reads no replies."""
 
 
@@ -224,9 +224,9 @@ class ApiKeysAccount:
             PushedCalls(self._hass, entry, self._client, self._tracker, replies).async_register()
 
     @callback
-    def async_read_replies_often(self, *, often: bool) -> None:
-        """Have the poller read every 15 seconds, or at its usual interval again."""
-        self._poller.async_read_often(often=often)
+    def async_read_replies_often(self, *, often: bool, waiter: str = "alarms") -> None:
+        """Have the poller read every 15 seconds while anyone waits, or as usual again."""
+        self._poller.async_read_often(often=often, waiter=waiter)
 
     async def async_cancel(self, sms_id: str) -> bool:
         """Cancel a deferred SMS and stop following it; False when it had gone already."""

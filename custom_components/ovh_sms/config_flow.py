@@ -57,6 +57,7 @@ from .const import (
     CONF_COMMANDS,
     CONF_CONSUMER_KEY,
     CONF_DELETE_REPLIES,
+    CONF_DRILL,
     CONF_ENDPOINT,
     CONF_HOURLY_LIMIT,
     CONF_LOGIN,
@@ -82,6 +83,7 @@ from .const import (
     entry_title,
     is_own_entry,
 )
+from .drill import drill_form, drill_form_errors
 from .errors import CONSUMER_KEY_ERRORS, flow_error
 from .failover import CONF_FALLBACKS, CONF_PREFER_DUPLICATE
 from .ledger import async_remember_setup_send
@@ -946,6 +948,7 @@ class OvhSmsOptionsFlow(OptionsFlowWithReload):
                 self.hass, user_input[CONF_SERVICE_NAME], self.config_entry
             ):
                 errors[CONF_SERVICE_NAME] = "service_name_taken"
+            errors = errors or drill_form_errors(self.config_entry, user_input)
             if not errors:
                 user_input[CONF_HOURLY_LIMIT] = int(user_input[CONF_HOURLY_LIMIT])
                 if not await self._async_find_push_url(user_input):
@@ -973,7 +976,8 @@ class OvhSmsOptionsFlow(OptionsFlowWithReload):
                 vol.Optional(CONF_PREFER_DUPLICATE): BooleanSelector(),
             }
         )
-        if _WAY_IN_FLOWS[entry_mode(self.config_entry)].two_way_options:
+        two_way = _WAY_IN_FLOWS[entry_mode(self.config_entry)].two_way_options
+        if two_way:
             schema = schema.extend(
                 {
                     vol.Required(CONF_REPLIES): BooleanSelector(),
@@ -984,6 +988,9 @@ class OvhSmsOptionsFlow(OptionsFlowWithReload):
                     ),
                 }
             )
+        schema = schema.extend(
+            {vol.Optional(CONF_DRILL): drill_form(self.config_entry, replies=two_way)}
+        )
         return self.async_show_form(
             step_id="init",
             data_schema=self.add_suggested_values_to_schema(

@@ -43,6 +43,13 @@ CONF_PUSH: Final = "push"
 CONF_WEBHOOK_ID: Final = "webhook_id"
 # Whether the webhook is reached through a Home Assistant Cloud cloudhook.
 CONF_CLOUDHOOK: Final = "cloudhook"
+# Entry options of the drill (drill.py), one section: a test SMS on a schedule.
+CONF_DRILL: Final = "drill"
+CONF_DRILL_ENABLED: Final = "enabled"
+CONF_DRILL_WEEKDAY: Final = "weekday"
+CONF_DRILL_TIME: Final = "time"
+CONF_DRILL_RECIPIENT: Final = "recipient"
+CONF_DRILL_REPLY: Final = "require_reply"
 
 DEFAULT_SERVICE_NAME: Final = "ovh_sms"
 
@@ -73,6 +80,15 @@ DEFAULT_OPTIONS: Final[Mapping[str, Any]] = MappingProxyType(
         CONF_DELETE_REPLIES: False,
         CONF_PUSH: False,
         CONF_COMMANDS: DEFAULT_COMMANDS,
+        CONF_DRILL: MappingProxyType(
+            {
+                CONF_DRILL_ENABLED: False,
+                CONF_DRILL_WEEKDAY: "mon",
+                CONF_DRILL_TIME: "10:00:00",
+                CONF_DRILL_RECIPIENT: "",
+                CONF_DRILL_REPLY: False,
+            }
+        ),
     }
 )
 
@@ -83,6 +99,8 @@ EVENT_RECEIVED: Final = "ovh_sms_received"
 EVENT_ALARM: Final = "ovh_sms_alarm"
 # One event per incoming SMS taken as a command, acted on or not (commands.py).
 EVENT_COMMAND: Final = "ovh_sms_command"
+# One event per step of a drill (drill.py).
+EVENT_DRILL: Final = "ovh_sms_drill"
 
 # Repair issues, one of each per entry at most.
 ISSUE_IP_NOT_AUTHORIZED: Final = "ip_not_authorized"
@@ -93,6 +111,8 @@ ISSUE_FOREIGN_ENTRY_FIXABLE: Final = "foreign_entry_fixable"
 ISSUE_ACCESS_DENIED: Final = "access_denied"
 ISSUE_CREDIT_EXHAUSTED: Final = "credit_exhausted"
 ISSUE_OUTBOX_WAITING: Final = "outbox_waiting"
+# The last drill failed; its text (drill_<reason>) says why.
+ISSUE_DRILL_FAILED: Final = "drill_failed"
 ENTRY_ISSUES: Final = (
     ISSUE_IP_NOT_AUTHORIZED,
     ISSUE_NOTIFY_ACTION_TAKEN,
@@ -100,6 +120,7 @@ ENTRY_ISSUES: Final = (
     ISSUE_ACCESS_DENIED,
     ISSUE_CREDIT_EXHAUSTED,
     ISSUE_OUTBOX_WAITING,
+    ISSUE_DRILL_FAILED,
 )
 
 

@@ -20,6 +20,7 @@ from .const import (
     CONF_WEBHOOK_ID,
 )
 from .coordinator import OvhSmsConfigEntry
+from .drill import async_get_drill
 
 # Beside ours, the keys and numbers an entry of kinsoi/ha-ovh-sms-plugin (same
 # domain) holds, so that its diagnostics leak nothing either.
@@ -91,4 +92,5 @@ async def async_get_config_entry_diagnostics(
             async_redact_data(alarm.as_stored(), {"numbers", "sent_to"})
             for alarm in (await async_get_alarms(hass, entry)).open.values()
         ],
+        "drill": (await async_get_drill(hass, entry)).diagnostics(),
     }

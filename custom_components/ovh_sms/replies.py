@@ -86,6 +86,8 @@ class ReplyPoller:
         self._first_read_done = False
         self._unsub: CALLBACK_TYPE | None = None
         self._interval = REPLY_INTERVAL
+        # Who waits for a reply now (the alarms, a drill): read often while any does.
+        self._waiters: set[str] = set()
         self._failing = False
         self._client: OvhApiClient | None = None
         # Failed reads of the replies listed but not told yet, by id.
@@ -114,9 +116,13 @@ class ReplyPoller:
         )
 
     @callback
-    def async_read_often(self, *, often: bool) -> None:
-        """Read every ALARM_REPLY_INTERVAL while an alarm waits for a reply, else as usual."""
-        interval = ALARM_REPLY_INTERVAL if often else REPLY_INTERVAL
+    def async_read_often(self, *, often: bool, waiter: str = "alarms") -> None:
+        """Read every ALARM_REPLY_INTERVAL while an alarm or a drill waits for a reply."""
+        if often:
+            self._waiters.add(waiter)
+        else:
+            self._waiters.discard(waiter)
+        interval = ALARM_REPLY_INTERVAL if self._waiters else REPLY_INTERVAL
         if interval != self._interval:
             self._interval = interval
             if self._unsub is not None and (client := self._client) is not None:

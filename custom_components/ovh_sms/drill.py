@@ -1,0 +1,544 @@
+"""The drill: a test SMS, on a schedule or on demand, that must reach the phone in 10 minutes.
+
+Each entry has one DrillKeeper, kept across reloads (like the alarms) and
+saved: the next scheduled drill and the running drill's deadline are stored
+times, armed again at setup, so a restart neither loses nor repeats a drill (a
+drill is saved as running before its SMS leaves; one whose SMS was in flight at
+a restart fails as "may have been sent"). With API keys a drill passes on its
+delivery report (and, when asked, a reply from the recipient) before its
+deadline; with an SMS user, which gets no reports, it passes once OVH accepted
+it. A failed drill raises a repair issue saying why; the next passed drill
+clears it. Every step fires ovh_sms_drill.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from enum import StrEnum
+from functools import partial
+from typing import Any, Final, TypedDict
+
+import voluptuous as vol
+
+from homeassistant.components.diagnostics import async_redact_data
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import WEEKDAYS
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.data_entry_flow import section
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
+from homeassistant.helpers.event import async_track_point_in_utc_time
+from homeassistant.helpers.selector import (
+    BooleanSelector,
+    SelectOptionDict,
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
+    TimeSelector,
+)
+from homeassistant.helpers.storage import Store
+from homeassistant.helpers.translation import async_get_translations
+from homeassistant.util import dt as dt_util
+from homeassistant.util.hass_dict import HassKey
+from homeassistant.util.ulid import ulid_now
+
+from .account import SmsAccount
+from .const import (
+    CONF_ACCOUNT,
+    CONF_DRILL,
+    CONF_DRILL_ENABLED,
+    CONF_DRILL_RECIPIENT,
+    CONF_DRILL_REPLY,
+    CONF_DRILL_TIME,
+    CONF_DRILL_WEEKDAY,
+    CONF_REPLIES,
+    DEFAULT_OPTIONS,
+    DOMAIN,
+    EVENT_DRILL,
+    ISSUE_DRILL_FAILED,
+    LOGGER,
+    SUBENTRY_RECIPIENT,
+)
+from .delivery import signal_delivery
+from .gateway import OvhSmsGateway
+from .issues import async_create_entry_issue, async_delete_entry_issue
+from .kept import async_get_kept, async_pop_kept
+from .notices import ReceivedSms, recipients_among, signal_received
+from .ovhsms import DeliveryStatus, OutcomeUnknownError
+from .sms_options import SmsOptions
+
+STORAGE_VERSION = 1
+# How long a drill's SMS has to reach the phone (and be answered).
+DRILL_WINDOW: Final = timedelta(minutes=10)
+# After a restart past a drill's deadline, the reads due at start still count for it.
+RESTART_GRACE: Final = timedelta(minutes=1)
+# Who asks the reply poller to read often while a drill waits for a reply.
+REPLY_WAITER: Final = "drill"
+# The translations of the days, under selector.
+WEEKDAY_SELECTOR: Final = "drill_weekday"
+
+DATA_DRILLS: HassKey[dict[str, DrillKeeper]] = HassKey(f"{DOMAIN}_drills")
+
+
+class DrillStep(StrEnum):
+    """The steps of a drill, each told by an ovh_sms_drill event."""
+
+    STARTED = "started"
+    PASSED = "passed"
+    FAILED = "failed"
+
+
+class DrillFailure(StrEnum):
+    """Why a drill failed; each has its repair issue text (drill_<reason>)."""
+
+    NOT_ACCEPTED = "not_accepted"  # certainly not sent: refused, limit, no recipient
+    OUTCOME_UNKNOWN = "outcome_unknown"  # may have been sent: OVH's answer was lost
+    NOT_DELIVERED = "not_delivered"  # no delivery report in time, or a failed one
+    NO_REPLY = "no_reply"  # delivered, but no reply from the recipient in time
+
+
+def drill_options(entry: ConfigEntry) -> dict[str, Any]:
+    """Give the entry's drill options, each one not set taking its default."""
+    return {**DEFAULT_OPTIONS[CONF_DRILL], **entry.options.get(CONF_DRILL, {})}
+
+
+def next_drill_time(weekday: str, at: time, after: datetime) -> datetime:
+    """Give the first such weekday and local time after this moment, in UTC.
+
+    The local time holds across a change of daylight saving time.
+    """
+    zone = dt_util.get_default_time_zone()
+    local = after.astimezone(zone)
+    day = local.date() + timedelta(days=(WEEKDAYS.index(weekday) - local.weekday()) % 7)
+    while (when := datetime.combine(day, at, tzinfo=zone)) <= after:
+        day += timedelta(days=7)
+    return dt_util.as_utc(when)
+
+
+def drill_form(entry: ConfigEntry, *, replies: bool) -> section:
+    """Give the options form's drill section; a reply is offered where replies are read."""
+    recipients = [
+        SelectOptionDict(value=subentry_id, label=subentry.title)
+        for subentry_id, subentry in entry.subentries.items()
+        if subentry.subentry_type == SUBENTRY_RECIPIENT
+    ]
+    fields: dict[vol.Marker, Any] = {
+        vol.Required(CONF_DRILL_ENABLED): BooleanSelector(),
+        vol.Required(CONF_DRILL_WEEKDAY): SelectSelector(
+            SelectSelectorConfig(
+                options=list(WEEKDAYS),
+                translation_key=WEEKDAY_SELECTOR,
+                mode=SelectSelectorMode.DROPDOWN,
+            )
+        ),
+        vol.Required(CONF_DRILL_TIME): TimeSelector(),
+        vol.Optional(CONF_DRILL_RECIPIENT): SelectSelector(
+            SelectSelectorConfig(options=recipients, mode=SelectSelectorMode.DROPDOWN)
+        ),
+    }
+    if replies:
+        fields[vol.Required(CONF_DRILL_REPLY)] = BooleanSelector()
+    return section(vol.Schema(fields), {"collapsed": True})
+
+
+def drill_form_errors(entry: ConfigEntry, user_input: dict[str, Any]) -> dict[str, str]:
+    """Check the drill section, completed with its defaults: a recipient, replies read."""
+    if CONF_DRILL not in user_input:
+        return {}
+    drill = user_input[CONF_DRILL] = {**DEFAULT_OPTIONS[CONF_DRILL], **user_input[CONF_DRILL]}
+    if drill[CONF_DRILL_ENABLED] and drill[CONF_DRILL_RECIPIENT] not in entry.subentries:
+        return {"base": "drill_recipient_required"}
+    if drill[CONF_DRILL_REPLY] and not user_input.get(CONF_REPLIES):
+        return {"base": "drill_reply_needs_replies"}
+    return {}
+
+
+class StoredDrill(TypedDict):
+    """The running drill, as saved."""
+
+    drill_id: str
+    number: str
+    deadline: str
+    wants_reply: bool
+    sms_ids: list[str]
+    delivered: bool
+
+
+class StoredDrills(TypedDict):
+    """What is saved: the schedule the next drill was set for, that time, the running drill."""
+
+    schedule: str | None
+    next_run: str | None
+    running: StoredDrill | None
+
+
+@dataclass(slots=True)
+class Drill:
+    """A running drill: its SMS (none known when it may have gone) and its deadline."""
+
+    drill_id: str
+    number: str
+    deadline: datetime
+    wants_reply: bool
+    sms_ids: tuple[str, ...] = ()
+    delivered: bool = False
+
+    def as_stored(self) -> StoredDrill:
+        """Give the drill as saved."""
+        return {
+            "drill_id": self.drill_id,
+            "number": self.number,
+            "deadline": self.deadline.isoformat(),
+            "wants_reply": self.wants_reply,
+            "sms_ids": list(self.sms_ids),
+            "delivered": self.delivered,
+        }
+
+    @classmethod
+    def from_stored(cls, stored: StoredDrill) -> Drill:
+        """Take a drill up as saved."""
+        return cls(
+            stored["drill_id"],
+            stored["number"],
+            datetime.fromisoformat(stored["deadline"]),
+            stored["wants_reply"],
+            tuple(stored["sms_ids"]),
+            stored["delivered"],
+        )
+
+
+class DrillKeeper:
+    """Runs the drills of one entry: on its schedule, or when asked; judges the running one."""
+
+    def __init__(self, hass: HomeAssistant, entry: ConfigEntry) -> None:
+        """Nothing runs until loaded and started."""
+        self.hass = hass
+        self.entry = entry
+        self.store: Store[StoredDrills] = Store(
+            hass, STORAGE_VERSION, f"{DOMAIN}.{entry.entry_id}.drill"
+        )
+        self.running: Drill | None = None
+        self.next_run: datetime | None = None
+        self._schedule: str | None = None
+        self._account: SmsAccount | None = None
+        self._listeners: list[CALLBACK_TYPE] = []
+        self._next_timer: CALLBACK_TYPE | None = None
+        self._deadline: CALLBACK_TYPE | None = None
+
+    async def async_load(self) -> None:
+        """Take up the schedule and the drill running before a restart."""
+        if (stored := await self.store.async_load()) is not None:
+            self._schedule = stored["schedule"]
+            self.next_run = dt_util.parse_datetime(stored["next_run"] or "")
+            if stored["running"] is not None:
+                self.running = Drill.from_stored(stored["running"])
+
+    @callback
+    def async_start(self, gateway: OvhSmsGateway, account: SmsAccount) -> None:
+        """Listen to reports and replies; arm the running drill's deadline and the next drill.
+
+        A schedule changed in the options starts from now; a drill due while
+        Home Assistant was down runs now, once.
+        """
+        self._account = account
+        entry_id = self.entry.entry_id
+        self._listeners = [
+            async_dispatcher_connect(self.hass, signal_delivery(entry_id), self._delivered),
+            async_dispatcher_connect(self.hass, signal_received(entry_id), self._received),
+        ]
+        options = drill_options(self.entry)
+        schedule = (
+            f"{options[CONF_DRILL_WEEKDAY]} {options[CONF_DRILL_TIME]}"
+            if options[CONF_DRILL_ENABLED]
+            else None
+        )
+        if schedule != self._schedule or self.next_run is None:
+            self._schedule = schedule
+            self.next_run = self._following(dt_util.utcnow())
+            self._save()
+        self._arm_next(gateway, account)
+        if (drill := self.running) is not None:
+            # Its deadline passed while down: the reports and replies read at start count.
+            self._arm(drill, dt_util.utcnow() + RESTART_GRACE)
+            self._read_replies_often()
+
+    @callback
+    def async_stop(self) -> None:
+        """Stop (the entry unloads); the schedule and the running drill are kept."""
+        for unsub in self._listeners:
+            unsub()
+        self._listeners = []
+        if self._next_timer is not None:
+            self._next_timer()
+            self._next_timer = None
+        self._disarm()
+        if self._account is not None:
+            self._account.async_read_replies_often(often=False, waiter=REPLY_WAITER)
+        self._account = None
+
+    async def async_remove(self) -> None:
+        """Forget everything and delete what was saved: the entry was deleted."""
+        self.async_stop()
+        self.running = None
+        await self.store.async_remove()
+
+    def diagnostics(self) -> dict[str, Any]:
+        """Describe the next drill and the running one, its number redacted."""
+        return {
+            "next_run": self.next_run.isoformat() if self.next_run else None,
+            "running": async_redact_data(self.running.as_stored(), {"number"})
+            if self.running
+            else None,
+        }
+
+    async def async_run(self, gateway: OvhSmsGateway, account: SmsAccount) -> dict[str, Any]:
+        """Run a drill now; answer where it stands (passed, failed or running until its deadline).
+
+        Its recipient is the one chosen in the options; one drill runs at a
+        time. The send is counted as done before it leaves, and never repeated.
+        """
+        if self.running is not None:
+            raise ServiceValidationError(translation_domain=DOMAIN, translation_key="drill_running")
+        subentry_id = drill_options(self.entry)[CONF_DRILL_RECIPIENT]
+        if subentry_id not in self.entry.subentries:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN, translation_key="drill_no_recipient"
+            )
+        wants_reply = bool(drill_options(self.entry)[CONF_DRILL_REPLY] and account.reads_replies)
+        drill = Drill(
+            ulid_now(),
+            gateway.recipient_number(subentry_id),
+            dt_util.utcnow() + DRILL_WINDOW,
+            wants_reply,
+        )
+        self.running = drill
+        self._fire(drill, DrillStep.STARTED)
+        message, options = await self._async_sms_text(wants_reply=wants_reply)
+        await self.store.async_save(self._stored())
+        self._arm(drill)
+        send = self.hass.async_create_task(
+            self._async_send(drill, gateway, account, (message, options)), f"{DOMAIN} drill SMS"
+        )
+        return await asyncio.shield(send)
+
+    async def _async_send(
+        self,
+        drill: Drill,
+        gateway: OvhSmsGateway,
+        account: SmsAccount,
+        text: tuple[str, SmsOptions],
+    ) -> dict[str, Any]:
+        """Send the drill's SMS once and follow it; a cancelled caller does not stop it."""
+        try:
+            result = await gateway.async_send([drill.number], *text)
+        except HomeAssistantError as err:
+            unknown = isinstance(err.__cause__, OutcomeUnknownError)
+            failure = DrillFailure.OUTCOME_UNKNOWN if unknown else DrillFailure.NOT_ACCEPTED
+            self._end(drill, failure, str(err))
+            return self._response(drill, DrillStep.FAILED, failure)
+        drill.sms_ids = result.sms_ids
+        if not account.reports_delivery:  # an SMS user: OVH's acceptance is all it can know
+            self._end(drill)
+            return self._response(drill, DrillStep.PASSED)
+        self._save()
+        self._read_replies_often()
+        return self._response(drill, None)
+
+    def _response(
+        self, drill: Drill, step: DrillStep | None, failure: DrillFailure | None = None
+    ) -> dict[str, Any]:
+        return {
+            "drill_id": drill.drill_id,
+            "outcome": str(step) if step else "running",
+            "reason": str(failure) if failure else None,
+            "sms_ids": list(drill.sms_ids),
+            "deadline": drill.deadline.isoformat(),
+        }
+
+    async def _async_sms_text(self, *, wants_reply: bool) -> tuple[str, SmsOptions]:
+        """Give the drill's text in Home Assistant's language.
+
+        One that asks for a reply goes from the short number, the one replies reach.
+        """
+        texts = await async_get_translations(
+            self.hass, self.hass.config.language, "common", [DOMAIN]
+        )
+        key = "drill_reply" if wants_reply else "drill"
+        text = texts[f"component.{DOMAIN}.common.{key}"].replace(
+            "{account}", self.entry.data[CONF_ACCOUNT]
+        )
+        return text, SmsOptions(sender="") if wants_reply else SmsOptions()
+
+    def _following(self, after: datetime) -> datetime | None:
+        """Give the next scheduled drill after this moment; None when the drill is off."""
+        options = drill_options(self.entry)
+        if not options[CONF_DRILL_ENABLED]:
+            return None
+        at = dt_util.parse_time(options[CONF_DRILL_TIME]) or time()
+        return next_drill_time(options[CONF_DRILL_WEEKDAY], at, after)
+
+    @callback
+    def _arm_next(self, gateway: OvhSmsGateway, account: SmsAccount) -> None:
+        """Run the next scheduled drill at its time; one passed already runs now."""
+        if self.next_run is not None:
+            self._next_timer = async_track_point_in_utc_time(
+                self.hass, partial(self._scheduled, gateway, account), self.next_run
+            )
+
+    @callback
+    def _scheduled(self, gateway: OvhSmsGateway, account: SmsAccount, now: datetime) -> None:
+        """Run the scheduled drill and arm the next; a drill still running skips this one."""
+        self.next_run = self._following(max(now, dt_util.utcnow()))
+        self._save()
+        self._arm_next(gateway, account)
+        if self.running is not None:
+            LOGGER.info("The scheduled drill of %s is skipped: one is running", self.entry.title)
+            return
+        self.entry.async_create_background_task(
+            self.hass, self._async_run_scheduled(gateway, account), f"{DOMAIN} drill"
+        )
+
+    async def _async_run_scheduled(self, gateway: OvhSmsGateway, account: SmsAccount) -> None:
+        """Run a scheduled drill; one that cannot even start (no recipient) is a failed drill."""
+        try:
+            await self.async_run(gateway, account)
+        except ServiceValidationError as err:
+            LOGGER.warning("The drill of %s could not start: %s", self.entry.title, err)
+            self._raise_issue(DrillFailure.NOT_ACCEPTED, str(err), "-", dt_util.utcnow())
+
+    @callback
+    def _arm(self, drill: Drill, not_before: datetime | None = None) -> None:
+        """Judge the drill at its deadline (armed before its SMS leaves), not before not_before."""
+        self._disarm()
+        self._deadline = async_track_point_in_utc_time(
+            self.hass,
+            partial(self._deadline_passed, drill),
+            max(drill.deadline, not_before or drill.deadline),
+        )
+
+    @callback
+    def _disarm(self) -> None:
+        if self._deadline is not None:
+            self._deadline()
+            self._deadline = None
+
+    @callback
+    def _deadline_passed(self, drill: Drill, now: datetime) -> None:
+        """Fail the drill for what did not come in time."""
+        self._deadline = None
+        if not drill.sms_ids:
+            self._end(drill, DrillFailure.OUTCOME_UNKNOWN, "its SMS was on its way at a restart")
+        elif drill.delivered:
+            self._end(drill, DrillFailure.NO_REPLY, "no reply in time")
+        else:
+            self._end(drill, DrillFailure.NOT_DELIVERED, "no final delivery report in time")
+
+    @callback
+    def _delivered(self, receiver: str, status: str, sms_id: str) -> None:
+        """Pass on delivery (unless a reply is wanted); fail at once on a failed report."""
+        if (drill := self.running) is None or sms_id not in drill.sms_ids:
+            return
+        if status != DeliveryStatus.DELIVERED:
+            self._end(drill, DrillFailure.NOT_DELIVERED, f"delivery report: {status}")
+        elif drill.wants_reply:
+            drill.delivered = True
+            self._save()
+        else:
+            self._end(drill)
+
+    @callback
+    def _received(self, received: ReceivedSms) -> None:
+        """Pass on a reply from the drill's recipient received since it started.
+
+        An earlier one (to an alarm, say, read late) answers something else.
+        """
+        drill = self.running
+        if drill is None or not drill.wants_reply or received.sender != drill.number:
+            return
+        if datetime.fromisoformat(received.received_at) >= drill.deadline - DRILL_WINDOW:
+            self._end(drill)
+
+    @callback
+    def _end(self, drill: Drill, failure: DrillFailure | None = None, error: str = "") -> None:
+        """End the drill: passed clears the repair issue, failed raises it."""
+        self._disarm()
+        self.running = None
+        self._save()
+        self._read_replies_often()
+        if failure is None:
+            async_delete_entry_issue(self.hass, self.entry.entry_id, ISSUE_DRILL_FAILED)
+            self._fire(drill, DrillStep.PASSED)
+            return
+        LOGGER.warning("The drill of %s failed (%s): %s", self.entry.title, failure, error)
+        self._fire(drill, DrillStep.FAILED, failure)
+        recipient = self._recipient_name(drill.number) or drill.number
+        self._raise_issue(failure, error, recipient, drill.deadline - DRILL_WINDOW)
+
+    @callback
+    def _raise_issue(
+        self, failure: DrillFailure, error: str, recipient: str, started: datetime
+    ) -> None:
+        """Say what failed in the drill started then (local time), to whom."""
+        async_create_entry_issue(
+            self.hass,
+            self.entry.entry_id,
+            ISSUE_DRILL_FAILED,
+            {
+                "account": self.entry.title,
+                "recipient": recipient,
+                "error": error,
+                "at": dt_util.as_local(started).strftime("%Y-%m-%d %H:%M"),
+            },
+            translation_key=f"drill_{failure}",
+        )
+
+    @callback
+    def _read_replies_often(self) -> None:
+        """Read replies often while a drill waits for one, as while an alarm does."""
+        if self._account is not None:
+            waiting = self.running is not None and self.running.wants_reply
+            self._account.async_read_replies_often(often=waiting, waiter=REPLY_WAITER)
+
+    def _recipient_name(self, number: str) -> str | None:
+        """Name the recipient of the entry whose number this is, if one still is."""
+        subentries = recipients_among(self.entry, [number])
+        return next((self.entry.subentries[s].title for s in subentries), None)
+
+    def _fire(self, drill: Drill, step: DrillStep, failure: DrillFailure | None = None) -> None:
+        self.hass.bus.async_fire(
+            EVENT_DRILL,
+            {
+                "config_entry_id": self.entry.entry_id,
+                "drill_id": drill.drill_id,
+                "step": str(step),
+                "reason": str(failure) if failure else None,
+                "recipient": self._recipient_name(drill.number),
+                "number": drill.number,
+                "sms_ids": list(drill.sms_ids),
+                "deadline": drill.deadline.isoformat(),
+            },
+        )
+
+    @callback
+    def _save(self) -> None:
+        self.store.async_delay_save(self._stored, 0)
+
+    def _stored(self) -> StoredDrills:
+        return {
+            "schedule": self._schedule,
+            "next_run": self.next_run.isoformat() if self.next_run else None,
+            "running": self.running.as_stored() if self.running else None,
+        }
+
+
+async def async_get_drill(hass: HomeAssistant, entry: ConfigEntry) -> DrillKeeper:
+    """Give the entry's drill keeper, loading it the first time in this run of Home Assistant."""
+    return await async_get_kept(hass, DATA_DRILLS, entry.entry_id, lambda: DrillKeeper(hass, entry))
+
+
+async def async_forget_drill(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Drop the entry's drill and delete what it saved: it was deleted."""
+    keeper = async_pop_kept(hass, DATA_DRILLS, entry.entry_id) or DrillKeeper(hass, entry)
+    await keeper.async_remove()

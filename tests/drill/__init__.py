@@ -1,0 +1,1 @@
+"""The drill: its schedule, its outcomes, its options; what outlives a restart."""

@@ -315,6 +315,8 @@ def ovh_api(aioclient_mock: AiohttpClientMocker) -> AiohttpClientMocker:
     aioclient_mock.get(f"{API_ENDPOINT}/auth/time", text="1800000000")
     aioclient_mock.get(f"{API_ENDPOINT}/sms/{ACCOUNT}", json=API_ACCOUNT)
     aioclient_mock.post(f"{API_ENDPOINT}/sms/{ACCOUNT}/jobs", json=API_JOB)
+    # An account without virtual numbers, as most are.
+    aioclient_mock.get(f"{API_ENDPOINT}/sms/{ACCOUNT}/virtualNumbers", json=[])
     return aioclient_mock
 
 

@@ -43,6 +43,7 @@ from homeassistant.helpers.selector import (
 )
 from homeassistant.util import dt as dt_util, slugify
 
+from .account import api_client
 from .const import (
     CONF_ACCOUNT,
     CONF_APPLICATION_KEY,
@@ -110,6 +111,7 @@ from .ovhsms import (
 from .push import async_delete_cloudhook, async_push_url
 from .sms_options import DEFAULTS_FORM, SMS_DEFAULTS, defaults_form_errors
 from .validation import EXTERNAL_STEP, async_validated_url
+from .virtual_numbers import async_forget_numbers, async_numbers_section
 
 CONF_TEST_NUMBER = "test_number"
 TEST_MESSAGE = "Home Assistant: OVH SMS is set up and can reach this phone."
@@ -945,6 +947,7 @@ class OvhSmsOptionsFlow(OptionsFlowWithReload):
                     errors[CONF_PUSH] = "push_unreachable"
             if not errors:
                 self._options = user_input
+                await async_forget_numbers(self.hass, self.config_entry, user_input)
                 if self._replies_turned_on_with_named_sender():
                     return await self.async_step_replies_sender()
                 return await self._async_push_or_save()
@@ -972,6 +975,9 @@ class OvhSmsOptionsFlow(OptionsFlowWithReload):
                     vol.Required(CONF_REPLIES): BooleanSelector(),
                     vol.Required(CONF_DELETE_REPLIES): BooleanSelector(),
                     vol.Required(CONF_PUSH): BooleanSelector(),
+                    **await async_numbers_section(
+                        api_client(self.hass, self.config_entry), self.config_entry
+                    ),
                 }
             )
         return self.async_show_form(

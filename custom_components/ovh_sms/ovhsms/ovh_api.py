@@ -46,6 +46,7 @@ from .errors import (
     PartialSendError,
     ReplyNotFoundError,
     SmsNotFoundError,
+    StopMentionFromNumberError,
 )
 from .models import (
     Accepted,
@@ -266,7 +267,8 @@ class OvhApiClient:
 
         With virtual_number (as virtual_numbers() gives it), the SMS go out
         from that number (POST /virtualNumbers/{number}/jobs): its body has no
-        sender, senderForResponse or noStopClause.
+        sender, senderForResponse or noStopClause, so an SMS asking for the STOP
+        mention (no_stop False) raises StopMentionFromNumberError, sending nothing.
 
         See send_in_batches for what it returns and raises; numbers OVH
         refuses (invalidReceivers) did not get the SMS. When no answer told
@@ -279,6 +281,8 @@ class OvhApiClient:
             len(sms.recipients),
             account,
         )
+        if virtual_number is not None and not sms.no_stop:
+            raise StopMentionFromNumberError(virtual_number)
         path = (
             ("sms", account, "jobs")
             if virtual_number is None

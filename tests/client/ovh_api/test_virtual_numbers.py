@@ -15,6 +15,7 @@ from custom_components.ovh_sms.ovhsms import (
     OvhApiClient,
     Reply,
     SendResult,
+    StopMentionFromNumberError,
     UnreadableAnswerError,
 )
 
@@ -72,8 +73,8 @@ async def test_unreadable_virtual_numbers(client: OvhApiClient, ovh: AiohttpClie
 
 @pytest.mark.parametrize(
     "options",
-    [{}, {"sender": "HomeAlarm"}, {"no_stop": False}],
-    ids=["short number", "a sender given", "STOP mention asked"],
+    [{}, {"sender": "HomeAlarm"}],
+    ids=["short number", "a sender given"],
 )
 async def test_send_from_a_virtual_number(
     client: OvhApiClient, ovh: AiohttpClientMocker, options: dict[str, Any]
@@ -101,6 +102,19 @@ async def test_send_from_a_virtual_number_keeps_the_other_fields(
     await client.send(ACCOUNT, sms(tag="door", validity_minutes=60), virtual_number=NUMBER)
     body = FROM_NUMBER_JOB | {"tag": "door", "validityPeriod": 60}
     assert calls(ovh)[1:] == [signed("POST", NUMBER_JOBS, compact(body))]
+
+
+async def test_the_stop_mention_cannot_go_from_a_virtual_number(
+    client: OvhApiClient, ovh: AiohttpClientMocker
+) -> None:
+    """Its jobs take no noStopClause: refused before any request, nothing sent."""
+    with pytest.raises(StopMentionFromNumberError) as err:
+        await client.send(ACCOUNT, sms(no_stop=False), virtual_number=NUMBER)
+    assert (err.value.number, str(err.value)) == (
+        NUMBER,
+        f"An SMS from the virtual number {NUMBER} cannot carry the STOP mention",
+    )
+    assert ovh.call_count == 0
 
 
 async def test_send_from_a_virtual_number_needs_its_right(

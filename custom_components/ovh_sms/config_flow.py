@@ -111,7 +111,7 @@ from .ovhsms import (
 from .push import async_delete_cloudhook, async_push_url
 from .sms_options import DEFAULTS_FORM, SMS_DEFAULTS, defaults_form_errors
 from .validation import EXTERNAL_STEP, async_validated_url
-from .virtual_numbers import async_forget_numbers, async_numbers_section
+from .virtual_numbers import async_forget_numbers, async_numbers_section, sender_numbers
 
 CONF_TEST_NUMBER = "test_number"
 TEST_MESSAGE = "Home Assistant: OVH SMS is set up and can reach this phone."
@@ -243,9 +243,13 @@ def _api_keys(user_input: Mapping[str, Any], saved_secret: str = "") -> ApiKeys:
     )
 
 
-def _sender_schema(senders: tuple[Sender, ...], current: str | None) -> vol.Schema:
-    """Pick an enabled sender of the account, or the short number; current one first."""
-    choices = [sender.name for sender in senders if sender.enabled] + [SHORT_NUMBER]
+def _sender_schema(
+    senders: tuple[Sender, ...], current: str | None, numbers: tuple[str, ...] = ()
+) -> vol.Schema:
+    """Pick an enabled sender of the account, one of its virtual numbers, or the short number."""
+    choices = [sender.name for sender in senders if sender.enabled]
+    choices += [number for number in sender_numbers(numbers) if number not in choices]
+    choices.append(SHORT_NUMBER)
     default = (current or SHORT_NUMBER) if current is not None else choices[0]
     return vol.Schema(
         {
@@ -307,6 +311,7 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
         # OVHcloud sends the browser back to this flow (see validation.py) after validation.
         self._sent_back = False
         self._senders: tuple[Sender, ...] = ()
+        self._virtual_numbers: tuple[str, ...] = ()
         self._credits_left = ""
         self._accounts: tuple[str, ...] = ()
         # Set by the step that asks for keys, before the steps that validate them.
@@ -588,6 +593,7 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
         """Read the account's credit and senders; raise OvhSmsError."""
         info = await self._api.account(account)
         self._senders = await self._api.senders(account)
+        self._virtual_numbers = await self._api.virtual_numbers(account)
         self._credits_left = str(info.credits_left)
 
     async def async_step_api_sender(
@@ -609,7 +615,7 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
         """Show the senders of the account just read; the current one first when reconfiguring."""
         return self.async_show_form(
             step_id=step_id,
-            data_schema=_sender_schema(self._senders, current),
+            data_schema=_sender_schema(self._senders, current, self._virtual_numbers),
             description_placeholders={
                 "account": self._data[CONF_ACCOUNT],
                 "credits_left": self._credits_left,

@@ -49,6 +49,11 @@ def number_digits(number: str) -> str:
     return text[1:] if text.startswith("+") else text.removeprefix("00")
 
 
+def sender_numbers(numbers: tuple[str, ...]) -> list[str]:
+    """Write virtual numbers as OVH lists them (33644000001) as senders are chosen: +33644000001."""
+    return [f"+{number}" for number in numbers]
+
+
 class VirtualNumbers:
     """Tells which sender is one of the account's virtual numbers, reading them once."""
 
@@ -81,9 +86,10 @@ async def async_numbers_section(client: OvhApiClient, entry: ConfigEntry) -> dic
     except OvhSmsError as err:
         LOGGER.warning("The virtual numbers of %s could not be listed: %s", entry.title, err)
         listed = ()
+    numbers = tuple(dict.fromkeys((*listed, *chosen)))
     choices = [
-        SelectOptionDict(value=number, label=f"+{number}")
-        for number in dict.fromkeys((*listed, *chosen))
+        SelectOptionDict(value=number, label=label)
+        for number, label in zip(numbers, sender_numbers(numbers), strict=True)
     ]
     return {
         vol.Optional(CONF_VIRTUAL_NUMBERS): section(

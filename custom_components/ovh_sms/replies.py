@@ -161,11 +161,13 @@ class ReplyPoller:
             ids = await client.reply_ids(account, self.number)
         except OvhSmsError as err:
             if not self._failing:
-                LOGGER.warning("The replies of %s could not be read: %s", account, _why(err))
+                LOGGER.warning(
+                    "The replies of %s could not be read: %s", self._read_from, _why(err)
+                )
             self._failing = True
             return
         if self._failing:
-            LOGGER.info("The replies of %s can be read again", account)
+            LOGGER.info("The replies of %s can be read again", self._read_from)
         self._failing = False
         if not self._first_read_done:  # what is there already is old news
             self._seen.update(dict.fromkeys(ids))
@@ -207,7 +209,7 @@ class ReplyPoller:
             return True
         except OvhSmsError as err:
             if getattr(err, "stops_sending", False):
-                LOGGER.debug("Replies of %s not read for now: %s", account, _why(err))
+                LOGGER.debug("Replies of %s not read for now: %s", self._read_from, _why(err))
                 return False
             self._read_failed(reply_id, err)
             return True
@@ -234,7 +236,7 @@ class ReplyPoller:
         LOGGER.warning(
             "Reply %s of %s could not be read in %d attempts and is given up: %s",
             reply_id,
-            self.entry.data[CONF_ACCOUNT],
+            self._read_from,
             failures,
             _why(err),
         )
@@ -251,7 +253,9 @@ class ReplyPoller:
             async_react_to_failure(self.hass, self.entry, err, reauth=not self._delete_denied)
             if not self._delete_denied:
                 self._delete_denied = True
-                LOGGER.warning("The replies of %s cannot be deleted: %s", account, _why(err))
+                LOGGER.warning(
+                    "The replies of %s cannot be deleted: %s", self._read_from, _why(err)
+                )
         except OvhSmsError as err:
             LOGGER.debug("Reply %s was not deleted at OVH: %s", reply_id, _why(err))
 
@@ -278,6 +282,12 @@ class ReplyPoller:
         )
         async_dispatcher_send(self.hass, signal_received(self.entry.entry_id), received)
         self._save()
+
+    @property
+    def _read_from(self) -> str:
+        """Name what is read, in the log: the account, or one of its virtual numbers."""
+        account: str = self.entry.data[CONF_ACCOUNT]
+        return account if self.number is None else f"{account} (+{self.number})"
 
     def _recipient_name(self, number: str) -> str | None:
         """Name the recipient whose number sent the reply, if it is one of the account's."""

@@ -152,3 +152,26 @@ async def test_a_push_naming_the_number_is_read_there_once(
         api_calls(ovh_api).count(("GET", f"/sms/{ACCOUNT}/virtualNumbers/{NUMBER}/incoming/13"))
         == 1
     )
+
+
+async def test_a_failing_read_names_the_number(
+    hass: HomeAssistant,
+    mock_api_entry: MockConfigEntry,
+    ovh_api: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
+    caplog: Any,
+) -> None:
+    """OVH out of reach: one warning naming the number, one line when it is back."""
+    await reading_the_number(hass, mock_api_entry, ovh_api, [])
+    ovh_api.clear_requests()
+    ovh_api.get(f"{API_ENDPOINT}/auth/time", text="1800000000")
+    ovh_api.get(f"{API_ENDPOINT}/sms/{ACCOUNT}", json=API_ACCOUNT)
+    ovh_api.get(NUMBER_INCOMING, status=503, text="Service Unavailable")
+    await minute(hass, freezer)
+    ovh_again(ovh_api, [])
+    await minute(hass, freezer)
+    lines = [r.getMessage() for r in caplog.records if "replies of" in r.getMessage()]
+    assert lines == [
+        f"The replies of {ACCOUNT} (+{NUMBER}) could not be read: OVH answered HTTP 503",
+        f"The replies of {ACCOUNT} (+{NUMBER}) can be read again",
+    ]

@@ -137,7 +137,6 @@ _REFUSED_OPTIONS: Final = {
     "nonexistent_local_time": CONF_DEFERRED,
     "unsupported_characters": CONF_CODING,
     "validity_needs_api_keys": CONF_VALIDITY,
-    "stop_mention_from_virtual_number": CONF_NO_STOP,
 }
 
 

@@ -12,7 +12,16 @@ from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClien
 from custom_components.ovh_sms.const import DOMAIN
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
-from tests.conftest import ACCOUNT, API_ACCOUNT, API_ENDPOINT, API_JOB, api_calls, set_up_api_entry
+from tests.conftest import (
+    ACCOUNT,
+    API_ACCOUNT,
+    API_ENDPOINT,
+    API_ENTRY_DATA,
+    API_JOB,
+    account_with_alice,
+    api_calls,
+    set_up_api_entry,
+)
 
 from .conftest import NUMBER, NUMBER_JOBS, NUMBERS
 
@@ -100,4 +109,21 @@ async def test_the_stop_mention_is_refused_before_spending(
         "The virtual number 33644000001 cannot send the STOP mention: send without it "
         "(no_stop on), or from another sender"
     )
+    assert not [path for _, path in api_calls(ovh_api) if path.endswith("/jobs")]
+
+
+async def test_an_entry_sending_from_its_number_with_the_stop_mention_sends_nothing(
+    hass: HomeAssistant, ovh_api: AiohttpClientMocker
+) -> None:
+    """The entry's default asks for the STOP mention: notify reads the refusal, no job."""
+    entry = account_with_alice(
+        API_ENTRY_DATA | {"sender": "+33644000001"}, f"api_{ACCOUNT}", options={"no_stop": False}
+    )
+    await set_up_api_entry(hass, entry)
+    ovh_again(ovh_api)
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            "notify", "ovh_sms", {"message": "Leak!", "target": ["+33612345678"]}, blocking=True
+        )
+    assert err.value.translation_key == "stop_mention_from_virtual_number"
     assert not [path for _, path in api_calls(ovh_api) if path.endswith("/jobs")]

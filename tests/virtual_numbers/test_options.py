@@ -122,3 +122,25 @@ async def test_deleting_the_entry_forgets_its_numbers(
     await hass.config_entries.async_remove(mock_api_entry.entry_id)
     await hass.async_block_till_done()
     assert key not in hass_storage
+
+
+async def test_a_number_still_read_keeps_what_it_saved(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    mock_api_entry: MockConfigEntry,
+    ovh_api: AiohttpClientMocker,
+) -> None:
+    """Options saved again with the number: its saved ids stay, nothing is told twice."""
+    key = f"ovh_sms.{mock_api_entry.entry_id}.{NUMBER}.replies"
+    hass_storage[key] = {"version": 1, "key": key, "data": {"seen": ["5"], "first_read_done": True}}
+    ovh_api.get(NUMBER_INCOMING, json=["5"])
+    mock_api_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(mock_api_entry, options=READ_NUMBER)
+    await hass.config_entries.async_setup(mock_api_entry.entry_id)
+    await hass.async_block_till_done()
+    result = await hass.config_entries.options.async_init(mock_api_entry.entry_id)
+    await hass.config_entries.options.async_configure(
+        result["flow_id"], DEFAULT_OPTIONS | TWO_WAY | READ_NUMBER
+    )
+    await hass.async_block_till_done()
+    assert hass_storage[key]["data"]["seen"] == ["5"]

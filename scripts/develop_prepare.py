@@ -71,7 +71,12 @@ def write_entry(config_dir: Path, simulator_url: str) -> bool:
             "endpoint": simulator_url + API_PATH,
         },
         minor_version=2,
-        options={"service_name": "ovh_sms_api", "replies": True},
+        # The simulator's virtual number read too: a phone texts it from the page.
+        options={
+            "service_name": "ovh_sms_api",
+            "replies": True,
+            "virtual_numbers": {"numbers": list(simulator.api.virtual_numbers)},
+        },
         title=f"{simulator.account} (API)",
         unique_id=f"api_{simulator.account}",
     )

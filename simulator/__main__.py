@@ -21,6 +21,7 @@ from .keys import DEFAULT_RULES
 from .phone import check_url
 from .server import OvhSimulator
 from .tls import server_context
+from .virtual_numbers import DEFAULT_VIRTUAL_NUMBER
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -109,6 +110,15 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         metavar="URL",
         help="the account's smsResponse cgiUrl: OVH calls it (GET) with each reply",
     )
+    parser.add_argument(
+        "--virtual-number",
+        action="append",
+        metavar="NUMBER",
+        help=(
+            "a virtual number of the account, as OVH lists it (33644000001), repeatable"
+            f" (default {DEFAULT_VIRTUAL_NUMBER}); the page texts it from a phone"
+        ),
+    )
     return parser.parse_args(argv)
 
 
@@ -162,6 +172,7 @@ def simulator_from(args: argparse.Namespace) -> OvhSimulator:
             deliver_after=args.deliver_after,
             callback_url=args.callback_url,
             reply_url=args.reply_url,
+            virtual_numbers=tuple(args.virtual_number or (DEFAULT_VIRTUAL_NUMBER,)),
         ),
     )
 
@@ -187,7 +198,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     delivery = "never" if args.deliver_after is None else f"after {args.deliver_after:g} s"
     print(  # noqa: T201
         f"simulator: the phone is the page: mark each SMS delivered, failed or expired, answer"
-        f" the SMS sent from the short number; automatic delivery: {delivery}; reports pushed"
+        f" the SMS sent from the short number, text the virtual numbers"
+        f" ({', '.join(args.virtual_number or (DEFAULT_VIRTUAL_NUMBER,))});"
+        f" automatic delivery: {delivery}; reports pushed"
         f" to {args.callback_url or 'nowhere'}, replies to {args.reply_url or 'nowhere'}"
     )
     if args.tls:

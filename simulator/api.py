@@ -63,6 +63,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from http import HTTPStatus
 import json
 import logging
@@ -73,9 +74,9 @@ from aiohttp import web
 
 from .account import SentSms, aware, sender_type
 from .keys import CredentialStatus
-from .phone import Incoming
 from .segments import MAX_PARTS, SmsCoding, coding_for, count_parts
-from .traffic import Job, SmsTraffic
+from .traffic import Job
+from .virtual_numbers import VirtualNumberTraffic
 from .wire import (
     CLASS_DIGITS,
     INCOMING_FILTERS,
@@ -105,10 +106,13 @@ from .wire import (
 _LOGGER = logging.getLogger(__name__)
 
 API_PATH: Final = "/1.0"
+# What POST /virtualNumbers/{number}/jobs does not take (OVH's schema).
+# Assumption: its SMS carry no STOP mention.
+FROM_NUMBER_REFUSED: Final = frozenset({"sender", "senderForResponse", "noStopClause"})
 
 
 @dataclass
-class OvhApiSimulator(SmsTraffic):
+class OvhApiSimulator(VirtualNumberTraffic):
     """The OVHcloud API of the simulated account: its keys (keys.py), its SMS (traffic.py), /sms.
 
     jobs_failure (a 5xx) makes POST /jobs fail without sending. description and
@@ -202,7 +206,7 @@ class OvhApiSimulator(SmsTraffic):
                 return self._sms(method, rest, query, body, now)
         raise api_error(404, INVALID_URL)
 
-    def _sms(  # noqa: PLR0911 - one answer per route
+    def _sms(  # noqa: C901, PLR0911 - one answer per route
         self,
         method: str,
         route: Sequence[str],
@@ -220,6 +224,8 @@ class OvhApiSimulator(SmsTraffic):
                 return self._incoming_route(method, route, query, now)
             case _, ["jobs", *_]:
                 return self._jobs_route(method, route, body, now)
+            case _, ["virtualNumbers", *_]:
+                return self.virtual_numbers_route(method, route, partial(self._send, body, now))
             case "GET", ["senders"]:
                 return list(self.account.senders)
             case "GET", ["senders", name]:
@@ -288,24 +294,17 @@ class OvhApiSimulator(SmsTraffic):
                     incoming.id
                     for incoming in self.incoming.values()
                     if not incoming.deleted
+                    and incoming.receiver is None
                     and all(check(incoming_fields(incoming)) for check in checks)
                 ]
             case "GET", ["incoming", incoming_id]:
-                return incoming_fields(self._incoming(incoming_id))
+                return incoming_fields(self.received(incoming_id, None))
             case "DELETE", ["incoming", incoming_id]:
-                incoming = self._incoming(incoming_id)
+                incoming = self.received(incoming_id, None)
                 incoming.deleted = True
                 _LOGGER.info("Reply %d deleted", incoming.id)
                 return None
         raise api_error(404, INVALID_URL)
-
-    def _incoming(self, incoming_id: str) -> Incoming:
-        if not incoming_id.isdecimal():
-            raise not_valid("id", incoming_id, "long")
-        incoming = self.incoming.get(int(incoming_id))
-        if incoming is None or incoming.deleted:
-            raise api_error(404, f"The requested object (id = {incoming_id}) does not exist")
-        return incoming
 
     def _sender(self, name: str) -> dict[str, str]:
         status = self.account.sender_status_of(name)
@@ -319,11 +318,20 @@ class OvhApiSimulator(SmsTraffic):
             "description": "",
         }
 
-    def _send(self, body: bytes, now: datetime) -> dict[str, object]:
+    def _send(
+        self, body: bytes, now: datetime, from_number: str | None = None
+    ) -> dict[str, object]:
+        """POST /jobs, or /virtualNumbers/{from_number}/jobs: no sender there, no STOP mention."""
         if self.jobs_failure is not None:
             raise api_error(self.jobs_failure, HTTPStatus(self.jobs_failure).phrase)
-        fields = check_job(json_object(body))
-        sender = self._check_sender(fields)
+        if from_number is None:
+            fields = check_job(json_object(body))
+            sender = self._check_sender(fields)
+        else:
+            given = json_object(body)
+            refuse_unknown(given, frozenset(given) - FROM_NUMBER_REFUSED)
+            fields = check_job(given) | {"noStopClause": True}
+            sender = international(from_number)
         text: str = fields["message"]
         coding = coding_for(text)
         segments = count_parts(text, coding, stop_mention=not fields.get("noStopClause", False))

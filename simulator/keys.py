@@ -87,14 +87,17 @@ class AccessRule:
         return f"{self.method} {self.path}"
 
 
-# The pre-validated key's rights: the createToken link of the spec, cancelling a job and
-# deleting a reply read (what the integration asks for).
+# The pre-validated key's rights: the createToken link of the spec, cancelling a job,
+# deleting a reply read, sending from a virtual number and deleting what it received
+# (what the integration asks for).
 DEFAULT_RULES: Final = (
     AccessRule("GET", "/sms"),
     AccessRule("GET", "/sms/*"),
     AccessRule("POST", "/sms/*/jobs"),
     AccessRule("DELETE", "/sms/*/jobs/*"),
     AccessRule("DELETE", "/sms/*/incoming/*"),
+    AccessRule("POST", "/sms/*/virtualNumbers/*/jobs"),
+    AccessRule("DELETE", "/sms/*/virtualNumbers/*/incoming/*"),
 )
 
 

@@ -70,6 +70,7 @@ class Page:
         app.router.add_post("/api/jobs-failure", self._set_jobs_failure)
         app.router.add_post("/api/delivery", self._set_delivery)
         app.router.add_post("/api/reply", self._reply)
+        app.router.add_post("/api/text", self._text)
         app.router.add_post("/api/push", self._set_push)
         app.router.add_post("/api/deliver-after", self._set_deliver_after)
 
@@ -137,6 +138,19 @@ class Page:
             raise web.HTTPBadRequest(text="Answer a sent SMS.")
         try:
             self.api.reply(int(sms_id), str(form.get("message", "")))
+        except ValueError as error:
+            raise web.HTTPBadRequest(text=str(error)) from None
+        raise web.HTTPSeeOther("/")
+
+    async def _text(self, request: web.Request) -> web.Response:
+        """Have a phone text one of the virtual numbers."""
+        form = await request.post()
+        try:
+            self.api.text(
+                str(form.get("to", "")),
+                str(form.get("sender", "")).strip(),
+                str(form.get("message", "")),
+            )
         except ValueError as error:
             raise web.HTTPBadRequest(text=str(error)) from None
         raise web.HTTPSeeOther("/")
@@ -274,7 +288,8 @@ Automatic delivery (accepted by the operator at once, delivered then):
         api = self.api
         replies = "".join(
             f"<tr><td>{incoming.id}</td><td>{ovh_datetime(incoming.created)}</td>"
-            f"<td>{html.escape(incoming.sender)}</td><td>{incoming.answered}</td>"
+            f"<td>{html.escape(incoming.sender)}</td>"
+            f"<td>{incoming.answered or ''}{html.escape(incoming.receiver or '')}</td>"
             f"<td class=message>{_message_html(incoming.message)}</td>"
             f"<td>{html.escape(incoming.tag)}</td>"
             f"<td>{'deleted through the API' if incoming.deleted else 'kept'}</td></tr>"
@@ -282,8 +297,15 @@ Automatic delivery (accepted by the operator at once, delivered then):
         )
         pushes = "".join(_push_row(call) for call in reversed(api.pusher.calls[-PUSHES_SHOWN:]))
         failures = sum(call.ok is False for call in api.pusher.calls)
-        return f"""<h3>Replies received ({len(api.incoming)})</h3>
-<table><tr><th>Id</th><th>Received</th><th>From</th><th>Answering</th><th>Message</th>
+        numbers = "".join(
+            f"<option>{html.escape(number)}</option>" for number in api.virtual_numbers
+        )
+        return f"""<h3>Virtual numbers</h3>
+<form method=post action=/api/text>A phone <input name=sender required
+placeholder=+33612345678> texts <select name=to>{numbers}</select>
+<input name=message required placeholder=Message size=40> <button>Send</button></form>
+<h3>Replies received ({len(api.incoming)})</h3>
+<table><tr><th>Id</th><th>Received</th><th>From</th><th>Answering / to</th><th>Message</th>
 <th>Tag</th><th>State</th></tr>{replies}</table>
 <h3>Push</h3>
 <form method=post action=/api/push>

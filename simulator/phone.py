@@ -105,7 +105,10 @@ class Delivery:
 
 @dataclass(slots=True)
 class Incoming:
-    """A reply received: an incoming SMS of the account, answering the SMS `answered`."""
+    """An incoming SMS of the account: a reply to the SMS `answered`, to the short number.
+
+    Or an SMS to one of its virtual numbers (receiver; answered None).
+    """
 
     id: int
     created: datetime
@@ -113,8 +116,9 @@ class Incoming:
     message: str
     tag: str
     credits: Decimal
-    answered: int
+    answered: int | None
     deleted: bool = False
+    receiver: str | None = None
 
 
 @dataclass(slots=True)

@@ -315,6 +315,8 @@ def ovh_api(aioclient_mock: AiohttpClientMocker) -> AiohttpClientMocker:
     aioclient_mock.get(f"{API_ENDPOINT}/auth/time", text="1800000000")
     aioclient_mock.get(f"{API_ENDPOINT}/sms/{ACCOUNT}", json=API_ACCOUNT)
     aioclient_mock.post(f"{API_ENDPOINT}/sms/{ACCOUNT}/jobs", json=API_JOB)
+    # An account without virtual numbers, as most are.
+    aioclient_mock.get(f"{API_ENDPOINT}/sms/{ACCOUNT}/virtualNumbers", json=[])
     return aioclient_mock
 
 
@@ -351,8 +353,9 @@ def api_answers(
     state: str = "validated",
     accounts: tuple[str, ...] = (ACCOUNT,),
     senders: dict[str, dict[str, str]] = SENDERS,
+    virtual_numbers: tuple[str, ...] = (),
 ) -> None:
-    """Make the API answer a key in this state that sees these accounts and senders."""
+    """Make the API answer a key in this state that sees these accounts, senders and numbers."""
     aioclient_mock.clear_requests()
     aioclient_mock.get(f"{API_ENDPOINT}/auth/time", text="1800000000")
     aioclient_mock.post(
@@ -370,6 +373,9 @@ def api_answers(
     for account in accounts:
         aioclient_mock.get(f"{API_ENDPOINT}/sms/{account}", json=API_ACCOUNT | {"name": account})
         aioclient_mock.get(f"{API_ENDPOINT}/sms/{account}/senders", json=list(senders))
+        aioclient_mock.get(
+            f"{API_ENDPOINT}/sms/{account}/virtualNumbers", json=list(virtual_numbers)
+        )
         for name, sender in senders.items():
             aioclient_mock.get(
                 f"{API_ENDPOINT}/sms/{account}/senders/{name}",

@@ -458,21 +458,25 @@ async def test_options_form_shows_every_default(
 
 @pytest.mark.parametrize(
     ("entry_fixture", "two_way_fields"),
-    [("mock_config_entry", set()), ("mock_api_entry", {"replies", "delete_replies", "push"})],
+    [
+        ("mock_config_entry", set()),
+        ("mock_api_entry", {"replies", "delete_replies", "push", "virtual_numbers"}),
+    ],
 )
+@pytest.mark.usefixtures("ovh_api")
 async def test_options_of_an_entry_not_loaded(
     hass: HomeAssistant,
     request: pytest.FixtureRequest,
     entry_fixture: str,
     two_way_fields: set[str],
 ) -> None:
-    """An entry that is not loaded still has its options; API keys add replies and push."""
+    """An entry that is not loaded still has its options; API keys add replies, push, numbers."""
     entry: MockConfigEntry = request.getfixturevalue(entry_fixture)
     entry.add_to_hass(hass)
     result = await hass.config_entries.options.async_init(entry.entry_id)
     fields = {str(key) for key in result["data_schema"].schema}
     assert "service_name" in fields
-    assert fields & {"replies", "delete_replies", "push"} == two_way_fields
+    assert fields & {"replies", "delete_replies", "push", "virtual_numbers"} == two_way_fields
 
 
 async def test_options_action_name_is_unique(

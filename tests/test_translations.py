@@ -95,6 +95,7 @@ SAMPLES: list[OvhSmsError] = [
     ovhsms.UnreadableAnswerError(200, "GET /sms/*"),
     ovhsms.SmsNotFoundError("26929925"),
     ovhsms.ReplyNotFoundError("12"),
+    ovhsms.StopMentionFromNumberError("33644000001"),
 ]
 
 

@@ -49,6 +49,7 @@ from .push import async_delete_cloudhook
 from .repairs import convertible_foreign_entry
 from .replies import async_forget_replies
 from .services import async_setup_services
+from .virtual_numbers import async_forget_numbers
 
 PLATFORMS: list[Platform] = [Platform.EVENT, Platform.NOTIFY, Platform.SENSOR]
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
@@ -193,6 +194,7 @@ async def async_remove_entry(hass: HomeAssistant, entry: OvhSmsConfigEntry) -> N
     await async_delete_cloudhook(hass, entry.options)
     await async_forget_deliveries(hass, entry)
     await async_forget_replies(hass, entry)
+    await async_forget_numbers(hass, entry)
     await async_forget_ledger(hass, entry.entry_id)
     await async_forget_outbox(hass, entry.entry_id)
     await async_forget_alarms(hass, entry)

@@ -54,6 +54,7 @@ from .ovhsms import (
 )
 from .push import PushedCalls
 from .replies import ReplyPoller, async_get_poller
+from .virtual_numbers import VirtualNumbers, chosen_numbers
 
 
 class SmsAccount(Protocol):
@@ -170,25 +171,23 @@ class ApiKeysAccount:
         self._tracker = tracker
         self._poller = poller
         self._options = entry_options(entry)
+        self._numbers = VirtualNumbers(client, self._account)
+        # The pollers of the virtual numbers read, by number as OVH lists it.
+        self._number_pollers: dict[str, ReplyPoller] = {}
 
     @classmethod
     async def async_create(cls, hass: HomeAssistant, entry: ConfigEntry) -> ApiKeysAccount:
         """Build the entry's account; raise SmsValidationError for an unsafe endpoint."""
-        keys = ApiKeys(
-            entry.data[CONF_APPLICATION_KEY],
-            entry.data[CONF_APPLICATION_SECRET],
-            entry.data[CONF_CONSUMER_KEY],
-        )
-        client = OvhApiClient(
-            async_get_clientsession(hass), keys, endpoint=entry.data[CONF_ENDPOINT]
-        )
-        return cls(
+        account = cls(
             hass,
             entry,
-            client,
+            api_client(hass, entry),
             await async_get_tracker(hass, entry),
             await async_get_poller(hass, entry),
         )
+        for number in chosen_numbers(account._options):
+            account._number_pollers[number] = await async_get_poller(hass, entry, number)
+        return account
 
     @property
     def reads_replies(self) -> bool:
@@ -201,8 +200,9 @@ class ApiKeysAccount:
         return len(self._tracker.followed)
 
     async def async_send(self, sms: Sms) -> SendResult:
-        """Send through the API."""
-        return await self._client.send(self._account, sms)
+        """Send through the API; from a virtual number when the sender is one of the account's."""
+        number = await self._numbers.async_number_of(sms.sender)
+        return await self._client.send(self._account, sms, virtual_number=number)
 
     async def async_read_credits(self) -> Decimal:
         """Read the account's credit."""
@@ -220,8 +220,18 @@ class ApiKeysAccount:
             entry.async_on_unload(replies.async_stop)
         else:
             self._poller.async_pause()
+        for poller in self._number_pollers.values():
+            poller.async_start(self._client, delete_read=self._options[CONF_DELETE_REPLIES])
+            entry.async_on_unload(poller.async_stop)
         if self._options[CONF_PUSH] and self._options.get(CONF_WEBHOOK_ID):
-            PushedCalls(self._hass, entry, self._client, self._tracker, replies).async_register()
+            PushedCalls(
+                self._hass,
+                entry,
+                self._client,
+                self._tracker,
+                replies,
+                number_replies=self._number_pollers,
+            ).async_register()
 
     @callback
     def async_read_replies_often(self, *, often: bool, waiter: str = "alarms") -> None:
@@ -258,6 +268,16 @@ class ApiKeysAccount:
             return False
         self._tracker.report(report)
         return False
+
+
+def api_client(hass: HomeAssistant, entry: ConfigEntry) -> OvhApiClient:
+    """Give a client of the entry's API keys; raise SmsValidationError for an unsafe endpoint."""
+    keys = ApiKeys(
+        entry.data[CONF_APPLICATION_KEY],
+        entry.data[CONF_APPLICATION_SECRET],
+        entry.data[CONF_CONSUMER_KEY],
+    )
+    return OvhApiClient(async_get_clientsession(hass), keys, endpoint=entry.data[CONF_ENDPOINT])
 
 
 # Each way in, by the mode the entry's data names.

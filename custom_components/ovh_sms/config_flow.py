@@ -49,6 +49,7 @@ from .command_options import (
     commands_form_errors,
     recipient_command_data,
 )
+from .account import api_client
 from .const import (
     CONF_ACCOUNT,
     CONF_APPLICATION_KEY,
@@ -119,6 +120,7 @@ from .ovhsms import (
 from .push import async_delete_cloudhook, async_push_url
 from .sms_options import DEFAULTS_FORM, SMS_DEFAULTS, defaults_form_errors
 from .validation import EXTERNAL_STEP, async_validated_url
+from .virtual_numbers import async_forget_numbers, async_numbers_section, sender_numbers
 
 CONF_TEST_NUMBER = "test_number"
 TEST_MESSAGE = "Home Assistant: OVH SMS is set up and can reach this phone."
@@ -250,9 +252,13 @@ def _api_keys(user_input: Mapping[str, Any], saved_secret: str = "") -> ApiKeys:
     )
 
 
-def _sender_schema(senders: tuple[Sender, ...], current: str | None) -> vol.Schema:
-    """Pick an enabled sender of the account, or the short number; current one first."""
-    choices = [sender.name for sender in senders if sender.enabled] + [SHORT_NUMBER]
+def _sender_schema(
+    senders: tuple[Sender, ...], current: str | None, numbers: tuple[str, ...] = ()
+) -> vol.Schema:
+    """Pick an enabled sender of the account, one of its virtual numbers, or the short number."""
+    choices = [sender.name for sender in senders if sender.enabled]
+    choices += [number for number in sender_numbers(numbers) if number not in choices]
+    choices.append(SHORT_NUMBER)
     default = (current or SHORT_NUMBER) if current is not None else choices[0]
     return vol.Schema(
         {
@@ -314,6 +320,7 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
         # OVHcloud sends the browser back to this flow (see validation.py) after validation.
         self._sent_back = False
         self._senders: tuple[Sender, ...] = ()
+        self._virtual_numbers: tuple[str, ...] = ()
         self._credits_left = ""
         self._accounts: tuple[str, ...] = ()
         # Set by the step that asks for keys, before the steps that validate them.
@@ -595,6 +602,7 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
         """Read the account's credit and senders; raise OvhSmsError."""
         info = await self._api.account(account)
         self._senders = await self._api.senders(account)
+        self._virtual_numbers = await self._api.virtual_numbers(account)
         self._credits_left = str(info.credits_left)
 
     async def async_step_api_sender(
@@ -616,7 +624,7 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
         """Show the senders of the account just read; the current one first when reconfiguring."""
         return self.async_show_form(
             step_id=step_id,
-            data_schema=_sender_schema(self._senders, current),
+            data_schema=_sender_schema(self._senders, current, self._virtual_numbers),
             description_placeholders={
                 "account": self._data[CONF_ACCOUNT],
                 "credits_left": self._credits_left,
@@ -955,6 +963,7 @@ class OvhSmsOptionsFlow(OptionsFlowWithReload):
                     errors[CONF_PUSH] = "push_unreachable"
             if not errors:
                 self._options = user_input
+                await async_forget_numbers(self.hass, self.config_entry, user_input)
                 if self._replies_turned_on_with_named_sender():
                     return await self.async_step_replies_sender()
                 return await self._async_push_or_save()
@@ -985,6 +994,9 @@ class OvhSmsOptionsFlow(OptionsFlowWithReload):
                     vol.Required(CONF_PUSH): BooleanSelector(),
                     vol.Optional(CONF_COMMANDS): section(
                         vol.Schema(dict(COMMANDS_FORM)), {"collapsed": True}
+                    ),
+                    **await async_numbers_section(
+                        api_client(self.hass, self.config_entry), self.config_entry
                     ),
                 }
             )

@@ -40,6 +40,9 @@ CONF_HOURLY_LIMIT: Final = "hourly_limit"
 CONF_REPLIES: Final = "replies"
 CONF_DELETE_REPLIES: Final = "delete_replies"
 CONF_PUSH: Final = "push"
+# The options' section of the virtual numbers read (virtual_numbers.py).
+CONF_VIRTUAL_NUMBERS: Final = "virtual_numbers"
+CONF_NUMBERS: Final = "numbers"
 CONF_WEBHOOK_ID: Final = "webhook_id"
 # Whether the webhook is reached through a Home Assistant Cloud cloudhook.
 CONF_CLOUDHOOK: Final = "cloudhook"
@@ -89,6 +92,7 @@ DEFAULT_OPTIONS: Final[Mapping[str, Any]] = MappingProxyType(
                 CONF_DRILL_REPLY: False,
             }
         ),
+        CONF_VIRTUAL_NUMBERS: {CONF_NUMBERS: []},
     }
 )
 

@@ -58,6 +58,7 @@ from .ovhsms import (
     SenderNotFoundError,
     SmsNotFoundError,
     SmsRefusedError,
+    StopMentionFromNumberError,
     UnreadableAnswerError,
     UnsupportedCharactersError,
 )
@@ -117,6 +118,11 @@ ERRORS: Final[dict[type[OvhSmsError], tuple[type[HomeAssistantError], str, Place
     InvalidEndpointError: (_INVALID, "invalid_endpoint", _nothing),
     InsecureEndpointError: (_INVALID, "insecure_endpoint", _nothing),
     EndpointCredentialsError: (_INVALID, "endpoint_credentials", _nothing),
+    StopMentionFromNumberError: (
+        _INVALID,
+        "stop_mention_from_virtual_number",
+        lambda err: {"number": err.number},
+    ),
     # OVH refused the request, or it never reached OVH: nothing was sent.
     AuthenticationError: (_FAILED, "authentication_failed", _refusal),
     ApplicationKeyError: (_FAILED, "application_key_invalid", _nothing),

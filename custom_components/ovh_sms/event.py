@@ -12,10 +12,11 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .command_options import command_settings, masked
 from .commands import signal_keyword
-from .const import DOMAIN
+from .const import DOMAIN, entry_options
 from .coordinator import OvhSmsConfigEntry
 from .entity import OvhSmsEntity
 from .notices import ReceivedSms, signal_received
+from .virtual_numbers import chosen_numbers
 
 PARALLEL_UPDATES = 0
 ENTITY_KEY = "sms_received"
@@ -29,8 +30,8 @@ async def async_setup_entry(
     entry: OvhSmsConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the entity when the entry reads replies; remove it when it no longer does."""
-    if entry.runtime_data.account.reads_replies:
+    """Add the entity when the entry reads replies or virtual numbers; else remove it."""
+    if entry.runtime_data.account.reads_replies or chosen_numbers(entry_options(entry)):
         async_add_entities([OvhSmsReceivedEvent(entry)])
         return
     registry = er.async_get(hass)

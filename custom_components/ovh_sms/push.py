@@ -32,6 +32,7 @@ from .const import CONF_ACCOUNT, CONF_CLOUDHOOK, CONF_WEBHOOK_ID, DOMAIN, LOGGER
 from .delivery import DeliveryTracker
 from .ovhsms import OvhApiClient, OvhSmsError, delivery_from_callback, reply_from_callback
 from .replies import ReplyPoller
+from .virtual_numbers import number_digits
 
 # OVH's calls are a few short parameters: a larger body is no call of OVH's.
 MAX_BODY: Final = 16 * 1024
@@ -112,13 +113,22 @@ class PushedCalls:
         client: OvhApiClient,
         tracker: DeliveryTracker,
         replies: ReplyPoller | None,
+        *,
+        number_replies: Mapping[str, ReplyPoller],
     ) -> None:
-        """Confirm with this client; tell reports to the tracker, replies to the poller."""
+        """Confirm with this client; tell reports to the tracker, replies to the poller.
+
+        number_replies: the pollers of the virtual numbers read, by number as OVH
+        lists it; a reply whose shortcode is one of them goes to its poller.
+        """
         self.hass = hass
         self.entry = entry
         self._client = client
         self._tracker = tracker
         self._replies = replies
+        self._number_replies = {
+            number_digits(number): poller for number, poller in number_replies.items()
+        }
         self._confirming: set[tuple[str, str]] = set()
 
     @callback
@@ -150,8 +160,10 @@ class PushedCalls:
                 self._confirm("report", report.sms_id, partial(self._confirm_report, report.sms_id))
             else:
                 LOGGER.debug("Pushed report of SMS %s dropped: not followed", report.sms_id)
-        elif self._replies is not None and (reply := reply_from_callback(params)) is not None:
-            confirm = partial(self._replies.async_confirm, reply.reply_id, dt_util.utcnow())
+        elif (poller := self._poller_of(params)) is not None and (
+            reply := reply_from_callback(params)
+        ) is not None:
+            confirm = partial(poller.async_confirm, reply.reply_id, dt_util.utcnow())
             self._confirm("reply", reply.reply_id, confirm)
         else:
             LOGGER.debug(
@@ -160,6 +172,10 @@ class PushedCalls:
         return web.Response(status=200)
 
     @callback
+    def _poller_of(self, params: Mapping[str, str]) -> ReplyPoller | None:
+        """Give the poller of the number a reply names (shortcode, +33...), else the replies'."""
+        return self._number_replies.get(number_digits(params.get("shortcode", "")), self._replies)
+
     def _confirm(self, kind: str, sms_id: str, confirm: Callable[[], Awaitable[None]]) -> None:
         """Confirm a call in a task of the entry; one at a time for each SMS or reply."""
         key = (kind, sms_id)

@@ -12,6 +12,9 @@ right raises the access repair issue and the reading goes on. A push from OVH
 (see push.py) has a reply read at once; the next read then knows it. The poller
 outlives reloads of its entry, so a read in flight during a reload tells nothing
 twice.
+
+A virtual number of the account (virtual_numbers.py) is read by a poller of its
+own, the same way: its SMS are told with receiver, the number in the 00 form.
 """
 
 from __future__ import annotations
@@ -71,15 +74,16 @@ class StoredReplies(TypedDict):
 
 
 class ReplyPoller:
-    """Reads one API keys entry's replies and tells each new one once."""
+    """Reads one API keys entry's replies (or its virtual number's SMS), tells each new one once."""
 
-    def __init__(self, hass: HomeAssistant, entry: ConfigEntry) -> None:
-        """Nothing is read until started."""
+    def __init__(self, hass: HomeAssistant, entry: ConfigEntry, number: str | None = None) -> None:
+        """Nothing is read until started; number: a virtual number, as OVH lists it."""
         self.hass = hass
         self.entry = entry
+        self.number = number
         self._delete_read = False
         self.store: Store[StoredReplies] = Store(
-            hass, STORAGE_VERSION, f"{DOMAIN}.{entry.entry_id}.replies"
+            hass, STORAGE_VERSION, f"{DOMAIN}.{_poller_key(entry, number)}.replies"
         )
         # Ids told (or found at the very first read), oldest first.
         self._seen: dict[str, None] = {}
@@ -160,14 +164,16 @@ class ReplyPoller:
     async def _async_poll(self, client: OvhApiClient) -> None:
         account: str = self.entry.data[CONF_ACCOUNT]
         try:
-            ids = await client.reply_ids(account)
+            ids = await client.reply_ids(account, self.number)
         except OvhSmsError as err:
             if not self._failing:
-                LOGGER.warning("The replies of %s could not be read: %s", account, _why(err))
+                LOGGER.warning(
+                    "The replies of %s could not be read: %s", self._read_from, _why(err)
+                )
             self._failing = True
             return
         if self._failing:
-            LOGGER.info("The replies of %s can be read again", account)
+            LOGGER.info("The replies of %s can be read again", self._read_from)
         self._failing = False
         if not self._first_read_done:  # what is there already is old news
             self._seen.update(dict.fromkeys(ids))
@@ -175,7 +181,8 @@ class ReplyPoller:
             self._save()
             return
         self._failed_reads = {i: n for i, n in self._failed_reads.items() if i in ids}
-        new = [i for i in ids if i not in self._seen and i not in self._reading]
+        # An id OVH lists twice is read once.
+        new = [i for i in dict.fromkeys(ids) if i not in self._seen and i not in self._reading]
         # Those that failed before wait behind the others: none blocks the rest.
         new.sort(key=lambda reply_id: self._failed_reads.get(reply_id, 0))
         for reply_id in new[:READS_PER_RUN]:
@@ -202,13 +209,13 @@ class ReplyPoller:
         account: str = self.entry.data[CONF_ACCOUNT]
         self._reading.add(reply_id)
         try:
-            reply = await client.reply(account, reply_id)
+            reply = await client.reply(account, reply_id, self.number)
         except ReplyNotFoundError:
             LOGGER.debug("Reply %s is not at OVH: nothing is told", reply_id)
             return True
         except OvhSmsError as err:
             if getattr(err, "stops_sending", False):
-                LOGGER.debug("Replies of %s not read for now: %s", account, _why(err))
+                LOGGER.debug("Replies of %s not read for now: %s", self._read_from, _why(err))
                 return False
             self._read_failed(reply_id, err)
             return True
@@ -235,7 +242,7 @@ class ReplyPoller:
         LOGGER.warning(
             "Reply %s of %s could not be read in %d attempts and is given up: %s",
             reply_id,
-            self.entry.data[CONF_ACCOUNT],
+            self._read_from,
             failures,
             _why(err),
         )
@@ -244,7 +251,7 @@ class ReplyPoller:
         """Delete a reply told; a failure leaves it at OVH and stops nothing."""
         account: str = self.entry.data[CONF_ACCOUNT]
         try:
-            await client.delete_reply(account, reply_id)
+            await client.delete_reply(account, reply_id, self.number)
         except AccessDeniedError as err:
             if self._removed:  # the entry was deleted while OVH answered: nothing to repair
                 return
@@ -252,7 +259,9 @@ class ReplyPoller:
             async_react_to_failure(self.hass, self.entry, err, reauth=not self._delete_denied)
             if not self._delete_denied:
                 self._delete_denied = True
-                LOGGER.warning("The replies of %s cannot be deleted: %s", account, _why(err))
+                LOGGER.warning(
+                    "The replies of %s cannot be deleted: %s", self._read_from, _why(err)
+                )
         except OvhSmsError as err:
             LOGGER.debug("Reply %s was not deleted at OVH: %s", reply_id, _why(err))
 
@@ -272,12 +281,19 @@ class ReplyPoller:
             message=reply.message,
             tag=reply.tag,
             received_at=(reply.received_at or arrived).isoformat(),
+            receiver=None if self.number is None else receiver_form(self.number),
         )
         self.hass.bus.async_fire(
             EVENT_RECEIVED, {"config_entry_id": self.entry.entry_id, **masked(self.entry, received)}
         )
         async_dispatcher_send(self.hass, signal_received(self.entry.entry_id), received)
         self._save()
+
+    @property
+    def _read_from(self) -> str:
+        """Name what is read, in the log: the account, or one of its virtual numbers."""
+        account: str = self.entry.data[CONF_ACCOUNT]
+        return account if self.number is None else f"{account} (+{self.number})"
 
     def _recipient_name(self, number: str) -> str | None:
         """Name the recipient whose number sent the reply, if it is one of the account's."""
@@ -320,14 +336,29 @@ def _why(err: OvhSmsError) -> str:
     return str(err)
 
 
-async def async_get_poller(hass: HomeAssistant, entry: ConfigEntry) -> ReplyPoller:
-    """Give the entry's poller, loading it the first time in this run of Home Assistant."""
+def receiver_form(number: str) -> str:
+    """Write a virtual number as OVH lists it (33644000001) in the 00 form, as senders are."""
+    return "00" + number
+
+
+def _poller_key(entry: ConfigEntry, number: str | None) -> str:
+    return entry.entry_id if number is None else f"{entry.entry_id}.{number}"
+
+
+async def async_get_poller(
+    hass: HomeAssistant, entry: ConfigEntry, number: str | None = None
+) -> ReplyPoller:
+    """Give the entry's poller (of a virtual number), loading it the first time in this run."""
     return await async_get_kept(
-        hass, DATA_POLLERS, entry.entry_id, lambda: ReplyPoller(hass, entry)
+        hass, DATA_POLLERS, _poller_key(entry, number), lambda: ReplyPoller(hass, entry, number)
     )
 
 
-async def async_forget_replies(hass: HomeAssistant, entry: ConfigEntry) -> None:
-    """Stop reading the entry's replies and delete what it saved: it was deleted."""
-    poller = async_pop_kept(hass, DATA_POLLERS, entry.entry_id) or ReplyPoller(hass, entry)
+async def async_forget_replies(
+    hass: HomeAssistant, entry: ConfigEntry, number: str | None = None
+) -> None:
+    """Stop reading the entry's replies (a virtual number's) and delete what it saved."""
+    poller = async_pop_kept(hass, DATA_POLLERS, _poller_key(entry, number)) or ReplyPoller(
+        hass, entry, number
+    )
     await poller.async_remove()

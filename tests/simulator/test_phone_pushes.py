@@ -344,15 +344,26 @@ def test_command_line_sets_the_phone(capsys: pytest.CaptureFixture[str]) -> None
             [],
             (
                 "simulator: the phone is the page: mark each SMS delivered, failed or expired, "
-                "answer the SMS sent from the short number; automatic delivery: never; reports "
-                "pushed to nowhere, replies to nowhere"
+                "answer the SMS sent from the short number, text the virtual numbers "
+                "(33644000001); automatic delivery: never; reports pushed to nowhere, replies "
+                "to nowhere"
             ),
         ),
         (
-            ["--deliver-after", "2.5", "--callback-url", "http://h/c", "--reply-url", "http://h/r"],
+            [
+                "--deliver-after",
+                "2.5",
+                "--callback-url",
+                "http://h/c",
+                "--reply-url",
+                "http://h/r",
+                "--virtual-number",
+                "33644000002",
+            ],
             (
                 "simulator: the phone is the page: mark each SMS delivered, failed or expired, "
-                "answer the SMS sent from the short number; automatic delivery: after 2.5 s; "
+                "answer the SMS sent from the short number, text the virtual numbers "
+                "(33644000002); automatic delivery: after 2.5 s; "
                 "reports pushed to http://h/c, replies to http://h/r"
             ),
         ),

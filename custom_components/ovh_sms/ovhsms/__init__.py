@@ -51,6 +51,7 @@ from .errors import (
     SmsNotSentError,
     SmsRefusedError,
     SmsValidationError,
+    StopMentionFromNumberError,
     UnreadableAnswerError,
     UnsupportedCharactersError,
 )
@@ -202,6 +203,7 @@ __all__ = [
     "SmsNotSentError",
     "SmsRefusedError",
     "SmsValidationError",
+    "StopMentionFromNumberError",
     "UnreadableAnswerError",
     "UnsupportedCharactersError",
     "build_sms",

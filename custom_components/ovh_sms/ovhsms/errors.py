@@ -380,3 +380,15 @@ class ReplyNotFoundError(OvhSmsError):
         """Keep the id asked for."""
         super().__init__(f"OVH has no reply {reply_id}: it was deleted, or never existed")
         self.reply_id = reply_id
+
+
+class StopMentionFromNumberError(SmsValidationError):
+    """OVHcloud API: an SMS from a virtual number cannot ask for the STOP mention.
+
+    OVH's jobs of a virtual number take no noStopClause: nothing was sent.
+    """
+
+    def __init__(self, number: str) -> None:
+        """Keep the virtual number."""
+        super().__init__(f"An SMS from the virtual number {number} cannot carry the STOP mention")
+        self.number = number

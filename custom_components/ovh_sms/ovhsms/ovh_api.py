@@ -46,6 +46,7 @@ from .errors import (
     PartialSendError,
     ReplyNotFoundError,
     SmsNotFoundError,
+    StopMentionFromNumberError,
 )
 from .models import (
     Accepted,
@@ -64,9 +65,11 @@ from .models import (
 from .signing import (
     ACCESS_RULES,
     CANCEL_RULE,
+    DELETE_NUMBER_REPLY_RULE,
     DELETE_REPLY_RULE,
     LIST_RULE,
     READ_RULE,
+    SEND_FROM_NUMBER_RULE,
     SEND_RULE,
     SignedCaller,
 )
@@ -93,6 +96,8 @@ API_BATCH_SIZE: Final = 50
 API_MAX_IN_FLIGHT: Final = 2
 # What may have happened when a cancel got no answer.
 _CANCEL_MAY_BE_DONE: Final = "the cancel may have been done"
+# What POST /virtualNumbers/{number}/jobs does not take (OVH's schema).
+_NOT_FROM_A_VIRTUAL_NUMBER: Final = ("sender", "senderForResponse", "noStopClause")
 
 
 def _api_base(endpoint: str) -> str:
@@ -101,6 +106,13 @@ def _api_base(endpoint: str) -> str:
     if url.raw_query_string or url.raw_fragment:
         raise InvalidEndpointError("The API endpoint must not have a query or a fragment")
     return str(url).rstrip("/")
+
+
+def _inbox(account: str, number: str | None) -> tuple[str, ...]:
+    """Return the path of the replies to the short number, or of a virtual number's SMS."""
+    if number is None:
+        return ("sms", account, "incoming")
+    return ("sms", account, "virtualNumbers", number, "incoming")
 
 
 class OvhApiClient:
@@ -249,8 +261,14 @@ class OvhApiClient:
         sms: Sms,
         *,
         priority: Priority = Priority.HIGH,
+        virtual_number: str | None = None,
     ) -> SendResult:
         """Send the SMS from the account, one job per batch of recipients; never retry.
+
+        With virtual_number (as virtual_numbers() gives it), the SMS go out
+        from that number (POST /virtualNumbers/{number}/jobs): its body has no
+        sender, senderForResponse or noStopClause, so an SMS asking for the STOP
+        mention (no_stop False) raises StopMentionFromNumberError, sending nothing.
 
         See send_in_batches for what it returns and raises; numbers OVH
         refuses (invalidReceivers) did not get the SMS. When no answer told
@@ -263,19 +281,24 @@ class OvhApiClient:
             len(sms.recipients),
             account,
         )
+        if virtual_number is not None and not sms.no_stop:
+            raise StopMentionFromNumberError(virtual_number)
+        path = (
+            ("sms", account, "jobs")
+            if virtual_number is None
+            else ("sms", account, "virtualNumbers", virtual_number, "jobs")
+        )
 
         async def request(recipients: Sequence[str]) -> Accepted:
-            body = job_body(
-                sms,
-                recipients,
-                now=self._clock(),
-                priority=priority,
-            )
+            body = job_body(sms, recipients, now=self._clock(), priority=priority)
+            if virtual_number is not None:  # that number's jobs take no sender
+                for key in _NOT_FROM_A_VIRTUAL_NUMBER:
+                    body.pop(key, None)
             return await self._call(
                 "POST",
-                ("sms", account, "jobs"),
+                path,
                 partial(parse_job, recipients),
-                rule=str(SEND_RULE),
+                rule=str(SEND_RULE if virtual_number is None else SEND_FROM_NUMBER_RULE),
                 body=body,
                 account=account,
                 sends=True,
@@ -383,18 +406,19 @@ class OvhApiClient:
             outcome=_CANCEL_MAY_BE_DONE,
         )
 
-    async def reply_ids(self, account: str) -> tuple[str, ...]:
+    async def reply_ids(self, account: str, number: str | None = None) -> tuple[str, ...]:
         """Return the ids of the replies the account holds (GET /incoming), in OVH's order.
 
-        OVH has no "unread" filter: the caller remembers what it has read, or
-        deletes it (delete_reply).
+        With number, those its virtual number received
+        (GET /virtualNumbers/{number}/incoming). OVH has no "unread" filter:
+        the caller remembers what it has read, or deletes it (delete_reply).
         """
         return await self._call(
-            "GET", ("sms", account, "incoming"), parse_ids, rule=str(READ_RULE), account=account
+            "GET", _inbox(account, number), parse_ids, rule=str(READ_RULE), account=account
         )
 
-    async def reply(self, account: str, reply_id: str) -> Reply:
-        """Return one reply (GET /sms/{account}/incoming/{id}).
+    async def reply(self, account: str, reply_id: str, number: str | None = None) -> Reply:
+        """Return one reply (GET /sms/{account}/incoming/{id}), or one the virtual number got.
 
         Raises ReplyNotFoundError when OVH has no such reply (or the id is
         not a number: no request is then made).
@@ -403,15 +427,18 @@ class OvhApiClient:
             raise ReplyNotFoundError(reply_id)
         return await self._call(
             "GET",
-            ("sms", account, "incoming", reply_id),
+            (*_inbox(account, number), reply_id),
             partial(reply_from_incoming, reply_id),
             rule=str(READ_RULE),
             account=account,
             missing=ReplyNotFoundError(reply_id),
         )
 
-    async def delete_reply(self, account: str, reply_id: str) -> None:
+    async def delete_reply(self, account: str, reply_id: str, number: str | None = None) -> None:
         """Delete a reply read (DELETE /sms/{account}/incoming/{id}); one already gone is fine.
+
+        With number, one its virtual number received
+        (DELETE /virtualNumbers/{number}/incoming/{id}).
 
         Deleting again is harmless, so its failures are those of a read
         (OvhConnectionError, OvhHttpError): nothing to fear from a retry. An
@@ -422,11 +449,21 @@ class OvhApiClient:
         try:
             await self._call(
                 "DELETE",
-                ("sms", account, "incoming", reply_id),
+                (*_inbox(account, number), reply_id),
                 no_answer,
-                rule=str(DELETE_REPLY_RULE),
+                rule=str(DELETE_REPLY_RULE if number is None else DELETE_NUMBER_REPLY_RULE),
                 account=account,
                 missing=ReplyNotFoundError(reply_id),
             )
         except ReplyNotFoundError:
             _LOGGER.debug("Reply %s was already deleted", reply_id)
+
+    async def virtual_numbers(self, account: str) -> tuple[str, ...]:
+        """Return the account's virtual numbers (GET /virtualNumbers), as OVH writes them."""
+        return await self._call(
+            "GET",
+            ("sms", account, "virtualNumbers"),
+            parse_strings,
+            rule=str(READ_RULE),
+            account=account,
+        )

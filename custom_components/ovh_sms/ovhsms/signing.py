@@ -42,14 +42,19 @@ READ_RULE: Final = AccessRule("GET", "/sms/*")
 SEND_RULE: Final = AccessRule("POST", "/sms/*/jobs")
 CANCEL_RULE: Final = AccessRule("DELETE", "/sms/*/jobs/*")
 DELETE_REPLY_RULE: Final = AccessRule("DELETE", "/sms/*/incoming/*")
+SEND_FROM_NUMBER_RULE: Final = AccessRule("POST", "/sms/*/virtualNumbers/*/jobs")
+DELETE_NUMBER_REPLY_RULE: Final = AccessRule("DELETE", "/sms/*/virtualNumbers/*/incoming/*")
 # What the integration asks for: list and read the accounts, send, cancel a
-# deferred SMS and delete the replies it has read.
+# deferred SMS and delete the replies it has read; send from a virtual number
+# and delete what it received.
 ACCESS_RULES: Final[tuple[AccessRule, ...]] = (
     LIST_RULE,
     READ_RULE,
     SEND_RULE,
     CANCEL_RULE,
     DELETE_REPLY_RULE,
+    SEND_FROM_NUMBER_RULE,
+    DELETE_NUMBER_REPLY_RULE,
 )
 # OVH's page that creates the three keys at once, the rights above pre-filled.
 CREATE_TOKEN_URL: Final = "https://eu.api.ovh.com/createToken/?" + "&".join(

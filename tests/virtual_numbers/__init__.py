@@ -1,0 +1,1 @@
+"""Virtual numbers: the numbers that receive at any time, read and sent from."""

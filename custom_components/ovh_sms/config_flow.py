@@ -109,6 +109,7 @@ from .ovhsms import (
 )
 from .push import async_delete_cloudhook, async_push_url
 from .sms_options import DEFAULTS_FORM, SMS_DEFAULTS, defaults_form_errors
+from .spending import SPENDING_SECTION
 from .validation import EXTERNAL_STEP, async_validated_url
 
 CONF_TEST_NUMBER = "test_number"
@@ -964,6 +965,7 @@ class OvhSmsOptionsFlow(OptionsFlowWithReload):
                     )
                 ),
                 vol.Optional(CONF_PREFER_DUPLICATE): BooleanSelector(),
+                **SPENDING_SECTION,
             }
         )
         if _WAY_IN_FLOWS[entry_mode(self.config_entry)].two_way_options:

@@ -45,6 +45,9 @@ CONF_WEBHOOK_ID: Final = "webhook_id"
 CONF_CLOUDHOOK: Final = "cloudhook"
 
 DEFAULT_SERVICE_NAME: Final = "ovh_sms"
+# The spending guard's section of the options (spending.py): credits a month, 0 = no budget.
+CONF_SPENDING: Final = "spending"
+CONF_MONTHLY_BUDGET: Final = "monthly_budget"
 
 # Recipient subentries
 SUBENTRY_RECIPIENT: Final = "recipient"
@@ -58,6 +61,7 @@ DEFAULT_OPTIONS: Final[Mapping[str, Any]] = MappingProxyType(
         CONF_REPLIES: False,
         CONF_DELETE_REPLIES: False,
         CONF_PUSH: False,
+        CONF_SPENDING: {CONF_MONTHLY_BUDGET: 0},
     }
 )
 

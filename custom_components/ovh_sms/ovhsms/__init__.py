@@ -98,6 +98,7 @@ from .ovh_api import (
     OvhApiClient,
 )
 from .phone import (
+    country_of,
     load_metadata,
     normalize_number,
     normalize_recipients,
@@ -210,6 +211,7 @@ __all__ = [
     "UnsupportedCharactersError",
     "build_sms",
     "count_segments",
+    "country_of",
     "delivery_from_callback",
     "delivery_status",
     "encode_message",

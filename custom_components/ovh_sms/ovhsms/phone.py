@@ -7,7 +7,7 @@ A raw "+" in a form body or query string decodes to a space, so OVH always gets
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from functools import cache
+from functools import cache, lru_cache
 from typing import Final
 
 import phonenumbers
@@ -113,7 +113,7 @@ def normalize_recipients(
     return recipients
 
 
-@cache
+@lru_cache(maxsize=4096)  # bounded: a runaway automation may text many numbers
 def country_of(number: str) -> str | None:
     """Give the ISO 3166 country of a number in the 00 form; None when no country has it.
 

@@ -54,6 +54,8 @@ Where OVH publishes nothing, the simulator chooses (each choice is marked
   text as sent, the STOP mention included, and its maxCharactersPerPart those of
   a single SMS (160, 70) or of a concatenated part (153, 67); its senderType is
   checked, and changes nothing;
+- GET /sms/rates/destinations needs no keys, as OVH's schema says
+  (noAuthentication); rates.py answers it;
 - GET /sms/ptts answers 404 for a ptt outside the spec's table; an unknown or
   deleted incoming SMS is a 404 like an unknown job.
 """
@@ -74,6 +76,7 @@ from aiohttp import web
 
 from .account import SentSms, aware, sender_type
 from .keys import CredentialStatus
+from .rates import RATES_PATH, destination_rate
 from .segments import MAX_PARTS, SmsCoding, coding_for, count_parts
 from .traffic import Job
 from .virtual_numbers import VirtualNumberTraffic
@@ -174,6 +177,8 @@ class OvhApiSimulator(VirtualNumberTraffic):
             return self.server_time()
         if (request.method, path) == ("POST", "/auth/credential"):
             return self.request_credential(request, body)
+        if (request.method, path) == ("GET", RATES_PATH):
+            return destination_rate(request.query, self.account.credit_per_segment)
         credential = self.authenticate(request, body)
         now = self.now()
         if (request.method, path) == ("GET", "/auth/currentCredential"):

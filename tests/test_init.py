@@ -93,6 +93,7 @@ async def test_service_devices(
 
     assert entity_ids(devices["sms-ab1234-1"]) == [
         "sensor.sms_ab1234_1_credits_left",
+        "sensor.sms_ab1234_1_credits_spent_this_month",
         "sensor.sms_ab1234_1_last_sms",
         "sensor.sms_ab1234_1_open_alarms",
         "sensor.sms_ab1234_1_outbox",

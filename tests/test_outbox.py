@@ -111,6 +111,7 @@ def queued_response(until: datetime, queued: list[str]) -> dict[str, Any]:
         "requests": 0,
         "deferred": None,
         "credits_removed": None,
+        "credits_estimated": None,
         "queued": queued,
         "queued_until": until.isoformat(),
         "failed": [],

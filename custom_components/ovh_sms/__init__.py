@@ -29,6 +29,7 @@ from .const import (
     is_own_entry,
 )
 from .coordinator import OvhSmsConfigEntry, OvhSmsCoordinator, OvhSmsRuntimeData
+from .cost import SmsCosts, async_get_rate_book
 from .delivery import async_forget_deliveries
 from .drill import async_forget_drill, async_get_drill
 from .drill_service import async_setup_drill_service
@@ -49,6 +50,7 @@ from .push import async_delete_cloudhook
 from .repairs import convertible_foreign_entry
 from .replies import async_forget_replies
 from .services import async_setup_services
+from .spending import async_forget_spending, async_get_spending
 from .virtual_numbers import async_forget_numbers
 
 PLATFORMS: list[Platform] = [Platform.EVENT, Platform.NOTIFY, Platform.SENSOR]
@@ -145,8 +147,12 @@ async def async_setup_entry(hass: HomeAssistant, entry: OvhSmsConfigEntry) -> bo
         async_clear_fixed_failures(hass, entry)
     account.async_start()
     outbox = await async_get_outbox(hass, entry.entry_id)
+    costs = SmsCosts(hass, await async_get_rate_book(hass), account.async_read_rate)
+    spending = await async_get_spending(hass, entry.entry_id)
     entry.runtime_data = OvhSmsRuntimeData(
-        account, OvhSmsGateway(hass, entry, account, ledger, outbox), coordinator
+        account,
+        OvhSmsGateway(hass, entry, account, ledger, outbox, costs=costs, spending=spending),
+        coordinator,
     )
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     # The entities listen: a deferred SMS whose time passed meanwhile reaches them now.
@@ -197,6 +203,7 @@ async def async_remove_entry(hass: HomeAssistant, entry: OvhSmsConfigEntry) -> N
     await async_forget_numbers(hass, entry)
     await async_forget_ledger(hass, entry.entry_id)
     await async_forget_outbox(hass, entry.entry_id)
+    await async_forget_spending(hass, entry.entry_id)
     await async_forget_alarms(hass, entry)
     await async_forget_guard(hass, entry)
     await async_forget_drill(hass, entry)

@@ -91,6 +91,9 @@ class SmsAccount(Protocol):
     async def async_send(self, sms: Sms) -> SendResult:
         """Send once; raise the client's error."""
 
+    async def async_read_rate(self, country: str, billing_country: str) -> Decimal:
+        """Read the credits one SMS part costs towards a country; raise the client's error."""
+
     async def async_read_credits(self) -> Decimal | None:
         """Read the credit; None when only a send's answer tells it."""
 
@@ -113,9 +116,10 @@ class SmsUserAccount:
     polls_credit = supports_validity = reports_delivery = reads_replies = cancels = False
     deliveries_followed = 0
 
-    def __init__(self, client: Http2SmsClient) -> None:
-        """Send with this client."""
+    def __init__(self, client: Http2SmsClient, rates: OvhApiClient) -> None:
+        """Send with this client; read rates with an OVHcloud API client without keys."""
         self._client = client
+        self._rates = rates
 
     @classmethod
     async def async_create(cls, hass: HomeAssistant, entry: ConfigEntry) -> SmsUserAccount:
@@ -123,15 +127,20 @@ class SmsUserAccount:
         credentials = Credentials(
             entry.data[CONF_ACCOUNT], entry.data[CONF_LOGIN], entry.data[CONF_PASSWORD]
         )
+        session = async_get_clientsession(hass)
         return cls(
-            Http2SmsClient(
-                async_get_clientsession(hass), credentials, endpoint=entry.data[CONF_ENDPOINT]
-            )
+            Http2SmsClient(session, credentials, endpoint=entry.data[CONF_ENDPOINT]),
+            # The rates need no keys: OVH's public API answers them.
+            OvhApiClient(session, ApiKeys("", "")),
         )
 
     async def async_send(self, sms: Sms) -> SendResult:
         """Send through http2sms."""
         return await self._client.send(sms)
+
+    async def async_read_rate(self, country: str, billing_country: str) -> Decimal:
+        """Read a rate from OVH's public API (eu.api.ovh.com, no keys)."""
+        return (await self._rates.destination_rate(country, billing_country)).credits_per_part
 
     async def async_read_credits(self) -> None:
         """http2sms has no call that reads the credit without sending."""
@@ -203,6 +212,10 @@ class ApiKeysAccount:
         """Send through the API; from a virtual number when the sender is one of the account's."""
         number = await self._numbers.async_number_of(sms.sender)
         return await self._client.send(self._account, sms, virtual_number=number)
+
+    async def async_read_rate(self, country: str, billing_country: str) -> Decimal:
+        """Read a rate at the keys' endpoint (unsigned)."""
+        return (await self._client.destination_rate(country, billing_country)).credits_per_part
 
     async def async_read_credits(self) -> Decimal:
         """Read the account's credit."""

@@ -15,6 +15,7 @@ on signal_alarms.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import datetime
 from functools import partial
 from typing import Final
@@ -147,7 +148,9 @@ class AlarmKeeper(AlarmBook):
             return
         self._changed()
         try:
-            result = await gateway.async_send([alarm.number], message, options, alarm.title)
+            result = await gateway.async_send(
+                [alarm.number], message, replace(options, critical=True), alarm.title
+            )
         except HomeAssistantError as err:
             if not isinstance(err.__cause__, OutcomeUnknownError):
                 LOGGER.warning("Alarm %s not sent: %s", alarm.code, err)

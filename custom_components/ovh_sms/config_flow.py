@@ -43,13 +43,13 @@ from homeassistant.helpers.selector import (
 )
 from homeassistant.util import dt as dt_util, slugify
 
+from .account import api_client
 from .command_options import (
     COMMANDS_FORM,
     RECIPIENT_FORM,
     commands_form_errors,
     recipient_command_data,
 )
-from .account import api_client
 from .const import (
     CONF_ACCOUNT,
     CONF_APPLICATION_KEY,
@@ -119,6 +119,7 @@ from .ovhsms import (
 )
 from .push import async_delete_cloudhook, async_push_url
 from .sms_options import DEFAULTS_FORM, SMS_DEFAULTS, defaults_form_errors
+from .spending import SPENDING_SECTION
 from .validation import EXTERNAL_STEP, async_validated_url
 from .virtual_numbers import async_forget_numbers, async_numbers_section, sender_numbers
 
@@ -983,6 +984,7 @@ class OvhSmsOptionsFlow(OptionsFlowWithReload):
                     )
                 ),
                 vol.Optional(CONF_PREFER_DUPLICATE): BooleanSelector(),
+                **SPENDING_SECTION,
             }
         )
         two_way = _WAY_IN_FLOWS[entry_mode(self.config_entry)].two_way_options

@@ -55,6 +55,9 @@ CONF_DRILL_RECIPIENT: Final = "recipient"
 CONF_DRILL_REPLY: Final = "require_reply"
 
 DEFAULT_SERVICE_NAME: Final = "ovh_sms"
+# The spending guard's section of the options (spending.py): credits a month, 0 = no budget.
+CONF_SPENDING: Final = "spending"
+CONF_MONTHLY_BUDGET: Final = "monthly_budget"
 
 # Recipient subentries
 SUBENTRY_RECIPIENT: Final = "recipient"
@@ -93,6 +96,7 @@ DEFAULT_OPTIONS: Final[Mapping[str, Any]] = MappingProxyType(
             }
         ),
         CONF_VIRTUAL_NUMBERS: {CONF_NUMBERS: []},
+        CONF_SPENDING: {CONF_MONTHLY_BUDGET: 0},
     }
 )
 

@@ -34,6 +34,7 @@ from .const import (
     SUBENTRY_RECIPIENT,
     entry_options,
 )
+from .cost import CostEstimate, SmsCosts
 from .errors import async_clear_fixed_failures, async_react_to_failure, home_assistant_error
 from .ledger import AccountLedger, Spent
 from .notices import Accepted, recipients_among, signal_accepted
@@ -48,6 +49,7 @@ from .ovhsms import (
 )
 from .rerouting import ReroutingSends
 from .sms_options import ChosenOptions, SmsFields, SmsOptions
+from .spending import MonthlySpending
 
 
 def retrieve_failure(task: asyncio.Task[object]) -> None:
@@ -66,13 +68,21 @@ class OvhSmsGateway(ReroutingSends):
         account: SmsAccount,
         ledger: AccountLedger,
         outbox: Outbox,
+        *,
+        costs: SmsCosts,
+        spending: MonthlySpending,
     ) -> None:
-        """Send through this account; spend from this ledger; queue in this outbox."""
+        """Send through this account; spend from this ledger; queue in this outbox.
+
+        costs estimates each SMS; spending counts what they cost this month.
+        """
         self.hass = hass
         self.entry = entry
         self._account = account
         self.ledger = ledger
         self.outbox = outbox
+        self.costs = costs
+        self.spending = spending
         # The legacy notify action this entry registered, if it could.
         self.notify_action: str | None = None
         # The options already warned about being left out of an SMS.
@@ -174,19 +184,37 @@ class OvhSmsGateway(ReroutingSends):
         (notify.send_message); the others whose recipient got it are told.
         lenient: see build. queued_at: when the outbox took this SMS.
         """
-        sms = self.build(recipients, message, options or SmsOptions(), title, lenient=lenient)
-        spent = self._spend(len(sms.recipients) * sms.segments)
+        options = options or SmsOptions()
+        sms = self.build(recipients, message, options, title, lenient=lenient)
+        estimate = self.costs.estimate(sms)
+        self._check_limits(sms, estimate, critical=bool(options.critical))
+        spent = self.ledger.spend(len(sms.recipients) * sms.segments)
         # Once on its way, the send finishes and is recorded even if the caller is
         # cancelled (an automation in mode: restart, a script stopped): OVH may
         # have it, and the credit, the budget and the events must say so.
         send = self.hass.async_create_background_task(
-            self._async_send_and_record(sms, spent, recorded_by, queued_at), f"{DOMAIN} send"
+            self._async_send_and_record(sms, estimate, spent, recorded_by, queued_at),
+            f"{DOMAIN} send",
         )
         send.add_done_callback(retrieve_failure)
         return await asyncio.shield(send)
 
+    async def async_dry_run(
+        self, recipients: list[str], message: str, options: SmsOptions, title: str | None = None
+    ) -> CostEstimate:
+        """Validate as a send does, with the same errors, and estimate its cost; send nothing."""
+        sms = self.build(recipients, message, options, title)
+        estimate = await self.costs.async_estimate(sms)
+        self._check_limits(sms, estimate, critical=bool(options.critical))
+        return estimate
+
     async def _async_send_and_record(
-        self, sms: Sms, spent: Spent, recorded_by: str | None, queued_at: datetime | None
+        self,
+        sms: Sms,
+        estimate: CostEstimate,
+        spent: Spent,
+        recorded_by: str | None,
+        queued_at: datetime | None,
     ) -> SendResult:
         """Send once; record what OVH accepted; raise the translated error of a failure."""
         try:
@@ -194,7 +222,7 @@ class OvhSmsGateway(ReroutingSends):
         except PartialSendError as err:
             self.ledger.give_back(spent, len(err.not_sent) * sms.segments)
             if err.sent.recipients:
-                self._record(err.sent, recorded_by, sms, queued_at)
+                self._record(err.sent, recorded_by, sms, estimate, queued_at)
             self._react_to_failure(err.cause)
             raise home_assistant_error(err) from err
         except OvhSmsError as err:
@@ -202,11 +230,17 @@ class OvhSmsGateway(ReroutingSends):
                 self.ledger.give_back(spent, spent.count)
             self._react_to_failure(err)
             raise home_assistant_error(err) from err
-        self._record(result, recorded_by, sms, queued_at)
+        self._record(result, recorded_by, sms, estimate, queued_at)
         return result
 
-    def _spend(self, count: int) -> Spent:
-        """Count the parts in the hourly budget, or refuse the send if they do not fit."""
+    def _check_limits(self, sms: Sms, estimate: CostEstimate, *, critical: bool) -> None:
+        """Refuse an SMS over the month's budget (unless critical) or the hourly limit."""
+        if not critical:
+            self.spending.check(self.entry, estimate.charge_for())
+        self._check_hourly_limit(len(sms.recipients) * sms.segments)
+
+    def _check_hourly_limit(self, count: int) -> None:
+        """Refuse the send if its parts do not fit in the hourly budget."""
         limit: int = entry_options(self.entry)[CONF_HOURLY_LIMIT]
         if limit and count > limit:
             raise HomeAssistantError(
@@ -225,19 +259,29 @@ class OvhSmsGateway(ReroutingSends):
                     "resume": dt_util.as_local(resume).strftime("%H:%M"),
                 },
             )
-        return self.ledger.spend(count)
 
     def _react_to_failure(self, err: OvhSmsError) -> None:
         LOGGER.debug("Sending failed: %s", err)
         async_react_to_failure(self.hass, self.entry, err)
 
     def _record(
-        self, result: SendResult, recorded_by: str | None, sms: Sms, queued_at: datetime | None
+        self,
+        result: SendResult,
+        recorded_by: str | None,
+        sms: Sms,
+        estimate: CostEstimate,
+        queued_at: datetime | None,
     ) -> None:
-        """Tell the ledger and the tracker; clear the sending issues; fire the event.
+        """Tell the ledger and the tracker; count the spending; fire the event.
 
         OVH took an SMS: the outbox tries its own now.
         """
+        estimated = estimate.credits_for(result.recipients)
+        self.spending.add(
+            result.credits_removed
+            if result.credits_removed is not None
+            else estimate.charge_for(result.recipients)
+        )
         accepted = Accepted(
             result,
             recipients_among(self.entry, result.recipients),
@@ -254,6 +298,10 @@ class OvhSmsGateway(ReroutingSends):
             "credits_left": float(result.credits_left) if result.credits_left is not None else None,
             "late_by": (dt_util.utcnow() - queued_at).total_seconds() if queued_at else 0.0,
             "path": self.entry.title,
+            "credits_estimated": None if estimated is None else float(estimated),
+            "credits_removed": (
+                float(result.credits_removed) if result.credits_removed is not None else None
+            ),
         }
         self.hass.bus.async_fire(EVENT_SMS_SENT, event)
         self.outbox.async_nudge()

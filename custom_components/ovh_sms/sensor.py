@@ -1,4 +1,4 @@
-"""Sensors: the credit left and the time of the last SMS, kept across restarts; open alarms; outbox.
+"""Sensors: credit left, last SMS (kept across restarts), open alarms, outbox, spent this month.
 
 The first two come through the account's coordinator: from the answers to sends,
 and with API keys from the credit it reads every 15 minutes too (http2sms has no
@@ -30,6 +30,7 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 from .coordinator import AccountState, OvhSmsConfigEntry, OvhSmsCoordinator
 from .entity import OvhSmsEntity
 from .notices import AlarmSummary, signal_alarms
+from .spending import monthly_budget
 
 PARALLEL_UPDATES = 0
 
@@ -77,6 +78,12 @@ OPEN_ALARMS = SensorEntityDescription(key="open_alarms", translation_key="open_a
 OUTBOX = SensorEntityDescription(
     key="outbox", translation_key="outbox", state_class=SensorStateClass.MEASUREMENT
 )
+# Back to 0 when the month turns: a total that only increases, then resets.
+SPENT_THIS_MONTH = SensorEntityDescription(
+    key="spent_this_month",
+    translation_key="spent_this_month",
+    state_class=SensorStateClass.TOTAL_INCREASING,
+)
 
 
 async def async_setup_entry(
@@ -90,6 +97,7 @@ async def async_setup_entry(
             *(OvhSmsSensor(entry, description) for description in SENSORS),
             OvhSmsOpenAlarmsSensor(entry),
             OvhSmsOutboxSensor(entry),
+            OvhSmsSpendingSensor(entry),
         ]
     )
 
@@ -192,3 +200,31 @@ class OvhSmsOutboxSensor(OvhSmsEntity, SensorEntity):
         """When the oldest SMS waiting was queued."""
         oldest = self._outbox.oldest()
         return {"oldest_queued_at": oldest.isoformat() if oldest else None}
+
+
+class OvhSmsSpendingSensor(OvhSmsEntity, SensorEntity):
+    """The credits the account's SMS cost this calendar month, and its monthly budget."""
+
+    entity_description = SPENT_THIS_MONTH
+
+    def __init__(self, entry: OvhSmsConfigEntry) -> None:
+        """Attach to the account's device and its month's spending."""
+        super().__init__(entry, SPENT_THIS_MONTH.key)
+        self._entry = entry
+        self._spending = entry.runtime_data.gateway.spending
+
+    async def async_added_to_hass(self) -> None:
+        """Follow each send's cost and the turn of the month."""
+        await super().async_added_to_hass()
+        self.async_on_remove(self._spending.async_add_listener(self.async_write_ha_state))
+
+    @property
+    def native_value(self) -> Decimal:
+        """The credits spent this month."""
+        return _as_shown(self._spending.credits) or Decimal(0)
+
+    @property
+    def extra_state_attributes(self) -> dict[str, float | None]:
+        """The monthly budget, None when there is none."""
+        budget = monthly_budget(self._entry)
+        return {"monthly_budget": None if budget is None else float(budget)}

@@ -38,6 +38,7 @@ ATTR_SMS_IDS = "sms_ids"
 ATTR_RECIPIENTS = "recipients"
 ATTR_MESSAGE = "message"
 ATTR_TITLE = "title"
+ATTR_DRY_RUN = "dry_run"
 
 
 SEND_SMS_SCHEMA = SMS_OPTIONS_SCHEMA.extend(OUTBOX_OPTIONS_SCHEMA.schema).extend(
@@ -47,6 +48,7 @@ SEND_SMS_SCHEMA = SMS_OPTIONS_SCHEMA.extend(OUTBOX_OPTIONS_SCHEMA.schema).extend
         vol.Optional(ATTR_ENTITY_ID, default=list): cv.entity_ids,
         vol.Required(ATTR_MESSAGE): cv.string,
         vol.Optional(ATTR_TITLE): cv.string,
+        vol.Optional(ATTR_DRY_RUN, default=False): cv.boolean,
     }
 )
 
@@ -115,21 +117,32 @@ def recipient_numbers(
 
 
 async def _async_send_sms(call: ServiceCall) -> ServiceResponse:
-    """Send an SMS with every option; answer with what OVH returned and what waits."""
+    """Send an SMS with every option; answer with what OVH returned and what waits.
+
+    What OVH accepted comes with its estimate beside what OVH charged. A dry
+    run validates the SMS as a send does and answers its estimate only.
+    """
     entry = called_entry(call.hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
     gateway = entry.runtime_data.gateway
+    numbers = recipient_numbers(
+        call.hass, entry, [*call.data[ATTR_RECIPIENTS], *call.data[ATTR_ENTITY_ID]]
+    )
+    message, title = call.data[ATTR_MESSAGE], call.data.get(ATTR_TITLE)
+    options = SmsOptions.from_data(call.data)
+    if call.data[ATTR_DRY_RUN]:
+        estimate = await gateway.async_dry_run(numbers, message, options, title)
+        return {"dry_run": True, "estimate": estimate.as_dict()}
     delivery = await gateway.async_send_or_queue(
-        recipient_numbers(
-            call.hass, entry, [*call.data[ATTR_RECIPIENTS], *call.data[ATTR_ENTITY_ID]]
-        ),
-        call.data[ATTR_MESSAGE],
-        SmsOptions.from_data(call.data),
-        call.data.get(ATTR_TITLE),
-        max_delay=outbox_max_delay(entry, call.data),
+        numbers, message, options, title, max_delay=outbox_max_delay(entry, call.data)
     )
     queued = delivery.queued
+    result = delivery.result or _NOTHING_SENT
+    estimated = (
+        gateway.costs.credits_for(result.recipients, result.segments) if result.recipients else None
+    )
     return {
-        **_accepted(delivery.result or _NOTHING_SENT),
+        **_accepted(result),
+        "credits_estimated": None if estimated is None else float(estimated),
         "queued": list(queued.recipients) if queued else [],
         "queued_until": queued.expires_at.isoformat() if queued else None,
         "failed": list(delivery.failed),

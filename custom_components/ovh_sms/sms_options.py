@@ -40,6 +40,8 @@ CONF_CODING: Final = "coding"
 CONF_TAG: Final = "tag"
 CONF_DEFERRED: Final = "deferred"
 CONF_VALIDITY: Final = "validity"
+# An SMS the monthly budget never holds back (spending.py); ovh_sms.send_alarm's always are.
+CONF_CRITICAL: Final = "critical"
 # The outbox (outbox.py): the entry's switch, the per-call one, and the longest
 # an SMS may wait for OVH (minutes; the entry's default, or the caller's).
 CONF_OUTBOX: Final = "outbox"
@@ -87,6 +89,7 @@ SMS_OPTIONS_SCHEMA: Final = vol.Schema(
         vol.Optional(CONF_VALIDITY): vol.All(
             vol.Coerce(int), vol.Range(min=1, max=MAX_VALIDITY_MINUTES)
         ),
+        vol.Optional(CONF_CRITICAL): cv.boolean,
     }
 )
 
@@ -176,6 +179,8 @@ class SmsOptions:
     tag: str | None = None
     # Minutes OVH keeps trying to deliver (OVHcloud API only).
     validity: int | None = None
+    # True: the monthly budget does not hold it back (an alarm's SMS).
+    critical: bool | None = None
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> SmsOptions:

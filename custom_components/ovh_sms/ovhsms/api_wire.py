@@ -31,6 +31,8 @@ from .models import (
     Accepted,
     ConsumerKeyRequest,
     CredentialState,
+    DestinationRate,
+    MessageEstimate,
     Priority,
     Sender,
     Sms,
@@ -318,3 +320,22 @@ def refusal(
         job=job,
         missing=missing,
     )
+
+
+def parse_estimate(data: object) -> MessageEstimate:
+    """Read POST /sms/estimate: the coding, length and parts of a message."""
+    fields = _object(data)
+    return MessageEstimate(
+        characters=int(fields["characters"]),
+        characters_class=_text(fields, "charactersClass"),
+        max_characters_per_part=int(fields["maxCharactersPerPart"]),
+        parts=int(fields["parts"]),
+    )
+
+
+def parse_destination_rate(country: str, data: object) -> DestinationRate:
+    """Read GET /sms/rates/destinations: the credits one SMS part costs to the country."""
+    credit = parse_credit(_object(data)["credit"])
+    if credit is None:
+        raise ValueError("credit is not a number")
+    return DestinationRate(country=country, credits_per_part=credit)

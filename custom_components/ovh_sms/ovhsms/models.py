@@ -228,3 +228,24 @@ class Reply:
     message: str
     tag: str | None
     received_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class MessageEstimate:
+    """How OVH would send a message (POST /sms/estimate): its coding, length and parts.
+
+    characters_class is OVH's name of the coding (e.g. "7bits", "unicode").
+    """
+
+    characters: int
+    characters_class: str
+    max_characters_per_part: int
+    parts: int
+
+
+@dataclass(frozen=True, slots=True)
+class DestinationRate:
+    """What one SMS part costs towards a country (GET /sms/rates/destinations), in credits."""
+
+    country: str
+    credits_per_part: Decimal

@@ -7,7 +7,9 @@ a send (POST /sms/{account}/jobs) is never retried (transport.py). Bodies and
 answers are read in api_wire.py. Nothing this module logs or raises carries
 the application secret or the consumer key.
 
-Beside sending: delivery reports (GET /outgoing/{id}, /jobs/{id}), replies
+Cost: what a message would be sent as (POST /sms/estimate, signed) and what a
+part costs towards a country (GET /sms/rates/destinations, unsigned: it needs
+no keys). Beside sending: delivery reports (GET /outgoing/{id}, /jobs/{id}), replies
 (GET /incoming, /incoming/{id}; DELETE /incoming/{id}) and cancelling a
 pending SMS (DELETE /jobs/{id}); two_way.py reads their answers.
 """
@@ -32,6 +34,8 @@ from .api_wire import (
     parse_account,
     parse_consumer_key,
     parse_credential_state,
+    parse_destination_rate,
+    parse_estimate,
     parse_ids,
     parse_job,
     parse_sender,
@@ -55,6 +59,8 @@ from .models import (
     ConsumerKeyRequest,
     CredentialState,
     DeliveryReport,
+    DestinationRate,
+    MessageEstimate,
     Priority,
     Reply,
     Sender,
@@ -466,4 +472,31 @@ class OvhApiClient:
             parse_strings,
             rule=str(READ_RULE),
             account=account,
+        )
+
+    async def estimate(self, message: str, *, no_stop: bool, sender_type: str) -> MessageEstimate:
+        """Ask OVH how it would send this text (POST /sms/estimate): nothing is sent.
+
+        sender_type is OVH's: alpha, numeric, shortcode or virtual.
+        """
+        return await self._call(
+            "POST",
+            ("sms", "estimate"),
+            parse_estimate,
+            rule="POST /sms/estimate",
+            body={"message": message, "noStopClause": no_stop, "senderType": sender_type},
+        )
+
+    async def destination_rate(self, country: str, billing_country: str) -> DestinationRate:
+        """Read the credits one SMS part costs towards a country (ISO 3166 code), unsigned.
+
+        billing_country is the OVHcloud subsidiary that bills the account.
+        """
+        return await self._call(
+            "GET",
+            ("sms", "rates", "destinations"),
+            partial(parse_destination_rate, country.upper()),
+            rule="GET /sms/rates/destinations",
+            query={"country": country.lower(), "billingCountry": billing_country.lower()},
+            signed=False,
         )

@@ -7,7 +7,7 @@ A raw "+" in a form body or query string decodes to a space, so OVH always gets
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from functools import cache
+from functools import cache, lru_cache
 from typing import Final
 
 import phonenumbers
@@ -22,6 +22,8 @@ from .errors import (
 
 # Regions that share France's ten-digit national plan, mainland first: from any
 # of them, 06 12 34 56 78 is a mainland mobile and 0692 12 34 56 one of Réunion.
+# A country calling code has 1 to 3 digits.
+MAX_CALLING_CODE_LENGTH: Final = 3
 FRENCH_PLAN: Final = ("FR", "RE", "YT", "GP", "BL", "MF", "MQ", "GF", "PM")
 
 _ACCEPTED_TYPES = frozenset(
@@ -109,3 +111,27 @@ def normalize_recipients(
     if not recipients:
         raise NoRecipientsError
     return recipients
+
+
+@lru_cache(maxsize=4096)  # bounded: a runaway automation may text many numbers
+def country_of(number: str) -> str | None:
+    """Give the ISO 3166 country of a number in the 00 form; None when no country has it.
+
+    Read from the country calling code (they are prefix-free) and, where several
+    countries share one (+1, +7, +44, +262, +590), from the numbering plans;
+    the number is not parsed again. A non-geographic code (+800, +882) has none.
+    """
+    digits = number.removeprefix("00")
+    for length in range(1, MAX_CALLING_CODE_LENGTH + 1):
+        prefix, national = digits[:length], digits[length:]
+        if not prefix.isdigit() or int(prefix) not in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
+            continue
+        parsed = phonenumbers.PhoneNumber(
+            country_code=int(prefix), national_number=int(national) if national.isdigit() else 0
+        )
+        # A number no plan knows belongs to the code's main country (GB for +44).
+        region = phonenumbers.region_code_for_number(
+            parsed
+        ) or phonenumbers.region_code_for_country_code(int(prefix))
+        return region if region.isalpha() and region != phonenumbers.UNKNOWN_REGION else None
+    return None

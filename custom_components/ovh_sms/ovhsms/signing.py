@@ -18,7 +18,7 @@ import hashlib
 import json
 import logging
 from typing import Any, Final
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from yarl import URL
 
@@ -153,6 +153,7 @@ class SignedCaller:
         *,
         rule: str,
         body: dict[str, Any] | None = None,
+        query: dict[str, str] | None = None,
         signed: bool = True,
         account: str | None = None,
         sends: bool = False,
@@ -170,10 +171,12 @@ class SignedCaller:
         answer: its failures after the request left are then
         OutcomeUnknownError saying so. parse=no_answer reads no body. A
         signed call whose timestamp OVH refuses did nothing: it is made once
-        more, on OVH's time read anew.
+        more, on OVH's time read anew. query is sent (and signed) after a ?.
         """
         call = f"{method} /{'/'.join(path)}"
         url = "/".join((self._transport.endpoint, *(quote(part, safe="") for part in path)))
+        if query:
+            url += "?" + urlencode(query)
         data = None if body is None else json.dumps(body, separators=(",", ":"))
         headers = {"X-Ovh-Application": self._keys.application_key}
         if data is not None:

@@ -13,6 +13,7 @@ from custom_components.ovh_sms.ovhsms import (
     MultipleNumbersError,
     NationalNumberWithoutCountryError,
     NoRecipientsError,
+    country_of,
     load_metadata,
     normalize_number,
 )
@@ -146,3 +147,21 @@ def test_load_metadata_imports_every_numbering_plan() -> None:
             normalize_number(number)
     assert {"phonenumbers.data.region_DE", "phonenumbers.data.region_800"} <= modules
     assert set(sys.modules) == modules
+
+
+@pytest.mark.parametrize(
+    ("number", "country"),
+    [
+        ("0033612345678", "FR"),
+        ("0032470123456", "BE"),
+        ("0014155552671", "US"),
+        ("0016135550123", "CA"),
+        ("00262692123456", "RE"),
+        ("00447700900123", "GB"),  # no plan of +44 knows it: the code's main country
+        ("00882123456", None),  # international networks: no country
+        ("00999123456", None),  # no country calling code 9, 99 or 999
+    ],
+)
+def test_country_of_a_number(number: str, country: str | None) -> None:
+    """The country a number's rate is asked for, from its calling code and numbering plan."""
+    assert country_of(number) == country

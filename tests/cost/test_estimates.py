@@ -1,0 +1,92 @@
+"""Every send carries its estimate beside what OVH charged, without waiting for a rate."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from freezegun.api import FrozenDateTimeFactory
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
+from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
+
+from custom_components.ovh_sms.const import EVENT_SMS_SENT
+from homeassistant.core import HomeAssistant
+from tests.conftest import ALICE, ENDPOINT, send_sms
+
+from .conftest import BELGIAN, RATES_BE, RATES_FR, requests, set_up
+
+
+async def test_a_send_carries_the_estimate_from_the_rates_kept(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    ovh: AiohttpClientMocker,
+    rates: AiohttpClientMocker,
+) -> None:
+    """Once a dry run read the rates, the send's response and event estimate it; no rate read."""
+    await set_up(hass, mock_config_entry)
+    await send_sms(hass, recipients=[ALICE, BELGIAN], message="Hi", dry_run=True)
+    rates.mock_calls.clear()
+    events = async_capture_events(hass, EVENT_SMS_SENT)
+
+    response = await send_sms(hass, recipients=[ALICE, BELGIAN], message="Hi")
+
+    assert (response["credits_estimated"], response["credits_removed"]) == (2.5, None)
+    assert [(e.data["credits_estimated"], e.data["credits_removed"]) for e in events] == [
+        (2.5, None)
+    ]
+    assert requests(rates) == [("POST", ENDPOINT)]
+
+
+async def test_without_a_rate_the_estimate_is_null_and_nothing_is_read(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, ovh: AiohttpClientMocker
+) -> None:
+    """A country never read: null credits, and the send makes no other request."""
+    await set_up(hass, mock_config_entry)
+
+    response = await send_sms(hass, recipients=[ALICE], message="Hi")
+
+    assert response["credits_estimated"] is None
+    assert requests(ovh) == [("POST", ENDPOINT)]
+
+
+async def test_an_old_rate_serves_and_is_read_again_in_the_background(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    ovh: AiohttpClientMocker,
+    rates: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A rate 30 days old answers at once; OVH's new rate is kept for the next send."""
+    await set_up(hass, mock_config_entry)
+    await send_sms(hass, recipients=[BELGIAN], message="Hi", dry_run=True)
+    freezer.tick(timedelta(days=30))
+    rates.clear_requests()
+    rates.post(ENDPOINT, json={"status": 100, "creditLeft": "10", "SmsIds": ["1"]})
+    rates.get(RATES_BE, json={"credit": 2})
+    events = async_capture_events(hass, EVENT_SMS_SENT)
+
+    await send_sms(hass, recipients=[BELGIAN], message="Hi")
+    await hass.async_block_till_done(wait_background_tasks=True)
+    await send_sms(hass, recipients=[BELGIAN], message="Hi")
+
+    assert [event.data["credits_estimated"] for event in events] == [1.5, 2.0]
+    assert requests(rates) == [("GET", RATES_BE), ("POST", ENDPOINT), ("POST", ENDPOINT)]
+
+
+async def test_with_api_keys_the_event_has_both(
+    hass: HomeAssistant,
+    mock_api_entry: MockConfigEntry,
+    ovh_api: AiohttpClientMocker,
+    rates: AiohttpClientMocker,
+) -> None:
+    """OVH's charge (totalCreditsRemoved) and the estimate, side by side."""
+    await set_up(hass, mock_api_entry)
+    await send_sms(hass, recipients=[ALICE], message="Hi", dry_run=True)
+    events = async_capture_events(hass, EVENT_SMS_SENT)
+
+    response = await send_sms(hass, recipients=[ALICE], message="Hi")
+
+    assert (response["credits_estimated"], response["credits_removed"]) == (1.0, 1.0)
+    assert [(e.data["credits_estimated"], e.data["credits_removed"]) for e in events] == [
+        (1.0, 1.0)
+    ]
+    assert ("GET", RATES_FR) in requests(rates)

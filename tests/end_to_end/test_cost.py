@@ -1,0 +1,66 @@
+"""A dry run against the simulator estimates what the real send is then charged."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from pytest_homeassistant_custom_component.common import async_capture_events
+
+from custom_components.ovh_sms.const import EVENT_SMS_SENT
+from custom_components.ovh_sms.ovhsms import ApiKeys, MessageEstimate, OvhApiClient
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from simulator import DEFAULT_APPLICATION_KEY, DEFAULT_APPLICATION_SECRET, AccessRule
+from tests.conftest import ALICE, BOB, LoopbackSimulator, send_sms
+
+from .conftest import api_entry_on, set_up_api_entry_at
+
+# Two UCS-2 parts (71 units, the STOP mention not counted: noStop).
+MESSAGE = "Fuite d'eau à la cave, vanne fermée ? Répondez vite, c'est sérieux ! ê" + "x" * 2
+
+
+@pytest.mark.usefixtures("freezer")
+async def test_the_dry_run_costs_what_the_send_is_charged(
+    hass: HomeAssistant, simulator: LoopbackSimulator
+) -> None:
+    """1.5 credits a part: the dry run says 6 for 2 parts to 2, sends nothing; OVH charges 6."""
+    simulator.ovh.credit_per_segment = Decimal("1.5")
+    await set_up_api_entry_at(hass, api_entry_on(simulator))
+    credits_before = simulator.ovh.credits
+
+    dry = await send_sms(hass, recipients=[ALICE, BOB], message=MESSAGE, dry_run=True)
+    assert simulator.ovh.sent == []
+    assert simulator.ovh.credits == credits_before
+    events = async_capture_events(hass, EVENT_SMS_SENT)
+    sent = await send_sms(hass, recipients=[ALICE, BOB], message=MESSAGE)
+
+    assert (dry["estimate"]["parts"], dry["estimate"]["credits"]) == (2, 6.0)
+    assert credits_before - simulator.ovh.credits == Decimal(6)
+    assert (sent["credits_removed"], sent["credits_estimated"]) == (6.0, 6.0)
+    assert [(e.data["credits_removed"], e.data["credits_estimated"]) for e in events] == [
+        (6.0, 6.0)
+    ]
+
+
+@pytest.mark.usefixtures("freezer")
+async def test_ovhs_estimate_agrees_with_the_parts_counted(
+    hass: HomeAssistant, simulator: LoopbackSimulator
+) -> None:
+    """POST /sms/estimate (the client's estimate) gives the parts and coding the dry run counts."""
+    key = simulator.ovh.api.add_credential(
+        DEFAULT_APPLICATION_KEY, [AccessRule("POST", "/sms/estimate")]
+    )
+    simulator.ovh.api.validate(key.consumer_key)
+    await set_up_api_entry_at(hass, api_entry_on(simulator))
+    client = OvhApiClient(
+        async_get_clientsession(hass),
+        ApiKeys(DEFAULT_APPLICATION_KEY, DEFAULT_APPLICATION_SECRET, key.consumer_key),
+        endpoint=api_entry_on(simulator).data["endpoint"],
+    )
+    dry = await send_sms(hass, recipients=[ALICE], message=MESSAGE, dry_run=True)
+
+    estimate = await client.estimate(MESSAGE, no_stop=True, sender_type="shortcode")
+
+    assert isinstance(estimate, MessageEstimate)
+    assert (estimate.parts, estimate.characters_class) == (dry["estimate"]["parts"], "unicode")

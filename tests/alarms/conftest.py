@@ -25,6 +25,7 @@ def jobs(ovh_api: AiohttpClientMocker) -> FakeJobs:
     ovh_api.post(JOBS, side_effect=fake)
     ovh_api.get(re.compile(r"/outgoing/\d+$"), side_effect=fake.outgoing)
     ovh_api.get(re.compile(r"/incoming(/\d+)?$"), side_effect=fake.incoming)
+    ovh_api.get(f"{API_ENDPOINT}/sms/{ACCOUNT}/virtualNumbers", json=[])
     return fake
 
 

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-import re
 from types import MappingProxyType
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
-from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
 
 from custom_components.ovh_sms.const import (
     CONF_LANGUAGE,
@@ -31,8 +29,8 @@ from homeassistant.core import (
 )
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.util import dt as dt_util
-from tests.alarms.fake_ovh import BOB, JOBS, START, STRANGER, FakeJobs
-from tests.conftest import ACCOUNT, API_ENDPOINT
+from tests.alarms.conftest import jobs  # noqa: F401 - OVH's jobs, reports and replies
+from tests.alarms.fake_ovh import BOB, START, STRANGER, FakeJobs
 
 AGENT = "conversation.fake_agent"
 PIN = "Kq7z93"
@@ -71,19 +69,6 @@ class FakeAgent:
             "response": {"speech": {"plain": {"speech": self.answer}}},
             "conversation_id": conversation_id,
         }
-
-
-@pytest.fixture
-def jobs(ovh_api: AiohttpClientMocker) -> FakeJobs:
-    """OVH: sends answered one by one, replies listed (none yet)."""
-    fake = FakeJobs()
-    ovh_api.clear_requests()
-    ovh_api.get(f"{API_ENDPOINT}/auth/time", text="1800000000")
-    ovh_api.get(f"{API_ENDPOINT}/sms/{ACCOUNT}", json={"creditsLeft": 42.5})
-    ovh_api.post(JOBS, side_effect=fake)
-    ovh_api.get(re.compile(r"/outgoing/\d+$"), side_effect=fake.outgoing)
-    ovh_api.get(re.compile(r"/incoming(/\d+)?$"), side_effect=fake.incoming)
-    return fake
 
 
 @pytest.fixture
@@ -127,7 +112,7 @@ async def set_up(
 async def entry(
     hass: HomeAssistant,
     mock_api_entry: MockConfigEntry,
-    jobs: FakeJobs,
+    jobs: FakeJobs,  # noqa: F811
     agent: FakeAgent,
     freezer: FrozenDateTimeFactory,
 ) -> MockConfigEntry:

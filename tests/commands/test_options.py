@@ -21,6 +21,9 @@ from tests.conftest import DEFAULT_OPTIONS
 
 from .conftest import AGENT
 
+# The options list the account's virtual numbers: OVH answers.
+pytestmark = pytest.mark.usefixtures("jobs")
+
 API_OPTIONS = DEFAULT_OPTIONS | {"replies": True, "delete_replies": False, "push": False}
 SECTION = {
     "agent_id": AGENT,

@@ -88,13 +88,14 @@ class AccessRule:
 
 
 # The pre-validated key's rights: the createToken link of the spec, cancelling a job and
-# deleting a reply read (what the integration asks for).
+# deleting a reply read, taking a number off the STOP list (what the integration asks for).
 DEFAULT_RULES: Final = (
     AccessRule("GET", "/sms"),
     AccessRule("GET", "/sms/*"),
     AccessRule("POST", "/sms/*/jobs"),
     AccessRule("DELETE", "/sms/*/jobs/*"),
     AccessRule("DELETE", "/sms/*/incoming/*"),
+    AccessRule("DELETE", "/sms/*/blacklists/*"),
 )
 
 

@@ -507,7 +507,7 @@ async def test_the_page_revokes_a_key(api: Client) -> None:
     assert (
         "<tr><td>simulator-consumer-key</td><td>simulator-application-key</td><td>validated</td>"
         "<td>GET /sms<br>GET /sms/*<br>POST /sms/*/jobs<br>DELETE /sms/*/jobs/*<br>"
-        "DELETE /sms/*/incoming/*</td>"
+        "DELETE /sms/*/incoming/*<br>DELETE /sms/*/blacklists/*</td>"
         "<td>never</td><td><form method=post action=/api/credential>"
         "<input type=hidden name=consumer_key value=simulator-consumer-key>"
         "<button name=action value=revoke>Revoke</button></form></td></tr>"

@@ -172,7 +172,8 @@ def test_main_prints_the_api_keys(
         "simulator: OVHcloud API endpoint http://127.0.0.1:9002/1.0, application key "
         "simulator-application-key, application secret simulator-application-secret, "
         "consumer key simulator-consumer-key (validated: GET /sms, GET /sms/*, "
-        "POST /sms/*/jobs, DELETE /sms/*/jobs/*, DELETE /sms/*/incoming/*)"
+        "POST /sms/*/jobs, DELETE /sms/*/jobs/*, DELETE /sms/*/incoming/*, "
+        "DELETE /sms/*/blacklists/*)"
     )
 
 

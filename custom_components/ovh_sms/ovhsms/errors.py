@@ -380,3 +380,12 @@ class ReplyNotFoundError(OvhSmsError):
         """Keep the id asked for."""
         super().__init__(f"OVH has no reply {reply_id}: it was deleted, or never existed")
         self.reply_id = reply_id
+
+
+class NotOnStopListError(OvhSmsError):
+    """OVHcloud API: the number is not on the account's STOP list (HTTP 404 about the number)."""
+
+    def __init__(self, number: str) -> None:
+        """Keep the number asked for."""
+        super().__init__(f"{number} is not on OVH's STOP list")
+        self.number = number

@@ -9,7 +9,9 @@ the application secret or the consumer key.
 
 Beside sending: delivery reports (GET /outgoing/{id}, /jobs/{id}), replies
 (GET /incoming, /incoming/{id}; DELETE /incoming/{id}) and cancelling a
-pending SMS (DELETE /jobs/{id}); two_way.py reads their answers.
+pending SMS (DELETE /jobs/{id}); two_way.py reads their answers. For readiness:
+the service's state, the STOP list (and taking a number off it) and the
+operator exceptions; readiness_wire.py reads their answers.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from .endpoint import validate_endpoint
 from .errors import (
     AccessDeniedError,
     InvalidEndpointError,
+    NotOnStopListError,
     OvhSmsError,
     PartialSendError,
     ReplyNotFoundError,
@@ -54,13 +57,16 @@ from .models import (
     ConsumerKeyRequest,
     CredentialState,
     DeliveryReport,
+    OperatorException,
     Priority,
     Reply,
     Sender,
     SendResult,
+    ServiceInfos,
     Sms,
     SmsAccountInfo,
 )
+from .readiness_wire import parse_exceptions, parse_service_infos
 from .signing import (
     ACCESS_RULES,
     CANCEL_RULE,
@@ -68,6 +74,7 @@ from .signing import (
     LIST_RULE,
     READ_RULE,
     SEND_RULE,
+    STOP_LIST_RULE,
     SignedCaller,
 )
 from .transport import (
@@ -93,6 +100,7 @@ API_BATCH_SIZE: Final = 50
 API_MAX_IN_FLIGHT: Final = 2
 # What may have happened when a cancel got no answer.
 _CANCEL_MAY_BE_DONE: Final = "the cancel may have been done"
+_REMOVAL_MAY_BE_DONE: Final = "the number may have been taken off the STOP list"
 
 
 def _api_base(endpoint: str) -> str:
@@ -430,3 +438,60 @@ class OvhApiClient:
             )
         except ReplyNotFoundError:
             _LOGGER.debug("Reply %s was already deleted", reply_id)
+
+    async def service_infos(self, account: str) -> ServiceInfos:
+        """Return how OVH bills the account's service: its status and expiry."""
+        return await self._call(
+            "GET",
+            ("sms", account, "serviceInfos"),
+            parse_service_infos,
+            rule=str(READ_RULE),
+            account=account,
+        )
+
+    async def stop_list(self, account: str) -> tuple[str, ...]:
+        """Return the numbers on the account's STOP list (GET /blacklists), as OVH spells them.
+
+        OVH sends no SMS to them: they answered STOP to one of the account's SMS.
+        """
+        return await self._call(
+            "GET",
+            ("sms", account, "blacklists"),
+            parse_strings,
+            rule=str(READ_RULE),
+            account=account,
+        )
+
+    async def remove_from_stop_list(self, account: str, number: str) -> None:
+        """Take a number off the STOP list (DELETE /blacklists/{number}); one already off is fine.
+
+        number is spelled as stop_list() gave it. Removing again is harmless:
+        after an OutcomeUnknownError, reading the list tells.
+        """
+        try:
+            await self._call(
+                "DELETE",
+                ("sms", account, "blacklists", number),
+                no_answer,
+                rule=str(STOP_LIST_RULE),
+                account=account,
+                missing=NotOnStopListError(number),
+                outcome=_REMOVAL_MAY_BE_DONE,
+            )
+        except NotOnStopListError:
+            _LOGGER.debug("%s was already off the STOP list", number)
+
+    async def exceptions(self, account: str, receiver: str) -> tuple[OperatorException, ...]:
+        """Return the operator restrictions OVH applies to SMS for this receiver.
+
+        receiver is a number in any international form; the restrictions are
+        those of its country's operators (OVH does not tell which one is his).
+        """
+        return await self._call(
+            "GET",
+            ("sms", account, "exceptions"),
+            parse_exceptions,
+            rule=str(READ_RULE),
+            account=account,
+            query={"receiver": receiver},
+        )

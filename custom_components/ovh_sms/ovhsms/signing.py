@@ -11,14 +11,14 @@ did nothing, so it is made once more, a send included.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 import hashlib
 import json
 import logging
 from typing import Any, Final
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from yarl import URL
 
@@ -42,14 +42,16 @@ READ_RULE: Final = AccessRule("GET", "/sms/*")
 SEND_RULE: Final = AccessRule("POST", "/sms/*/jobs")
 CANCEL_RULE: Final = AccessRule("DELETE", "/sms/*/jobs/*")
 DELETE_REPLY_RULE: Final = AccessRule("DELETE", "/sms/*/incoming/*")
+STOP_LIST_RULE: Final = AccessRule("DELETE", "/sms/*/blacklists/*")
 # What the integration asks for: list and read the accounts, send, cancel a
-# deferred SMS and delete the replies it has read.
+# deferred SMS, delete the replies it has read and take a recipient off the STOP list.
 ACCESS_RULES: Final[tuple[AccessRule, ...]] = (
     LIST_RULE,
     READ_RULE,
     SEND_RULE,
     CANCEL_RULE,
     DELETE_REPLY_RULE,
+    STOP_LIST_RULE,
 )
 # OVH's page that creates the three keys at once, the rights above pre-filled.
 CREATE_TOKEN_URL: Final = "https://eu.api.ovh.com/createToken/?" + "&".join(
@@ -153,6 +155,7 @@ class SignedCaller:
         sends: bool = False,
         missing: OvhSmsError | None = None,
         outcome: str | None = None,
+        query: Mapping[str, str] | None = None,
     ) -> T:
         """Make one call and return its parsed answer; raise the typed error of any failure.
 
@@ -163,12 +166,15 @@ class SignedCaller:
         (unless OVH's message names the account); outcome, what may have
         happened when a call that changes something (not a send) got no
         answer: its failures after the request left are then
-        OutcomeUnknownError saying so. parse=no_answer reads no body. A
+        OutcomeUnknownError saying so; query, the URL's parameters (signed
+        with it). parse=no_answer reads no body. A
         signed call whose timestamp OVH refuses did nothing: it is made once
         more, on OVH's time read anew.
         """
         call = f"{method} /{'/'.join(path)}"
         url = "/".join((self._transport.endpoint, *(quote(part, safe="") for part in path)))
+        if query:
+            url += "?" + urlencode(query, quote_via=quote)
         data = None if body is None else json.dumps(body, separators=(",", ":"))
         headers = {"X-Ovh-Application": self._keys.application_key}
         if data is not None:

@@ -503,7 +503,7 @@ async def test_each_new_call_names_its_rule(client: OvhApiClient, ovh: AiohttpCl
             await call
         rules.append(err.value.rule)
     assert rules == [READ_RULE, CANCEL_RULE, READ_RULE, READ_RULE, DELETE_REPLY_RULE]
-    assert [str(rule) for rule in ACCESS_RULES][3:] == [CANCEL_RULE, DELETE_REPLY_RULE]
+    assert [str(rule) for rule in ACCESS_RULES][3:5] == [CANCEL_RULE, DELETE_REPLY_RULE]
     results = await client.deliveries(ACCOUNT, [SMS_ID])
     assert isinstance(results[SMS_ID], AccessDeniedError)
     assert results[SMS_ID].rule == READ_RULE  # type: ignore[union-attr]

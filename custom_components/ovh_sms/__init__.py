@@ -42,11 +42,17 @@ from .ovhsms import (
     validate_endpoint,
 )
 from .push import async_delete_cloudhook
+from .readiness import async_forget_readiness, async_setup_readiness
 from .repairs import convertible_foreign_entry
 from .replies import async_forget_replies
 from .services import async_setup_services
 
-PLATFORMS: list[Platform] = [Platform.EVENT, Platform.NOTIFY, Platform.SENSOR]
+PLATFORMS: list[Platform] = [
+    Platform.BINARY_SENSOR,
+    Platform.EVENT,
+    Platform.NOTIFY,
+    Platform.SENSOR,
+]
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
@@ -142,6 +148,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: OvhSmsConfigEntry) -> bo
     entry.runtime_data = OvhSmsRuntimeData(
         account, OvhSmsGateway(hass, entry, account, ledger, outbox), coordinator
     )
+    # Before the entities: its sensors show it; its first check runs in the background.
+    await async_setup_readiness(hass, entry, account, coordinator)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     # The entities listen: a deferred SMS whose time passed meanwhile reaches them now.
     ledger.async_start()
@@ -183,3 +191,4 @@ async def async_remove_entry(hass: HomeAssistant, entry: OvhSmsConfigEntry) -> N
     await async_forget_ledger(hass, entry.entry_id)
     await async_forget_outbox(hass, entry.entry_id)
     await async_forget_alarms(hass, entry)
+    await async_forget_readiness(hass, entry)

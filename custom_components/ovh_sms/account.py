@@ -87,6 +87,10 @@ class SmsAccount(Protocol):
     def deliveries_followed(self) -> int:
         """How many SMS are followed until delivered (diagnostics)."""
 
+    @property
+    def api_client(self) -> OvhApiClient | None:
+        """The OVHcloud API client, for the readiness reads; None when the way in has none."""
+
     async def async_send(self, sms: Sms) -> SendResult:
         """Send once; raise the client's error."""
 
@@ -111,6 +115,7 @@ class SmsUserAccount:
     model = MODEL
     polls_credit = supports_validity = reports_delivery = reads_replies = cancels = False
     deliveries_followed = 0
+    api_client = None
 
     def __init__(self, client: Http2SmsClient) -> None:
         """Send with this client."""
@@ -199,6 +204,11 @@ class ApiKeysAccount:
     def deliveries_followed(self) -> int:
         """How many SMS are followed until delivered."""
         return len(self._tracker.followed)
+
+    @property
+    def api_client(self) -> OvhApiClient:
+        """The client the account calls OVH with."""
+        return self._client
 
     async def async_send(self, sms: Sms) -> SendResult:
         """Send through the API."""

@@ -56,6 +56,7 @@ from .const import (
     CONF_MODE,
     CONF_PHONE_NUMBER,
     CONF_PUSH,
+    CONF_READINESS,
     CONF_REPLIES,
     CONF_SENDER,
     CONF_SERVICE_NAME,
@@ -108,6 +109,7 @@ from .ovhsms import (
     validate_sender,
 )
 from .push import async_delete_cloudhook, async_push_url
+from .readiness import readiness_section
 from .sms_options import DEFAULTS_FORM, SMS_DEFAULTS, defaults_form_errors
 from .validation import EXTERNAL_STEP, async_validated_url
 
@@ -964,6 +966,7 @@ class OvhSmsOptionsFlow(OptionsFlowWithReload):
                     )
                 ),
                 vol.Optional(CONF_PREFER_DUPLICATE): BooleanSelector(),
+                vol.Optional(CONF_READINESS): readiness_section(),
             }
         )
         if _WAY_IN_FLOWS[entry_mode(self.config_entry)].two_way_options:

@@ -43,6 +43,8 @@ CONF_PUSH: Final = "push"
 CONF_WEBHOOK_ID: Final = "webhook_id"
 # Whether the webhook is reached through a Home Assistant Cloud cloudhook.
 CONF_CLOUDHOOK: Final = "cloudhook"
+# The readiness section of the options (readiness.py).
+CONF_READINESS: Final = "readiness"
 
 DEFAULT_SERVICE_NAME: Final = "ovh_sms"
 
@@ -58,6 +60,8 @@ DEFAULT_OPTIONS: Final[Mapping[str, Any]] = MappingProxyType(
         CONF_REPLIES: False,
         CONF_DELETE_REPLIES: False,
         CONF_PUSH: False,
+        # readiness.py: a repair below this credit (0: off), or below this many days of credit.
+        CONF_READINESS: MappingProxyType({"credit_threshold": 0, "runway_days": 14}),
     }
 )
 

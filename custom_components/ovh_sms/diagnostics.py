@@ -13,6 +13,7 @@ from homeassistant.core import HomeAssistant
 from .alarms import async_get_alarms
 from .const import CONF_ENDPOINT, CONF_LOGIN, CONF_PHONE_NUMBER, CONF_SENDER, CONF_WEBHOOK_ID
 from .coordinator import OvhSmsConfigEntry
+from .readiness import readiness_of
 
 # Beside ours, the keys and numbers an entry of kinsoi/ha-ovh-sms-plugin (same
 # domain) holds, so that its diagnostics leak nothing either.
@@ -26,6 +27,8 @@ TO_REDACT = {
     "consumer_key",
     "recipients",
 }
+# The readiness details that name recipients.
+_RECIPIENT_LISTS = {"restricted_recipients", "stopped_recipients", "failing_recipients"}
 
 
 def _redact_endpoint(endpoint: object) -> object:
@@ -84,4 +87,16 @@ async def async_get_config_entry_diagnostics(
             async_redact_data(alarm.as_stored(), {"numbers", "sent_to"})
             for alarm in (await async_get_alarms(hass, entry)).open.values()
         ],
+        "readiness": _readiness(hass, entry.entry_id),
+    }
+
+
+def _readiness(hass: HomeAssistant, entry_id: str) -> dict[str, Any] | None:
+    """Each readiness check and its details, the recipients' names redacted."""
+    if (readiness := readiness_of(hass, entry_id)) is None:
+        return None
+    return {
+        "ready": readiness.data.ready,
+        "last_check_ok": readiness.last_update_success,
+        "checks": async_redact_data(readiness.data.attributes(), _RECIPIENT_LISTS),
     }

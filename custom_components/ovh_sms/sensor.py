@@ -21,7 +21,7 @@ from homeassistant.components.sensor import (
     SensorEntityDescription,
     SensorStateClass,
 )
-from homeassistant.const import EntityCategory
+from homeassistant.const import EntityCategory, UnitOfTime
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -30,6 +30,7 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 from .coordinator import AccountState, OvhSmsConfigEntry, OvhSmsCoordinator
 from .entity import OvhSmsEntity
 from .notices import AlarmSummary, signal_alarms
+from .readiness import ReadinessCoordinator, loaded_readiness
 
 PARALLEL_UPDATES = 0
 
@@ -90,6 +91,7 @@ async def async_setup_entry(
             *(OvhSmsSensor(entry, description) for description in SENSORS),
             OvhSmsOpenAlarmsSensor(entry),
             OvhSmsOutboxSensor(entry),
+            OvhSmsDaysOfCreditSensor(entry, loaded_readiness(hass, entry.entry_id)),
         ]
     )
 
@@ -192,3 +194,37 @@ class OvhSmsOutboxSensor(OvhSmsEntity, SensorEntity):
         """When the oldest SMS waiting was queued."""
         oldest = self._outbox.oldest()
         return {"oldest_queued_at": oldest.isoformat() if oldest else None}
+
+
+DAYS_OF_CREDIT = SensorEntityDescription(
+    key="days_of_credit_left",
+    translation_key="days_of_credit_left",
+    device_class=SensorDeviceClass.DURATION,
+    native_unit_of_measurement=UnitOfTime.DAYS,
+    state_class=SensorStateClass.MEASUREMENT,
+)
+
+
+class OvhSmsDaysOfCreditSensor(OvhSmsEntity, CoordinatorEntity[ReadinessCoordinator], SensorEntity):
+    """How many days the credit lasts at the last 30 days' mean spending (readiness.py).
+
+    Unknown until a week of credit history, or while nothing is spent; its
+    attribute says which.
+    """
+
+    entity_description = DAYS_OF_CREDIT
+
+    def __init__(self, entry: OvhSmsConfigEntry, coordinator: ReadinessCoordinator) -> None:
+        """Attach to the account's device and its readiness coordinator."""
+        OvhSmsEntity.__init__(self, entry, DAYS_OF_CREDIT.key)
+        CoordinatorEntity.__init__(self, coordinator)
+
+    @property
+    def native_value(self) -> int | None:
+        """The days of credit left, when known."""
+        return self.coordinator.data.days_of_credit_left
+
+    @property
+    def extra_state_attributes(self) -> dict[str, str]:
+        """What the value rests on: the spending, or why it is unknown."""
+        return {"runway_basis": self.coordinator.data.checks["runway"].details["runway_basis"]}

@@ -48,6 +48,7 @@ from .errors import (
     OvhSmsError,
     PartialSendError,
     ReplyNotFoundError,
+    SenderNotFoundError,
     SmsNotFoundError,
 )
 from .models import (
@@ -494,4 +495,18 @@ class OvhApiClient:
             rule=str(READ_RULE),
             account=account,
             query={"receiver": receiver},
+        )
+
+    async def sender(self, account: str, name: str) -> Sender:
+        """Return one sender of the account and its status (GET /senders/{name}).
+
+        Raises SenderNotFoundError when the account has no such sender.
+        """
+        return await self._call(
+            "GET",
+            ("sms", account, "senders", name),
+            partial(parse_sender, name),
+            rule=str(READ_RULE),
+            account=account,
+            missing=SenderNotFoundError(404, f"Sender {name} is not declared on {account}"),
         )

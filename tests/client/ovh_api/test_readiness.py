@@ -15,6 +15,8 @@ from custom_components.ovh_sms.ovhsms import (
     OperatorException,
     OutcomeUnknownError,
     OvhApiClient,
+    Sender,
+    SenderNotFoundError,
     ServiceInfos,
     UnreadableAnswerError,
 )
@@ -151,3 +153,21 @@ async def test_unreadable_exceptions(
     ovh.get(f"{ACCOUNT_URL}/exceptions?receiver=0033612345678", json=answer)
     with pytest.raises(UnreadableAnswerError):
         await client.exceptions(ACCOUNT, "0033612345678")
+
+
+async def test_one_sender(client: OvhApiClient, ovh: AiohttpClientMocker) -> None:
+    """GET /senders/{name}, the name encoded; an undeclared one is SenderNotFoundError."""
+    ovh.get(
+        f"{ACCOUNT_URL}/senders/Home%20Alarm",
+        json={"sender": "Home Alarm", "status": "refused", "type": "alpha", "comment": ""},
+    )
+    ovh.get(
+        f"{ACCOUNT_URL}/senders/Gone",
+        **refusal(404, message="The requested object (sender = Gone) does not exist"),
+    )
+    assert await client.sender(ACCOUNT, "Home Alarm") == Sender(
+        "Home Alarm", "refused", "alpha", ""
+    )
+    with pytest.raises(SenderNotFoundError):
+        await client.sender(ACCOUNT, "Gone")
+    assert calls(ovh)[1] == signed("GET", f"{ACCOUNT_URL}/senders/Home%20Alarm")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from homeassistant.components.binary_sensor import (  # type: ignore[attr-defined]
+from homeassistant.components.binary_sensor import (  # type: ignore[attr-defined, unused-ignore]
     BinarySensorDeviceClass,  # re-exported from .const, which HA 2026.3 lacks
     BinarySensorEntity,
     BinarySensorEntityDescription,

@@ -13,7 +13,7 @@ from homeassistant.core import HomeAssistant
 from .alarms import async_get_alarms
 from .const import CONF_ENDPOINT, CONF_LOGIN, CONF_PHONE_NUMBER, CONF_SENDER, CONF_WEBHOOK_ID
 from .coordinator import OvhSmsConfigEntry
-from .readiness import readiness_of
+from .readiness import loaded_readiness
 
 # Beside ours, the keys and numbers an entry of kinsoi/ha-ovh-sms-plugin (same
 # domain) holds, so that its diagnostics leak nothing either.
@@ -91,10 +91,9 @@ async def async_get_config_entry_diagnostics(
     }
 
 
-def _readiness(hass: HomeAssistant, entry_id: str) -> dict[str, Any] | None:
+def _readiness(hass: HomeAssistant, entry_id: str) -> dict[str, Any]:
     """Each readiness check and its details, the recipients' names redacted."""
-    if (readiness := readiness_of(hass, entry_id)) is None:
-        return None
+    readiness = loaded_readiness(hass, entry_id)
     return {
         "ready": readiness.data.ready,
         "last_check_ok": readiness.last_update_success,

@@ -214,11 +214,6 @@ class ReadinessCoordinator(DataUpdateCoordinator[Readiness]):
         self._raised: set[str] = set()
         self.data = self._judge()
 
-    @property
-    def history(self) -> ReadinessHistory:
-        """The credit and delivery history the checks rest on."""
-        return self._history
-
     @callback
     def async_start(self) -> None:
         """Follow the credit and the deliveries; check now, then every READINESS_INTERVAL."""

@@ -231,3 +231,15 @@ async def test_credit_below_the_threshold(
         "threshold": "50.0",
     }
     assert issue.severity is ir.IssueSeverity.WARNING
+
+
+async def test_refused_keys_start_reauthentication(
+    hass: HomeAssistant, mock_api_entry: MockConfigEntry, ovh_api: AiohttpClientMocker
+) -> None:
+    """A consumer key OVH no longer accepts: reauthentication, the sensor unavailable."""
+    invalid = {"errorCode": "INVALID_CREDENTIAL", "message": "This credential is not valid"}
+    answer_ovh(ovh_api, serviceInfos={"status": 403, "json": invalid})
+    await set_up(hass, mock_api_entry)
+    flows = hass.config_entries.flow.async_progress_by_handler("ovh_sms")
+    assert [flow["context"]["source"] for flow in flows] == ["reauth"]
+    assert hass.states.get(ALARM_PATH).state == STATE_UNAVAILABLE  # type: ignore[union-attr]

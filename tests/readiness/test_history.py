@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
@@ -151,3 +152,42 @@ async def test_removing_the_entry_forgets_its_readiness(
     await hass.config_entries.async_remove(mock_api_entry.entry_id)
     await hass.async_block_till_done()
     assert readiness_issues(hass, mock_api_entry) == {}
+
+
+async def test_a_credit_that_does_not_drop_lasts(
+    hass: HomeAssistant,
+    mock_api_entry: MockConfigEntry,
+    ovh_api: AiohttpClientMocker,
+    frozen: FrozenDateTimeFactory,
+) -> None:
+    """A week without spending: the runway check passes, the days unknown, and why."""
+    await set_up(hass, mock_api_entry)
+    for _ in range(7):
+        await read_credit(hass, ovh_api, frozen, 42.5)
+    days = hass.states.get(DAYS_LEFT)
+    assert days is not None
+    assert (days.state, days.attributes["runway_basis"]) == (STATE_UNKNOWN, "no_spending")
+    assert hass.states.get(ALARM_PATH).attributes["runway"] == "ok"  # type: ignore[union-attr]
+
+
+async def test_a_damaged_history_is_left_out(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    mock_api_entry: MockConfigEntry,
+    ovh_api: AiohttpClientMocker,
+) -> None:
+    """Days and amounts that cannot be read are dropped; the rest is kept."""
+    hass_storage[f"ovh_sms.{mock_api_entry.entry_id}.readiness"] = {
+        "version": 1,
+        "key": f"ovh_sms.{mock_api_entry.entry_id}.readiness",
+        "data": {
+            "credit": "50",
+            "since": "2026-11-01",
+            "spent": {"2026-11-20": "30", "yesterday": "5", "2026-11-21": "lots"},
+            "deliveries": {ALICE: ["failed", "failed"]},
+        },
+    }
+    await set_up(hass, mock_api_entry)
+    # 30 days: 30 spent (the damaged ones left out), 7.5 more as 42.5 is read now: 34 days.
+    assert hass.states.get(DAYS_LEFT).state == "34"  # type: ignore[union-attr]
+    assert hass.states.get(ALARM_PATH).attributes["failing_recipients"] == ["Alice"]  # type: ignore[union-attr]

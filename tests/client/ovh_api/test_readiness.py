@@ -63,9 +63,12 @@ async def test_service_infos_not_ok(
     assert not infos.automatic_renewal
 
 
-async def test_unreadable_service_infos(client: OvhApiClient, ovh: AiohttpClientMocker) -> None:
-    """An answer without a status is unreadable, not a service in order."""
-    ovh.get(SERVICE_INFOS, json={"expiration": "2027-01-31"})
+@pytest.mark.parametrize("answer", [{"expiration": "2027-01-31"}, {"status": 1}, ["ok"]])
+async def test_unreadable_service_infos(
+    client: OvhApiClient, ovh: AiohttpClientMocker, answer: object
+) -> None:
+    """An answer without a status (or not an object) is unreadable, not a service in order."""
+    ovh.get(SERVICE_INFOS, json=answer)
     with pytest.raises(UnreadableAnswerError):
         await client.service_infos(ACCOUNT)
 

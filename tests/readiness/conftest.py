@@ -67,3 +67,11 @@ def frozen(freezer: FrozenDateTimeFactory) -> FrozenDateTimeFactory:
     """Start every test at START."""
     freezer.move_to(START)
     return freezer
+
+
+@pytest.fixture
+async def api_entry(
+    hass: HomeAssistant, mock_api_entry: MockConfigEntry, ovh_api: AiohttpClientMocker
+) -> MockConfigEntry:
+    """Set up the API-keys entry with Alice, every readiness read answered as in order."""
+    return await set_up(hass, mock_api_entry)

@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
+import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
 
@@ -154,14 +155,11 @@ async def test_removing_the_entry_forgets_its_readiness(
     assert readiness_issues(hass, mock_api_entry) == {}
 
 
+@pytest.mark.usefixtures("api_entry")
 async def test_a_credit_that_does_not_drop_lasts(
-    hass: HomeAssistant,
-    mock_api_entry: MockConfigEntry,
-    ovh_api: AiohttpClientMocker,
-    frozen: FrozenDateTimeFactory,
+    hass: HomeAssistant, ovh_api: AiohttpClientMocker, frozen: FrozenDateTimeFactory
 ) -> None:
     """A week without spending: the runway check passes, the days unknown, and why."""
-    await set_up(hass, mock_api_entry)
     for _ in range(7):
         await read_credit(hass, ovh_api, frozen, 42.5)
     days = hass.states.get(DAYS_LEFT)

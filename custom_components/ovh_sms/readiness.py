@@ -125,9 +125,11 @@ def readiness_options(entry: ConfigEntry) -> ReadinessOptions:
         **DEFAULT_OPTIONS[CONF_READINESS],
         **entry.options.get(CONF_READINESS, {}),
     }
-    return ReadinessOptions(
-        Decimal(str(options[CONF_CREDIT_THRESHOLD])), int(options[CONF_RUNWAY_DAYS])
-    )
+    # The form's numbers are floats: 50.0 credits reads as 50 in the repair's text.
+    threshold = Decimal(str(options[CONF_CREDIT_THRESHOLD]))
+    if threshold == threshold.to_integral_value():
+        threshold = threshold.quantize(Decimal(1))
+    return ReadinessOptions(threshold, int(options[CONF_RUNWAY_DAYS]))
 
 
 @dataclass(frozen=True, slots=True)

@@ -214,7 +214,7 @@ async def test_ovh_out_of_reach_makes_the_sensor_unavailable(
 async def test_credit_below_the_threshold(
     hass: HomeAssistant, mock_api_entry: MockConfigEntry, ovh_api: AiohttpClientMocker
 ) -> None:
-    """The option's threshold: 42.5 credits below 50 is a warning that says both."""
+    """The option's threshold: 42.5 credits below 50 (the form's 50.0) is a warning saying both."""
     mock_api_entry.add_to_hass(hass)
     hass.config_entries.async_update_entry(
         mock_api_entry, options={"readiness": {"credit_threshold": 50.0, "runway_days": 14.0}}
@@ -228,7 +228,7 @@ async def test_credit_below_the_threshold(
     assert issue.translation_placeholders == {
         "account": ACCOUNT,
         "credits_left": "42.5",
-        "threshold": "50.0",
+        "threshold": "50",
     }
     assert issue.severity is ir.IssueSeverity.WARNING
 

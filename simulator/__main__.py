@@ -6,6 +6,7 @@ import argparse
 import asyncio
 from collections.abc import Callable, Sequence
 import contextlib
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 import logging
 from pathlib import Path
@@ -19,6 +20,7 @@ from .api import API_PATH, OvhApiSimulator
 from .http2sms import ENDPOINT_PATH
 from .keys import DEFAULT_RULES
 from .phone import check_url
+from .readiness import AccountReadiness
 from .server import OvhSimulator
 from .tls import server_context
 from .virtual_numbers import DEFAULT_VIRTUAL_NUMBER
@@ -119,6 +121,25 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
             f" (default {DEFAULT_VIRTUAL_NUMBER}); the page texts it from a phone"
         ),
     )
+    parser.add_argument(
+        "--service-status",
+        default="ok",
+        help="the service's status in serviceInfos (ok, expired, unPaid, pendingDebt, ...)",
+    )
+    parser.add_argument(
+        "--expires-in",
+        type=int,
+        default=None,
+        metavar="DAYS",
+        help="the service expires this many days from today (default: never)",
+    )
+    parser.add_argument(
+        "--stop",
+        action="append",
+        default=[],
+        metavar="NUMBER",
+        help="a number on the STOP list (repeat for more); a reply STOP puts one there too",
+    )
     return parser.parse_args(argv)
 
 
@@ -149,6 +170,18 @@ def _url(name: str) -> Callable[[str], str]:
     return read
 
 
+def _readiness(args: argparse.Namespace) -> AccountReadiness:
+    now = datetime.now(UTC)
+    expiration = None if args.expires_in is None else (now + timedelta(days=args.expires_in))
+    readiness = AccountReadiness(
+        service_status=args.service_status,
+        expiration=None if expiration is None else expiration.date(),
+    )
+    for number in args.stop:
+        readiness.put_on_stop_list(number, now)
+    return readiness
+
+
 def simulator_from(args: argparse.Namespace) -> OvhSimulator:
     """Build the simulated account the arguments describe."""
     senders: list[tuple[str, str]] = args.sender or [
@@ -173,6 +206,7 @@ def simulator_from(args: argparse.Namespace) -> OvhSimulator:
             callback_url=args.callback_url,
             reply_url=args.reply_url,
             virtual_numbers=tuple(args.virtual_number or (DEFAULT_VIRTUAL_NUMBER,)),
+            readiness=_readiness(args),
         ),
     )
 

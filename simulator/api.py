@@ -76,7 +76,9 @@ from aiohttp import web
 
 from .account import SentSms, aware, sender_type
 from .keys import CredentialStatus
+from .phone import Incoming
 from .rates import RATES_PATH, destination_rate
+from .readiness import AccountReadiness
 from .segments import MAX_PARTS, SmsCoding, coding_for, count_parts
 from .traffic import Job
 from .virtual_numbers import VirtualNumberTraffic
@@ -120,18 +122,25 @@ class OvhApiSimulator(VirtualNumberTraffic):
 
     jobs_failure (a 5xx) makes POST /jobs fail without sending. description and
     stop_callback_url are the account's fields that PUT /sms/{s} sets and nothing
-    else reads.
+    else reads. readiness answers serviceInfos, blacklists and exceptions (readiness.py).
     """
 
     jobs_failure: int | None = None
     description: str = ""
     stop_callback_url: str = ""
+    readiness: AccountReadiness = field(default_factory=AccountReadiness)
     _queries: int = field(default=0, init=False, repr=False)
 
     def add_routes(self, app: web.Application) -> None:
         """Serve the API under /1.0; push and move the SMS along while serving."""
         app.router.add_route("*", API_PATH + "/{tail:.*}", self._endpoint)
         app.cleanup_ctx.append(self.serve)
+
+    def reply(self, sms_id: int, message: str) -> Incoming:
+        """Answer a sent SMS from its receiver's phone; STOP puts him on the STOP list."""
+        incoming = super().reply(sms_id, message)
+        self.readiness.hear(incoming.sender, message, incoming.created)
+        return incoming
 
     def _job(self, job_id: str, now: datetime, *, pending: bool) -> Job:
         if not job_id.isdecimal():
@@ -205,6 +214,10 @@ class OvhApiSimulator(VirtualNumberTraffic):
                 return ptt_answer(query)
             case ["sms", "estimate"] if method == "POST":
                 return estimate(body)
+            case ["sms", service, "serviceInfos" | "blacklists" | "exceptions", *_] if (
+                service == self.account.account
+            ):
+                return self.readiness.route(method, segments[2:], query)
             case ["sms", service, *rest]:
                 if service != self.account.account:
                     raise api_error(404, "This service does not exist")

@@ -88,8 +88,8 @@ class AccessRule:
 
 
 # The pre-validated key's rights: the createToken link of the spec, cancelling a job,
-# deleting a reply read, sending from a virtual number and deleting what it received
-# (what the integration asks for).
+# deleting a reply read, sending from a virtual number and deleting what it received,
+# taking a number off the STOP list (what the integration asks for).
 DEFAULT_RULES: Final = (
     AccessRule("GET", "/sms"),
     AccessRule("GET", "/sms/*"),
@@ -98,6 +98,7 @@ DEFAULT_RULES: Final = (
     AccessRule("DELETE", "/sms/*/incoming/*"),
     AccessRule("POST", "/sms/*/virtualNumbers/*/jobs"),
     AccessRule("DELETE", "/sms/*/virtualNumbers/*/incoming/*"),
+    AccessRule("DELETE", "/sms/*/blacklists/*"),
 )
 
 

@@ -303,6 +303,21 @@ API_JOB = {
 }
 
 
+READINESS_ANSWERS: dict[str, Any] = {
+    "serviceInfos": {"status": "ok", "expiration": "2099-01-01", "renew": {"automatic": True}},
+    "blacklists": [],
+    "senders/HomeAlarm": {"sender": "HomeAlarm", "status": "enable", "type": "alpha"},
+    "exceptions": [],
+}
+# The calls the readiness checks make at setup, Alice the only recipient.
+READINESS_CALLS = [
+    ("GET", f"/sms/{ACCOUNT}/serviceInfos"),
+    ("GET", f"/sms/{ACCOUNT}/blacklists"),
+    ("GET", f"/sms/{ACCOUNT}/senders/HomeAlarm"),
+    ("GET", f"/sms/{ACCOUNT}/exceptions?receiver=%2B33612345678"),
+]
+
+
 @pytest.fixture
 def mock_api_entry() -> MockConfigEntry:
     """Give an account set up with OVHcloud API keys, with one recipient, Alice."""
@@ -317,6 +332,9 @@ def ovh_api(aioclient_mock: AiohttpClientMocker) -> AiohttpClientMocker:
     aioclient_mock.post(f"{API_ENDPOINT}/sms/{ACCOUNT}/jobs", json=API_JOB)
     # An account without virtual numbers, as most are.
     aioclient_mock.get(f"{API_ENDPOINT}/sms/{ACCOUNT}/virtualNumbers", json=[])
+    # The readiness checks' reads: a service in order, the sender enabled, no restriction.
+    for route, answer in READINESS_ANSWERS.items():
+        aioclient_mock.get(f"{API_ENDPOINT}/sms/{ACCOUNT}/{route}", json=answer)
     return aioclient_mock
 
 

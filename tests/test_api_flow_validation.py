@@ -35,7 +35,8 @@ from .conftest import (
 RULES = (
     "`GET /sms`, `GET /sms/*`, `POST /sms/*/jobs`, `DELETE /sms/*/jobs/*`, "
     "`DELETE /sms/*/incoming/*`, `POST /sms/*/virtualNumbers/*/jobs`, "
-    "`DELETE /sms/*/virtualNumbers/*/incoming/*`"
+    "`DELETE /sms/*/virtualNumbers/*/incoming/*`, "
+    "`DELETE /sms/*/blacklists/*`"
 )
 HA_URL = "http://homeassistant.local:8123"
 VALIDATED_PATH = "/api/ovh_sms/consumer_key_validated"

@@ -35,6 +35,7 @@ from .conftest import (
     CONSUMER_KEY,
     CREDITS,
     ENDPOINT,
+    READINESS_CALLS,
     api_calls,
     set_up_api_entry,
     state_of,
@@ -65,7 +66,12 @@ async def test_setup_reads_the_credit_without_sending(
     await set_up_api_entry(hass, mock_api_entry)
     assert mock_api_entry.state is ConfigEntryState.LOADED
     assert state_of(hass, CREDITS) == "42.5"
-    assert api_calls(ovh_api) == [("GET", "/auth/time"), ("GET", f"/sms/{ACCOUNT}")]
+    # The readiness checks read OVH once set up, in the background (tests/readiness).
+    assert api_calls(ovh_api) == [
+        ("GET", "/auth/time"),
+        ("GET", f"/sms/{ACCOUNT}"),
+        *READINESS_CALLS,
+    ]
     devices = dr.async_entries_for_config_entry(dr.async_get(hass), mock_api_entry.entry_id)
     assert sorted(device.model or "" for device in devices) == [
         "SMS (OVHcloud API)",

@@ -444,15 +444,18 @@ async def test_options_form_shows_every_default(
 ) -> None:
     """An entry without options shows the integration's defaults; one with options, its own."""
     result = await hass.config_entries.options.async_init(init_integration.entry_id)
-    # The drill is off, and so is the spending section's budget.
-    assert suggested_values(result["data_schema"]) == DEFAULT_OPTIONS | DRILL_DEFAULTS | {
-        "monthly_budget": 0
-    }
+    # The drill is off, and so is the spending section's budget; readiness has its defaults.
+    readiness = {"credit_threshold": 0, "runway_days": 14}
+    assert suggested_values(
+        result["data_schema"]
+    ) == DEFAULT_OPTIONS | DRILL_DEFAULTS | readiness | {"monthly_budget": 0}
     hass.config_entries.async_update_entry(
         init_integration, options={"no_stop": False, "coding": "ucs2", "tag": "home"}
     )
     result = await hass.config_entries.options.async_init(init_integration.entry_id)
-    assert suggested_values(result["data_schema"]) == DEFAULT_OPTIONS | DRILL_DEFAULTS | {
+    assert suggested_values(
+        result["data_schema"]
+    ) == DEFAULT_OPTIONS | DRILL_DEFAULTS | readiness | {
         "monthly_budget": 0,
         "no_stop": False,
         "coding": "ucs2",

@@ -92,8 +92,10 @@ async def test_service_devices(
         return sorted(e.entity_id for e in er.async_entries_for_device(entity_registry, device.id))
 
     assert entity_ids(devices["sms-ab1234-1"]) == [
+        "binary_sensor.sms_ab1234_1_alarm_path",
         "sensor.sms_ab1234_1_credits_left",
         "sensor.sms_ab1234_1_credits_spent_this_month",
+        "sensor.sms_ab1234_1_days_of_credit_left",
         "sensor.sms_ab1234_1_last_sms",
         "sensor.sms_ab1234_1_open_alarms",
         "sensor.sms_ab1234_1_outbox",

@@ -60,8 +60,10 @@ async def set_up(hass: HomeAssistant, entry: MockConfigEntry) -> None:
 @pytest.mark.parametrize(
     ("entry_fixture", "platform"),
     [
+        ("sms_user_entry", Platform.BINARY_SENSOR),
         ("sms_user_entry", Platform.NOTIFY),
         ("sms_user_entry", Platform.SENSOR),
+        ("api_keys_entry", Platform.BINARY_SENSOR),
         ("api_keys_entry", Platform.EVENT),
         ("api_keys_entry", Platform.NOTIFY),
         ("api_keys_entry", Platform.SENSOR),

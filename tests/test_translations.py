@@ -141,7 +141,8 @@ def test_every_key_in_code_is_translated() -> None:
     """Every literal translation key and flow error the code uses has an English text."""
     source = "\n".join(path.read_text(encoding="utf-8") for path in COMPONENT.glob("*.py"))
     for key in re.findall(r'translation_key="(\w+)"', source):
-        assert {f"exceptions.{key}.message", f"entity.sensor.{key}.name"} & EN.keys(), key
+        names = {f"entity.{platform}.{key}.name" for platform in ("sensor", "binary_sensor")}
+        assert ({f"exceptions.{key}.message"} | names) & EN.keys(), key
     for key in re.findall(r'errors\[[^]]+\] = "(\w+)"', source):
         assert any(k.endswith(f"error.{key}") for k in EN), key
     assert not re.search(r'errors\[[^]]+\] = f"', source), "a key grep cannot see"

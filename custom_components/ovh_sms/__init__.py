@@ -47,13 +47,19 @@ from .ovhsms import (
     validate_endpoint,
 )
 from .push import async_delete_cloudhook
+from .readiness import async_forget_readiness, async_setup_readiness
 from .repairs import convertible_foreign_entry
 from .replies import async_forget_replies
 from .services import async_setup_services
 from .spending import async_forget_spending, async_get_spending
 from .virtual_numbers import async_forget_numbers
 
-PLATFORMS: list[Platform] = [Platform.EVENT, Platform.NOTIFY, Platform.SENSOR]
+PLATFORMS: list[Platform] = [
+    Platform.BINARY_SENSOR,
+    Platform.EVENT,
+    Platform.NOTIFY,
+    Platform.SENSOR,
+]
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
@@ -154,6 +160,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: OvhSmsConfigEntry) -> bo
         OvhSmsGateway(hass, entry, account, ledger, outbox, costs=costs, spending=spending),
         coordinator,
     )
+    # Before the entities: its sensors show it; its first check runs in the background.
+    await async_setup_readiness(hass, entry, account, coordinator)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     # The entities listen: a deferred SMS whose time passed meanwhile reaches them now.
     ledger.async_start()
@@ -207,3 +215,4 @@ async def async_remove_entry(hass: HomeAssistant, entry: OvhSmsConfigEntry) -> N
     await async_forget_alarms(hass, entry)
     await async_forget_guard(hass, entry)
     await async_forget_drill(hass, entry)
+    await async_forget_readiness(hass, entry)

@@ -88,6 +88,10 @@ class SmsAccount(Protocol):
     def deliveries_followed(self) -> int:
         """How many SMS are followed until delivered (diagnostics)."""
 
+    @property
+    def api_client(self) -> OvhApiClient | None:
+        """The OVHcloud API client, for the readiness reads; None when the way in has none."""
+
     async def async_send(self, sms: Sms) -> SendResult:
         """Send once; raise the client's error."""
 
@@ -115,6 +119,7 @@ class SmsUserAccount:
     model = MODEL
     polls_credit = supports_validity = reports_delivery = reads_replies = cancels = False
     deliveries_followed = 0
+    api_client = None
 
     def __init__(self, client: Http2SmsClient, rates: OvhApiClient) -> None:
         """Send with this client; read rates with an OVHcloud API client without keys."""
@@ -207,6 +212,11 @@ class ApiKeysAccount:
     def deliveries_followed(self) -> int:
         """How many SMS are followed until delivered."""
         return len(self._tracker.followed)
+
+    @property
+    def api_client(self) -> OvhApiClient:
+        """The client the account calls OVH with."""
+        return self._client
 
     async def async_send(self, sms: Sms) -> SendResult:
         """Send through the API; from a virtual number when the sender is one of the account's."""

@@ -65,6 +65,7 @@ from .const import (
     CONF_MODE,
     CONF_PHONE_NUMBER,
     CONF_PUSH,
+    CONF_READINESS,
     CONF_REPLIES,
     CONF_SENDER,
     CONF_SERVICE_NAME,
@@ -118,6 +119,7 @@ from .ovhsms import (
     validate_sender,
 )
 from .push import async_delete_cloudhook, async_push_url
+from .readiness import readiness_section
 from .sms_options import DEFAULTS_FORM, SMS_DEFAULTS, defaults_form_errors
 from .spending import SPENDING_SECTION
 from .validation import EXTERNAL_STEP, async_validated_url
@@ -985,6 +987,7 @@ class OvhSmsOptionsFlow(OptionsFlowWithReload):
                 ),
                 vol.Optional(CONF_PREFER_DUPLICATE): BooleanSelector(),
                 **SPENDING_SECTION,
+                vol.Optional(CONF_READINESS): readiness_section(),
             }
         )
         two_way = _WAY_IN_FLOWS[entry_mode(self.config_entry)].two_way_options

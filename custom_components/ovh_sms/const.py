@@ -54,6 +54,9 @@ CONF_DRILL_TIME: Final = "time"
 CONF_DRILL_RECIPIENT: Final = "recipient"
 CONF_DRILL_REPLY: Final = "require_reply"
 
+# The readiness section of the options (readiness.py).
+CONF_READINESS: Final = "readiness"
+
 DEFAULT_SERVICE_NAME: Final = "ovh_sms"
 # The spending guard's section of the options (spending.py): credits a month, 0 = no budget.
 CONF_SPENDING: Final = "spending"
@@ -97,6 +100,8 @@ DEFAULT_OPTIONS: Final[Mapping[str, Any]] = MappingProxyType(
         ),
         CONF_VIRTUAL_NUMBERS: {CONF_NUMBERS: []},
         CONF_SPENDING: {CONF_MONTHLY_BUDGET: 0},
+        # readiness.py: a repair below this credit (0: off), or below this many days of credit.
+        CONF_READINESS: MappingProxyType({"credit_threshold": 0, "runway_days": 14}),
     }
 )
 

@@ -21,6 +21,7 @@ from .const import (
 )
 from .coordinator import OvhSmsConfigEntry
 from .drill import async_get_drill
+from .readiness import loaded_readiness
 
 # Beside ours, the keys and numbers an entry of kinsoi/ha-ovh-sms-plugin (same
 # domain) holds, so that its diagnostics leak nothing either.
@@ -34,6 +35,8 @@ TO_REDACT = {
     "consumer_key",
     "recipients",
 }
+# The readiness details that name recipients.
+_RECIPIENT_LISTS = {"restricted_recipients", "stopped_recipients", "failing_recipients"}
 
 
 def _redact_endpoint(endpoint: object) -> object:
@@ -93,4 +96,15 @@ async def async_get_config_entry_diagnostics(
             for alarm in (await async_get_alarms(hass, entry)).open.values()
         ],
         "drill": (await async_get_drill(hass, entry)).diagnostics(),
+        "readiness": _readiness(hass, entry.entry_id),
+    }
+
+
+def _readiness(hass: HomeAssistant, entry_id: str) -> dict[str, Any]:
+    """Each readiness check and its details, the recipients' names redacted."""
+    readiness = loaded_readiness(hass, entry_id)
+    return {
+        "ready": readiness.data.ready,
+        "last_check_ok": readiness.last_update_success,
+        "checks": async_redact_data(readiness.data.attributes(), _RECIPIENT_LISTS),
     }

@@ -36,6 +36,8 @@ from .const import (
     entry_title,
 )
 from .ovhsms import DEFAULT_API_ENDPOINT, SmsValidationError, normalize_number
+from .readiness_checks import ISSUE_STOP_LIST
+from .readiness_repairs import StopListRepairFlow
 
 # The fix flow's result: RepairsFlowResult in newer Home Assistant, FlowResult before.
 type FixResult = Any
@@ -135,5 +137,10 @@ def _convert(hass: HomeAssistant, entry: ConfigEntry, account: str, numbers: lis
 async def async_create_fix_flow(
     hass: HomeAssistant, issue_id: str, data: dict[str, str | int | float | None] | None
 ) -> RepairsFlow:
-    """Give the flow that repairs a foreign entry (the only fixable issue)."""
-    return ForeignEntryRepairFlow(str((data or {})["entry_id"]))
+    """Give the flow that repairs the issue: a recipient on the STOP list, or a foreign entry."""
+    data = data or {}
+    if issue_id.startswith(ISSUE_STOP_LIST):
+        return StopListRepairFlow(
+            str(data["entry_id"]), str(data["number"]), str(data["recipient"])
+        )
+    return ForeignEntryRepairFlow(str(data["entry_id"]))

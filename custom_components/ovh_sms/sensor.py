@@ -21,7 +21,7 @@ from homeassistant.components.sensor import (
     SensorEntityDescription,
     SensorStateClass,
 )
-from homeassistant.const import EntityCategory
+from homeassistant.const import EntityCategory, UnitOfTime
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -30,6 +30,7 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 from .coordinator import AccountState, OvhSmsConfigEntry, OvhSmsCoordinator
 from .entity import OvhSmsEntity
 from .notices import AlarmSummary, signal_alarms
+from .readiness import ReadinessCoordinator, loaded_readiness
 from .spending import monthly_budget
 
 PARALLEL_UPDATES = 0
@@ -98,6 +99,7 @@ async def async_setup_entry(
             OvhSmsOpenAlarmsSensor(entry),
             OvhSmsOutboxSensor(entry),
             OvhSmsSpendingSensor(entry),
+            OvhSmsDaysOfCreditSensor(entry, loaded_readiness(hass, entry.entry_id)),
         ]
     )
 
@@ -228,3 +230,37 @@ class OvhSmsSpendingSensor(OvhSmsEntity, SensorEntity):
         """The monthly budget, None when there is none."""
         budget = monthly_budget(self._entry)
         return {"monthly_budget": None if budget is None else float(budget)}
+
+
+DAYS_OF_CREDIT = SensorEntityDescription(
+    key="days_of_credit_left",
+    translation_key="days_of_credit_left",
+    device_class=SensorDeviceClass.DURATION,
+    native_unit_of_measurement=UnitOfTime.DAYS,
+    state_class=SensorStateClass.MEASUREMENT,
+)
+
+
+class OvhSmsDaysOfCreditSensor(OvhSmsEntity, CoordinatorEntity[ReadinessCoordinator], SensorEntity):
+    """How many days the credit lasts at the last 30 days' mean spending (readiness.py).
+
+    Unknown until a week of credit history, or while nothing is spent; its
+    attribute says which.
+    """
+
+    entity_description = DAYS_OF_CREDIT
+
+    def __init__(self, entry: OvhSmsConfigEntry, coordinator: ReadinessCoordinator) -> None:
+        """Attach to the account's device and its readiness coordinator."""
+        OvhSmsEntity.__init__(self, entry, DAYS_OF_CREDIT.key)
+        CoordinatorEntity.__init__(self, coordinator)
+
+    @property
+    def native_value(self) -> int | None:
+        """The days of credit left, when known."""
+        return self.coordinator.data.days_of_credit_left
+
+    @property
+    def extra_state_attributes(self) -> dict[str, str]:
+        """What the value rests on: the spending, or why it is unknown."""
+        return {"runway_basis": self.coordinator.data.checks["runway"].details["runway_basis"]}

@@ -173,7 +173,8 @@ def test_main_prints_the_api_keys(
         "simulator-application-key, application secret simulator-application-secret, "
         "consumer key simulator-consumer-key (validated: GET /sms, GET /sms/*, "
         "POST /sms/*/jobs, DELETE /sms/*/jobs/*, DELETE /sms/*/incoming/*, "
-        "POST /sms/*/virtualNumbers/*/jobs, DELETE /sms/*/virtualNumbers/*/incoming/*)"
+        "POST /sms/*/virtualNumbers/*/jobs, DELETE /sms/*/virtualNumbers/*/incoming/*, "
+        "DELETE /sms/*/blacklists/*)"
     )
 
 

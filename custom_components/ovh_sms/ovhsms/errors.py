@@ -392,3 +392,12 @@ class StopMentionFromNumberError(SmsValidationError):
         """Keep the virtual number."""
         super().__init__(f"An SMS from the virtual number {number} cannot carry the STOP mention")
         self.number = number
+
+
+class NotOnStopListError(OvhSmsError):
+    """OVHcloud API: the number is not on the account's STOP list (HTTP 404 about the number)."""
+
+    def __init__(self, number: str) -> None:
+        """Keep the number asked for."""
+        super().__init__(f"{number} is not on OVH's STOP list")
+        self.number = number

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import IntEnum, StrEnum
 from typing import Final
@@ -249,3 +249,35 @@ class DestinationRate:
 
     country: str
     credits_per_part: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceInfos:
+    """An SMS account's service as OVH bills it (GET /sms/{s}/serviceInfos).
+
+    status is OVH's own value (ok, expired, unPaid, pendingDebt, ...); expiration
+    is None when OVH did not tell it.
+    """
+
+    status: str
+    expiration: date | None
+    automatic_renewal: bool
+
+    @property
+    def ok(self) -> bool:
+        """Tell whether OVH bills the service as in order."""
+        return self.status == "ok"
+
+
+@dataclass(frozen=True, slots=True)
+class OperatorException:
+    """A restriction OVH applies for an operator of a receiver's country (GET .../exceptions).
+
+    restriction is OVH's restrictionCode (ALPHA, BAD_DLR, BLOCKED, CODING,
+    DLR, FLASHONLY, MSISDN); substitution, the sender OVH puts instead, if any.
+    """
+
+    country: str
+    operators: tuple[str, ...]
+    restriction: str
+    substitution: str

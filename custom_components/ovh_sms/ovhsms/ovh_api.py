@@ -11,7 +11,9 @@ Cost: what a message would be sent as (POST /sms/estimate, signed) and what a
 part costs towards a country (GET /sms/rates/destinations, unsigned: it needs
 no keys). Beside sending: delivery reports (GET /outgoing/{id}, /jobs/{id}), replies
 (GET /incoming, /incoming/{id}; DELETE /incoming/{id}) and cancelling a
-pending SMS (DELETE /jobs/{id}); two_way.py reads their answers.
+pending SMS (DELETE /jobs/{id}); two_way.py reads their answers. For readiness:
+the service's state, the STOP list (and taking a number off it) and the
+operator exceptions; readiness_wire.py reads their answers.
 """
 
 from __future__ import annotations
@@ -46,9 +48,11 @@ from .endpoint import validate_endpoint
 from .errors import (
     AccessDeniedError,
     InvalidEndpointError,
+    NotOnStopListError,
     OvhSmsError,
     PartialSendError,
     ReplyNotFoundError,
+    SenderNotFoundError,
     SmsNotFoundError,
     StopMentionFromNumberError,
 )
@@ -61,13 +65,16 @@ from .models import (
     DeliveryReport,
     DestinationRate,
     MessageEstimate,
+    OperatorException,
     Priority,
     Reply,
     Sender,
     SendResult,
+    ServiceInfos,
     Sms,
     SmsAccountInfo,
 )
+from .readiness_wire import parse_exceptions, parse_service_infos
 from .signing import (
     ACCESS_RULES,
     CANCEL_RULE,
@@ -77,6 +84,7 @@ from .signing import (
     READ_RULE,
     SEND_FROM_NUMBER_RULE,
     SEND_RULE,
+    STOP_LIST_RULE,
     SignedCaller,
 )
 from .transport import (
@@ -102,6 +110,7 @@ API_BATCH_SIZE: Final = 50
 API_MAX_IN_FLIGHT: Final = 2
 # What may have happened when a cancel got no answer.
 _CANCEL_MAY_BE_DONE: Final = "the cancel may have been done"
+_REMOVAL_MAY_BE_DONE: Final = "the number may have been taken off the STOP list"
 # What POST /virtualNumbers/{number}/jobs does not take (OVH's schema).
 _NOT_FROM_A_VIRTUAL_NUMBER: Final = ("sender", "senderForResponse", "noStopClause")
 
@@ -499,4 +508,75 @@ class OvhApiClient:
             rule="GET /sms/rates/destinations",
             query={"country": country.lower(), "billingCountry": billing_country.lower()},
             signed=False,
+        )
+
+    async def service_infos(self, account: str) -> ServiceInfos:
+        """Return how OVH bills the account's service: its status and expiry."""
+        return await self._call(
+            "GET",
+            ("sms", account, "serviceInfos"),
+            parse_service_infos,
+            rule=str(READ_RULE),
+            account=account,
+        )
+
+    async def stop_list(self, account: str) -> tuple[str, ...]:
+        """Return the numbers on the account's STOP list (GET /blacklists), as OVH spells them.
+
+        OVH sends no SMS to them: they answered STOP to one of the account's SMS.
+        """
+        return await self._call(
+            "GET",
+            ("sms", account, "blacklists"),
+            parse_strings,
+            rule=str(READ_RULE),
+            account=account,
+        )
+
+    async def remove_from_stop_list(self, account: str, number: str) -> None:
+        """Take a number off the STOP list (DELETE /blacklists/{number}); one already off is fine.
+
+        number is spelled as stop_list() gave it. Removing again is harmless:
+        after an OutcomeUnknownError, reading the list tells.
+        """
+        try:
+            await self._call(
+                "DELETE",
+                ("sms", account, "blacklists", number),
+                no_answer,
+                rule=str(STOP_LIST_RULE),
+                account=account,
+                missing=NotOnStopListError(number),
+                outcome=_REMOVAL_MAY_BE_DONE,
+            )
+        except NotOnStopListError:
+            _LOGGER.debug("%s was already off the STOP list", number)
+
+    async def exceptions(self, account: str, receiver: str) -> tuple[OperatorException, ...]:
+        """Return the operator restrictions OVH applies to SMS for this receiver.
+
+        receiver is a number in any international form; the restrictions are
+        those of its country's operators (OVH does not tell which one is his).
+        """
+        return await self._call(
+            "GET",
+            ("sms", account, "exceptions"),
+            parse_exceptions,
+            rule=str(READ_RULE),
+            account=account,
+            query={"receiver": receiver},
+        )
+
+    async def sender(self, account: str, name: str) -> Sender:
+        """Return one sender of the account and its status (GET /senders/{name}).
+
+        Raises SenderNotFoundError when the account has no such sender.
+        """
+        return await self._call(
+            "GET",
+            ("sms", account, "senders", name),
+            partial(parse_sender, name),
+            rule=str(READ_RULE),
+            account=account,
+            missing=SenderNotFoundError(404, f"Sender {name} is not declared on {account}"),
         )

@@ -11,7 +11,7 @@ did nothing, so it is made once more, a send included.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 import hashlib
@@ -44,9 +44,10 @@ CANCEL_RULE: Final = AccessRule("DELETE", "/sms/*/jobs/*")
 DELETE_REPLY_RULE: Final = AccessRule("DELETE", "/sms/*/incoming/*")
 SEND_FROM_NUMBER_RULE: Final = AccessRule("POST", "/sms/*/virtualNumbers/*/jobs")
 DELETE_NUMBER_REPLY_RULE: Final = AccessRule("DELETE", "/sms/*/virtualNumbers/*/incoming/*")
+STOP_LIST_RULE: Final = AccessRule("DELETE", "/sms/*/blacklists/*")
 # What the integration asks for: list and read the accounts, send, cancel a
-# deferred SMS and delete the replies it has read; send from a virtual number
-# and delete what it received.
+# deferred SMS, delete the replies it has read, send from a virtual number and
+# delete what it received, and take a recipient off the STOP list.
 ACCESS_RULES: Final[tuple[AccessRule, ...]] = (
     LIST_RULE,
     READ_RULE,
@@ -55,6 +56,7 @@ ACCESS_RULES: Final[tuple[AccessRule, ...]] = (
     DELETE_REPLY_RULE,
     SEND_FROM_NUMBER_RULE,
     DELETE_NUMBER_REPLY_RULE,
+    STOP_LIST_RULE,
 )
 # OVH's page that creates the three keys at once, the rights above pre-filled.
 CREATE_TOKEN_URL: Final = "https://eu.api.ovh.com/createToken/?" + "&".join(
@@ -153,12 +155,12 @@ class SignedCaller:
         *,
         rule: str,
         body: dict[str, Any] | None = None,
-        query: dict[str, str] | None = None,
         signed: bool = True,
         account: str | None = None,
         sends: bool = False,
         missing: OvhSmsError | None = None,
         outcome: str | None = None,
+        query: Mapping[str, str] | None = None,
     ) -> T:
         """Make one call and return its parsed answer; raise the typed error of any failure.
 
@@ -169,14 +171,15 @@ class SignedCaller:
         (unless OVH's message names the account); outcome, what may have
         happened when a call that changes something (not a send) got no
         answer: its failures after the request left are then
-        OutcomeUnknownError saying so. parse=no_answer reads no body. A
-        signed call whose timestamp OVH refuses did nothing: it is made once
-        more, on OVH's time read anew. query is sent (and signed) after a ?.
+        OutcomeUnknownError saying so; query, the URL's parameters, sent (and
+        signed) after a ?. parse=no_answer reads no body. A signed call whose
+        timestamp OVH refuses did nothing: it is made once more, on OVH's time
+        read anew.
         """
         call = f"{method} /{'/'.join(path)}"
         url = "/".join((self._transport.endpoint, *(quote(part, safe="") for part in path)))
         if query:
-            url += "?" + urlencode(query)
+            url += "?" + urlencode(query, quote_via=quote)
         data = None if body is None else json.dumps(body, separators=(",", ":"))
         headers = {"X-Ovh-Application": self._keys.application_key}
         if data is not None:

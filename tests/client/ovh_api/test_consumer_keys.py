@@ -76,7 +76,8 @@ async def test_request_consumer_key(
                 b'{"method":"POST","path":"/sms/*/jobs"},{"method":"DELETE","path":"/sms/*/jobs/*"},'
                 b'{"method":"DELETE","path":"/sms/*/incoming/*"},'
                 b'{"method":"POST","path":"/sms/*/virtualNumbers/*/jobs"},'
-                b'{"method":"DELETE","path":"/sms/*/virtualNumbers/*/incoming/*"}],'
+                b'{"method":"DELETE","path":"/sms/*/virtualNumbers/*/incoming/*"},'
+                b'{"method":"DELETE","path":"/sms/*/blacklists/*"}],'
                 b'"redirection":"https://ha.example.org/done"}'
             ),
             {"X-Ovh-Application": APPLICATION_KEY, "Content-Type": "application/json"},

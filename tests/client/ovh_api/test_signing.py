@@ -84,6 +84,7 @@ def test_rules_and_pages() -> None:
         "DELETE /sms/*/incoming/*",
         "POST /sms/*/virtualNumbers/*/jobs",
         "DELETE /sms/*/virtualNumbers/*/incoming/*",
+        "DELETE /sms/*/blacklists/*",
     ]
     assert ACCESS_RULES[2] == AccessRule("POST", "/sms/*/jobs")
     page = CREATE_TOKEN_URL
@@ -91,6 +92,7 @@ def test_rules_and_pages() -> None:
         "https://eu.api.ovh.com/createToken/?GET=/sms&GET=/sms/*&POST=/sms/*/jobs"
         "&DELETE=/sms/*/jobs/*&DELETE=/sms/*/incoming/*"
         "&POST=/sms/*/virtualNumbers/*/jobs&DELETE=/sms/*/virtualNumbers/*/incoming/*"
+        "&DELETE=/sms/*/blacklists/*"
     )
     assert CREATE_APP_URL == "https://eu.api.ovh.com/createApp/"
     assert DEFAULT_API_ENDPOINT == "https://eu.api.ovh.com/1.0"

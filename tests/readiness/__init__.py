@@ -1,0 +1,1 @@
+"""Alarm path readiness: the checks, their repairs, the STOP list's Fix, the schedule."""

@@ -93,6 +93,21 @@ def country(hass: HomeAssistant) -> None:
     hass.config.country = "FR"
 
 
+@pytest.fixture(autouse=True)
+def known_rates(hass_storage: dict[str, Any]) -> None:
+    """Start with France's rate kept, as read at an earlier start: setup reads no rate.
+
+    Kept fresh whatever time a test freezes (read at a date no test reaches).
+    tests/cost/ starts without it.
+    """
+    hass_storage["ovh_sms.rates"] = {
+        "version": 1,
+        "minor_version": 1,
+        "key": "ovh_sms.rates",
+        "data": {"FR/FR": {"credits": "1", "read_at": "2100-01-01T00:00:00+00:00"}},
+    }
+
+
 def account_with_alice(data: dict[str, Any], unique_id: str, **fields: Any) -> MockConfigEntry:
     """Give an account entry with this data and one recipient, Alice."""
     return MockConfigEntry(
@@ -153,9 +168,16 @@ def ovh(aioclient_mock: AiohttpClientMocker) -> Generator[AiohttpClientMocker]:
     return aioclient_mock
 
 
+def answer_rates(aioclient_mock: AiohttpClientMocker) -> None:
+    """Make OVH's public API price a part at 1 credit to any country (read in the background)."""
+    aioclient_mock.get(RATES, json={"credit": 1, "price": {"value": 0.07}, "vatRate": 20})
+
+
 def sent_forms(aioclient_mock: AiohttpClientMocker) -> list[dict[str, Any]]:
-    """Return the form of every request OVH received, in order."""
-    return [dict(data) for _, _, data, _ in aioclient_mock.mock_calls]
+    """Return the form of every SMS request (http2sms) OVH received, in order; no rate read."""
+    return [
+        dict(data) for method, _, data, _ in aioclient_mock.mock_calls if method.upper() == "POST"
+    ]
 
 
 # What the client adds to every request itself; tests/client/http2sms/ asserts them.
@@ -274,6 +296,7 @@ def state_of(hass: HomeAssistant, entity_id: str) -> str:
 
 # The OVHcloud API mode.
 API_ENDPOINT = "https://eu.api.ovh.com/1.0"
+RATES = f"{API_ENDPOINT}/sms/rates/destinations"
 APPLICATION_KEY = "appKey0123456789"
 APPLICATION_SECRET = "appSecret-Ab12Cd34Ef56Gh78"  # noqa: S105
 CONSUMER_KEY = "consumerKey-Zy98Xw76Vu54Ts32"

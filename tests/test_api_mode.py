@@ -100,7 +100,7 @@ async def test_notify_sends_a_job_with_the_entry_sender(
             "credits_left": 41.5,
             "late_by": 0.0,
             "path": mock_api_entry.title,
-            "credits_estimated": None,
+            "credits_estimated": 1.0,
             "credits_removed": 1.0,
         }
     ]
@@ -132,7 +132,7 @@ async def test_send_sms_answers_ids_and_credit(
         "requests": 1,
         "deferred": None,
         "credits_removed": 1.0,
-        "credits_estimated": None,
+        "credits_estimated": 1.0,
         "queued": [],
         "queued_until": None,
         "failed": [],

@@ -34,6 +34,7 @@ from .conftest import (
     LOGIN,
     PASSWORD,
     SUCCESS,
+    answer_rates,
     assert_unexpected_error_logged,
     sent_forms,
 )
@@ -578,6 +579,7 @@ async def test_recipient_of_french_overseas(
     stored: str,
 ) -> None:
     """A number dialled nationally anywhere in France's plan is kept, and texted, with its code."""
+    answer_rates(aioclient_mock)
     hass.config.country = country
     entry = hass.config_entries.async_entries(DOMAIN)[0]
     result = await hass.config_entries.subentries.async_init(

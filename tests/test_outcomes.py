@@ -136,7 +136,7 @@ async def test_a_partial_send_keeps_what_was_sent_and_names_the_rest(
             "credits_left": 40.0,
             "late_by": 0.0,
             "path": mock_config_entry.title,
-            "credits_estimated": None,
+            "credits_estimated": 50.0,
             "credits_removed": None,
         }
     ]

@@ -61,7 +61,7 @@ async def test_send_sms_every_option(hass: HomeAssistant, ovh: AiohttpClientMock
         "requests": 1,
         "deferred": "2030-07-19T18:30:00+02:00",
         "credits_removed": None,
-        "credits_estimated": None,
+        "credits_estimated": 2.0,
         "queued": [],
         "queued_until": None,
         "failed": [],
@@ -198,7 +198,7 @@ async def test_event_after_each_send(hass: HomeAssistant, ovh: AiohttpClientMock
             "credits_left": 1987.0,
             "late_by": 0.0,
             "path": "sms-ab1234-1",
-            "credits_estimated": None,
+            "credits_estimated": 2.0,
             "credits_removed": None,
         }
     ]
@@ -242,7 +242,7 @@ async def test_many_recipients_in_batches(
         "requests": 2,
         "deferred": None,
         "credits_removed": None,
-        "credits_estimated": None,
+        "credits_estimated": 51.0,
         "queued": [],
         "queued_until": None,
         "failed": [],

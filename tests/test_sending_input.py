@@ -19,7 +19,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.setup import async_setup_component
 
-from .conftest import ALICE, BOB, PASSWORD, notify, send_sms, sent_forms, sms_fields
+from .conftest import ALICE, BOB, PASSWORD, answer_rates, notify, send_sms, sent_forms, sms_fields
 
 
 async def set_up_in_a_notify_group(hass: HomeAssistant, entry: MockConfigEntry) -> None:
@@ -313,6 +313,7 @@ async def test_french_overseas_numbers_reach_their_island(
     hass: HomeAssistant, ovh: AiohttpClientMocker, target: str, to: str
 ) -> None:
     """From mainland France's Home Assistant, 0692… is Réunion: OVH gets 00262692…."""
+    answer_rates(ovh)  # read for the next SMS
     await notify(hass, message="Hi", target=[target])
     assert sent_forms(ovh)[0]["to"] == to
 

@@ -163,6 +163,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: OvhSmsConfigEntry) -> bo
     # Before the entities: its sensors show it; its first check runs in the background.
     await async_setup_readiness(hass, entry, account, coordinator)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    # The rates of the recipients' countries and the home's, known before a send needs them.
+    costs.async_read_ahead(entry.runtime_data.gateway.recipient_numbers())
     # The entities listen: a deferred SMS whose time passed meanwhile reaches them now.
     ledger.async_start()
     entry.async_on_unload(ledger.async_stop)

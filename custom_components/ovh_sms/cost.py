@@ -4,16 +4,19 @@ The parts and the coding are the client's own count (ovhsms/message.py, the
 one OVH's estimate agrees with). The credits are the parts times OVH's rate
 towards each recipient's country (GET /sms/rates/destinations, unsigned, so
 both ways in can read it), kept in one Store for every account and read again
-once RATE_MAX_AGE old. A send never waits for a rate: its estimate takes the
-rates kept (a country never read gives null credits) and reads an old one
-again in the background. A dry run (ovh_sms.send_sms with dry_run) reads
-the rates it lacks first.
+once RATE_MAX_AGE old. At setup, the rates of the recipients' countries and
+of the home's are read in the background, so that a send finds them. A send
+never waits for a rate: its estimate takes the rates kept (a country never
+read gives null credits) and reads a missing or old one in the background for
+the next send; a read that failed is tried again after RATE_RETRY_AFTER, no
+sooner. A dry run (ovh_sms.send_sms with dry_run) reads the rates it lacks
+first.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -29,6 +32,8 @@ from .ovhsms import OvhSmsError, Sms, SmsCoding, country_of
 
 # OVH's rates change a few times a year at most.
 RATE_MAX_AGE: Final = timedelta(days=30)
+# A country OVH does not price, or OVH out of reach: read again this much later at the soonest.
+RATE_RETRY_AFTER: Final = timedelta(hours=6)
 # The countries whose OVHcloud company sells SMS (the others' accounts are billed by France's).
 BILLING_COUNTRIES: Final = frozenset({"FR", "GB", "IE", "ES", "IT", "PL"})
 DEFAULT_BILLING_COUNTRY: Final = "FR"
@@ -119,6 +124,7 @@ class RateBook:
         self._store: Store[dict[str, StoredRate]] = Store(hass, STORAGE_VERSION, f"{DOMAIN}.rates")
         self._rates: dict[str, tuple[Decimal, datetime]] = {}
         self._reading: dict[str, asyncio.Task[None]] = {}
+        self._failed_at: dict[str, datetime] = {}
 
     async def async_load(self) -> None:
         """Read the rates saved; a damaged one is left out."""
@@ -141,6 +147,12 @@ class RateBook:
         kept = self._rates.get(f"{country}/{billing}")
         return kept is not None and dt_util.utcnow() - kept[1] < RATE_MAX_AGE
 
+    def due(self, country: str, billing: str) -> bool:
+        """Tell whether a read in the background is due: not fresh, no failure lately."""
+        failed_at = self._failed_at.get(f"{country}/{billing}")
+        recently_failed = failed_at is not None and dt_util.utcnow() - failed_at < RATE_RETRY_AFTER
+        return not self.fresh(country, billing) and not recently_failed
+
     async def async_read(self, country: str, billing: str, read: RateReader) -> None:
         """Read one rate from OVH unless fresh, and keep it; a failure keeps what was kept.
 
@@ -162,9 +174,11 @@ class RateBook:
             self._rates[key] = (await read(country, billing), dt_util.utcnow())
         except OvhSmsError as err:
             LOGGER.debug("The rate of an SMS to %s could not be read: %s", country, err)
+            self._failed_at[key] = dt_util.utcnow()
             return
         finally:
             self._reading.pop(key, None)
+        self._failed_at.pop(key, None)
         self._store.async_delay_save(self._stored, 1)
 
     def _stored(self) -> dict[str, StoredRate]:
@@ -213,16 +227,25 @@ class SmsCosts:
         )
         return self._estimate(sms, self._costs(sms.recipients, sms.segments, billing))
 
+    def async_read_ahead(self, numbers: Iterable[str]) -> None:
+        """Read in the background the rates of these numbers' countries and the home's."""
+        countries = {country_of(number) for number in numbers}
+        self._read_in_background({*countries, (self._hass.config.country or "").upper()})
+
     def _kept_costs(self, numbers: Sequence[str], parts: int) -> tuple[RecipientCost, ...]:
-        """Cost by the rates kept; a rate kept too long is read again in the background."""
+        """Cost by the rates kept; one missing or kept too long is read in the background."""
+        costs = self._costs(numbers, parts, billing_country(self._hass))
+        self._read_in_background({cost.country for cost in costs})
+        return costs
+
+    def _read_in_background(self, countries: set[str | None]) -> None:
+        """Read the rates due of these countries for the next SMS; nobody waits for them."""
         billing = billing_country(self._hass)
-        costs = self._costs(numbers, parts, billing)
-        for country in {cost.country for cost in costs if cost.credits is not None}:
-            if country is not None and not self._book.fresh(country, billing):
+        for country in countries:
+            if country and self._book.due(country, billing):
                 self._hass.async_create_background_task(
                     self._book.async_read(country, billing, self._read), f"{DOMAIN} rate"
                 )
-        return costs
 
     def _costs(self, numbers: Sequence[str], parts: int, billing: str) -> tuple[RecipientCost, ...]:
         costs = []

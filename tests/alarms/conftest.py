@@ -10,7 +10,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
 
 from homeassistant.core import HomeAssistant
-from tests.conftest import ACCOUNT, API_ENDPOINT, add_recipient
+from tests.conftest import ACCOUNT, API_ENDPOINT, add_recipient, answer_rates
 
 from .fake_ovh import BOB, JOBS, START, FakeJobs
 
@@ -26,6 +26,7 @@ def jobs(ovh_api: AiohttpClientMocker) -> FakeJobs:
     ovh_api.get(re.compile(r"/outgoing/\d+$"), side_effect=fake.outgoing)
     ovh_api.get(re.compile(r"/incoming(/\d+)?$"), side_effect=fake.incoming)
     ovh_api.get(f"{API_ENDPOINT}/sms/{ACCOUNT}/virtualNumbers", json=[])
+    answer_rates(ovh_api)
     return fake
 
 

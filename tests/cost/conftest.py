@@ -19,8 +19,13 @@ SPENT = "sensor.sms_ab1234_1_credits_spent_this_month"
 
 
 @pytest.fixture
+def known_rates() -> None:
+    """Start with no rate kept: the cost tests read them."""
+
+
+@pytest.fixture(autouse=True)
 def rates(aioclient_mock: AiohttpClientMocker) -> AiohttpClientMocker:
-    """OVH's public API: a part costs 1 credit to France, 1.5 to Belgium."""
+    """OVH's public API: a part costs 1 credit to France, 1.5 to Belgium (France read at setup)."""
     aioclient_mock.get(RATES_FR, json={"credit": 1, "price": {"value": 0.07}, "vatRate": 20})
     aioclient_mock.get(RATES_BE, json={"credit": 1.5, "price": {"value": 0.1}, "vatRate": 20})
     return aioclient_mock

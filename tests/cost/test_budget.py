@@ -15,7 +15,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from tests.conftest import ALICE, BOB, ENDPOINT, notify, send_sms, state_of
 
-from .conftest import SPENT, budget, requests, set_up
+from .conftest import RATES_FR, SPENT, budget, requests, set_up
 
 BUDGET_SPENT = (
     "The monthly SMS budget of 2 credits is spent: 2 credits this month, and this SMS would "
@@ -126,7 +126,7 @@ async def test_the_month_turns_at_midnight_in_home_assistants_time_zone(
     assert state_of(hass, SPENT) == "0"
     await send_sms(hass, recipients=[ALICE], message="December")
 
-    assert requests(ovh) == [("POST", ENDPOINT)] * 2
+    assert requests(ovh) == [("GET", RATES_FR), ("POST", ENDPOINT), ("POST", ENDPOINT)]
     assert state_of(hass, SPENT) == "1"
 
 
@@ -180,6 +180,6 @@ async def test_no_budget_by_default(
     for _ in range(3):
         await notify(hass, message="Hi")
 
-    assert requests(ovh) == [("POST", ENDPOINT)] * 3
+    assert requests(ovh) == [("GET", RATES_FR), *[("POST", ENDPOINT)] * 3]
     assert state_of(hass, SPENT) == "3"
     assert hass.states.get(SPENT).attributes["monthly_budget"] is None

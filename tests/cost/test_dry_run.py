@@ -67,6 +67,7 @@ async def test_a_rate_ovh_does_not_give_is_null_not_an_error(
     hass: HomeAssistant, mock_config_entry: MockConfigEntry, aioclient_mock: AiohttpClientMocker
 ) -> None:
     """OVH's public API failing leaves the credits unknown; parts and coding are still told."""
+    aioclient_mock.clear_requests()
     aioclient_mock.get(RATES_FR, status=503)
     await set_up(hass, mock_config_entry)
 

@@ -36,16 +36,71 @@ async def test_a_send_carries_the_estimate_from_the_rates_kept(
     assert requests(rates) == [("POST", ENDPOINT)]
 
 
-async def test_without_a_rate_the_estimate_is_null_and_nothing_is_read(
+async def test_setup_reads_the_rates_of_the_recipients_and_the_home(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    ovh: AiohttpClientMocker,
+    rates: AiohttpClientMocker,
+) -> None:
+    """Alice in France, Home Assistant in Belgium: both read at setup, the first send has them."""
+    hass.config.country = "BE"
+    await set_up(hass, mock_config_entry)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert sorted(requests(rates)) == [("GET", RATES_BE), ("GET", RATES_FR)]
+    rates.mock_calls.clear()
+    events = async_capture_events(hass, EVENT_SMS_SENT)
+
+    await send_sms(hass, recipients=[ALICE, BELGIAN], message="Hi")
+
+    assert [event.data["credits_estimated"] for event in events] == [2.5]
+    assert requests(rates) == [("POST", ENDPOINT)]
+
+
+async def test_a_country_not_known_is_read_after_the_send_for_the_next(
     hass: HomeAssistant, mock_config_entry: MockConfigEntry, ovh: AiohttpClientMocker
 ) -> None:
-    """A country never read: null credits, and the send makes no other request."""
+    """The first SMS to Belgium goes at once with null credits; the next one has its rate."""
     await set_up(hass, mock_config_entry)
+    events = async_capture_events(hass, EVENT_SMS_SENT)
 
-    response = await send_sms(hass, recipients=[ALICE], message="Hi")
+    await send_sms(hass, recipients=[BELGIAN], message="Hi")
+    await hass.async_block_till_done(wait_background_tasks=True)
+    await send_sms(hass, recipients=[BELGIAN], message="Hi")
 
-    assert response["credits_estimated"] is None
-    assert requests(ovh) == [("POST", ENDPOINT)]
+    assert [event.data["credits_estimated"] for event in events] == [None, 1.5]
+    # Read beside the first send, which does not wait for it.
+    assert requests(ovh) == [
+        ("GET", RATES_FR),
+        ("GET", RATES_BE),
+        ("POST", ENDPOINT),
+        ("POST", ENDPOINT),
+    ]
+
+
+async def test_a_rate_that_failed_is_read_again_six_hours_later_only(
+    hass: HomeAssistant,
+    mock_config_entry: MockConfigEntry,
+    aioclient_mock: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """OVH out of reach at setup: the sends meanwhile make no read; after 6 hours one does."""
+    aioclient_mock.clear_requests()
+    aioclient_mock.get(RATES_FR, status=503)
+    aioclient_mock.post(ENDPOINT, json={"status": 100, "creditLeft": "10", "SmsIds": ["1"]})
+    await set_up(hass, mock_config_entry)
+    for _ in range(2):
+        await send_sms(hass, recipients=[ALICE], message="Hi")
+        await hass.async_block_till_done(wait_background_tasks=True)
+    freezer.tick(timedelta(hours=6))
+    await send_sms(hass, recipients=[ALICE], message="Hi")
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert requests(aioclient_mock) == [
+        ("GET", RATES_FR),
+        *[("POST", ENDPOINT)] * 2,
+        ("GET", RATES_FR),
+        ("POST", ENDPOINT),
+    ]
 
 
 async def test_an_old_rate_serves_and_is_read_again_in_the_background(

@@ -9,19 +9,23 @@ from unittest.mock import Mock
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+    async_fire_time_changed,
+)
 from pytest_homeassistant_custom_component.test_util.aiohttp import (
     AiohttpClientMocker,
     AiohttpClientMockResponse,
 )
 from yarl import URL
 
-from custom_components.ovh_sms.const import DOMAIN
+from custom_components.ovh_sms.const import DOMAIN, EVENT_SMS_SENT
 from custom_components.ovh_sms.cost import CostEstimate, RecipientCost
 from homeassistant.core import HomeAssistant
-from tests.conftest import ALICE, BOB, send_sms, state_of
+from tests.conftest import ALICE, BOB, ENDPOINT, send_sms, state_of
 
-from .conftest import BELGIAN, RATES_FR, SPENT, requests, set_up
+from .conftest import BELGIAN, RATES_BE, RATES_FR, SPENT, requests, set_up
 
 
 async def test_rates_saved_serve_from_the_start(
@@ -41,12 +45,14 @@ async def test_rates_saved_serve_from_the_start(
         },
     }
     await set_up(hass, mock_config_entry)
+    events = async_capture_events(hass, EVENT_SMS_SENT)
 
-    france = await send_sms(hass, recipients=[ALICE], message="Hi")
-    belgium = await send_sms(hass, recipients=[BELGIAN], message="Hi")
+    await send_sms(hass, recipients=[ALICE], message="Hi")
+    await send_sms(hass, recipients=[BELGIAN], message="Hi")
+    await hass.async_block_till_done(wait_background_tasks=True)
 
-    assert (france["credits_estimated"], belgium["credits_estimated"]) == (1.0, None)
-    assert all(method == "POST" for method, _ in requests(ovh))
+    assert [event.data["credits_estimated"] for event in events] == [1.0, None]
+    assert requests(ovh) == [("POST", ENDPOINT), ("GET", RATES_BE), ("POST", ENDPOINT)]
 
 
 async def test_dry_runs_at_once_read_a_rate_once(

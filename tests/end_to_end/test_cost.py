@@ -16,6 +16,12 @@ from tests.conftest import ALICE, BOB, LoopbackSimulator, send_sms
 
 from .conftest import api_entry_on, set_up_api_entry_at
 
+
+@pytest.fixture
+def known_rates() -> None:
+    """Start with no rate kept: the simulator's are read at setup."""
+
+
 # Two UCS-2 parts (71 units, the STOP mention not counted: noStop).
 MESSAGE = "Fuite d'eau à la cave, vanne fermée ? Répondez vite, c'est sérieux ! ê" + "x" * 2
 

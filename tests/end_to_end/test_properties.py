@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings, strategies as st
+import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 import voluptuous as vol
 
@@ -92,6 +93,15 @@ def validation_keys() -> set[str]:
         "http_error",
         "outcome_unknown",
         "hourly_limit_reached",
+    }
+
+
+@pytest.fixture(autouse=True)
+def belgian_rate(known_rates: None, hass_storage: dict[str, Any]) -> None:
+    """Keep Belgium's rate too: an SMS user reads rates from OVH itself, not the simulator."""
+    hass_storage["ovh_sms.rates"]["data"]["BE/FR"] = {
+        "credits": "1",
+        "read_at": "2100-01-01T00:00:00+00:00",
     }
 
 

@@ -76,7 +76,7 @@ async def test_send_sms_with_every_option(
         "requests": 1,
         "deferred": "2099-07-19T12:30:00-04:00",
         "credits_removed": None,
-        "credits_estimated": None,
+        "credits_estimated": 2.0,
         "queued": [],
         "queued_until": None,
         "failed": [],

@@ -22,6 +22,7 @@ from .const import (
 from .coordinator import OvhSmsConfigEntry
 from .drill import async_get_drill
 from .readiness import loaded_readiness
+from .spending import monthly_budget
 
 # Beside ours, the keys and numbers an entry of kinsoi/ha-ovh-sms-plugin (same
 # domain) holds, so that its diagnostics leak nothing either.
@@ -97,6 +98,10 @@ async def async_get_config_entry_diagnostics(
         ],
         "drill": (await async_get_drill(hass, entry)).diagnostics(),
         "readiness": _readiness(hass, entry.entry_id),
+        "spending": {
+            "credits_this_month": str(runtime.gateway.spending.credits),
+            "monthly_budget": None if (budget := monthly_budget(entry)) is None else str(budget),
+        },
     }
 
 

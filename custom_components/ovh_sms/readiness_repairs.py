@@ -55,5 +55,6 @@ class StopListRepairFlow(RepairsFlow):
                 reason="not_removed",
                 description_placeholders={**placeholders, "error": str(err)},
             )
-        await readiness.async_request_refresh()
+        # Checked again now, not debounced: the sensor is off when the repair is gone.
+        await readiness.async_refresh()
         return self.async_create_entry(data={})

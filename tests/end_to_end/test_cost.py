@@ -22,6 +22,7 @@ def known_rates() -> None:
     """Start with no rate kept: the simulator's are read at setup."""
 
 
+BELGIAN = "0032470123456"
 # Two UCS-2 parts (71 units, the STOP mention not counted: noStop).
 MESSAGE = "Fuite d'eau à la cave, vanne fermée ? Répondez vite, c'est sérieux ! ê" + "x" * 2
 
@@ -30,22 +31,35 @@ MESSAGE = "Fuite d'eau à la cave, vanne fermée ? Répondez vite, c'est sérieu
 async def test_the_dry_run_costs_what_the_send_is_charged(
     hass: HomeAssistant, simulator: LoopbackSimulator
 ) -> None:
-    """1.5 credits a part: the dry run says 6 for 2 parts to 2, sends nothing; OVH charges 6."""
+    """1.5 credits a part: the dry run says 9 for 2 parts to 3 in 2 countries, sends nothing.
+
+    France's rate is read at setup, Belgium's by the dry run; OVH then charges 9.
+    """
     simulator.ovh.credit_per_segment = Decimal("1.5")
     await set_up_api_entry_at(hass, api_entry_on(simulator))
     credits_before = simulator.ovh.credits
+    recipients = [ALICE, BOB, BELGIAN]
 
-    dry = await send_sms(hass, recipients=[ALICE, BOB], message=MESSAGE, dry_run=True)
+    dry = await send_sms(hass, recipients=recipients, message=MESSAGE, dry_run=True)
     assert simulator.ovh.sent == []
     assert simulator.ovh.credits == credits_before
     events = async_capture_events(hass, EVENT_SMS_SENT)
-    sent = await send_sms(hass, recipients=[ALICE, BOB], message=MESSAGE)
+    sent = await send_sms(hass, recipients=recipients, message=MESSAGE)
 
-    assert (dry["estimate"]["parts"], dry["estimate"]["credits"]) == (2, 6.0)
-    assert credits_before - simulator.ovh.credits == Decimal(6)
-    assert (sent["credits_removed"], sent["credits_estimated"]) == (6.0, 6.0)
+    assert (dry["estimate"]["coding"], dry["estimate"]["parts"], dry["estimate"]["credits"]) == (
+        "ucs2",
+        2,
+        9.0,
+    )
+    assert [(r["country"], r["parts"], r["credits"]) for r in dry["estimate"]["recipients"]] == [
+        ("FR", 2, 3.0),
+        ("FR", 2, 3.0),
+        ("BE", 2, 3.0),
+    ]
+    assert credits_before - simulator.ovh.credits == Decimal(9)
+    assert (sent["credits_removed"], sent["credits_estimated"]) == (9.0, 9.0)
     assert [(e.data["credits_removed"], e.data["credits_estimated"]) for e in events] == [
-        (6.0, 6.0)
+        (9.0, 9.0)
     ]
 
 

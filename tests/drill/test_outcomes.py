@@ -301,3 +301,18 @@ async def test_a_cancelled_caller_does_not_stop_the_drill(
     jobs.reports["1"] = DELIVERED
     await wait(hass, freezer, 20)
     assert outcomes(events) == [("started", None), ("passed", None)]
+
+
+async def test_the_drill_goes_beyond_the_monthly_budget_as_an_alarm_does(
+    hass: HomeAssistant,
+    mock_api_entry: MockConfigEntry,
+    jobs: FakeJobs,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """It tests the alarm path, which no budget blocks: a budget smaller than its SMS lets it go."""
+    await set_up(hass, mock_api_entry, freezer, spending={"monthly_budget": 0.5})
+
+    response = await run_drill(hass)
+
+    assert (response["outcome"], response["sms_ids"]) == ("running", ["1"])
+    assert issue(hass, mock_api_entry) is None

@@ -8,6 +8,7 @@ them can use it.
 from __future__ import annotations
 
 from asyncio import sleep
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -68,6 +69,9 @@ class SimulatedAccount:
     sender_status: dict[str, str] = field(default_factory=dict)
     credits: Decimal = Decimal(100)
     credit_per_segment: Decimal = Decimal(1)
+    # Assumption: a part costs credit_per_segment to every country but these, by ISO
+    # code, each with its calling code and its own credit: {"BE": ("32", Decimal(2))}.
+    country_credits: dict[str, tuple[str, Decimal]] = field(default_factory=dict)
     unauthorized: bool = False
     answer_delay: float = 0.0
     requests: list[dict[str, str]] = field(default_factory=list, repr=False)
@@ -84,9 +88,21 @@ class SimulatedAccount:
         """Return a declared sender's status (enable...), None for an undeclared one."""
         return self.sender_status.get(sender, ENABLED) if sender in self.senders else None
 
-    def cost(self, recipients: int, segments: int) -> Decimal:
-        """Return the credits an SMS of these parts costs for this many recipients."""
-        return recipients * segments * self.credit_per_segment
+    def cost(self, recipients: Sequence[str], segments: int) -> Decimal:
+        """Return the credits an SMS of these parts costs to these recipients (+33…, 0033…)."""
+        return sum((segments * self._credit_to(number) for number in recipients), Decimal(0))
+
+    def credit_to_country(self, country: str) -> Decimal:
+        """Return the credits one part costs to this country (ISO code, any case)."""
+        own = self.country_credits.get(country.upper())
+        return self.credit_per_segment if own is None else own[1]
+
+    def _credit_to(self, receiver: str) -> Decimal:
+        digits = receiver.removeprefix("+").removeprefix("00")
+        for calling_code, credit in self.country_credits.values():
+            if digits.startswith(calling_code):
+                return credit
+        return self.credit_per_segment
 
     async def wait_answer_delay(self) -> None:
         """Wait the answer delay, before a service handles a request."""
@@ -109,7 +125,7 @@ class SimulatedAccount:
         now: datetime,
     ) -> SentSms:
         """Send an SMS that passed every check: charge it, give it one id per recipient."""
-        cost = self.cost(len(recipients), segments)
+        cost = self.cost(recipients, segments)
         self.credits -= cost
         ids = tuple(str(self._next_id + offset) for offset in range(len(recipients)))
         self._next_id += len(recipients)

@@ -187,7 +187,7 @@ class OvhApiSimulator(VirtualNumberTraffic):
         if (request.method, path) == ("POST", "/auth/credential"):
             return self.request_credential(request, body)
         if (request.method, path) == ("GET", RATES_PATH):
-            return destination_rate(request.query, self.account.credit_per_segment)
+            return destination_rate(request.query, self.account.credit_to_country)
         credential = self.authenticate(request, body)
         now = self.now()
         if (request.method, path) == ("GET", "/auth/currentCredential"):
@@ -399,7 +399,7 @@ class OvhApiSimulator(VirtualNumberTraffic):
     ) -> SentSms:
         """Charge and record a checked job for its valid receivers."""
         coding, segments = parts
-        cost = self.account.cost(len(receivers), segments)
+        cost = self.account.cost(receivers, segments)
         if cost > self.account.credits:
             raise api_error(
                 400,

@@ -126,7 +126,7 @@ def answer(
     segments = count_parts(text, coding, stop_mention=not no_stop)
     if segments > MAX_PARTS:
         return _refused(202, f"Invalid message: {segments} SMS, at most {MAX_PARTS}.")
-    if account.cost(len(recipients), segments) > account.credits:
+    if account.cost(recipients, segments) > account.credits:
         return _refused(202, "Not enough credits.")
     deferred = params.get("deferred")
     sms = account.record(

@@ -31,11 +31,12 @@ MESSAGE = "Fuite d'eau à la cave, vanne fermée ? Répondez vite, c'est sérieu
 async def test_the_dry_run_costs_what_the_send_is_charged(
     hass: HomeAssistant, simulator: LoopbackSimulator
 ) -> None:
-    """1.5 credits a part: the dry run says 9 for 2 parts to 3 in 2 countries, sends nothing.
+    """2 parts to 2 in France (1.5 a part) and 1 in Belgium (2): the dry run says 10, sends nothing.
 
-    France's rate is read at setup, Belgium's by the dry run; OVH then charges 9.
+    France's rate is read at setup, Belgium's by the dry run; OVH then charges 10.
     """
     simulator.ovh.credit_per_segment = Decimal("1.5")
+    simulator.ovh.country_credits = {"BE": ("32", Decimal(2))}
     await set_up_api_entry_at(hass, api_entry_on(simulator))
     credits_before = simulator.ovh.credits
     recipients = [ALICE, BOB, BELGIAN]
@@ -49,17 +50,17 @@ async def test_the_dry_run_costs_what_the_send_is_charged(
     assert (dry["estimate"]["coding"], dry["estimate"]["parts"], dry["estimate"]["credits"]) == (
         "ucs2",
         2,
-        9.0,
+        10.0,
     )
     assert [(r["country"], r["parts"], r["credits"]) for r in dry["estimate"]["recipients"]] == [
         ("FR", 2, 3.0),
         ("FR", 2, 3.0),
-        ("BE", 2, 3.0),
+        ("BE", 2, 4.0),
     ]
-    assert credits_before - simulator.ovh.credits == Decimal(9)
-    assert (sent["credits_removed"], sent["credits_estimated"]) == (9.0, 9.0)
+    assert credits_before - simulator.ovh.credits == Decimal(10)
+    assert (sent["credits_removed"], sent["credits_estimated"]) == (10.0, 10.0)
     assert [(e.data["credits_removed"], e.data["credits_estimated"]) for e in events] == [
-        (9.0, 9.0)
+        (10.0, 10.0)
     ]
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from simulator import OvhSimulator
 
-from .conftest import Client, bad_request
+from .conftest import ALICE, Client, bad_request, send
 
 
 async def test_rate_needs_no_keys_and_is_what_a_part_is_charged(
@@ -25,6 +25,22 @@ async def test_rate_needs_no_keys_and_is_what_a_part_is_charged(
     assert answer.body["credit"] == 1.5
     assert answer.body["vatRate"] == 20
     assert answer.body["price"]["currencyCode"] == "EUR"
+
+
+async def test_a_country_with_its_own_credit_is_answered_and_charged_it(
+    api: Client, ovh: OvhSimulator
+) -> None:
+    """Belgium at 2 credits a part, the rest at 1.5: each rate, and a job to both charges 3.5."""
+    ovh.credit_per_segment = Decimal("1.5")
+    ovh.country_credits = {"BE": ("32", Decimal(2))}
+    credits_before = ovh.credits
+
+    belgium = await api.call("GET", "/sms/rates/destinations?country=be", signed=False)
+    france = await api.call("GET", "/sms/rates/destinations?country=fr", signed=False)
+    await send(api, {"message": "Hi", "receivers": [ALICE, "+32470123456"], "sender": "HomeAlarm"})
+
+    assert (belgium.body["credit"], france.body["credit"]) == (2, 1.5)
+    assert credits_before - ovh.credits == Decimal("3.5")
 
 
 @pytest.mark.parametrize(

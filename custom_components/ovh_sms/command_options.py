@@ -135,11 +135,14 @@ def command_settings(entry: ConfigEntry) -> CommandSettings:
 
 
 def without_pin(pin: str, text: str) -> str | None:
-    """Give the text after the PIN it starts with; None when it does not start with it."""
-    first, _, rest = text.strip().partition(" ")
-    if first != pin:
+    """Give the text after the PIN it starts with; None when it does not start with it.
+
+    Any white space ends the PIN: a phone's keyboard may put it on a line of its own.
+    """
+    words = text.split(maxsplit=1)
+    if not words or words[0] != pin:
         return None
-    return rest.strip()
+    return words[1].strip() if len(words) > 1 else ""
 
 
 def masked(entry: ConfigEntry, received: ReceivedSms) -> dict[str, Any]:

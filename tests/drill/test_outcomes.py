@@ -136,6 +136,19 @@ async def test_an_sms_ovh_did_not_take(
     assert len(jobs.bodies) == 1
 
 
+async def test_the_monthly_budget_does_not_hold_the_drill_back(
+    hass: HomeAssistant,
+    mock_api_entry: MockConfigEntry,
+    jobs: FakeJobs,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """An alarm goes beyond the budget, so the drill that tests its path does too."""
+    await set_up(hass, mock_api_entry, freezer, spending={"monthly_budget": 0.5})
+    response = await run_drill(hass)
+    assert (response["outcome"], response["sms_ids"]) == ("running", ["1"])
+    assert len(jobs.bodies) == 1
+
+
 @pytest.fixture
 async def waiting_for_a_reply(
     hass: HomeAssistant,

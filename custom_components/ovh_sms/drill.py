@@ -148,7 +148,7 @@ def drill_form_errors(entry: ConfigEntry, user_input: dict[str, Any]) -> dict[st
     if CONF_DRILL not in user_input:
         return {}
     drill = user_input[CONF_DRILL] = {**DEFAULT_OPTIONS[CONF_DRILL], **user_input[CONF_DRILL]}
-    if drill[CONF_DRILL_ENABLED] and drill[CONF_DRILL_RECIPIENT] not in entry.subentries:
+    if drill[CONF_DRILL_ENABLED] and drill.get(CONF_DRILL_RECIPIENT) not in entry.subentries:
         return {"base": "drill_recipient_required"}
     if drill[CONF_DRILL_REPLY] and not user_input.get(CONF_REPLIES):
         return {"base": "drill_reply_needs_replies"}
@@ -301,7 +301,7 @@ class DrillKeeper:
         """
         if self.running is not None:
             raise ServiceValidationError(translation_domain=DOMAIN, translation_key="drill_running")
-        subentry_id = drill_options(self.entry)[CONF_DRILL_RECIPIENT]
+        subentry_id = drill_options(self.entry).get(CONF_DRILL_RECIPIENT)
         if subentry_id not in self.entry.subentries:
             raise ServiceValidationError(
                 translation_domain=DOMAIN, translation_key="drill_no_recipient"

@@ -301,7 +301,7 @@ class DrillKeeper:
         """
         if self.running is not None:
             raise ServiceValidationError(translation_domain=DOMAIN, translation_key="drill_running")
-        subentry_id = drill_options(self.entry).get(CONF_DRILL_RECIPIENT)
+        subentry_id: str = drill_options(self.entry).get(CONF_DRILL_RECIPIENT, "")
         if subentry_id not in self.entry.subentries:
             raise ServiceValidationError(
                 translation_domain=DOMAIN, translation_key="drill_no_recipient"

@@ -46,6 +46,7 @@ async def test_the_commands_section_is_saved_normalised(
 
     assert result["step_id"] == "replies_sender"  # the named sender gets no SMS: confirmed
     result = await hass.config_entries.options.async_configure(result["flow_id"], {})
+    await hass.async_block_till_done()  # the set-up the saved options start, not cut short
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert mock_api_entry.options["commands"] == {
         "agent_id": AGENT,

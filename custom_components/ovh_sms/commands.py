@@ -212,8 +212,9 @@ class CommandListener:
     async def _async_answer(self, event: _CommandEvent, speech: str) -> None:
         """Send the answer, cut to ANSWER_PARTS, to the sender from the number that received."""
         received = event.received
-        # The short number (empty sender) when OVH's short number received the SMS.
-        options = SmsOptions(sender=received.receiver or "")
+        # The short number (empty sender) when OVH's short number received the SMS. An
+        # answer asked for is no commercial SMS: no STOP mention (a virtual number refuses it).
+        options = SmsOptions(sender=received.receiver or "", no_stop=True)
         fields = ChosenOptions(options, self.entry).fields()
         answer = cut_to_parts(speech, fields["coding"], stop_mention=not fields["no_stop"])
         event.data["answer"] = answer

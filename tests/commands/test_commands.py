@@ -14,7 +14,7 @@ from homeassistant.exceptions import HomeAssistantError
 from tests.alarms.fake_ovh import FakeJobs
 from tests.conftest import ALICE
 
-from .conftest import AGENT, BOB, STRANGER, FakeAgent, receive, set_up
+from .conftest import AGENT, BOB, START, STRANGER, FakeAgent, receive, set_up
 
 VIRTUAL_NUMBER = "0033757123456"
 
@@ -271,3 +271,21 @@ async def test_the_reply_to_a_drill_is_no_command(
     await receive(hass, entry, "Got it")
     assert [event.data["step"] for event in drills] == ["started", "passed"]
     assert (agent.asked, commands, len(jobs.bodies)) == ([], [], 1)
+
+
+async def test_an_answer_is_never_commercial(
+    hass: HomeAssistant,
+    mock_api_entry: MockConfigEntry,
+    jobs: FakeJobs,
+    agent: FakeAgent,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The entry's SMS carry the STOP mention; an answer asked for does not: noStopClause.
+
+    From a virtual number, one with it would be refused.
+    """
+    freezer.move_to(START)
+    entry = await set_up(hass, mock_api_entry)
+    hass.config_entries.async_update_entry(entry, options={**entry.options, "no_stop": False})
+    await receive(hass, entry, "Is the door locked?")
+    assert jobs.bodies[0]["noStopClause"] is True

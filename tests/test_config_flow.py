@@ -71,7 +71,7 @@ async def start(hass: HomeAssistant, user_input: dict[str, Any] = USER_INPUT) ->
 
 
 # The drill section's fields as the options form suggests them by default.
-DRILL_DEFAULTS = {"enabled": False, "weekday": "mon", "time": "10:00:00", "recipient": ""}
+DRILL_DEFAULTS = {"enabled": False, "weekday": "mon", "time": "10:00:00"}
 
 
 def suggested_values(schema: vol.Schema) -> dict[str, Any]:

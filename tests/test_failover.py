@@ -225,6 +225,30 @@ async def test_a_notify_entity_or_an_account_that_cannot_send_passes_to_the_next
     )
 
 
+@pytest.mark.parametrize(
+    ("critical", "sent_by", "phoned"), [(True, [ACCOUNT, SECOND], 0), (False, [ACCOUNT], 1)]
+)
+async def test_a_fallback_account_s_budget_holds_back_only_an_ordinary_sms(
+    hass: HomeAssistant,
+    accounts: Accounts,
+    *,
+    critical: bool,
+    sent_by: list[str],
+    phoned: int,
+) -> None:
+    """A critical SMS goes by the second account beyond its budget; an ordinary one does not.
+
+    Refused there before any request, certainly not sent: the next fallback takes it.
+    """
+    second = hass.config_entries.async_get_entry(second_entry_id(hass))
+    assert second is not None
+    hass.config_entries.async_update_entry(second, options={"spending": {"monthly_budget": 0.5}})
+    calls = phone(hass)
+    with_fallbacks(hass, second.entry_id, "notify.phone")
+    await send(hass, recipients=[ALICE], message="Leak", critical=critical)
+    assert (accounts.sent_by, len(calls)) == (sent_by, phoned)
+
+
 async def test_an_sms_too_old_to_wait_goes_once_by_the_fallback(
     freezer: FrozenDateTimeFactory, hass: HomeAssistant, accounts: Accounts
 ) -> None:

@@ -214,7 +214,13 @@ class AlarmKeeper(AlarmBook):
             for target in alarm.then:
                 if other_account(hass, target) is not None:  # a fallback's kind of channel
                     send = partial(
-                        async_send_by, hass, target, list(alarm.numbers), alarm.message, alarm.title
+                        async_send_by,
+                        hass,
+                        target,
+                        list(alarm.numbers),
+                        alarm.message,
+                        alarm.title,
+                        critical=True,
                     )
                     self._run(target, send)
                 elif hass.states.get(target) is not None:

@@ -1,8 +1,8 @@
 """The options of commands by SMS, read in one place, and the PIN kept out of what is shown.
 
 The options live in the "commands" section of the entry's options (their
-defaults in const.DEFAULT_COMMANDS). The PIN an SMS starts with is masked in
-every event and in the event entity: it is shown nowhere.
+defaults in const.DEFAULT_COMMANDS). The PIN is masked wherever an SMS holds it,
+in every event and in the event entity: it is shown nowhere.
 """
 
 from __future__ import annotations
@@ -47,6 +47,8 @@ PIN_MASK: Final = "****"
 WORD: Final = re.compile(r"[^\W_]+")
 PIN_LENGTH: Final = range(4, 13)
 MAX_KEYWORDS: Final = 20
+# An SMS's first word (what a PIN is compared with), and the text after it.
+_STARTING_WORD: Final = re.compile(r"\W*(\w+)\W*(.*)", re.DOTALL)
 # The event type every SMS fires: no keyword may take it.
 RESERVED_KEYWORD: Final = "received"
 
@@ -135,17 +137,19 @@ def command_settings(entry: ConfigEntry) -> CommandSettings:
 
 
 def without_pin(pin: str, text: str) -> str | None:
-    """Give the text after the PIN it starts with; None when it does not start with it."""
-    first, _, rest = text.strip().partition(" ")
-    if first != pin:
+    """Give the text after the PIN it starts with; None when it does not start with it.
+
+    White space or punctuation ends the PIN: "1234, turn on", or a PIN on a line of its own.
+    """
+    found = _STARTING_WORD.match(text)
+    if found is None or found[1] != pin:
         return None
-    return rest.strip()
+    return found[2].strip()
 
 
 def masked(entry: ConfigEntry, received: ReceivedSms) -> dict[str, Any]:
-    """Give an SMS as events and the event entity show it: a PIN it starts with masked."""
+    """Give an SMS as events and the event entity show it: the PIN masked wherever it is."""
     data = asdict(received)
-    pin = command_settings(entry).pin
-    if pin and (rest := without_pin(pin, received.message)) is not None:
-        data["message"] = f"{PIN_MASK} {rest}".strip()
+    if pin := command_settings(entry).pin:
+        data["message"] = received.message.replace(pin, PIN_MASK)
     return data

@@ -2,7 +2,7 @@
 
 Each incoming SMS (read from OVH, or pushed and confirmed there) is claimed and
 saved as handled before anything acts on it (command_guard.py). One that
-acknowledges an open alarm is no command. Then, in this order, it is not acted
+acknowledges an open alarm, or answers a drill, is no command. Then, in this order, it is not acted
 on when its sender is no recipient allowed to talk to the house, when it is
 older than MAX_AGE (an outage, a first read), when the PIN is set and it does
 not start with it, or when its sender gave the hour's commands already. Else
@@ -42,6 +42,7 @@ from .const import (
     LOGGER,
     SUBENTRY_RECIPIENT,
 )
+from .drill import DrillKeeper
 from .gateway import OvhSmsGateway
 from .notices import ReceivedSms, signal_received
 from .ovhsms import SmsCoding, count_segments, encode_message
@@ -80,14 +81,20 @@ class CommandListener:
         entry: ConfigEntry,
         gateway: OvhSmsGateway,
         guard: CommandGuard,
+        *,
         alarms: AlarmKeeper,
+        drill: DrillKeeper,
     ) -> None:
-        """Answer through this gateway; claim and count with this guard."""
+        """Answer through this gateway; claim and count with this guard.
+
+        What answers an open alarm or a drill is theirs (alarms, drill).
+        """
         self.hass = hass
         self.entry = entry
         self._gateway = gateway
         self._guard = guard
         self._alarms = alarms
+        self._drill = drill
         self._settings = command_settings(entry)
 
     @callback
@@ -103,7 +110,11 @@ class CommandListener:
 
         The task outlives a reload: an agent's answer on its way is sent once.
         """
-        if not self._settings.on or self._alarms.acknowledges(received):
+        if (
+            not self._settings.on
+            or self._alarms.acknowledges(received)
+            or self._drill.answers(received)
+        ):
             return
         if not self._guard.claim(received.sms_id):
             LOGGER.debug("SMS %s was handled already: not acted on again", received.sms_id)
@@ -201,8 +212,9 @@ class CommandListener:
     async def _async_answer(self, event: _CommandEvent, speech: str) -> None:
         """Send the answer, cut to ANSWER_PARTS, to the sender from the number that received."""
         received = event.received
-        # The short number (empty sender) when OVH's short number received the SMS.
-        options = SmsOptions(sender=received.receiver or "")
+        # The short number (empty sender) when OVH's short number received the SMS. An
+        # answer asked for is no commercial SMS: no STOP mention (a virtual number refuses it).
+        options = SmsOptions(sender=received.receiver or "", no_stop=True)
         fields = ChosenOptions(options, self.entry).fields()
         answer = cut_to_parts(speech, fields["coding"], stop_mention=not fields["no_stop"])
         event.data["answer"] = answer

@@ -94,7 +94,7 @@ DEFAULT_OPTIONS: Final[Mapping[str, Any]] = MappingProxyType(
                 CONF_DRILL_ENABLED: False,
                 CONF_DRILL_WEEKDAY: "mon",
                 CONF_DRILL_TIME: "10:00:00",
-                CONF_DRILL_RECIPIENT: "",
+                # No recipient until one is picked: the form suggests none it would refuse.
                 CONF_DRILL_REPLY: False,
             }
         ),

@@ -14,6 +14,7 @@ from .alarms import async_get_alarms
 from .const import (
     CONF_ENDPOINT,
     CONF_LOGIN,
+    CONF_NUMBERS,
     CONF_PHONE_NUMBER,
     CONF_PIN,
     CONF_SENDER,
@@ -75,7 +76,10 @@ async def async_get_config_entry_diagnostics(
     diagnostics: dict[str, Any] = {
         "data": _redact_entry_data(dict(entry.data)),
         # The webhook's id is its secret: whoever has it can push fake reports.
-        "options": async_redact_data(dict(entry.options), {CONF_WEBHOOK_ID, CONF_PIN}),
+        # The virtual numbers read are the account's phone numbers.
+        "options": async_redact_data(
+            dict(entry.options), {CONF_WEBHOOK_ID, CONF_PIN, CONF_NUMBERS}
+        ),
         "recipients": [
             async_redact_data(subentry.as_dict(), TO_REDACT | {"unique_id"})
             for subentry in entry.subentries.values()

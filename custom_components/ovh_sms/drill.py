@@ -148,7 +148,7 @@ def drill_form_errors(entry: ConfigEntry, user_input: dict[str, Any]) -> dict[st
     if CONF_DRILL not in user_input:
         return {}
     drill = user_input[CONF_DRILL] = {**DEFAULT_OPTIONS[CONF_DRILL], **user_input[CONF_DRILL]}
-    if drill[CONF_DRILL_ENABLED] and drill[CONF_DRILL_RECIPIENT] not in entry.subentries:
+    if drill[CONF_DRILL_ENABLED] and drill.get(CONF_DRILL_RECIPIENT) not in entry.subentries:
         return {"base": "drill_recipient_required"}
     if drill[CONF_DRILL_REPLY] and not user_input.get(CONF_REPLIES):
         return {"base": "drill_reply_needs_replies"}
@@ -226,6 +226,8 @@ class DrillKeeper:
         self._listeners: list[CALLBACK_TYPE] = []
         self._next_timer: CALLBACK_TYPE | None = None
         self._deadline: CALLBACK_TYPE | None = None
+        # The SMS that answered the last drill: no command (commands.py).
+        self._reply_id: str | None = None
 
     async def async_load(self) -> None:
         """Take up the schedule and the drill running before a restart."""
@@ -301,7 +303,7 @@ class DrillKeeper:
         """
         if self.running is not None:
             raise ServiceValidationError(translation_domain=DOMAIN, translation_key="drill_running")
-        subentry_id = drill_options(self.entry)[CONF_DRILL_RECIPIENT]
+        subentry_id: str = drill_options(self.entry).get(CONF_DRILL_RECIPIENT, "")
         if subentry_id not in self.entry.subentries:
             raise ServiceValidationError(
                 translation_domain=DOMAIN, translation_key="drill_no_recipient"
@@ -451,15 +453,26 @@ class DrillKeeper:
 
     @callback
     def _received(self, received: ReceivedSms) -> None:
-        """Pass on a reply from the drill's recipient received since it started.
-
-        An earlier one (to an alarm, say, read late) answers something else.
-        """
-        drill = self.running
-        if drill is None or not drill.wants_reply or received.sender != drill.number:
-            return
-        if datetime.fromisoformat(received.received_at) >= drill.deadline - DRILL_WINDOW:
+        """Pass on a reply from the drill's recipient received since it started."""
+        if (drill := self.running) is not None and self.answers(received):
+            self._reply_id = received.sms_id
             self._end(drill)
+
+    def answers(self, received: ReceivedSms) -> bool:
+        """Tell whether an SMS is (or was) the reply a drill waits for: it is no command.
+
+        One from its recipient sent before it started (to an alarm, say, read
+        late) answers something else.
+        """
+        if received.sms_id == self._reply_id:
+            return True
+        drill = self.running
+        return (
+            drill is not None
+            and drill.wants_reply
+            and received.sender == drill.number
+            and datetime.fromisoformat(received.received_at) >= drill.deadline - DRILL_WINDOW
+        )
 
     @callback
     def _end(self, drill: Drill, failure: DrillFailure | None = None, error: str = "") -> None:

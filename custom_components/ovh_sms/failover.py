@@ -28,6 +28,7 @@ from .ovhsms import (
     SmsRefusedError,
 )
 from .queued_sms import queueable
+from .sms_options import SmsOptions
 
 CONF_FALLBACKS: Final = "fallbacks"
 CONF_PREFER_DUPLICATE: Final = "prefer_duplicate_to_silence"
@@ -37,6 +38,10 @@ REASON_MAY_HAVE_GONE: Final = "may_have_gone"
 REASON_EXPIRED: Final = "expired"
 # A mobile app's notify action sends to its own phone: it takes no phone numbers as targets.
 MOBILE_APP_PREFIX: Final = "mobile_app_"
+# What an account of this integration refuses by its own limits (gateway.py), before any request.
+_REFUSED_BY_LIMITS: Final = frozenset(
+    {"monthly_budget_spent", "hourly_limit_reached", "larger_than_hourly_limit"}
+)
 # Set while a fallback sends: its own failure never fails over again (no loop
 # between two accounts that fall back on each other, or on their own entities).
 _IN_FAILOVER: ContextVar[bool] = ContextVar(f"{DOMAIN}_in_failover", default=False)
@@ -71,12 +76,13 @@ async def async_fail_over(
     title: str | None,
     *,
     reason: str,
+    critical: bool = False,
 ) -> str | None:
     """Send by the first fallback that takes the SMS; give its name, None if none did.
 
     reason is why (the failure's translation key, or may_have_gone, which only
     a fallback of another channel takes, and only when the account prefers a
-    duplicate to silence).
+    duplicate to silence). critical: see async_send_by.
     """
     options = entry_options(entry)
     may_have_gone = reason == REASON_MAY_HAVE_GONE
@@ -88,11 +94,13 @@ async def async_fail_over(
             continue
         in_failover = _IN_FAILOVER.set(True)
         try:
-            await async_send_by(hass, fallback, recipients, message, title)
+            await async_send_by(hass, fallback, recipients, message, title, critical=critical)
         except HomeAssistantError as err:
             LOGGER.warning("The fallback %s of %s did not send: %s", fallback, entry.title, err)
-            if isinstance(err, ServiceValidationError) or isinstance(
-                err.__cause__, SmsNotSentError
+            if (
+                isinstance(err, ServiceValidationError)
+                or isinstance(err.__cause__, SmsNotSentError)
+                or (err.translation_domain == DOMAIN and err.translation_key in _REFUSED_BY_LIMITS)
             ):
                 continue  # certainly not sent: the next one may
             return None  # it may have sent it: never a second one
@@ -127,9 +135,19 @@ def _same_account(hass: HomeAssistant, entry: ConfigEntry, fallback: str) -> boo
 
 
 async def async_send_by(
-    hass: HomeAssistant, fallback: str, recipients: list[str], message: str, title: str | None
+    hass: HomeAssistant,
+    fallback: str,
+    recipients: list[str],
+    message: str,
+    title: str | None,
+    *,
+    critical: bool = False,
 ) -> None:
-    """Send once by this fallback: its own send, with no outbox and no failover of its own."""
+    """Send once by this fallback: its own send, with no outbox and no failover of its own.
+
+    critical (an alarm's SMS, or one sent critical): another account's monthly
+    budget does not hold it back either.
+    """
     if (other := hass.config_entries.async_get_entry(fallback)) is not None:
         if not is_own_entry(other) or other.state is not ConfigEntryState.LOADED:
             raise ServiceValidationError(
@@ -137,7 +155,8 @@ async def async_send_by(
                 translation_key="account_not_loaded",
                 translation_placeholders={"title": other.title},
             )
-        await other.runtime_data.gateway.async_send(recipients, message, None, title)
+        options = SmsOptions(critical=critical)
+        await other.runtime_data.gateway.async_send(recipients, message, options, title)
         return
     data: dict[str, object] = {"message": message}
     if title:

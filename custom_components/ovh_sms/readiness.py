@@ -58,6 +58,7 @@ from .ovhsms import (
     RateLimitedError,
     Sender,
     SenderNotFoundError,
+    SenderStatus,
     ServiceInfos,
     UnreadableAnswerError,
 )
@@ -80,6 +81,7 @@ from .readiness_checks import (
     check_stop_list,
 )
 from .readiness_history import ReadinessHistory
+from .virtual_numbers import VirtualNumbers
 
 # 4 runs a day: 3 reads and one per recipient with a named sender, plus OVH's time.
 READINESS_INTERVAL: Final = timedelta(hours=6)
@@ -251,7 +253,7 @@ class ReadinessCoordinator(DataUpdateCoordinator[Readiness]):
             try:
                 reads.sender = await self._read(client.sender(account, sender_name))
             except SenderNotFoundError:
-                reads.sender = Sender(sender_name, SENDER_MISSING, "", "")
+                reads.sender = await self._read_virtual_sender(client, account, sender_name)
         if isinstance(reads.sender, Sender):
             reads.exceptions = {
                 recipient.subentry_id: await self._read(
@@ -260,6 +262,17 @@ class ReadinessCoordinator(DataUpdateCoordinator[Readiness]):
                 for recipient in self._recipients()
             }
         return reads
+
+    async def _read_virtual_sender(
+        self, client: OvhApiClient, account: str, name: str
+    ) -> Read[Sender]:
+        """Read a sender OVH does not list as one of the account's virtual numbers (they send)."""
+        number = await self._read(VirtualNumbers(client, account).async_number_of(name))
+        if isinstance(number, OvhSmsError):
+            return number
+        if number is None:
+            return Sender(name, SENDER_MISSING, "", "")
+        return Sender(name, SenderStatus.ENABLE, "virtual", "")
 
     async def _read[T](self, call: Awaitable[T]) -> T | OvhSmsError:
         """Await one read: its answer, or its error when OVH refused or garbled it.

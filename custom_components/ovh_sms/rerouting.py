@@ -88,7 +88,9 @@ class ReroutingSends:
             if not isinstance(failure, OvhSmsError):
                 raise
             if max_delay is None or not (left := unreached(failure, recipients)):
-                return await self._async_fail_over(err, failure, recipients, message, title)
+                return await self._async_fail_over(
+                    err, failure, recipients, message, title, critical=bool(options.critical)
+                )
             queued = self.outbox.queue(left, message, title, options, max_delay)
             if queued is None:
                 raise HomeAssistantError(
@@ -108,6 +110,8 @@ class ReroutingSends:
         recipients: list[str],
         message: str,
         title: str | None,
+        *,
+        critical: bool,
     ) -> Delivery:
         """Hand what this account could not send to its fallbacks; raise err if none took it."""
         stuck, may_have_gone = stranded(failure, recipients)
@@ -116,7 +120,7 @@ class ReroutingSends:
             not stuck
             or (
                 fallback := await async_fail_over(
-                    self.hass, self.entry, stuck, message, title, reason=reason
+                    self.hass, self.entry, stuck, message, title, reason=reason, critical=critical
                 )
             )
             is None
@@ -135,6 +139,7 @@ class ReroutingSends:
             queued.message,
             queued.title,
             reason=REASON_EXPIRED,
+            critical=bool(queued.options.critical),
         )
 
     async def async_send_queued(self, queued: QueuedSms) -> Retry | None:

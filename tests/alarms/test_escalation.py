@@ -491,18 +491,28 @@ async def test_fields_out_of_range_are_refused(
     assert jobs.bodies == []
 
 
+@pytest.mark.parametrize(
+    "second_options",
+    [{}, {"spending": {"monthly_budget": 0.5}}],
+    ids=["no budget", "budget too small"],
+)
 async def test_another_account_as_a_final_action_texts_the_alarms_numbers_once(
     hass: HomeAssistant,
+    *,
     entry: MockConfigEntry,
     jobs: FakeJobs,
     freezer: FrozenDateTimeFactory,
     ovh_api: AiohttpClientMocker,
+    second_options: dict[str, Any],
 ) -> None:
-    """A fallback's kind of channel in then: another OVH SMS account sends the text to Alice."""
+    """A fallback's kind of channel in then: another OVH SMS account sends the text to Alice.
+
+    It is still the alarm's SMS: that account's monthly budget does not hold it back.
+    """
     second_jobs = f"{API_ENDPOINT}/sms/sms-cd5678-1/jobs"
     ovh_api.get(f"{API_ENDPOINT}/sms/sms-cd5678-1", json={"creditsLeft": 10})
     ovh_api.post(second_jobs, json=API_JOB)
-    second = await set_up_second_account(hass, entry)
+    second = await set_up_second_account(hass, entry, **second_options)
     await send_alarm(
         hass, recipients=[ALICE], then=[second.entry_id], config_entry_id=entry.entry_id
     )

@@ -6,15 +6,15 @@ from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
-from custom_components.ovh_sms.const import CONF_MAY_COMMAND, CONF_PHONE_NUMBER
+from custom_components.ovh_sms.const import CONF_MAY_COMMAND, CONF_PHONE_NUMBER, DOMAIN
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from tests.alarms.fake_ovh import FakeJobs
 from tests.conftest import ALICE
 
-from .conftest import AGENT, BOB, STRANGER, FakeAgent, receive, set_up
+from .conftest import AGENT, BOB, START, STRANGER, FakeAgent, receive, set_up
 
 VIRTUAL_NUMBER = "0033757123456"
 
@@ -253,3 +253,39 @@ async def test_an_empty_answer_sends_nothing(
 
     assert [c["not_acted_on"] for c in commands] == ["no_answer"]
     assert jobs.bodies == []
+
+
+async def test_the_reply_to_a_drill_is_no_command(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    jobs: FakeJobs,
+    agent: FakeAgent,
+    commands: list[dict[str, Any]],
+) -> None:
+    """Bob answers the drill's test SMS: the drill passes; no agent, no answer SMS."""
+    bob = next(s.subentry_id for s in entry.subentries.values() if s.title == "Bob")
+    drill = {"enabled": False, "recipient": bob, "require_reply": True}
+    hass.config_entries.async_update_entry(entry, options={**entry.options, "drill": drill})
+    drills = async_capture_events(hass, "ovh_sms_drill")
+    await hass.services.async_call(DOMAIN, "run_drill", {}, blocking=True, return_response=True)
+    await receive(hass, entry, "Got it")
+    assert [event.data["step"] for event in drills] == ["started", "passed"]
+    assert (agent.asked, commands, len(jobs.bodies)) == ([], [], 1)
+
+
+async def test_an_answer_is_never_commercial(
+    hass: HomeAssistant,
+    mock_api_entry: MockConfigEntry,
+    jobs: FakeJobs,
+    agent: FakeAgent,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The entry's SMS carry the STOP mention; an answer asked for does not: noStopClause.
+
+    From a virtual number, one with it would be refused.
+    """
+    freezer.move_to(START)
+    entry = await set_up(hass, mock_api_entry)
+    hass.config_entries.async_update_entry(entry, options={**entry.options, "no_stop": False})
+    await receive(hass, entry, "Is the door locked?")
+    assert jobs.bodies[0]["noStopClause"] is True

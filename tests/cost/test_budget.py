@@ -18,9 +18,9 @@ from tests.conftest import ALICE, BOB, ENDPOINT, notify, send_sms, state_of
 from .conftest import RATES_FR, SPENT, budget, requests, set_up
 
 BUDGET_SPENT = (
-    "The monthly SMS budget of 2 credits is spent: 2 credits this month, and this SMS would "
-    "cost 1. Nothing was sent. Mark the SMS `critical: true` to send it anyway, or raise the "
-    "budget in the account's options"
+    "This SMS does not fit in the monthly SMS budget of 2 credits: 2 credits spent this month, "
+    "and it would cost 1. Nothing was sent. Mark the SMS `critical: true` to send it anyway, or "
+    "raise the budget in the account's options"
 )
 
 
@@ -56,7 +56,10 @@ async def test_a_send_that_would_overrun_the_budget_is_refused(
         await send_sms(hass, recipients=[ALICE, BOB], message="x" * 161)
     response = await send_sms(hass, recipients=[ALICE, BOB], message="Short")
 
-    assert err.value.translation_key == "monthly_budget_spent"
+    assert str(err.value).startswith(
+        "This SMS does not fit in the monthly SMS budget of 3 credits: 0 credits spent this "
+        "month, and it would cost 4. Nothing was sent."
+    )
     assert response["recipients"] == [ALICE, BOB]
     assert state_of(hass, SPENT) == "2"
 

@@ -74,3 +74,34 @@ async def test_no_reply_to_require_with_an_sms_user(
     assert {str(key) for key in drill.schema.schema} == {"enabled", "weekday", "time", "recipient"}
     recipient = next(v for k, v in drill.schema.schema.items() if str(k) == "recipient")
     assert recipient.config["options"] == [{"value": "alice_id", "label": "Alice"}]
+
+
+def shown(schema: Any) -> dict[str, Any]:
+    """Give what the frontend submits for a form left as shown: each suggested value."""
+    values: dict[str, Any] = {}
+    for key, value in schema.schema.items():
+        if isinstance(value, section):
+            values[str(key)] = shown(value.schema)
+        elif (key.description or {}).get("suggested_value") is not None:
+            values[str(key)] = key.description["suggested_value"]
+    return values
+
+
+@pytest.mark.parametrize("fixture", ["mock_config_entry", "mock_api_entry"])
+async def test_an_entry_saved_before_the_drill_saves_its_options_as_shown(
+    hass: HomeAssistant,
+    request: pytest.FixtureRequest,
+    jobs: FakeJobs,
+    fixture: str,
+) -> None:
+    """No drill options yet: the form left as it is shown is saved, the drill off."""
+    entry: MockConfigEntry = request.getfixturevalue(fixture)
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], shown(result["data_schema"])
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert entry.options["drill"]["enabled"] is False

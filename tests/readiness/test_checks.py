@@ -243,3 +243,41 @@ async def test_refused_keys_start_reauthentication(
     flows = hass.config_entries.flow.async_progress_by_handler("ovh_sms")
     assert [flow["context"]["source"] for flow in flows] == ["reauth"]
     assert hass.states.get(ALARM_PATH).state == STATE_UNAVAILABLE  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("numbers", "state", "sensor"),
+    [({"json": ["33644000001"]}, "ok", STATE_OFF), ({"json": {}}, "unreadable", STATE_ON)],
+)
+async def test_a_virtual_number_as_the_sender_is_no_problem(
+    hass: HomeAssistant,
+    mock_api_entry: MockConfigEntry,
+    ovh_api: AiohttpClientMocker,
+    *,
+    numbers: dict[str, Any],
+    state: str,
+    sensor: str,
+) -> None:
+    """OVH lists no sender +33644000001: it is the account's virtual number, which sends.
+
+    Its list unreadable, the sender is not known to be missing.
+    """
+    answer_ovh(
+        ovh_api,
+        **{
+            "senders__%2B33644000001": {
+                "status": 404,
+                "json": {"message": "The requested object (sender = +33644000001) does not exist"},
+            },
+            "virtualNumbers": numbers,
+        },
+    )
+    mock_api_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        mock_api_entry, data={**mock_api_entry.data, "sender": "+33644000001"}
+    )
+    await set_up(hass, mock_api_entry)
+    alarm_path = hass.states.get(ALARM_PATH)
+    assert alarm_path is not None
+    assert (checks(hass)["sender"], alarm_path.state) == (state, sensor)
+    assert readiness_issues(hass, mock_api_entry) == {}

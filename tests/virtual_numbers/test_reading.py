@@ -9,6 +9,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
+from custom_components.ovh_sms.diagnostics import async_get_config_entry_diagnostics
+from homeassistant.components.diagnostics import REDACTED
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
 from tests.conftest import ACCOUNT, ALICE, API_ACCOUNT, API_ENDPOINT, api_calls
@@ -175,3 +177,17 @@ async def test_a_failing_read_names_the_number(
         f"The replies of {ACCOUNT} (+{NUMBER}) could not be read: OVH answered HTTP 503",
         f"The replies of {ACCOUNT} (+{NUMBER}) can be read again",
     ]
+
+
+async def test_diagnostics_name_no_virtual_number(
+    hass: HomeAssistant,
+    mock_api_entry: MockConfigEntry,
+    ovh_api: AiohttpClientMocker,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The numbers read are the account's phone numbers: the diagnostics redact them."""
+    freezer.move_to("2026-11-22T03:00:00+00:00")
+    await reading_the_number(hass, mock_api_entry, ovh_api, [])
+    diagnostics = await async_get_config_entry_diagnostics(hass, mock_api_entry)
+    assert diagnostics["options"]["virtual_numbers"] == {"numbers": REDACTED}
+    assert "644000001" not in repr(diagnostics)

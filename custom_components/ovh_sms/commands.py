@@ -201,8 +201,12 @@ class CommandListener:
     async def _async_answer(self, event: _CommandEvent, speech: str) -> None:
         """Send the answer, cut to ANSWER_PARTS, to the sender from the number that received."""
         received = event.received
-        # The short number (empty sender) when OVH's short number received the SMS.
-        options = SmsOptions(sender=received.receiver or "")
+        # The short number (empty sender) when OVH's short number received the SMS; a
+        # virtual number cannot add OVH's STOP mention, whatever the entry's default.
+        if received.receiver is None:
+            options = SmsOptions(sender="")
+        else:
+            options = SmsOptions(sender=received.receiver, no_stop=True)
         fields = ChosenOptions(options, self.entry).fields()
         answer = cut_to_parts(speech, fields["coding"], stop_mention=not fields["no_stop"])
         event.data["answer"] = answer

@@ -135,17 +135,19 @@ def command_settings(entry: ConfigEntry) -> CommandSettings:
 
 
 def without_pin(pin: str, text: str) -> str | None:
-    """Give the text after the PIN it starts with; None when it does not start with it."""
-    first, _, rest = text.strip().partition(" ")
+    """Give the text after the PIN, its first word (a space or a new line after it); else None."""
+    first, *rest = text.split(maxsplit=1) or [""]
     if first != pin:
         return None
-    return rest.strip()
+    return "".join(rest).strip()
 
 
 def masked(entry: ConfigEntry, received: ReceivedSms) -> dict[str, Any]:
-    """Give an SMS as events and the event entity show it: a PIN it starts with masked."""
+    """Give an SMS as events and the event entity show it: the PIN masked wherever it is.
+
+    Also where the SMS is not a command (a comma after the PIN, the PIN last): still the PIN.
+    """
     data = asdict(received)
-    pin = command_settings(entry).pin
-    if pin and (rest := without_pin(pin, received.message)) is not None:
-        data["message"] = f"{PIN_MASK} {rest}".strip()
+    if pin := command_settings(entry).pin:
+        data["message"] = received.message.replace(pin, PIN_MASK)
     return data

@@ -32,8 +32,11 @@ EVENT_ENTITY = "event.sms_ab1234_1_sms_received"
         ("Kq7z94 turn on the light", "wrong_pin", None),
         ("turn on the light", "wrong_pin", None),
         (f"{PIN}", "empty", None),
+        (f"{PIN}\nturn on the light", None, "turn on the light"),
+        (f"{PIN}, turn on the light", "wrong_pin", None),
+        (f"turn on the light {PIN}", "wrong_pin", None),
     ],
-    ids=["right", "wrong", "missing", "alone"],
+    ids=["right", "wrong", "missing", "alone", "new_line", "comma", "last"],
 )
 async def test_the_pin_starts_commands_and_is_shown_nowhere(
     hass: HomeAssistant,

@@ -110,6 +110,11 @@ async def test_a_stranger_texting_the_virtual_number_changes_nothing(
     assert answers_to(simulator, STRANGER) == []
     assert [e.data["not_acted_on"] for e in commands] == ["not_allowed"]
     assert [(e.data["sender"], e.data["recipient"]) for e in received] == [(STRANGER, None)]
+    [entity] = hass.states.async_all("event")  # the short number's replies are off
+    assert (entity.attributes["event_type"], entity.attributes["receiver"]) == (
+        "received",
+        f"00{NUMBER}",
+    )
 
 
 async def test_the_answer_leaves_from_the_number_without_the_stop_mention(

@@ -4,14 +4,21 @@
 entries yet, write the simulator's OVH SMS account twice, each with one
 recipient: through http2sms (sender HomeAlarm), and through the OVHcloud API
 (its /1.0, with the simulator's pre-validated keys), sending from the short
-number with replies read, so that the simulator's page can answer its SMS.
+number with replies read, so that the simulator's page can answer its SMS;
+that entry also reads the simulator's virtual number and hands the SMS of its
+recipient, allowed to talk to the house, to Home Assistant's built-in agent.
 ``onboard URL``: finish onboarding of a fresh Home Assistant with the user
-dev / dev, so the newcomer lands on a logged-in dashboard.
+dev / dev, so the newcomer lands on a logged-in dashboard, and make the
+configuration's temperature sensor the living room's (the area onboarding
+made), which the built-in agent answers "what is the temperature in the living
+room?" with.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
+from itertools import count
 import json
 from pathlib import Path
 import sys
@@ -22,10 +29,14 @@ import aiohttp
 
 from custom_components.ovh_sms.const import (
     CONF_ACCOUNT,
+    CONF_AGENT,
+    CONF_COMMANDS,
     CONF_ENDPOINT,
     CONF_LOGIN,
+    CONF_MAY_COMMAND,
     CONF_PHONE_NUMBER,
     CONF_SENDER,
+    DEFAULT_COMMANDS,
     DOMAIN,
     SUBENTRY_RECIPIENT,
 )
@@ -37,6 +48,13 @@ from simulator import API_PATH, ENDPOINT_PATH, OvhSimulator
 DEV_USER = "dev"
 DEV_PASSWORD = "dev"  # noqa: S105 - a local development login, printed by scripts/develop
 RECIPIENT = ("Simulated phone", "0033612345678")
+# The sensor of scripts/develop's configuration.yaml, and the area onboarding makes.
+LIVING_ROOM_TEMPERATURE = "sensor.living_room_temperature"
+LIVING_ROOM = "living_room"
+# Waits of half a second for the sensor to be set up after onboarding.
+SENSOR_WAITS = 120
+
+type WebSocketCall = Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]
 
 
 def write_entry(config_dir: Path, simulator_url: str) -> bool:
@@ -55,6 +73,7 @@ def write_entry(config_dir: Path, simulator_url: str) -> bool:
         },
         minor_version=1,
         options=None,
+        may_command=False,
         title=f"{simulator.account} (simulator)",
         unique_id=f"{simulator.account}_{simulator.login}",
     )
@@ -71,12 +90,15 @@ def write_entry(config_dir: Path, simulator_url: str) -> bool:
             "endpoint": simulator_url + API_PATH,
         },
         minor_version=2,
-        # The simulator's virtual number read too: a phone texts it from the page.
+        # The simulator's virtual number read too: a phone texts it from the page, and
+        # the simulated phone, allowed to talk to the house, gets the built-in agent's answer.
         options={
             "service_name": "ovh_sms_api",
             "replies": True,
             "virtual_numbers": {"numbers": list(simulator.api.virtual_numbers)},
+            CONF_COMMANDS: {**DEFAULT_COMMANDS, CONF_AGENT: "conversation.home_assistant"},
         },
+        may_command=True,
         title=f"{simulator.account} (API)",
         unique_id=f"api_{simulator.account}",
     )
@@ -96,6 +118,7 @@ def _entry(
     data: dict[str, Any],
     minor_version: int,
     options: dict[str, Any] | None,
+    may_command: bool,
     title: str,
     unique_id: str,
 ) -> config_entries.ConfigEntry:
@@ -110,7 +133,7 @@ def _entry(
         source=config_entries.SOURCE_USER,
         subentries_data=[
             config_entries.ConfigSubentryData(
-                data={CONF_PHONE_NUMBER: number},
+                data={CONF_PHONE_NUMBER: number, CONF_MAY_COMMAND: may_command},
                 subentry_type=SUBENTRY_RECIPIENT,
                 title=name,
                 unique_id=number,
@@ -154,7 +177,49 @@ async def onboard(url: str) -> bool:
         for step, data in steps_data.items():
             async with session.post(f"{url}/api/onboarding/{step}", json=data, headers=headers):
                 pass
+        async with session.ws_connect(f"{url}/api/websocket") as websocket:
+            await websocket.receive_json()  # auth_required
+            await websocket.send_json({"type": "auth", "access_token": token})
+            await websocket.receive_json()  # auth_ok
+            ids = count(1)
+
+            async def call(message: dict[str, Any]) -> dict[str, Any]:
+                await websocket.send_json({"id": next(ids), **message})
+                answer: dict[str, Any] = await websocket.receive_json()
+                return answer
+
+            await place_temperature(call)
     return True
+
+
+async def place_temperature(call: WebSocketCall) -> None:
+    """Make the configuration's temperature sensor the living room's, once it is set up.
+
+    call sends a message on Home Assistant's WebSocket API and gives its answer.
+    """
+    for _ in range(SENSOR_WAITS):
+        found = await call(
+            {"type": "config/entity_registry/get", "entity_id": LIVING_ROOM_TEMPERATURE}
+        )
+        if found["success"]:
+            break
+        await asyncio.sleep(0.5)
+    else:
+        raise TimeoutError(f"{LIVING_ROOM_TEMPERATURE} was not set up")
+    for message in (
+        {
+            "type": "config/entity_registry/update",
+            "entity_id": LIVING_ROOM_TEMPERATURE,
+            "area_id": LIVING_ROOM,
+        },
+        {
+            "type": "config/area_registry/update",
+            "area_id": LIVING_ROOM,
+            "temperature_entity_id": LIVING_ROOM_TEMPERATURE,
+        },
+    ):
+        if not (answer := await call(message))["success"]:
+            raise RuntimeError(f"{message['type']} failed: {answer['error']}")
 
 
 def main(argv: list[str]) -> None:
@@ -165,7 +230,7 @@ def main(argv: list[str]) -> None:
                 print(
                     f"develop: added the simulator's account twice: http2sms at "
                     f"{simulator_url}{ENDPOINT_PATH}, the API at {simulator_url}{API_PATH} "
-                    "(from the short number, replies on)"
+                    "(from the short number, replies on; its virtual number to the built-in agent)"
                 )
             else:
                 print(f"develop: {config_dir} has config entries: none added")

@@ -29,6 +29,7 @@ from .const import (
     CONF_LOGIN,
     CONF_PUSH,
     CONF_REPLIES,
+    CONF_SENDER,
     CONF_WEBHOOK_ID,
     DOMAIN,
     LOGGER,
@@ -54,7 +55,7 @@ from .ovhsms import (
 )
 from .push import PushedCalls
 from .replies import ReplyPoller, async_get_poller
-from .virtual_numbers import VirtualNumbers, chosen_numbers
+from .virtual_numbers import VirtualNumbers, chosen_numbers, number_digits
 
 
 class SmsAccount(Protocol):
@@ -108,9 +109,18 @@ class SmsAccount(Protocol):
     async def async_cancel(self, sms_id: str) -> bool:
         """Cancel a deferred SMS; False when it had gone already; raise the client's error."""
 
+    @property
+    def reply_number(self) -> str | None:
+        """The number an SMS waiting for a reply goes from: "" the short number, None none."""
+
     @callback
-    def async_read_replies_often(self, *, often: bool, waiter: str = "alarms") -> None:
-        """Read replies more often while this waiter (alarms, drill) waits for one, or not."""
+    def async_read_replies_often(
+        self, *, often: bool, waiter: str = "alarms", number: str = ""
+    ) -> None:
+        """Read this number's replies (a virtual number's, else the short number's) more often.
+
+        While this waiter (alarms, drill) waits for one; the other numbers as usual.
+        """
 
 
 class SmsUserAccount:
@@ -120,6 +130,7 @@ class SmsUserAccount:
     polls_credit = supports_validity = reports_delivery = reads_replies = cancels = False
     deliveries_followed = 0
     api_client = None
+    reply_number = None
 
     def __init__(self, client: Http2SmsClient, rates: OvhApiClient) -> None:
         """Send with this client; read rates with an OVHcloud API client without keys."""
@@ -159,7 +170,9 @@ class SmsUserAccount:
         raise NotImplementedError
 
     @callback
-    def async_read_replies_often(self, *, often: bool, waiter: str = "alarms") -> None:
+    def async_read_replies_often(
+        self, *, often: bool, waiter: str = "alarms", number: str = ""
+    ) -> None:
         """http2sms reads no replies."""
 
 
@@ -256,10 +269,30 @@ class ApiKeysAccount:
                 number_replies=self._number_pollers,
             ).async_register()
 
+    @property
+    def reply_number(self) -> str | None:
+        """The number an SMS waiting for a reply goes from, one whose SMS are read.
+
+        The entry's sender when it is a virtual number read; else the short
+        number ("") when its replies are read; else the first virtual number
+        read (as OVH lists it); None when nothing is read.
+        """
+        numbers = chosen_numbers(self._options)
+        sender = number_digits(self._entry.data.get(CONF_SENDER) or "")
+        if (own := next((n for n in numbers if number_digits(n) == sender), None)) is not None:
+            return own
+        if self.reads_replies:
+            return ""
+        return numbers[0] if numbers else None
+
     @callback
-    def async_read_replies_often(self, *, often: bool, waiter: str = "alarms") -> None:
-        """Have the poller read every 15 seconds while anyone waits, or as usual again."""
-        self._poller.async_read_often(often=often, waiter=waiter)
+    def async_read_replies_often(
+        self, *, often: bool, waiter: str = "alarms", number: str = ""
+    ) -> None:
+        """Have the number's poller read every 15 seconds while anyone waits; the others not."""
+        wanted = self._number_pollers.get(number) if number else self._poller
+        for poller in (self._poller, *self._number_pollers.values()):
+            poller.async_read_often(often=often and poller is wanted, waiter=waiter)
 
     async def async_cancel(self, sms_id: str) -> bool:
         """Cancel a deferred SMS and stop following it; False when it had gone already."""

@@ -126,7 +126,9 @@ class AlarmBook:
         """Save; tell the sensor; have replies read often while an alarm is open."""
         self.store.async_delay_save(self._stored, 0)
         if self._account is not None:
-            self._account.async_read_replies_often(often=bool(self.open))
+            self._account.async_read_replies_often(
+                often=bool(self.open), number=self._account.reply_number or ""
+            )
         async_dispatcher_send(
             self.hass,
             signal_alarms(self.entry.entry_id),

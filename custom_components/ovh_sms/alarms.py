@@ -52,6 +52,7 @@ from .kept import async_get_kept, async_pop_kept
 from .notices import AlarmStep, ReceivedSms, signal_received
 from .ovhsms import DeliveryStatus, OutcomeUnknownError
 from .sms_options import SmsOptions
+from .virtual_numbers import sender_numbers
 
 ALERT_DOMAIN: Final = "alert"
 
@@ -168,16 +169,19 @@ class AlarmKeeper(AlarmBook):
     async def async_sms_text(self, code: str, message: str) -> tuple[str, SmsOptions]:
         """Give an alarm SMS's text and options: how to acknowledge it, when replies are read.
 
-        Such an SMS goes from the short number, the one replies reach, whatever
-        the entry's sender; the line is in Home Assistant's language.
+        Such an SMS goes from a number whose SMS are read (the account's
+        reply_number), whatever the entry's sender; the line is in Home
+        Assistant's language. A virtual number cannot add OVH's STOP mention.
         """
-        if self._account is None or not self._account.reads_replies:
+        if self._account is None or (number := self._account.reply_number) is None:
             return message, SmsOptions()
         texts = await async_get_translations(
             self.hass, self.hass.config.language, "common", [DOMAIN]
         )
         line = texts[f"component.{DOMAIN}.common.alarm_reply"].replace("{code}", code)
-        return f"{message}\n{line}", SmsOptions(sender="")
+        if not number:
+            return f"{message}\n{line}", SmsOptions(sender="")
+        return f"{message}\n{line}", SmsOptions(sender=sender_numbers((number,))[0], no_stop=True)
 
     def _still_at(self, alarm: Alarm, attempt: int) -> bool:
         """Whether the alarm is open and still at this attempt (nothing moved it meanwhile)."""

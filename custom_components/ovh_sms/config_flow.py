@@ -966,7 +966,6 @@ class OvhSmsOptionsFlow(OptionsFlowWithReload):
                     errors[CONF_PUSH] = "push_unreachable"
             if not errors:
                 self._options = user_input
-                await async_forget_numbers(self.hass, self.config_entry, user_input)
                 if self._replies_turned_on_with_named_sender():
                     return await self.async_step_replies_sender()
                 return await self._async_push_or_save()
@@ -1056,6 +1055,11 @@ class OvhSmsOptionsFlow(OptionsFlowWithReload):
         if self._options.get(CONF_PUSH):
             return await self.async_step_push()
         await async_delete_cloudhook(self.hass, self.config_entry.options)
+        return await self._async_save()
+
+    async def _async_save(self) -> ConfigFlowResult:
+        """Save the options; forget what the numbers no longer read saved, only now."""
+        await async_forget_numbers(self.hass, self.config_entry, self._options)
         return self.async_create_entry(data=self._options)
 
     async def async_step_push(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
@@ -1063,7 +1067,7 @@ class OvhSmsOptionsFlow(OptionsFlowWithReload):
         if user_input is not None:
             if not self._options[CONF_CLOUDHOOK]:  # the external URL now: no cloudhook
                 await async_delete_cloudhook(self.hass, self.config_entry.options)
-            return self.async_create_entry(data=self._options)
+            return await self._async_save()
         return self.async_show_form(
             step_id="push",
             description_placeholders={

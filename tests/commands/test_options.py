@@ -55,6 +55,9 @@ async def test_the_commands_section_is_saved_normalised(
         "commands_per_sender_hourly": 5,
         "answers_daily": 30,
     }
+    # Saved options reload the entry: its set-up ends before the test does.
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert await hass.config_entries.async_unload(mock_api_entry.entry_id)
 
 
 @pytest.mark.parametrize(

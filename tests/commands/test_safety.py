@@ -36,8 +36,9 @@ EVENT_ENTITY = "event.sms_ab1234_1_sms_received"
         (f"{PIN}, turn on the light", None, "turn on the light"),
         (f"{PIN}turn on the light", "wrong_pin", None),
         ("", "wrong_pin", None),
+        (f"turn on the light {PIN}", "wrong_pin", None),
     ],
-    ids=["right", "wrong", "missing", "alone", "own line", "comma", "glued", "empty SMS"],
+    ids=["right", "wrong", "missing", "alone", "own line", "comma", "glued", "empty SMS", "last"],
 )
 async def test_the_pin_starts_commands_and_is_shown_nowhere(
     hass: HomeAssistant,

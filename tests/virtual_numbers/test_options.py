@@ -144,3 +144,29 @@ async def test_a_number_still_read_keeps_what_it_saved(
     )
     await hass.async_block_till_done()
     assert hass_storage[key]["data"]["seen"] == ["5"]
+
+
+async def test_a_number_dropped_in_a_form_left_unsaved_is_kept(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    mock_api_entry: MockConfigEntry,
+    ovh_api: AiohttpClientMocker,
+) -> None:
+    """Dropped, then the form closed at its warning: still read, its saved ids still there."""
+    key = f"ovh_sms.{mock_api_entry.entry_id}.{NUMBER}.replies"
+    hass_storage[key] = {"version": 1, "key": key, "data": {"seen": ["3"], "first_read_done": True}}
+    ovh_api.get(NUMBER_INCOMING, json=["3"])
+    mock_api_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(mock_api_entry, options=READ_NUMBER)
+    await hass.config_entries.async_setup(mock_api_entry.entry_id)
+    await hass.async_block_till_done()
+    result = await hass.config_entries.options.async_init(mock_api_entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        DEFAULT_OPTIONS | TWO_WAY | {"replies": True, "virtual_numbers": {"numbers": []}},
+    )
+    assert result["step_id"] == "replies_sender"  # the account's named sender: a warning first
+    hass.config_entries.options.async_abort(result["flow_id"])
+    await hass.async_block_till_done()
+    assert mock_api_entry.options["virtual_numbers"] == {"numbers": [NUMBER]}
+    assert hass_storage[key]["data"]["seen"] == ["3"]

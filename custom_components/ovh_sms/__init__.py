@@ -178,10 +178,12 @@ async def async_setup_entry(hass: HomeAssistant, entry: OvhSmsConfigEntry) -> bo
     entry.async_on_unload(alarms.async_stop)
     # Incoming SMS may be commands: each is acted on once, whatever reads it again.
     guard = await async_get_guard(hass, entry)
-    commands = CommandListener(hass, entry, entry.runtime_data.gateway, guard, alarms)
+    drill = await async_get_drill(hass, entry)
+    commands = CommandListener(
+        hass, entry, entry.runtime_data.gateway, guard, alarms=alarms, drill=drill
+    )
     entry.async_on_unload(commands.async_start())
     # The running drill's deadline and the next scheduled drill, armed again.
-    drill = await async_get_drill(hass, entry)
     drill.async_start(entry.runtime_data.gateway, account)
     entry.async_on_unload(drill.async_stop)
     await discovery.async_load_platform(

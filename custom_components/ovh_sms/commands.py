@@ -2,11 +2,12 @@
 
 Each incoming SMS (read from OVH, or pushed and confirmed there) is claimed and
 saved as handled before anything acts on it (command_guard.py). One that
-acknowledges an open alarm is no command. Then, in this order, it is not acted
-on when its sender is no recipient allowed to talk to the house, when it is
-older than MAX_AGE (an outage, a first read), when the PIN is set and it does
-not start with it, or when its sender gave the hour's commands already. Else
-its first word, if it is one of the keywords, is fired as that event type by
+acknowledges an open alarm, or confirms the drill, is no command. Then, in
+this order, it is not acted on when its sender is no recipient allowed to
+talk to the house, when it is older than MAX_AGE (an outage, a first read),
+when the PIN is set and it does not start with it, or when its sender gave
+the hour's commands already. Else its first word, if it is one of the
+keywords, is fired as that event type by
 the event entity; any other text goes to the options' Assist agent (one
 conversation per sender, in the recipient's language, else Home Assistant's)
 and the answer, cut to ANSWER_PARTS SMS parts, goes back to the sender only,
@@ -42,6 +43,7 @@ from .const import (
     LOGGER,
     SUBENTRY_RECIPIENT,
 )
+from .drill import DrillKeeper
 from .gateway import OvhSmsGateway
 from .notices import ReceivedSms, signal_received
 from .ovhsms import SmsCoding, count_segments, encode_message
@@ -80,7 +82,9 @@ class CommandListener:
         entry: ConfigEntry,
         gateway: OvhSmsGateway,
         guard: CommandGuard,
+        *,
         alarms: AlarmKeeper,
+        drill: DrillKeeper,
     ) -> None:
         """Answer through this gateway; claim and count with this guard."""
         self.hass = hass
@@ -88,6 +92,7 @@ class CommandListener:
         self._gateway = gateway
         self._guard = guard
         self._alarms = alarms
+        self._drill = drill
         self._settings = command_settings(entry)
 
     @callback
@@ -103,7 +108,11 @@ class CommandListener:
 
         The task outlives a reload: an agent's answer on its way is sent once.
         """
-        if not self._settings.on or self._alarms.acknowledges(received):
+        if (
+            not self._settings.on
+            or self._alarms.acknowledges(received)
+            or self._drill.confirms(received)
+        ):
             return
         if not self._guard.claim(received.sms_id):
             LOGGER.debug("SMS %s was handled already: not acted on again", received.sms_id)

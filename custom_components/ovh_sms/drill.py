@@ -226,6 +226,8 @@ class DrillKeeper:
         self._listeners: list[CALLBACK_TYPE] = []
         self._next_timer: CALLBACK_TYPE | None = None
         self._deadline: CALLBACK_TYPE | None = None
+        # The reply that passed the last drill, whoever hears of it after the drill.
+        self._confirmation: str | None = None
 
     async def async_load(self) -> None:
         """Take up the schedule and the drill running before a restart."""
@@ -448,16 +450,27 @@ class DrillKeeper:
         else:
             self._end(drill)
 
-    @callback
-    def _received(self, received: ReceivedSms) -> None:
-        """Pass on a reply from the drill's recipient received since it started.
+    def confirms(self, received: ReceivedSms) -> bool:
+        """Tell whether an SMS confirms (or confirmed) the drill: it is no command."""
+        return received.sms_id == self._confirmation or self._confirmed(received) is not None
+
+    def _confirmed(self, received: ReceivedSms) -> Drill | None:
+        """Give the running drill this SMS confirms: a reply from its recipient since it started.
 
         An earlier one (to an alarm, say, read late) answers something else.
         """
         drill = self.running
         if drill is None or not drill.wants_reply or received.sender != drill.number:
-            return
-        if datetime.fromisoformat(received.received_at) >= drill.deadline - DRILL_WINDOW:
+            return None
+        if datetime.fromisoformat(received.received_at) < drill.deadline - DRILL_WINDOW:
+            return None
+        return drill
+
+    @callback
+    def _received(self, received: ReceivedSms) -> None:
+        """Pass the drill on the reply that confirms it."""
+        if (drill := self._confirmed(received)) is not None:
+            self._confirmation = received.sms_id
             self._end(drill)
 
     @callback

@@ -122,3 +122,29 @@ async def test_a_drill_confirmation_is_not_a_command(
     assert commands == []
     assert agent.asked == []
     assert len(jobs.bodies) == 1  # the drill's SMS, no answer
+
+
+async def test_stop_is_an_opt_out_never_a_command(
+    hass: HomeAssistant,
+    *,
+    entry: MockConfigEntry,
+    jobs: FakeJobs,
+    agent: FakeAgent,
+    commands: list[dict[str, Any]],
+) -> None:
+    """Bob's "Stop" put him on OVH's STOP list: no keyword fires, no agent hears or answers."""
+    hass.config_entries.async_update_entry(
+        entry, options={**entry.options, "commands": COMMANDS | {"keywords": ["stop"]}}
+    )
+    await hass.async_block_till_done()
+
+    await receive(hass, entry, " Stop ")
+
+    assert [(c["recipient"], c["not_acted_on"], c["keyword"]) for c in commands] == [
+        ("Bob", "opted_out", None)
+    ]
+    assert agent.asked == []
+    assert jobs.bodies == []
+    state = hass.states.get(EVENT_ENTITY)
+    assert state is not None
+    assert state.attributes["event_type"] == "received"

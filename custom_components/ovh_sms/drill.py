@@ -363,6 +363,7 @@ class DrillKeeper:
         """Give the drill's text in Home Assistant's language.
 
         One that asks for a reply goes from the short number, the one replies reach.
+        Critical, as an alarm's: the monthly budget stops no alarm, so no drill.
         """
         texts = await async_get_translations(
             self.hass, self.hass.config.language, "common", [DOMAIN]
@@ -371,7 +372,7 @@ class DrillKeeper:
         text = texts[f"component.{DOMAIN}.common.{key}"].replace(
             "{account}", self.entry.data[CONF_ACCOUNT]
         )
-        return text, SmsOptions(sender="") if wants_reply else SmsOptions()
+        return text, SmsOptions(sender="" if wants_reply else None, critical=True)
 
     def _following(self, after: datetime) -> datetime | None:
         """Give the next scheduled drill after this moment; None when the drill is off."""

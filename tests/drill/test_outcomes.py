@@ -136,6 +136,21 @@ async def test_an_sms_ovh_did_not_take(
     assert len(jobs.bodies) == 1
 
 
+async def test_the_drill_goes_beyond_the_monthly_budget(
+    hass: HomeAssistant,
+    mock_api_entry: MockConfigEntry,
+    jobs: FakeJobs,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Like an alarm: a spent budget would not stop the alarm path, nor does it fail the drill."""
+    await set_up(hass, mock_api_entry, freezer, drill=DRILL, spending={"monthly_budget": 0.5})
+
+    response = await run_drill(hass)
+
+    assert (response["outcome"], response["sms_ids"]) == ("running", ["1"])
+    assert len(jobs.bodies) == 1
+
+
 @pytest.fixture
 async def waiting_for_a_reply(
     hass: HomeAssistant,

@@ -25,6 +25,7 @@ from homeassistant.const import CONF_NAME, CONF_PASSWORD
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType, section
 from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.translation import async_get_translations
 
 from .conftest import (
     ACCOUNT,
@@ -238,6 +239,23 @@ async def test_duplicate_account_aborts(
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
+
+
+async def test_the_same_account_in_two_flows_at_once_aborts_with_a_text(
+    hass: HomeAssistant,
+) -> None:
+    """A second flow for the account another flow is adding says so (the frontend shows no key)."""
+    first = await start(hass)
+    assert first["step_id"] == "verify"
+
+    result = await start(hass)
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_in_progress"
+    texts = await async_get_translations(hass, "en", "config", [DOMAIN])
+    assert texts[f"component.{DOMAIN}.config.abort.already_in_progress"] == (
+        "This account is being added in another window: finish or close that one first."
+    )
 
 
 async def test_what_was_typed_is_cleaned(

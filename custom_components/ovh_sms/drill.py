@@ -458,10 +458,13 @@ class DrillKeeper:
     def _confirmed(self, received: ReceivedSms) -> Drill | None:
         """Give the running drill this SMS confirms: a reply from its recipient since it started.
 
-        An earlier one (to an alarm, say, read late) answers something else.
+        A reply reaches the short number, which sent the drill's SMS; an SMS to a
+        virtual number, or an earlier one (to an alarm, say, read late), is something else.
         """
         drill = self.running
         if drill is None or not drill.wants_reply or received.sender != drill.number:
+            return None
+        if received.receiver is not None:
             return None
         if datetime.fromisoformat(received.received_at) < drill.deadline - DRILL_WINDOW:
             return None

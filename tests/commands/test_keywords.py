@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
+import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
 from custom_components.ovh_sms.const import CONF_MAY_COMMAND, CONF_PHONE_NUMBER, DOMAIN
-from homeassistant.core import HomeAssistant
+from homeassistant.core import Event, HomeAssistant
 from tests.alarms.fake_ovh import FakeJobs, send_alarm
 from tests.conftest import ALICE
 
@@ -91,16 +92,15 @@ async def test_an_alarm_acknowledgement_is_not_a_command(
     assert hass.states.get("sensor.sms_ab1234_1_open_alarms").state == "0"
 
 
-async def test_a_drill_confirmation_is_not_a_command(
+@pytest.fixture
+async def drill_waiting(
     hass: HomeAssistant,
-    *,
     mock_api_entry: MockConfigEntry,
     jobs: FakeJobs,
     agent: FakeAgent,
-    commands: list[dict[str, Any]],
     freezer: FrozenDateTimeFactory,
-) -> None:
-    """Alice's "OK" to a drill passes it; it is no keyword, nor asked of Assist (nor answered)."""
+) -> list[Event]:
+    """Alice may talk to the house; a drill waits for her reply: give its events."""
     freezer.move_to(START)
     drill = {"enabled": False, "weekday": "mon", "time": "10:00:00"}
     mock_api_entry.add_to_hass(hass)
@@ -115,13 +115,39 @@ async def test_a_drill_confirmation_is_not_a_command(
     await hass.async_block_till_done()
     drills = async_capture_events(hass, f"{DOMAIN}_drill")
     await hass.services.async_call(DOMAIN, "run_drill", {}, blocking=True, return_response=True)
+    return drills
 
+
+async def test_a_drill_confirmation_is_not_a_command(
+    hass: HomeAssistant,
+    *,
+    mock_api_entry: MockConfigEntry,
+    drill_waiting: list[Event],
+    jobs: FakeJobs,
+    agent: FakeAgent,
+    commands: list[dict[str, Any]],
+) -> None:
+    """Alice's "OK" to a drill passes it; it is no keyword, nor asked of Assist (nor answered)."""
     await receive(hass, mock_api_entry, "OK", sender=ALICE)
 
-    assert [event.data["step"] for event in drills] == ["started", "passed"]
+    assert [event.data["step"] for event in drill_waiting] == ["started", "passed"]
     assert commands == []
     assert agent.asked == []
     assert len(jobs.bodies) == 1  # the drill's SMS, no answer
+
+
+async def test_a_text_to_a_virtual_number_is_no_reply_to_the_drill(
+    hass: HomeAssistant,
+    *,
+    mock_api_entry: MockConfigEntry,
+    drill_waiting: list[Event],
+    agent: FakeAgent,
+) -> None:
+    """The drill's SMS went from the short number: Alice's command to the virtual number is one."""
+    await receive(hass, mock_api_entry, "Lights on", sender=ALICE, receiver="0033644000001")
+
+    assert [event.data["step"] for event in drill_waiting] == ["started"]
+    assert [asked["text"] for asked in agent.asked] == ["Lights on"]
 
 
 async def test_stop_is_an_opt_out_never_a_command(

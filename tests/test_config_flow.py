@@ -25,6 +25,7 @@ from homeassistant.const import CONF_NAME, CONF_PASSWORD
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType, section
 from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.translation import async_get_translations
 
 from .conftest import (
     ACCOUNT,
@@ -135,7 +136,6 @@ async def test_user_flow_with_a_test_sms(
     ("mock", "error"),
     [
         ({"json": {"status": 401, "message": "IP"}}, "ip_not_authorized"),
-        ({"json": {"status": 202, "message": "Invalid sender"}}, "sender_not_found"),
         ({"exc": aiohttp.ClientConnectorError(Mock(), OSError())}, "cannot_connect"),
         ({"status": 500}, "server_error"),
         ({"status": 404}, "http_error"),
@@ -203,6 +203,31 @@ async def test_a_refused_password_goes_back_to_the_account_form(
     assert result["data"] == ENTRY | {CONF_PASSWORD: "right-one"}
 
 
+async def test_a_refused_sender_goes_back_to_the_account_form(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """OVH refuses the sender at the test SMS: the account form comes back to change it."""
+    aioclient_mock.post(ENDPOINT, json={"status": 241, "message": "Sender not enabled."})
+    result = await start(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"test_number": ALICE}
+    )
+    assert result["step_id"] == "http2sms"
+    assert result["errors"] == {"sender": "sender_not_found"}
+    assert result["description_placeholders"]["reason"] == "Sender not enabled."
+    # The same sender again is refused without asking OVH; another one goes on.
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], USER_INPUT)
+    assert result["errors"] == {"sender": "sender_not_found"}
+    assert aioclient_mock.call_count == 1
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], USER_INPUT | {"sender": "OtherAlarm"}
+    )
+    assert result["step_id"] == "verify"
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"] == ENTRY | {"sender": "OtherAlarm"}
+
+
 async def test_user_flow_field_errors_and_recovery(hass: HomeAssistant) -> None:
     """Malformed account, sender and endpoint are field errors; fixing them goes on."""
     result = await start(
@@ -239,6 +264,23 @@ async def test_duplicate_account_aborts(
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
+
+
+async def test_the_same_account_in_two_flows_at_once_aborts_with_a_text(
+    hass: HomeAssistant,
+) -> None:
+    """A second flow for the account another flow is adding says so (the frontend shows no key)."""
+    first = await start(hass)
+    assert first["step_id"] == "verify"
+
+    result = await start(hass)
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_in_progress"
+    texts = await async_get_translations(hass, "en", "config", [DOMAIN])
+    assert texts[f"component.{DOMAIN}.config.abort.already_in_progress"] == (
+        "This account is being added in another window: finish or close that one first."
+    )
 
 
 async def test_what_was_typed_is_cleaned(

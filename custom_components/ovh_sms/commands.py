@@ -2,12 +2,13 @@
 
 Each incoming SMS (read from OVH, or pushed and confirmed there) is claimed and
 saved as handled before anything acts on it (command_guard.py). One that
-acknowledges an open alarm, or answers a drill, is no command. Then, in this order, it is not acted
-on when its sender is no recipient allowed to talk to the house, when it is
-older than MAX_AGE (an outage, a first read), when the PIN is set and it does
-not start with it, or when its sender gave the hour's commands already. Else
-its first word, if it is one of the keywords, is fired as that event type by
-the event entity; any other text goes to the options' Assist agent (one
+acknowledges an open alarm, or confirms the drill, is no command. Then, in
+this order, it is not acted on when its sender is no recipient allowed to
+talk to the house, when it is older than MAX_AGE (an outage, a first read),
+when the PIN is set and it does not start with it, when it is OVH's opt-out
+(STOP), or when its sender gave the hour's commands already. Else its first
+word, if it is one of the keywords, is fired as that event type by the event
+entity; any other text goes to the options' Assist agent (one
 conversation per sender, in the recipient's language, else Home Assistant's)
 and the answer, cut to ANSWER_PARTS SMS parts, goes back to the sender only,
 from the number that received it, within the daily cap of answers. Every
@@ -52,6 +53,8 @@ CONVERSATION: Final = "conversation"
 # An SMS older than this when first seen is told (events) but never acted on.
 MAX_AGE: Final = timedelta(minutes=5)
 ANSWER_PARTS: Final = 2
+# OVH's opt-out: the sender is on the account's STOP list now, and hears nothing more.
+OPT_OUT: Final = "STOP"
 # A first word, without the punctuation around it: "Disarm!" is disarm.
 _FIRST_WORD: Final = re.compile(r"\W*([^\W_]+)")
 
@@ -59,6 +62,13 @@ _FIRST_WORD: Final = re.compile(r"\W*([^\W_]+)")
 def signal_keyword(entry_id: str) -> SignalType[str, ReceivedSms]:
     """Dispatcher signal of an SMS that is one of the keywords: the keyword, the SMS."""
     return SignalType(f"{DOMAIN}_{entry_id}_keyword")
+
+
+def _unusable(text: str) -> str | None:
+    """Say why a command's text is none (empty, or OVH's opt-out), else None."""
+    if not text:
+        return "empty"
+    return "opted_out" if text.upper() == OPT_OUT else None
 
 
 def cut_to_parts(text: str, coding: SmsCoding | None, *, stop_mention: bool) -> str:
@@ -113,7 +123,7 @@ class CommandListener:
         if (
             not self._settings.on
             or self._alarms.acknowledges(received)
-            or self._drill.answers(received)
+            or self._drill.confirms(received)
         ):
             return
         if not self._guard.claim(received.sms_id):
@@ -130,7 +140,6 @@ class CommandListener:
         event = _CommandEvent(self.hass, self.entry, received)
         now = dt_util.utcnow()
         received_at = dt_util.parse_datetime(received.received_at) or now
-        text: str | None = received.message.strip()
         if (recipient := self._allowed(received.sender)) is None:
             event.fire(not_acted_on="not_allowed")
             return
@@ -138,12 +147,14 @@ class CommandListener:
         if now - received_at > MAX_AGE:
             event.fire(not_acted_on="too_old")
             return
-        if settings.pin and (text := without_pin(settings.pin, received.message)) is None:
+        message = received.message
+        text = without_pin(settings.pin, message) if settings.pin else message.strip()
+        if text is None:
             event.fire(not_acted_on="wrong_pin")
             return
         event.data["text"] = text
-        if not text:
-            event.fire(not_acted_on="empty")
+        if (unusable := _unusable(text)) is not None:
+            event.fire(not_acted_on=unusable)
             return
         counted = self._guard.count_command(received.sender, settings.per_sender_hourly, now)
         await self._guard.async_save()

@@ -109,6 +109,7 @@ from .ovhsms import (
     OvhApiClient,
     OvhSmsError,
     Sender,
+    SenderNotFoundError,
     SenderStatus,
     SmsValidationError,
     build_sms,
@@ -330,8 +331,8 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
         self._keys_use: _KeysUse
         # OVH refused the application's keys at validation: the keys form says so.
         self._keys_refusal: ApplicationKeyError | None = None
-        # OVH refused the SMS user of self._data at the test SMS.
-        self._account_refusal: AuthenticationError | None = None
+        # OVH refused the SMS user of self._data, or its sender, at the test SMS.
+        self._account_refusal: AuthenticationError | SenderNotFoundError | None = None
 
     @staticmethod
     @callback
@@ -358,18 +359,20 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
         """Ask for the SMS user, checking its form locally; never again one OVH refused."""
         errors: dict[str, str] = {}
         refusal = flow_error(self._account_refusal) if self._account_refusal else None
+        # A refused sender is the sender field's error; a refused SMS user, the form's.
+        field = CONF_SENDER if isinstance(self._account_refusal, SenderNotFoundError) else "base"
         if user_input is not None:
             data = _entry_data(user_input)
             if not (errors := _validate_entry_data(data)):
-                if refusal is None or _credentials(data) != _credentials(self._data):
+                if refusal is None or not self._refused_again(data):
                     self._data = data
                     self._account_refusal = None
                     await self.async_set_unique_id(account_unique_id(data))
                     self._abort_if_unique_id_configured()
                     return await self.async_step_verify()
-                errors["base"] = refusal.key
+                errors[field] = refusal.key
         elif refusal is not None:  # back from the test SMS, the password cleared
-            errors["base"] = refusal.key
+            errors[field] = refusal.key
             user_input = {k: v for k, v in self._data.items() if k != CONF_PASSWORD} | {
                 SECTION_CONNECTION: {CONF_ENDPOINT: self._data[CONF_ENDPOINT]}
             }
@@ -381,6 +384,13 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
             errors=errors,
             description_placeholders=refusal.placeholders if refusal else None,
         )
+
+    def _refused_again(self, data: Mapping[str, Any]) -> bool:
+        """Tell whether the form holds what the test SMS was refused for: SMS user, or sender."""
+        refused = _credentials(data) == _credentials(self._data)
+        if isinstance(self._account_refusal, SenderNotFoundError):
+            return refused and data[CONF_SENDER] == self._data[CONF_SENDER]
+        return refused
 
     async def async_step_api(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Ask for the application's key and secret, and a consumer key if the user has one."""
@@ -659,7 +669,7 @@ class OvhSmsConfigFlow(ConfigFlow, domain=DOMAIN):
                 result = await client.send(sms)
             except SmsValidationError as err:
                 errors[CONF_TEST_NUMBER] = _number_error(err)
-            except AuthenticationError as err:
+            except (AuthenticationError, SenderNotFoundError) as err:
                 self._account_refusal = err
                 return await self.async_step_http2sms()
             except OvhSmsError as err:

@@ -226,8 +226,8 @@ class DrillKeeper:
         self._listeners: list[CALLBACK_TYPE] = []
         self._next_timer: CALLBACK_TYPE | None = None
         self._deadline: CALLBACK_TYPE | None = None
-        # The SMS that answered the last drill: no command (commands.py).
-        self._reply_id: str | None = None
+        # The reply that passed the last drill, whoever hears of it after the drill.
+        self._confirmation: str | None = None
 
     async def async_load(self) -> None:
         """Take up the schedule and the drill running before a restart."""
@@ -362,8 +362,8 @@ class DrillKeeper:
     async def _async_sms_text(self, *, wants_reply: bool) -> tuple[str, SmsOptions]:
         """Give the drill's text in Home Assistant's language, critical as an alarm's SMS.
 
-        It tests the alarm path, which no monthly budget blocks. One that asks
-        for a reply goes from the short number, the one replies reach.
+        One that asks for a reply goes from the short number, the one replies reach.
+        Critical, as an alarm's: the monthly budget stops no alarm, so no drill.
         """
         texts = await async_get_translations(
             self.hass, self.hass.config.language, "common", [DOMAIN]
@@ -451,28 +451,31 @@ class DrillKeeper:
         else:
             self._end(drill)
 
+    def confirms(self, received: ReceivedSms) -> bool:
+        """Tell whether an SMS confirms (or confirmed) the drill: it is no command."""
+        return received.sms_id == self._confirmation or self._confirmed(received) is not None
+
+    def _confirmed(self, received: ReceivedSms) -> Drill | None:
+        """Give the running drill this SMS confirms: a reply from its recipient since it started.
+
+        A reply reaches the short number, which sent the drill's SMS; an SMS to a
+        virtual number, or an earlier one (to an alarm, say, read late), is something else.
+        """
+        drill = self.running
+        if drill is None or not drill.wants_reply or received.sender != drill.number:
+            return None
+        if received.receiver is not None:
+            return None
+        if datetime.fromisoformat(received.received_at) < drill.deadline - DRILL_WINDOW:
+            return None
+        return drill
+
     @callback
     def _received(self, received: ReceivedSms) -> None:
-        """Pass on a reply from the drill's recipient received since it started."""
-        if (drill := self.running) is not None and self.answers(received):
-            self._reply_id = received.sms_id
+        """Pass the drill on the reply that confirms it."""
+        if (drill := self._confirmed(received)) is not None:
+            self._confirmation = received.sms_id
             self._end(drill)
-
-    def answers(self, received: ReceivedSms) -> bool:
-        """Tell whether an SMS is (or was) the reply a drill waits for: it is no command.
-
-        One from its recipient sent before it started (to an alarm, say, read
-        late) answers something else.
-        """
-        if received.sms_id == self._reply_id:
-            return True
-        drill = self.running
-        return (
-            drill is not None
-            and drill.wants_reply
-            and received.sender == drill.number
-            and datetime.fromisoformat(received.received_at) >= drill.deadline - DRILL_WINDOW
-        )
 
     @callback
     def _end(self, drill: Drill, failure: DrillFailure | None = None, error: str = "") -> None:

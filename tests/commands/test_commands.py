@@ -255,24 +255,6 @@ async def test_an_empty_answer_sends_nothing(
     assert jobs.bodies == []
 
 
-async def test_the_reply_to_a_drill_is_no_command(
-    hass: HomeAssistant,
-    entry: MockConfigEntry,
-    jobs: FakeJobs,
-    agent: FakeAgent,
-    commands: list[dict[str, Any]],
-) -> None:
-    """Bob answers the drill's test SMS: the drill passes; no agent, no answer SMS."""
-    bob = next(s.subentry_id for s in entry.subentries.values() if s.title == "Bob")
-    drill = {"enabled": False, "recipient": bob, "require_reply": True}
-    hass.config_entries.async_update_entry(entry, options={**entry.options, "drill": drill})
-    drills = async_capture_events(hass, "ovh_sms_drill")
-    await hass.services.async_call(DOMAIN, "run_drill", {}, blocking=True, return_response=True)
-    await receive(hass, entry, "Got it")
-    assert [event.data["step"] for event in drills] == ["started", "passed"]
-    assert (agent.asked, commands, len(jobs.bodies)) == ([], [], 1)
-
-
 async def test_an_answer_is_never_commercial(
     hass: HomeAssistant,
     mock_api_entry: MockConfigEntry,

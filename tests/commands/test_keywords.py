@@ -1,18 +1,19 @@
-"""Commands without an agent: keywords as event types; alarm acknowledgements come first."""
+"""Commands without an agent: keywords as event types; alarm and drill replies come first."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
-from custom_components.ovh_sms.const import CONF_MAY_COMMAND, CONF_PHONE_NUMBER
-from homeassistant.core import HomeAssistant
+from custom_components.ovh_sms.const import CONF_MAY_COMMAND, CONF_PHONE_NUMBER, DOMAIN
+from homeassistant.core import Event, HomeAssistant
 from tests.alarms.fake_ovh import FakeJobs, send_alarm
 from tests.conftest import ALICE
 
-from .conftest import BOB, PIN, STRANGER, FakeAgent, receive, set_up
+from .conftest import BOB, COMMANDS, PIN, START, STRANGER, FakeAgent, receive, set_up
 
 EVENT_ENTITY = "event.sms_ab1234_1_sms_received"
 
@@ -89,3 +90,87 @@ async def test_an_alarm_acknowledgement_is_not_a_command(
     assert state is not None
     assert state.attributes["event_type"] == "received"
     assert hass.states.get("sensor.sms_ab1234_1_open_alarms").state == "0"
+
+
+@pytest.fixture
+async def drill_waiting(
+    hass: HomeAssistant,
+    mock_api_entry: MockConfigEntry,
+    jobs: FakeJobs,
+    agent: FakeAgent,
+    freezer: FrozenDateTimeFactory,
+) -> list[Event]:
+    """Alice may talk to the house; a drill waits for her reply: give its events."""
+    freezer.move_to(START)
+    drill = {"enabled": False, "weekday": "mon", "time": "10:00:00"}
+    mock_api_entry.add_to_hass(hass)
+    alice = mock_api_entry.subentries["alice_id"]
+    hass.config_entries.async_update_subentry(
+        mock_api_entry, alice, data={CONF_PHONE_NUMBER: ALICE, CONF_MAY_COMMAND: True}
+    )
+    options = {"replies": True, "commands": COMMANDS}
+    drill |= {"recipient": "alice_id", "require_reply": True}
+    hass.config_entries.async_update_entry(mock_api_entry, options=options | {"drill": drill})
+    assert await hass.config_entries.async_setup(mock_api_entry.entry_id)
+    await hass.async_block_till_done()
+    drills = async_capture_events(hass, f"{DOMAIN}_drill")
+    await hass.services.async_call(DOMAIN, "run_drill", {}, blocking=True, return_response=True)
+    return drills
+
+
+async def test_a_drill_confirmation_is_not_a_command(
+    hass: HomeAssistant,
+    *,
+    mock_api_entry: MockConfigEntry,
+    drill_waiting: list[Event],
+    jobs: FakeJobs,
+    agent: FakeAgent,
+    commands: list[dict[str, Any]],
+) -> None:
+    """Alice's "OK" to a drill passes it; it is no keyword, nor asked of Assist (nor answered)."""
+    await receive(hass, mock_api_entry, "OK", sender=ALICE)
+
+    assert [event.data["step"] for event in drill_waiting] == ["started", "passed"]
+    assert commands == []
+    assert agent.asked == []
+    assert len(jobs.bodies) == 1  # the drill's SMS, no answer
+
+
+async def test_a_text_to_a_virtual_number_is_no_reply_to_the_drill(
+    hass: HomeAssistant,
+    *,
+    mock_api_entry: MockConfigEntry,
+    drill_waiting: list[Event],
+    agent: FakeAgent,
+) -> None:
+    """The drill's SMS went from the short number: Alice's command to the virtual number is one."""
+    await receive(hass, mock_api_entry, "Lights on", sender=ALICE, receiver="0033644000001")
+
+    assert [event.data["step"] for event in drill_waiting] == ["started"]
+    assert [asked["text"] for asked in agent.asked] == ["Lights on"]
+
+
+async def test_stop_is_an_opt_out_never_a_command(
+    hass: HomeAssistant,
+    *,
+    entry: MockConfigEntry,
+    jobs: FakeJobs,
+    agent: FakeAgent,
+    commands: list[dict[str, Any]],
+) -> None:
+    """Bob's "Stop" put him on OVH's STOP list: no keyword fires, no agent hears or answers."""
+    hass.config_entries.async_update_entry(
+        entry, options={**entry.options, "commands": COMMANDS | {"keywords": ["stop"]}}
+    )
+    await hass.async_block_till_done()
+
+    await receive(hass, entry, " Stop ")
+
+    assert [(c["recipient"], c["not_acted_on"], c["keyword"]) for c in commands] == [
+        ("Bob", "opted_out", None)
+    ]
+    assert agent.asked == []
+    assert jobs.bodies == []
+    state = hass.states.get(EVENT_ENTITY)
+    assert state is not None
+    assert state.attributes["event_type"] == "received"

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
 
 from custom_components.ovh_sms.const import (
     CONF_LANGUAGE,
@@ -35,7 +36,7 @@ SECTION = {
 
 
 async def test_the_commands_section_is_saved_normalised(
-    hass: HomeAssistant, mock_api_entry: MockConfigEntry
+    hass: HomeAssistant, mock_api_entry: MockConfigEntry, ovh_api: AiohttpClientMocker
 ) -> None:
     """Keywords are saved lower case, once each; the PIN without spaces; limits as numbers."""
     mock_api_entry.add_to_hass(hass)
@@ -46,8 +47,8 @@ async def test_the_commands_section_is_saved_normalised(
 
     assert result["step_id"] == "replies_sender"  # the named sender gets no SMS: confirmed
     result = await hass.config_entries.options.async_configure(result["flow_id"], {})
-    await hass.async_block_till_done()  # the entry's reload is over before Home Assistant stops
     assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()  # the reload the options schedule, on OVH's answers
     assert mock_api_entry.options["commands"] == {
         "agent_id": AGENT,
         "pin": "4711",

@@ -6,9 +6,9 @@ from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.ovh_sms.const import CONF_MAY_COMMAND, CONF_PHONE_NUMBER, DOMAIN
+from custom_components.ovh_sms.const import CONF_MAY_COMMAND, CONF_PHONE_NUMBER
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from tests.alarms.fake_ovh import FakeJobs

@@ -26,6 +26,24 @@ def numbers_offered(schema: Any) -> tuple[list[dict[str, str]], Any]:
     return selector.config["options"], (field.description or {}).get("suggested_value")
 
 
+async def set_up_reading(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    entry: MockConfigEntry,
+    ovh_api: AiohttpClientMocker,
+    seen: list[str],
+) -> str:
+    """Set the entry up reading the number, which saved these ids and OVH lists; give its key."""
+    key = f"ovh_sms.{entry.entry_id}.{NUMBER}.replies"
+    hass_storage[key] = {"version": 1, "key": key, "data": {"seen": seen, "first_read_done": True}}
+    ovh_api.get(NUMBER_INCOMING, json=seen)
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(entry, options=READ_NUMBER)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return key
+
+
 async def test_the_account_s_numbers_are_offered(
     hass: HomeAssistant, mock_api_entry: MockConfigEntry, ovh_api: AiohttpClientMocker
 ) -> None:
@@ -90,13 +108,7 @@ async def test_a_number_no_longer_read_is_forgotten(
     ovh_api: AiohttpClientMocker,
 ) -> None:
     """Dropped from the options: its saved ids go, so read again it starts with old news."""
-    key = f"ovh_sms.{mock_api_entry.entry_id}.{NUMBER}.replies"
-    hass_storage[key] = {"version": 1, "key": key, "data": {"seen": [], "first_read_done": True}}
-    ovh_api.get(NUMBER_INCOMING, json=[])
-    mock_api_entry.add_to_hass(hass)
-    hass.config_entries.async_update_entry(mock_api_entry, options=READ_NUMBER)
-    await hass.config_entries.async_setup(mock_api_entry.entry_id)
-    await hass.async_block_till_done()
+    key = await set_up_reading(hass, hass_storage, mock_api_entry, ovh_api, [])
     result = await hass.config_entries.options.async_init(mock_api_entry.entry_id)
     await hass.config_entries.options.async_configure(
         result["flow_id"], DEFAULT_OPTIONS | TWO_WAY | {"virtual_numbers": {"numbers": []}}
@@ -112,13 +124,7 @@ async def test_deleting_the_entry_forgets_its_numbers(
     ovh_api: AiohttpClientMocker,
 ) -> None:
     """The entry deleted: what its numbers saved goes too."""
-    key = f"ovh_sms.{mock_api_entry.entry_id}.{NUMBER}.replies"
-    hass_storage[key] = {"version": 1, "key": key, "data": {"seen": ["3"], "first_read_done": True}}
-    ovh_api.get(NUMBER_INCOMING, json=["3"])
-    mock_api_entry.add_to_hass(hass)
-    hass.config_entries.async_update_entry(mock_api_entry, options=READ_NUMBER)
-    await hass.config_entries.async_setup(mock_api_entry.entry_id)
-    await hass.async_block_till_done()
+    key = await set_up_reading(hass, hass_storage, mock_api_entry, ovh_api, ["3"])
     await hass.config_entries.async_remove(mock_api_entry.entry_id)
     await hass.async_block_till_done()
     assert key not in hass_storage
@@ -131,13 +137,7 @@ async def test_a_number_still_read_keeps_what_it_saved(
     ovh_api: AiohttpClientMocker,
 ) -> None:
     """Options saved again with the number: its saved ids stay, nothing is told twice."""
-    key = f"ovh_sms.{mock_api_entry.entry_id}.{NUMBER}.replies"
-    hass_storage[key] = {"version": 1, "key": key, "data": {"seen": ["5"], "first_read_done": True}}
-    ovh_api.get(NUMBER_INCOMING, json=["5"])
-    mock_api_entry.add_to_hass(hass)
-    hass.config_entries.async_update_entry(mock_api_entry, options=READ_NUMBER)
-    await hass.config_entries.async_setup(mock_api_entry.entry_id)
-    await hass.async_block_till_done()
+    key = await set_up_reading(hass, hass_storage, mock_api_entry, ovh_api, ["5"])
     result = await hass.config_entries.options.async_init(mock_api_entry.entry_id)
     await hass.config_entries.options.async_configure(
         result["flow_id"], DEFAULT_OPTIONS | TWO_WAY | READ_NUMBER
@@ -153,13 +153,7 @@ async def test_a_number_dropped_in_a_form_left_unsaved_is_kept(
     ovh_api: AiohttpClientMocker,
 ) -> None:
     """Dropped, then the form closed at its warning: still read, its saved ids still there."""
-    key = f"ovh_sms.{mock_api_entry.entry_id}.{NUMBER}.replies"
-    hass_storage[key] = {"version": 1, "key": key, "data": {"seen": ["3"], "first_read_done": True}}
-    ovh_api.get(NUMBER_INCOMING, json=["3"])
-    mock_api_entry.add_to_hass(hass)
-    hass.config_entries.async_update_entry(mock_api_entry, options=READ_NUMBER)
-    await hass.config_entries.async_setup(mock_api_entry.entry_id)
-    await hass.async_block_till_done()
+    key = await set_up_reading(hass, hass_storage, mock_api_entry, ovh_api, ["3"])
     result = await hass.config_entries.options.async_init(mock_api_entry.entry_id)
     result = await hass.config_entries.options.async_configure(
         result["flow_id"],

@@ -18,7 +18,7 @@ from custom_components.ovh_sms.const import CONF_MAY_COMMAND, CONF_PHONE_NUMBER,
 from custom_components.ovh_sms.replies import DATA_POLLERS
 from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
 from homeassistant.const import STATE_OFF, STATE_ON
-from homeassistant.core import HomeAssistant
+from homeassistant.core import Event, HomeAssistant
 from homeassistant.setup import async_setup_component
 from tests.conftest import ALICE, LoopbackSimulator
 
@@ -77,6 +77,25 @@ async def allowed_alice(hass: HomeAssistant, simulator: LoopbackSimulator) -> Mo
     return await set_up_api_entry_at(hass, entry)
 
 
+async def restart_having_forgotten_the_read(
+    hass: HomeAssistant, entry: MockConfigEntry, saved_reads: dict[str, Any]
+) -> list[Event]:
+    """Restart before the reader saved what it read (OVH's list is new to it again), light off.
+
+    The command guard's saved ids are what is left to stop a replay. Gives the
+    ovh_sms_received events from then on.
+    """
+    await hass.async_block_till_done()
+    await hass.config_entries.async_unload(entry.entry_id)
+    hass.data.pop(DATA_GUARDS)
+    hass.data.pop(DATA_POLLERS)
+    saved_reads["data"]["seen"] = []
+    await hass.services.async_call("input_boolean", "turn_off", {"entity_id": LIGHT}, blocking=True)
+    received = async_capture_events(hass, "ovh_sms_received")
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    return received
+
+
 async def test_alice_turns_the_light_on_once_even_listed_again_after_a_restart(
     hass: HomeAssistant,
     simulator: LoopbackSimulator,
@@ -98,15 +117,9 @@ async def test_alice_turns_the_light_on_once_even_listed_again_after_a_restart(
     assert answer
     assert commands[0].data["not_acted_on"] is None
 
-    # A restart before the poller saved what it read: OVH's list is new to it again.
-    await hass.async_block_till_done()
-    await hass.config_entries.async_unload(entry.entry_id)
-    hass.data.pop(DATA_GUARDS)
-    hass.data.pop(DATA_POLLERS)
-    hass_storage[f"{DOMAIN}.{entry.entry_id}.replies"]["data"]["seen"] = []
-    await hass.services.async_call("input_boolean", "turn_off", {"entity_id": LIGHT}, blocking=True)
-    received = async_capture_events(hass, "ovh_sms_received")
-    assert await hass.config_entries.async_setup(entry.entry_id)
+    received = await restart_having_forgotten_the_read(
+        hass, entry, hass_storage[f"{DOMAIN}.{entry.entry_id}.replies"]
+    )
     await wait(hass, freezer, 61)
 
     assert [e.data["message"] for e in received] == ["turn on the kitchen light"]

@@ -14,15 +14,19 @@ from typing import Any
 from freezegun.api import FrozenDateTimeFactory
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
-from custom_components.ovh_sms.command_guard import DATA_GUARDS
 from custom_components.ovh_sms.const import CONF_MAY_COMMAND, CONF_PHONE_NUMBER, DOMAIN
-from custom_components.ovh_sms.replies import DATA_POLLERS
 from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant
 from tests.conftest import ALICE, LoopbackSimulator
 
 from .conftest import api_entry_on, set_up_api_entry_at, wait
-from .test_commands import COMMANDS, LIGHT, STRANGER, set_up_house
+from .test_commands import (
+    COMMANDS,
+    LIGHT,
+    STRANGER,
+    restart_having_forgotten_the_read,
+    set_up_house,
+)
 
 NUMBER = "33644000001"
 
@@ -77,15 +81,9 @@ async def test_alice_texts_the_virtual_number_and_the_light_turns_on_once(
         (None, f"00{NUMBER}")
     ]
 
-    # A restart before the poller saved what it read: OVH's list is new to it again.
-    await hass.async_block_till_done()
-    await hass.config_entries.async_unload(entry.entry_id)
-    hass.data.pop(DATA_GUARDS)
-    hass.data.pop(DATA_POLLERS)
-    hass_storage[f"{DOMAIN}.{entry.entry_id}.{NUMBER}.replies"]["data"]["seen"] = []
-    await hass.services.async_call("input_boolean", "turn_off", {"entity_id": LIGHT}, blocking=True)
-    received = async_capture_events(hass, "ovh_sms_received")
-    assert await hass.config_entries.async_setup(entry.entry_id)
+    received = await restart_having_forgotten_the_read(
+        hass, entry, hass_storage[f"{DOMAIN}.{entry.entry_id}.{NUMBER}.replies"]
+    )
     await wait(hass, freezer, 61)
 
     assert [e.data["message"] for e in received] == ["turn on the kitchen light"]

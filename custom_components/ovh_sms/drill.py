@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from enum import StrEnum
 from functools import partial
-from typing import Any, Final, TypedDict
+from typing import Any, Final, NotRequired, TypedDict
 
 import voluptuous as vol
 
@@ -44,7 +44,7 @@ from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
 from homeassistant.util.ulid import ulid_now
 
-from .account import SmsAccount
+from .account import SmsAccount, urgent_sms_options
 from .const import (
     CONF_ACCOUNT,
     CONF_DRILL,
@@ -68,6 +68,7 @@ from .kept import async_get_kept, async_pop_kept
 from .notices import ReceivedSms, recipients_among, signal_received
 from .ovhsms import DeliveryStatus, OutcomeUnknownError
 from .sms_options import SmsOptions
+from .virtual_numbers import number_digits
 
 STORAGE_VERSION = 1
 # How long a drill's SMS has to reach the phone (and be answered).
@@ -164,6 +165,8 @@ class StoredDrill(TypedDict):
     wants_reply: bool
     sms_ids: list[str]
     delivered: bool
+    # A drill saved without it (an earlier version) went from the short number.
+    reply_number: NotRequired[str]
 
 
 class StoredDrills(TypedDict):
@@ -176,7 +179,11 @@ class StoredDrills(TypedDict):
 
 @dataclass(slots=True)
 class Drill:
-    """A running drill: its SMS (none known when it may have gone) and its deadline."""
+    """A running drill: its SMS (none known when it may have gone) and its deadline.
+
+    reply_number is the number it went from, as an alarm's SMS (the account's
+    reply_number; "" the short number), the one its reply reaches.
+    """
 
     drill_id: str
     number: str
@@ -184,6 +191,7 @@ class Drill:
     wants_reply: bool
     sms_ids: tuple[str, ...] = ()
     delivered: bool = False
+    reply_number: str = ""
 
     def as_stored(self) -> StoredDrill:
         """Give the drill as saved."""
@@ -194,6 +202,7 @@ class Drill:
             "wants_reply": self.wants_reply,
             "sms_ids": list(self.sms_ids),
             "delivered": self.delivered,
+            "reply_number": self.reply_number,
         }
 
     @classmethod
@@ -206,6 +215,7 @@ class Drill:
             stored["wants_reply"],
             tuple(stored["sms_ids"]),
             stored["delivered"],
+            stored.get("reply_number", ""),
         )
 
 
@@ -287,10 +297,10 @@ class DrillKeeper:
         await self.store.async_remove()
 
     def diagnostics(self) -> dict[str, Any]:
-        """Describe the next drill and the running one, its number redacted."""
+        """Describe the next drill and the running one, its numbers redacted."""
         return {
             "next_run": self.next_run.isoformat() if self.next_run else None,
-            "running": async_redact_data(self.running.as_stored(), {"number"})
+            "running": async_redact_data(self.running.as_stored(), {"number", "reply_number"})
             if self.running
             else None,
         }
@@ -308,16 +318,19 @@ class DrillKeeper:
             raise ServiceValidationError(
                 translation_domain=DOMAIN, translation_key="drill_no_recipient"
             )
-        wants_reply = bool(drill_options(self.entry)[CONF_DRILL_REPLY] and account.reads_replies)
+        reply_number = account.reply_number
+        wants_reply = bool(drill_options(self.entry)[CONF_DRILL_REPLY] and reply_number is not None)
         drill = Drill(
             ulid_now(),
             gateway.recipient_number(subentry_id),
             dt_util.utcnow() + DRILL_WINDOW,
             wants_reply,
+            reply_number=reply_number or "",
         )
         self.running = drill
         self._fire(drill, DrillStep.STARTED)
-        message, options = await self._async_sms_text(wants_reply=wants_reply)
+        message = await self._async_sms_text(wants_reply=wants_reply)
+        options = urgent_sms_options(reply_number)
         await self.store.async_save(self._stored())
         self._arm(drill)
         send = self.hass.async_create_task(
@@ -359,20 +372,19 @@ class DrillKeeper:
             "deadline": drill.deadline.isoformat(),
         }
 
-    async def _async_sms_text(self, *, wants_reply: bool) -> tuple[str, SmsOptions]:
-        """Give the drill's text in Home Assistant's language, critical as an alarm's SMS.
+    async def _async_sms_text(self, *, wants_reply: bool) -> str:
+        """Give the drill's text in Home Assistant's language.
 
-        One that asks for a reply goes from the short number, the one replies reach.
-        Critical, as an alarm's: the monthly budget stops no alarm, so no drill.
+        It goes as an alarm's SMS (urgent_sms_options): from the same number, and
+        critical, as the monthly budget stops no alarm, so no drill.
         """
         texts = await async_get_translations(
             self.hass, self.hass.config.language, "common", [DOMAIN]
         )
         key = "drill_reply" if wants_reply else "drill"
-        text = texts[f"component.{DOMAIN}.common.{key}"].replace(
+        return texts[f"component.{DOMAIN}.common.{key}"].replace(
             "{account}", self.entry.data[CONF_ACCOUNT]
         )
-        return text, SmsOptions(sender="" if wants_reply else None, critical=True)
 
     def _following(self, after: datetime) -> datetime | None:
         """Give the next scheduled drill after this moment; None when the drill is off."""
@@ -458,15 +470,17 @@ class DrillKeeper:
     def _confirmed(self, received: ReceivedSms) -> Drill | None:
         """Give the running drill this SMS confirms: a reply from its recipient since it started.
 
-        A reply reaches the short number, which sent the drill's SMS; an SMS to a
-        virtual number, or an earlier one (to an alarm, say, read late), is something else.
+        A reply reaches the number that sent the drill's SMS; an SMS to another
+        number, or an earlier one (to an alarm, say, read late), is something else.
         """
         drill = self.running
         if drill is None or not drill.wants_reply or received.sender != drill.number:
             return None
-        if received.receiver is not None:
+        if number_digits(received.receiver or "") != drill.reply_number:
             return None
-        if datetime.fromisoformat(received.received_at) < drill.deadline - DRILL_WINDOW:
+        # OVH tells the second: a reply in the drill's first second is not earlier.
+        started = (drill.deadline - DRILL_WINDOW).replace(microsecond=0)
+        if datetime.fromisoformat(received.received_at) < started:
             return None
         return drill
 
@@ -515,8 +529,12 @@ class DrillKeeper:
     def _read_replies_often(self) -> None:
         """Read replies often while a drill waits for one, as while an alarm does."""
         if self._account is not None:
-            waiting = self.running is not None and self.running.wants_reply
-            self._account.async_read_replies_often(often=waiting, waiter=REPLY_WAITER)
+            drill = self.running
+            self._account.async_read_replies_often(
+                often=drill is not None and drill.wants_reply,
+                waiter=REPLY_WAITER,
+                number=drill.reply_number if drill is not None else "",
+            )
 
     def _recipient_name(self, number: str) -> str | None:
         """Name the recipient of the entry whose number this is, if one still is."""

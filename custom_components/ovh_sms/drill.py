@@ -53,7 +53,9 @@ from .const import (
     CONF_DRILL_REPLY,
     CONF_DRILL_TIME,
     CONF_DRILL_WEEKDAY,
+    CONF_NUMBERS,
     CONF_REPLIES,
+    CONF_VIRTUAL_NUMBERS,
     DEFAULT_OPTIONS,
     DOMAIN,
     EVENT_DRILL,
@@ -145,13 +147,18 @@ def drill_form(entry: ConfigEntry, *, replies: bool) -> section:
 
 
 def drill_form_errors(entry: ConfigEntry, user_input: dict[str, Any]) -> dict[str, str]:
-    """Check the drill section, completed with its defaults: a recipient, replies read."""
+    """Check the drill section, completed with its defaults: a recipient, SMS read.
+
+    A required reply needs a number whose SMS are read (the drill goes from it):
+    the short number's replies, or a virtual number.
+    """
     if CONF_DRILL not in user_input:
         return {}
     drill = user_input[CONF_DRILL] = {**DEFAULT_OPTIONS[CONF_DRILL], **user_input[CONF_DRILL]}
     if drill[CONF_DRILL_ENABLED] and drill.get(CONF_DRILL_RECIPIENT) not in entry.subentries:
         return {"base": "drill_recipient_required"}
-    if drill[CONF_DRILL_REPLY] and not user_input.get(CONF_REPLIES):
+    numbers = user_input.get(CONF_VIRTUAL_NUMBERS, {}).get(CONF_NUMBERS)
+    if drill[CONF_DRILL_REPLY] and not (user_input.get(CONF_REPLIES) or numbers):
         return {"base": "drill_reply_needs_replies"}
     return {}
 

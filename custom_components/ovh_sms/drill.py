@@ -14,30 +14,16 @@ clears it. Every step fires ovh_sms_drill.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
-from datetime import datetime, time, timedelta
-from enum import StrEnum
+from datetime import datetime, timedelta
 from functools import partial
-from typing import Any, Final, NotRequired, TypedDict
-
-import voluptuous as vol
+from typing import Any, Final
 
 from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.const import WEEKDAYS
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.data_entry_flow import section
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.event import async_track_point_in_utc_time
-from homeassistant.helpers.selector import (
-    BooleanSelector,
-    SelectOptionDict,
-    SelectSelector,
-    SelectSelectorConfig,
-    SelectSelectorMode,
-    TimeSelector,
-)
 from homeassistant.helpers.storage import Store
 from homeassistant.helpers.translation import async_get_translations
 from homeassistant.util import dt as dt_util
@@ -47,183 +33,40 @@ from homeassistant.util.ulid import ulid_now
 from .account import SmsAccount, urgent_sms_options
 from .const import (
     CONF_ACCOUNT,
-    CONF_DRILL,
     CONF_DRILL_ENABLED,
     CONF_DRILL_RECIPIENT,
     CONF_DRILL_REPLY,
     CONF_DRILL_TIME,
     CONF_DRILL_WEEKDAY,
-    CONF_NUMBERS,
-    CONF_REPLIES,
-    CONF_VIRTUAL_NUMBERS,
-    DEFAULT_OPTIONS,
     DOMAIN,
     EVENT_DRILL,
     ISSUE_DRILL_FAILED,
     LOGGER,
-    SUBENTRY_RECIPIENT,
 )
 from .delivery import signal_delivery
+from .drill_model import (
+    DRILL_WINDOW,
+    Drill,
+    DrillFailure,
+    DrillStep,
+    StoredDrills,
+    next_scheduled_drill,
+)
+from .drill_options import drill_options
 from .gateway import OvhSmsGateway
 from .issues import async_create_entry_issue, async_delete_entry_issue
 from .kept import async_get_kept, async_pop_kept
 from .notices import ReceivedSms, recipients_among, signal_received
 from .ovhsms import DeliveryStatus, OutcomeUnknownError
 from .sms_options import SmsOptions
-from .virtual_numbers import number_digits
 
 STORAGE_VERSION = 1
-# How long a drill's SMS has to reach the phone (and be answered).
-DRILL_WINDOW: Final = timedelta(minutes=10)
 # After a restart past a drill's deadline, the reads due at start still count for it.
 RESTART_GRACE: Final = timedelta(minutes=1)
 # Who asks the reply poller to read often while a drill waits for a reply.
 REPLY_WAITER: Final = "drill"
-# The translations of the days, under selector.
-WEEKDAY_SELECTOR: Final = "drill_weekday"
 
 DATA_DRILLS: HassKey[dict[str, DrillKeeper]] = HassKey(f"{DOMAIN}_drills")
-
-
-class DrillStep(StrEnum):
-    """The steps of a drill, each told by an ovh_sms_drill event."""
-
-    STARTED = "started"
-    PASSED = "passed"
-    FAILED = "failed"
-
-
-class DrillFailure(StrEnum):
-    """Why a drill failed; each has its repair issue text (drill_<reason>)."""
-
-    NOT_ACCEPTED = "not_accepted"  # certainly not sent: refused, limit, no recipient
-    OUTCOME_UNKNOWN = "outcome_unknown"  # may have been sent: OVH's answer was lost
-    NOT_DELIVERED = "not_delivered"  # no delivery report in time, or a failed one
-    NO_REPLY = "no_reply"  # delivered, but no reply from the recipient in time
-
-
-def drill_options(entry: ConfigEntry) -> dict[str, Any]:
-    """Give the entry's drill options, each one not set taking its default."""
-    return {**DEFAULT_OPTIONS[CONF_DRILL], **entry.options.get(CONF_DRILL, {})}
-
-
-def next_drill_time(weekday: str, at: time, after: datetime) -> datetime:
-    """Give the first such weekday and local time after this moment, in UTC.
-
-    The local time holds across a change of daylight saving time.
-    """
-    zone = dt_util.get_default_time_zone()
-    local = after.astimezone(zone)
-    day = local.date() + timedelta(days=(WEEKDAYS.index(weekday) - local.weekday()) % 7)
-    while (when := datetime.combine(day, at, tzinfo=zone)) <= after:
-        day += timedelta(days=7)
-    return dt_util.as_utc(when)
-
-
-def drill_form(entry: ConfigEntry, *, replies: bool) -> section:
-    """Give the options form's drill section; a reply is offered where replies are read."""
-    recipients = [
-        SelectOptionDict(value=subentry_id, label=subentry.title)
-        for subentry_id, subentry in entry.subentries.items()
-        if subentry.subentry_type == SUBENTRY_RECIPIENT
-    ]
-    fields: dict[vol.Marker, Any] = {
-        vol.Required(CONF_DRILL_ENABLED): BooleanSelector(),
-        vol.Required(CONF_DRILL_WEEKDAY): SelectSelector(
-            SelectSelectorConfig(
-                options=list(WEEKDAYS),
-                translation_key=WEEKDAY_SELECTOR,
-                mode=SelectSelectorMode.DROPDOWN,
-            )
-        ),
-        vol.Required(CONF_DRILL_TIME): TimeSelector(),
-        vol.Optional(CONF_DRILL_RECIPIENT): SelectSelector(
-            SelectSelectorConfig(options=recipients, mode=SelectSelectorMode.DROPDOWN)
-        ),
-    }
-    if replies:
-        fields[vol.Required(CONF_DRILL_REPLY)] = BooleanSelector()
-    return section(vol.Schema(fields), {"collapsed": True})
-
-
-def drill_form_errors(entry: ConfigEntry, user_input: dict[str, Any]) -> dict[str, str]:
-    """Check the drill section, completed with its defaults: a recipient, SMS read.
-
-    A required reply needs a number whose SMS are read (the drill goes from it):
-    the short number's replies, or a virtual number.
-    """
-    if CONF_DRILL not in user_input:
-        return {}
-    drill = user_input[CONF_DRILL] = {**DEFAULT_OPTIONS[CONF_DRILL], **user_input[CONF_DRILL]}
-    if drill[CONF_DRILL_ENABLED] and drill.get(CONF_DRILL_RECIPIENT) not in entry.subentries:
-        return {"base": "drill_recipient_required"}
-    numbers = user_input.get(CONF_VIRTUAL_NUMBERS, {}).get(CONF_NUMBERS)
-    if drill[CONF_DRILL_REPLY] and not (user_input.get(CONF_REPLIES) or numbers):
-        return {"base": "drill_reply_needs_replies"}
-    return {}
-
-
-class StoredDrill(TypedDict):
-    """The running drill, as saved."""
-
-    drill_id: str
-    number: str
-    deadline: str
-    wants_reply: bool
-    sms_ids: list[str]
-    delivered: bool
-    # A drill saved without it (an earlier version) went from the short number.
-    reply_number: NotRequired[str]
-
-
-class StoredDrills(TypedDict):
-    """What is saved: the schedule the next drill was set for, that time, the running drill."""
-
-    schedule: str | None
-    next_run: str | None
-    running: StoredDrill | None
-
-
-@dataclass(slots=True)
-class Drill:
-    """A running drill: its SMS (none known when it may have gone) and its deadline.
-
-    reply_number is the number it went from, as an alarm's SMS (the account's
-    reply_number; "" the short number), the one its reply reaches.
-    """
-
-    drill_id: str
-    number: str
-    deadline: datetime
-    wants_reply: bool
-    sms_ids: tuple[str, ...] = ()
-    delivered: bool = False
-    reply_number: str = ""
-
-    def as_stored(self) -> StoredDrill:
-        """Give the drill as saved."""
-        return {
-            "drill_id": self.drill_id,
-            "number": self.number,
-            "deadline": self.deadline.isoformat(),
-            "wants_reply": self.wants_reply,
-            "sms_ids": list(self.sms_ids),
-            "delivered": self.delivered,
-            "reply_number": self.reply_number,
-        }
-
-    @classmethod
-    def from_stored(cls, stored: StoredDrill) -> Drill:
-        """Take a drill up as saved."""
-        return cls(
-            stored["drill_id"],
-            stored["number"],
-            datetime.fromisoformat(stored["deadline"]),
-            stored["wants_reply"],
-            tuple(stored["sms_ids"]),
-            stored["delivered"],
-            stored.get("reply_number", ""),
-        )
 
 
 class DrillKeeper:
@@ -275,7 +118,7 @@ class DrillKeeper:
         )
         if schedule != self._schedule or self.next_run is None:
             self._schedule = schedule
-            self.next_run = self._following(dt_util.utcnow())
+            self.next_run = next_scheduled_drill(options, dt_util.utcnow())
             self._save()
         self._arm_next(gateway, account)
         if (drill := self.running) is not None:
@@ -393,14 +236,6 @@ class DrillKeeper:
             "{account}", self.entry.data[CONF_ACCOUNT]
         )
 
-    def _following(self, after: datetime) -> datetime | None:
-        """Give the next scheduled drill after this moment; None when the drill is off."""
-        options = drill_options(self.entry)
-        if not options[CONF_DRILL_ENABLED]:
-            return None
-        at = dt_util.parse_time(options[CONF_DRILL_TIME]) or time()
-        return next_drill_time(options[CONF_DRILL_WEEKDAY], at, after)
-
     @callback
     def _arm_next(self, gateway: OvhSmsGateway, account: SmsAccount) -> None:
         """Run the next scheduled drill at its time; one passed already runs now."""
@@ -412,7 +247,7 @@ class DrillKeeper:
     @callback
     def _scheduled(self, gateway: OvhSmsGateway, account: SmsAccount, now: datetime) -> None:
         """Run the scheduled drill and arm the next; a drill still running skips this one."""
-        self.next_run = self._following(max(now, dt_util.utcnow()))
+        self.next_run = next_scheduled_drill(drill_options(self.entry), max(now, dt_util.utcnow()))
         self._save()
         self._arm_next(gateway, account)
         if self.running is not None:
@@ -475,21 +310,9 @@ class DrillKeeper:
         return received.sms_id == self._confirmation or self._confirmed(received) is not None
 
     def _confirmed(self, received: ReceivedSms) -> Drill | None:
-        """Give the running drill this SMS confirms: a reply from its recipient since it started.
-
-        A reply reaches the number that sent the drill's SMS; an SMS to another
-        number, or an earlier one (to an alarm, say, read late), is something else.
-        """
+        """Give the running drill this SMS confirms, if one does."""
         drill = self.running
-        if drill is None or not drill.wants_reply or received.sender != drill.number:
-            return None
-        if number_digits(received.receiver or "") != drill.reply_number:
-            return None
-        # OVH tells the second: a reply in the drill's first second is not earlier.
-        started = (drill.deadline - DRILL_WINDOW).replace(microsecond=0)
-        if datetime.fromisoformat(received.received_at) < started:
-            return None
-        return drill
+        return drill if drill is not None and drill.confirmed_by(received) else None
 
     @callback
     def _received(self, received: ReceivedSms) -> None:

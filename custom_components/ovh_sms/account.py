@@ -55,7 +55,8 @@ from .ovhsms import (
 )
 from .push import PushedCalls
 from .replies import ReplyPoller, async_get_poller
-from .virtual_numbers import VirtualNumbers, chosen_numbers, number_digits
+from .sms_options import SmsOptions
+from .virtual_numbers import VirtualNumbers, chosen_numbers, number_digits, sender_numbers
 
 
 class SmsAccount(Protocol):
@@ -324,6 +325,20 @@ class ApiKeysAccount:
             return False
         self._tracker.report(report)
         return False
+
+
+def urgent_sms_options(reply_number: str | None) -> SmsOptions:
+    """Give the options of an alarm's or a drill's SMS, sent from the account's reply_number.
+
+    From that number when one is read (else the entry's sender), without OVH's
+    STOP mention whatever the entry's default: such an SMS is commercial, OVH may
+    hold it at night, and a virtual number refuses it. Critical: no budget stops it.
+    """
+    if reply_number is None:
+        sender = None
+    else:
+        sender = sender_numbers((reply_number,))[0] if reply_number else ""
+    return SmsOptions(sender=sender, no_stop=True, critical=True)
 
 
 def api_client(hass: HomeAssistant, entry: ConfigEntry) -> OvhApiClient:

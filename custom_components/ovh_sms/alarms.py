@@ -15,7 +15,6 @@ on signal_alarms.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import replace
 from datetime import datetime
 from functools import partial
 from typing import Final
@@ -41,7 +40,7 @@ from homeassistant.helpers.translation import async_get_translations
 from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
 
-from .account import SmsAccount
+from .account import SmsAccount, urgent_sms_options
 from .alarm_book import AlarmBook
 from .alarm_model import Alarm, acknowledged_alarms
 from .const import DOMAIN, LOGGER
@@ -52,7 +51,6 @@ from .kept import async_get_kept, async_pop_kept
 from .notices import AlarmStep, ReceivedSms, signal_received
 from .ovhsms import DeliveryStatus, OutcomeUnknownError
 from .sms_options import SmsOptions
-from .virtual_numbers import sender_numbers
 
 ALERT_DOMAIN: Final = "alert"
 
@@ -149,9 +147,7 @@ class AlarmKeeper(AlarmBook):
             return
         self._changed()
         try:
-            result = await gateway.async_send(
-                [alarm.number], message, replace(options, critical=True), alarm.title
-            )
+            result = await gateway.async_send([alarm.number], message, options, alarm.title)
         except HomeAssistantError as err:
             if not isinstance(err.__cause__, OutcomeUnknownError):
                 LOGGER.warning("Alarm %s not sent: %s", alarm.code, err)
@@ -171,17 +167,17 @@ class AlarmKeeper(AlarmBook):
 
         Such an SMS goes from a number whose SMS are read (the account's
         reply_number), whatever the entry's sender; the line is in Home
-        Assistant's language. A virtual number cannot add OVH's STOP mention.
+        Assistant's language.
         """
-        if self._account is None or (number := self._account.reply_number) is None:
-            return message, SmsOptions()
+        number = None if self._account is None else self._account.reply_number
+        options = urgent_sms_options(number)
+        if number is None:
+            return message, options
         texts = await async_get_translations(
             self.hass, self.hass.config.language, "common", [DOMAIN]
         )
         line = texts[f"component.{DOMAIN}.common.alarm_reply"].replace("{code}", code)
-        if not number:
-            return f"{message}\n{line}", SmsOptions(sender="")
-        return f"{message}\n{line}", SmsOptions(sender=sender_numbers((number,))[0], no_stop=True)
+        return f"{message}\n{line}", options
 
     def _still_at(self, alarm: Alarm, attempt: int) -> bool:
         """Whether the alarm is open and still at this attempt (nothing moved it meanwhile)."""

@@ -85,7 +85,7 @@ from .const import (
     entry_title,
     is_own_entry,
 )
-from .drill import drill_form, drill_form_errors
+from .drill_options import drill_form, drill_form_errors
 from .errors import CONSUMER_KEY_ERRORS, flow_error
 from .failover import CONF_FALLBACKS, CONF_PREFER_DUPLICATE
 from .ledger import async_remember_setup_send

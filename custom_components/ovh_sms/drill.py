@@ -14,54 +14,45 @@ clears it. Every step fires ovh_sms_drill.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
-from datetime import datetime, time, timedelta
-from enum import StrEnum
+from datetime import datetime, timedelta
 from functools import partial
-from typing import Any, Final, TypedDict
-
-import voluptuous as vol
+from typing import Any, Final
 
 from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.const import WEEKDAYS
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.data_entry_flow import section
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.event import async_track_point_in_utc_time
-from homeassistant.helpers.selector import (
-    BooleanSelector,
-    SelectOptionDict,
-    SelectSelector,
-    SelectSelectorConfig,
-    SelectSelectorMode,
-    TimeSelector,
-)
 from homeassistant.helpers.storage import Store
 from homeassistant.helpers.translation import async_get_translations
 from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
 from homeassistant.util.ulid import ulid_now
 
-from .account import SmsAccount
+from .account import SmsAccount, urgent_sms_options
 from .const import (
     CONF_ACCOUNT,
-    CONF_DRILL,
     CONF_DRILL_ENABLED,
     CONF_DRILL_RECIPIENT,
     CONF_DRILL_REPLY,
     CONF_DRILL_TIME,
     CONF_DRILL_WEEKDAY,
-    CONF_REPLIES,
-    DEFAULT_OPTIONS,
     DOMAIN,
     EVENT_DRILL,
     ISSUE_DRILL_FAILED,
     LOGGER,
-    SUBENTRY_RECIPIENT,
 )
 from .delivery import signal_delivery
+from .drill_model import (
+    DRILL_WINDOW,
+    Drill,
+    DrillFailure,
+    DrillStep,
+    StoredDrills,
+    next_scheduled_drill,
+)
+from .drill_options import drill_options
 from .gateway import OvhSmsGateway
 from .issues import async_create_entry_issue, async_delete_entry_issue
 from .kept import async_get_kept, async_pop_kept
@@ -70,143 +61,12 @@ from .ovhsms import DeliveryStatus, OutcomeUnknownError
 from .sms_options import SmsOptions
 
 STORAGE_VERSION = 1
-# How long a drill's SMS has to reach the phone (and be answered).
-DRILL_WINDOW: Final = timedelta(minutes=10)
 # After a restart past a drill's deadline, the reads due at start still count for it.
 RESTART_GRACE: Final = timedelta(minutes=1)
 # Who asks the reply poller to read often while a drill waits for a reply.
 REPLY_WAITER: Final = "drill"
-# The translations of the days, under selector.
-WEEKDAY_SELECTOR: Final = "drill_weekday"
 
 DATA_DRILLS: HassKey[dict[str, DrillKeeper]] = HassKey(f"{DOMAIN}_drills")
-
-
-class DrillStep(StrEnum):
-    """The steps of a drill, each told by an ovh_sms_drill event."""
-
-    STARTED = "started"
-    PASSED = "passed"
-    FAILED = "failed"
-
-
-class DrillFailure(StrEnum):
-    """Why a drill failed; each has its repair issue text (drill_<reason>)."""
-
-    NOT_ACCEPTED = "not_accepted"  # certainly not sent: refused, limit, no recipient
-    OUTCOME_UNKNOWN = "outcome_unknown"  # may have been sent: OVH's answer was lost
-    NOT_DELIVERED = "not_delivered"  # no delivery report in time, or a failed one
-    NO_REPLY = "no_reply"  # delivered, but no reply from the recipient in time
-
-
-def drill_options(entry: ConfigEntry) -> dict[str, Any]:
-    """Give the entry's drill options, each one not set taking its default."""
-    return {**DEFAULT_OPTIONS[CONF_DRILL], **entry.options.get(CONF_DRILL, {})}
-
-
-def next_drill_time(weekday: str, at: time, after: datetime) -> datetime:
-    """Give the first such weekday and local time after this moment, in UTC.
-
-    The local time holds across a change of daylight saving time.
-    """
-    zone = dt_util.get_default_time_zone()
-    local = after.astimezone(zone)
-    day = local.date() + timedelta(days=(WEEKDAYS.index(weekday) - local.weekday()) % 7)
-    while (when := datetime.combine(day, at, tzinfo=zone)) <= after:
-        day += timedelta(days=7)
-    return dt_util.as_utc(when)
-
-
-def drill_form(entry: ConfigEntry, *, replies: bool) -> section:
-    """Give the options form's drill section; a reply is offered where replies are read."""
-    recipients = [
-        SelectOptionDict(value=subentry_id, label=subentry.title)
-        for subentry_id, subentry in entry.subentries.items()
-        if subentry.subentry_type == SUBENTRY_RECIPIENT
-    ]
-    fields: dict[vol.Marker, Any] = {
-        vol.Required(CONF_DRILL_ENABLED): BooleanSelector(),
-        vol.Required(CONF_DRILL_WEEKDAY): SelectSelector(
-            SelectSelectorConfig(
-                options=list(WEEKDAYS),
-                translation_key=WEEKDAY_SELECTOR,
-                mode=SelectSelectorMode.DROPDOWN,
-            )
-        ),
-        vol.Required(CONF_DRILL_TIME): TimeSelector(),
-        vol.Optional(CONF_DRILL_RECIPIENT): SelectSelector(
-            SelectSelectorConfig(options=recipients, mode=SelectSelectorMode.DROPDOWN)
-        ),
-    }
-    if replies:
-        fields[vol.Required(CONF_DRILL_REPLY)] = BooleanSelector()
-    return section(vol.Schema(fields), {"collapsed": True})
-
-
-def drill_form_errors(entry: ConfigEntry, user_input: dict[str, Any]) -> dict[str, str]:
-    """Check the drill section, completed with its defaults: a recipient, replies read."""
-    if CONF_DRILL not in user_input:
-        return {}
-    drill = user_input[CONF_DRILL] = {**DEFAULT_OPTIONS[CONF_DRILL], **user_input[CONF_DRILL]}
-    if drill[CONF_DRILL_ENABLED] and drill.get(CONF_DRILL_RECIPIENT) not in entry.subentries:
-        return {"base": "drill_recipient_required"}
-    if drill[CONF_DRILL_REPLY] and not user_input.get(CONF_REPLIES):
-        return {"base": "drill_reply_needs_replies"}
-    return {}
-
-
-class StoredDrill(TypedDict):
-    """The running drill, as saved."""
-
-    drill_id: str
-    number: str
-    deadline: str
-    wants_reply: bool
-    sms_ids: list[str]
-    delivered: bool
-
-
-class StoredDrills(TypedDict):
-    """What is saved: the schedule the next drill was set for, that time, the running drill."""
-
-    schedule: str | None
-    next_run: str | None
-    running: StoredDrill | None
-
-
-@dataclass(slots=True)
-class Drill:
-    """A running drill: its SMS (none known when it may have gone) and its deadline."""
-
-    drill_id: str
-    number: str
-    deadline: datetime
-    wants_reply: bool
-    sms_ids: tuple[str, ...] = ()
-    delivered: bool = False
-
-    def as_stored(self) -> StoredDrill:
-        """Give the drill as saved."""
-        return {
-            "drill_id": self.drill_id,
-            "number": self.number,
-            "deadline": self.deadline.isoformat(),
-            "wants_reply": self.wants_reply,
-            "sms_ids": list(self.sms_ids),
-            "delivered": self.delivered,
-        }
-
-    @classmethod
-    def from_stored(cls, stored: StoredDrill) -> Drill:
-        """Take a drill up as saved."""
-        return cls(
-            stored["drill_id"],
-            stored["number"],
-            datetime.fromisoformat(stored["deadline"]),
-            stored["wants_reply"],
-            tuple(stored["sms_ids"]),
-            stored["delivered"],
-        )
 
 
 class DrillKeeper:
@@ -258,7 +118,7 @@ class DrillKeeper:
         )
         if schedule != self._schedule or self.next_run is None:
             self._schedule = schedule
-            self.next_run = self._following(dt_util.utcnow())
+            self.next_run = next_scheduled_drill(options, dt_util.utcnow())
             self._save()
         self._arm_next(gateway, account)
         if (drill := self.running) is not None:
@@ -287,10 +147,10 @@ class DrillKeeper:
         await self.store.async_remove()
 
     def diagnostics(self) -> dict[str, Any]:
-        """Describe the next drill and the running one, its number redacted."""
+        """Describe the next drill and the running one, its numbers redacted."""
         return {
             "next_run": self.next_run.isoformat() if self.next_run else None,
-            "running": async_redact_data(self.running.as_stored(), {"number"})
+            "running": async_redact_data(self.running.as_stored(), {"number", "reply_number"})
             if self.running
             else None,
         }
@@ -308,16 +168,19 @@ class DrillKeeper:
             raise ServiceValidationError(
                 translation_domain=DOMAIN, translation_key="drill_no_recipient"
             )
-        wants_reply = bool(drill_options(self.entry)[CONF_DRILL_REPLY] and account.reads_replies)
+        reply_number = account.reply_number
+        wants_reply = bool(drill_options(self.entry)[CONF_DRILL_REPLY] and reply_number is not None)
         drill = Drill(
             ulid_now(),
             gateway.recipient_number(subentry_id),
             dt_util.utcnow() + DRILL_WINDOW,
             wants_reply,
+            reply_number=reply_number or "",
         )
         self.running = drill
         self._fire(drill, DrillStep.STARTED)
-        message, options = await self._async_sms_text(wants_reply=wants_reply)
+        message = await self._async_sms_text(wants_reply=wants_reply)
+        options = urgent_sms_options(reply_number)
         await self.store.async_save(self._stored())
         self._arm(drill)
         send = self.hass.async_create_task(
@@ -359,28 +222,19 @@ class DrillKeeper:
             "deadline": drill.deadline.isoformat(),
         }
 
-    async def _async_sms_text(self, *, wants_reply: bool) -> tuple[str, SmsOptions]:
-        """Give the drill's text in Home Assistant's language, critical as an alarm's SMS.
+    async def _async_sms_text(self, *, wants_reply: bool) -> str:
+        """Give the drill's text in Home Assistant's language.
 
-        One that asks for a reply goes from the short number, the one replies reach.
-        Critical, as an alarm's: the monthly budget stops no alarm, so no drill.
+        It goes as an alarm's SMS (urgent_sms_options): from the same number, and
+        critical, as the monthly budget stops no alarm, so no drill.
         """
         texts = await async_get_translations(
             self.hass, self.hass.config.language, "common", [DOMAIN]
         )
         key = "drill_reply" if wants_reply else "drill"
-        text = texts[f"component.{DOMAIN}.common.{key}"].replace(
+        return texts[f"component.{DOMAIN}.common.{key}"].replace(
             "{account}", self.entry.data[CONF_ACCOUNT]
         )
-        return text, SmsOptions(sender="" if wants_reply else None, critical=True)
-
-    def _following(self, after: datetime) -> datetime | None:
-        """Give the next scheduled drill after this moment; None when the drill is off."""
-        options = drill_options(self.entry)
-        if not options[CONF_DRILL_ENABLED]:
-            return None
-        at = dt_util.parse_time(options[CONF_DRILL_TIME]) or time()
-        return next_drill_time(options[CONF_DRILL_WEEKDAY], at, after)
 
     @callback
     def _arm_next(self, gateway: OvhSmsGateway, account: SmsAccount) -> None:
@@ -393,7 +247,7 @@ class DrillKeeper:
     @callback
     def _scheduled(self, gateway: OvhSmsGateway, account: SmsAccount, now: datetime) -> None:
         """Run the scheduled drill and arm the next; a drill still running skips this one."""
-        self.next_run = self._following(max(now, dt_util.utcnow()))
+        self.next_run = next_scheduled_drill(drill_options(self.entry), max(now, dt_util.utcnow()))
         self._save()
         self._arm_next(gateway, account)
         if self.running is not None:
@@ -456,19 +310,9 @@ class DrillKeeper:
         return received.sms_id == self._confirmation or self._confirmed(received) is not None
 
     def _confirmed(self, received: ReceivedSms) -> Drill | None:
-        """Give the running drill this SMS confirms: a reply from its recipient since it started.
-
-        A reply reaches the short number, which sent the drill's SMS; an SMS to a
-        virtual number, or an earlier one (to an alarm, say, read late), is something else.
-        """
+        """Give the running drill this SMS confirms, if one does."""
         drill = self.running
-        if drill is None or not drill.wants_reply or received.sender != drill.number:
-            return None
-        if received.receiver is not None:
-            return None
-        if datetime.fromisoformat(received.received_at) < drill.deadline - DRILL_WINDOW:
-            return None
-        return drill
+        return drill if drill is not None and drill.confirmed_by(received) else None
 
     @callback
     def _received(self, received: ReceivedSms) -> None:
@@ -515,8 +359,12 @@ class DrillKeeper:
     def _read_replies_often(self) -> None:
         """Read replies often while a drill waits for one, as while an alarm does."""
         if self._account is not None:
-            waiting = self.running is not None and self.running.wants_reply
-            self._account.async_read_replies_often(often=waiting, waiter=REPLY_WAITER)
+            drill = self.running
+            self._account.async_read_replies_often(
+                often=drill is not None and drill.wants_reply,
+                waiter=REPLY_WAITER,
+                number=drill.reply_number if drill is not None else "",
+            )
 
     def _recipient_name(self, number: str) -> str | None:
         """Name the recipient of the entry whose number this is, if one still is."""

@@ -61,6 +61,21 @@ async def test_what_the_form_refuses(
     assert result["errors"] == {"base": error}
 
 
+async def test_a_reply_required_with_a_virtual_number_read(
+    hass: HomeAssistant,
+    mock_api_entry: MockConfigEntry,
+    jobs: FakeJobs,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The short number's replies off, a virtual number read: the drill's reply reaches it."""
+    numbers = {"numbers": ["33644000001"]}
+    entry = await set_up(hass, mock_api_entry, freezer, virtual_numbers=numbers)
+    drill = DRILL | {"require_reply": True}
+    result = await configure(hass, entry, drill=drill, virtual_numbers=numbers)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert entry.options["drill"]["require_reply"] is True
+
+
 async def test_no_reply_to_require_with_an_sms_user(
     hass: HomeAssistant,
     mock_config_entry: MockConfigEntry,

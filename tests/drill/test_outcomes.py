@@ -316,3 +316,15 @@ async def test_the_drill_goes_beyond_the_monthly_budget_as_an_alarm_does(
 
     assert (response["outcome"], response["sms_ids"]) == ("running", ["1"])
     assert issue(hass, mock_api_entry) is None
+
+
+async def test_the_drill_goes_without_the_stop_mention_as_an_alarm_does(
+    hass: HomeAssistant,
+    mock_api_entry: MockConfigEntry,
+    jobs: FakeJobs,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The entry's SMS carry OVH's STOP mention; the drill's body OVH receives says noStopClause."""
+    await set_up(hass, mock_api_entry, freezer, no_stop=False)
+    await run_drill(hass)
+    assert jobs.bodies[0]["noStopClause"] is True

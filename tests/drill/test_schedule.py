@@ -10,7 +10,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
 from custom_components.ovh_sms.const import DOMAIN
-from custom_components.ovh_sms.drill import next_drill_time
+from custom_components.ovh_sms.drill_model import next_drill_time
 from homeassistant.core import HomeAssistant
 from tests.alarms.fake_ovh import FakeJobs, wait
 from tests.conftest import ALICE

@@ -206,6 +206,10 @@ class OvhSmsGateway(ReroutingSends):
         sms = self.build(recipients, message, options, title)
         estimate = await self.costs.async_estimate(sms)
         self._check_limits(sms, estimate, critical=bool(options.critical))
+        try:
+            await self._account.async_check(sms)
+        except OvhSmsError as err:
+            raise home_assistant_error(err) from err
         return estimate
 
     async def _async_send_and_record(

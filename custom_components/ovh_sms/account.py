@@ -52,6 +52,7 @@ from .ovhsms import (
     Sms,
     SmsNotFoundError,
     SmsValidationError,
+    check_from_number,
 )
 from .push import PushedCalls
 from .replies import ReplyPoller, async_get_poller
@@ -96,6 +97,9 @@ class SmsAccount(Protocol):
 
     async def async_send(self, sms: Sms) -> SendResult:
         """Send once; raise the client's error."""
+
+    async def async_check(self, sms: Sms) -> None:
+        """Raise the client's refusal async_send would raise before sending; send nothing."""
 
     async def async_read_rate(self, country: str, billing_country: str) -> Decimal:
         """Read the credits one SMS part costs towards a country; raise the client's error."""
@@ -154,6 +158,9 @@ class SmsUserAccount:
     async def async_send(self, sms: Sms) -> SendResult:
         """Send through http2sms."""
         return await self._client.send(sms)
+
+    async def async_check(self, sms: Sms) -> None:
+        """http2sms refuses nothing that build_sms let through."""
 
     async def async_read_rate(self, country: str, billing_country: str) -> Decimal:
         """Read a rate from OVH's public API (eu.api.ovh.com, no keys)."""
@@ -236,6 +243,10 @@ class ApiKeysAccount:
         """Send through the API; from a virtual number when the sender is one of the account's."""
         number = await self._numbers.async_number_of(sms.sender)
         return await self._client.send(self._account, sms, virtual_number=number)
+
+    async def async_check(self, sms: Sms) -> None:
+        """Refuse the STOP mention from a virtual number, as the send does (reads the list)."""
+        check_from_number(sms, await self._numbers.async_number_of(sms.sender))
 
     async def async_read_rate(self, country: str, billing_country: str) -> Decimal:
         """Read a rate at the keys' endpoint (unsigned)."""

@@ -2,7 +2,8 @@
 
 The options live in the "commands" section of the entry's options (their
 defaults in const.DEFAULT_COMMANDS). The PIN is masked wherever an SMS holds it,
-in every event and in the event entity: it is shown nowhere.
+in every event and in the event entity, and the options form never suggests it
+back: it is shown nowhere.
 """
 
 from __future__ import annotations
@@ -51,12 +52,15 @@ MAX_KEYWORDS: Final = 20
 _STARTING_WORD: Final = re.compile(r"\W*(\w+)\W*(.*)", re.DOTALL)
 # The event type every SMS fires: no keyword may take it.
 RESERVED_KEYWORD: Final = "received"
+# The form's "remove the PIN" switch: an order, never saved.
+REMOVE_PIN: Final = "remove_pin"
 
 # The "commands" section of the options form (API keys).
 COMMANDS_FORM: Final[Mapping[vol.Marker, Any]] = MappingProxyType(
     {
         vol.Optional(CONF_AGENT): ConversationAgentSelector(),
         vol.Optional(CONF_PIN): TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD)),
+        vol.Optional(REMOVE_PIN, default=False): BooleanSelector(),
         vol.Optional(CONF_KEYWORDS): TextSelector(TextSelectorConfig(multiple=True)),
         vol.Required(CONF_SENDER_HOURLY): NumberSelector(
             NumberSelectorConfig(min=1, max=100, step=1, mode=NumberSelectorMode.BOX)
@@ -84,14 +88,21 @@ def recipient_command_data(user_input: Mapping[str, Any]) -> dict[str, Any]:
     return data
 
 
-def commands_form_errors(user_input: dict[str, Any]) -> dict[str, str]:
-    """Check and normalise the commands section of the options (keywords in lower case)."""
+def commands_form_errors(user_input: dict[str, Any], entry: ConfigEntry) -> dict[str, str]:
+    """Check and normalise the commands section of the options (keywords in lower case).
+
+    The form never shows the saved PIN: left empty, it is kept, unless the
+    "remove the PIN" switch is on; a PIN typed replaces it.
+    """
     if (commands := user_input.get(CONF_COMMANDS)) is None:
         return {}
     errors: dict[str, str] = {}
+    remove_pin = bool(commands.pop(REMOVE_PIN, False))
     pin = str(commands.get(CONF_PIN) or "").strip()
     if pin and not (WORD.fullmatch(pin) and len(pin) in PIN_LENGTH):
         errors[CONF_PIN] = "invalid_pin"
+    if not pin and not remove_pin:
+        pin = command_settings(entry).pin
     keywords = list(dict.fromkeys(k.strip().lower() for k in commands.get(CONF_KEYWORDS, [])))
     keywords = [keyword for keyword in keywords if keyword]
     if len(keywords) > MAX_KEYWORDS or any(
@@ -134,6 +145,13 @@ def command_settings(entry: ConfigEntry) -> CommandSettings:
         per_sender_hourly=int(options[CONF_SENDER_HOURLY]),
         daily_answers=int(options[CONF_DAILY_ANSWERS]),
     )
+
+
+def without_saved_pin(options: Mapping[str, Any]) -> dict[str, Any]:
+    """Give the options the form suggests: the PIN left out, so it never reaches a browser."""
+    if (commands := options.get(CONF_COMMANDS)) is None:
+        return dict(options)
+    return {**options, CONF_COMMANDS: {k: v for k, v in commands.items() if k != CONF_PIN}}
 
 
 def without_pin(pin: str, text: str) -> str | None:

@@ -49,6 +49,7 @@ from .command_options import (
     RECIPIENT_FORM,
     commands_form_errors,
     recipient_command_data,
+    without_saved_pin,
 )
 from .const import (
     CONF_ACCOUNT,
@@ -964,7 +965,9 @@ class OvhSmsOptionsFlow(OptionsFlowWithReload):
         errors: dict[str, str] = {}
         if user_input is not None:
             user_input[CONF_SERVICE_NAME] = slugify(user_input[CONF_SERVICE_NAME])
-            errors = defaults_form_errors(user_input) | commands_form_errors(user_input)
+            errors = defaults_form_errors(user_input) | commands_form_errors(
+                user_input, self.config_entry
+            )
             if not user_input[CONF_SERVICE_NAME] or _notify_action_taken(
                 self.hass, user_input[CONF_SERVICE_NAME], self.config_entry
             ):
@@ -1020,7 +1023,10 @@ class OvhSmsOptionsFlow(OptionsFlowWithReload):
         return self.async_show_form(
             step_id="init",
             data_schema=self.add_suggested_values_to_schema(
-                schema, user_input or {**SMS_DEFAULTS, **entry_options(self.config_entry)}
+                schema,
+                without_saved_pin(
+                    user_input or {**SMS_DEFAULTS, **entry_options(self.config_entry)}
+                ),
             ),
             errors=errors,
             description_placeholders={"account": self.config_entry.data[CONF_ACCOUNT]},

@@ -210,10 +210,6 @@ class SmsCosts:
         """Estimate from the rates kept, never waiting; an old rate is read again meanwhile."""
         return self._estimate(sms, self._kept_costs(sms.recipients, sms.segments))
 
-    def credits_for(self, numbers: Sequence[str], parts: int) -> Decimal | None:
-        """Total these parts to these numbers by the rates kept; None if a rate is unknown."""
-        return CostEstimate("", parts, self._kept_costs(numbers, parts)).credits_for()
-
     async def async_estimate(self, sms: Sms) -> CostEstimate:
         """Estimate after reading the rates missing or old (a dry run: it may wait)."""
         billing = billing_country(self._hass)

@@ -13,6 +13,7 @@ fallbacks).
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import datetime
 import logging
 from typing import Any
@@ -206,6 +207,10 @@ class OvhSmsGateway(ReroutingSends):
         sms = self.build(recipients, message, options, title)
         estimate = await self.costs.async_estimate(sms)
         self._check_limits(sms, estimate, critical=bool(options.critical))
+        try:
+            await self._account.async_check(sms)
+        except OvhSmsError as err:
+            raise home_assistant_error(err) from err
         return estimate
 
     async def _async_send_and_record(
@@ -216,13 +221,17 @@ class OvhSmsGateway(ReroutingSends):
         recorded_by: str | None,
         queued_at: datetime | None,
     ) -> SendResult:
-        """Send once; record what OVH accepted; raise the translated error of a failure."""
+        """Send once; record what OVH accepted; raise the translated error of a failure.
+
+        What OVH accepted comes back with the estimate its event told (also in a
+        PartialSendError's sent), so that a response tells the same one.
+        """
         try:
             result = await self._account.async_send(sms)
         except PartialSendError as err:
             self.ledger.give_back(spent, len(err.not_sent) * sms.segments)
             if err.sent.recipients:
-                self._record(err.sent, recorded_by, sms, estimate, queued_at)
+                err.sent = self._record(err.sent, recorded_by, sms, estimate, queued_at)
             self._react_to_failure(err.cause)
             raise home_assistant_error(err) from err
         except OvhSmsError as err:
@@ -230,8 +239,7 @@ class OvhSmsGateway(ReroutingSends):
                 self.ledger.give_back(spent, spent.count)
             self._react_to_failure(err)
             raise home_assistant_error(err) from err
-        self._record(result, recorded_by, sms, estimate, queued_at)
-        return result
+        return self._record(result, recorded_by, sms, estimate, queued_at)
 
     def _check_limits(self, sms: Sms, estimate: CostEstimate, *, critical: bool) -> None:
         """Refuse an SMS over the month's budget (unless critical) or the hourly limit."""
@@ -271,10 +279,11 @@ class OvhSmsGateway(ReroutingSends):
         sms: Sms,
         estimate: CostEstimate,
         queued_at: datetime | None,
-    ) -> None:
+    ) -> SendResult:
         """Tell the ledger and the tracker; count the spending; fire the event.
 
-        OVH took an SMS: the outbox tries its own now.
+        OVH took an SMS: the outbox tries its own now. Give the result with the
+        credits estimated for it.
         """
         estimated = estimate.credits_for(result.recipients)
         self.spending.add(
@@ -305,3 +314,4 @@ class OvhSmsGateway(ReroutingSends):
         }
         self.hass.bus.async_fire(EVENT_SMS_SENT, event)
         self.outbox.async_nudge()
+        return replace(result, credits_estimated=estimated)

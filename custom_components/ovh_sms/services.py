@@ -137,12 +137,8 @@ async def _async_send_sms(call: ServiceCall) -> ServiceResponse:
     )
     queued = delivery.queued
     result = delivery.result or _NOTHING_SENT
-    estimated = (
-        gateway.costs.credits_for(result.recipients, result.segments) if result.recipients else None
-    )
     return {
         **_accepted(result),
-        "credits_estimated": None if estimated is None else float(estimated),
         "queued": list(queued.recipients) if queued else [],
         "queued_until": queued.expires_at.isoformat() if queued else None,
         "failed": list(delivery.failed),
@@ -158,7 +154,7 @@ _NOTHING_SENT = SendResult(
 
 
 def _accepted(result: SendResult) -> dict[str, Any]:
-    """Tell what OVH answered, as send_sms has always told it."""
+    """Tell what OVH answered, as send_sms has always told it, and the estimate made for it."""
     return {
         "sms_ids": list(result.sms_ids),
         "credits_left": float(result.credits_left) if result.credits_left is not None else None,
@@ -168,6 +164,9 @@ def _accepted(result: SendResult) -> dict[str, Any]:
         "deferred": result.deferred.isoformat() if result.deferred else None,
         "credits_removed": (
             float(result.credits_removed) if result.credits_removed is not None else None
+        ),
+        "credits_estimated": (
+            float(result.credits_estimated) if result.credits_estimated is not None else None
         ),
     }
 

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
+import voluptuous as vol
 
 from custom_components.ovh_sms.const import (
     CONF_LANGUAGE,
@@ -17,10 +18,10 @@ from custom_components.ovh_sms.const import (
 from homeassistant.config_entries import SOURCE_USER
 from homeassistant.const import CONF_NAME
 from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.data_entry_flow import FlowResult, FlowResultType, section
 from tests.conftest import DEFAULT_OPTIONS
 
-from .conftest import AGENT
+from .conftest import AGENT, COMMANDS, PIN
 
 # The options list the account's virtual numbers: OVH answers.
 pytestmark = pytest.mark.usefixtures("jobs")
@@ -123,3 +124,75 @@ async def test_a_recipient_may_talk_to_the_house_in_a_language(
         CONF_MAY_COMMAND: True,
         CONF_LANGUAGE: "fr",
     }
+
+
+def descriptions(schema: vol.Schema) -> list[Any]:
+    """Give every field's description (its suggested value), those of the sections too."""
+    found = []
+    for key, value in schema.schema.items():
+        found.append(key.description)
+        if isinstance(value, section):
+            found += descriptions(value.schema)
+    return found
+
+
+def shown(result: FlowResult) -> str:
+    """Give all a browser receives of a form's values: suggested values, placeholders, errors."""
+    return repr(
+        [descriptions(result["data_schema"]), result["description_placeholders"], result["errors"]]
+    )
+
+
+async def test_the_saved_pin_is_never_sent_to_the_browser(
+    hass: HomeAssistant, mock_api_entry: MockConfigEntry
+) -> None:
+    """Neither the form nor the form shown again with an error holds the saved PIN."""
+    mock_api_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        mock_api_entry, options=API_OPTIONS | {"commands": COMMANDS | {"pin": PIN}}
+    )
+    result = await hass.config_entries.options.async_init(mock_api_entry.entry_id)
+    assert AGENT in shown(result)  # the section's other values are suggested
+    assert PIN not in shown(result)
+
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], API_OPTIONS | {"commands": COMMANDS | {"keywords": ["turn off"]}}
+    )
+
+    assert result["errors"] == {"keywords": "invalid_keywords"}
+    assert PIN not in shown(result)
+
+
+@pytest.mark.parametrize(
+    ("change", "saved"),
+    [
+        ({}, PIN),
+        ({"pin": ""}, PIN),
+        ({"remove_pin": True}, ""),
+        ({"pin": "4711"}, "4711"),
+    ],
+    ids=["left out", "left empty", "removed", "replaced"],
+)
+async def test_an_empty_pin_keeps_the_saved_one_unless_removed(
+    hass: HomeAssistant,
+    mock_api_entry: MockConfigEntry,
+    ovh_api: AiohttpClientMocker,
+    change: dict[str, Any],
+    saved: str,
+) -> None:
+    """The form shows no PIN: saving it as shown keeps the PIN; the switch removes it."""
+    mock_api_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        mock_api_entry, options=API_OPTIONS | {"commands": COMMANDS | {"pin": PIN}}
+    )
+    result = await hass.config_entries.options.async_init(mock_api_entry.entry_id)
+    section = {key: value for key, value in COMMANDS.items() if key != "pin"}
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], API_OPTIONS | {"commands": section | change}
+    )
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert mock_api_entry.options["commands"] == COMMANDS | {"pin": saved}
+    # Saved options reload the entry: its set-up ends before the test does.
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert await hass.config_entries.async_unload(mock_api_entry.entry_id)

@@ -12,7 +12,8 @@ from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClien
 
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
-from tests.conftest import ALICE, ENDPOINT, send_sms
+from tests.conftest import ALICE, ENDPOINT, api_calls, send_sms
+from tests.virtual_numbers.conftest import NUMBER, NUMBERS
 
 from .conftest import BELGIAN, RATES_BE, RATES_FR, budget, requests, set_up
 
@@ -105,6 +106,40 @@ async def test_a_dry_run_fails_as_the_send_would(
     """Each refusal of a send is the dry run's, word for word; no SMS goes either way."""
     await set_up(hass, mock_config_entry, **options)
 
+    await assert_refused_alike(hass, call)
+    assert all(url != ENDPOINT for _, url in requests(rates))
+
+
+@pytest.fixture
+def one_virtual_number(aioclient_mock: AiohttpClientMocker) -> None:
+    """Give the account one virtual number (answered before ovh_api's empty list)."""
+    aioclient_mock.get(NUMBERS, json=[NUMBER])
+
+
+@pytest.mark.parametrize(
+    ("options", "call"),
+    [
+        ({}, {"recipients": [ALICE], "message": "Hi", "sender": "+33644000001", "no_stop": False}),
+        ({"no_stop": False}, {"recipients": [ALICE], "message": "Hi", "sender": "+33644000001"}),
+    ],
+)
+@pytest.mark.usefixtures("one_virtual_number")
+async def test_a_dry_run_from_a_virtual_number_asking_the_stop_mention_fails_as_the_send_would(
+    hass: HomeAssistant,
+    mock_api_entry: MockConfigEntry,
+    ovh_api: AiohttpClientMocker,
+    options: dict[str, Any],
+    call: dict[str, Any],
+) -> None:
+    """The STOP mention asked by the call or by the entry's default: refused alike, no job."""
+    await set_up(hass, mock_api_entry, **options)
+
+    await assert_refused_alike(hass, call)
+    assert not [path for _, path in api_calls(ovh_api) if path.endswith("/jobs")]
+
+
+async def assert_refused_alike(hass: HomeAssistant, call: dict[str, Any]) -> None:
+    """Check that the dry run and the send of this call raise the same translated error."""
     with pytest.raises(HomeAssistantError) as dry:
         await send_sms(hass, **call, dry_run=True)
     with pytest.raises(HomeAssistantError) as real:
@@ -114,7 +149,6 @@ async def test_a_dry_run_fails_as_the_send_would(
         real.value.translation_key,
         str(real.value),
     )
-    assert all(url != ENDPOINT for _, url in requests(rates))
 
 
 async def test_a_critical_dry_run_passes_the_budget(

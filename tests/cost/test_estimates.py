@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
-from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
+from pytest_homeassistant_custom_component.test_util.aiohttp import (
+    AiohttpClientMocker,
+    AiohttpClientMockResponse,
+)
+from yarl import URL
 
 from custom_components.ovh_sms.const import EVENT_SMS_SENT
 from homeassistant.core import HomeAssistant
-from tests.conftest import ALICE, ENDPOINT, send_sms
+from tests.conftest import ALICE, ENDPOINT, SUCCESS, send_sms
 
 from .conftest import BELGIAN, RATES_BE, RATES_FR, requests, set_up
 
@@ -34,6 +39,26 @@ async def test_a_send_carries_the_estimate_from_the_rates_kept(
         (2.5, None)
     ]
     assert requests(rates) == [("POST", ENDPOINT)]
+
+
+async def test_the_response_and_the_event_agree_when_the_rate_lands_during_the_send(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, rates: AiohttpClientMocker
+) -> None:
+    """Both tell the one estimate made for the send: Belgium's rate unknown then, null in both."""
+
+    async def rate_read_meanwhile(method: str, url: URL, data: Any) -> AiohttpClientMockResponse:
+        await send_sms(hass, recipients=[BELGIAN], message="Hi", dry_run=True)  # reads it
+        return AiohttpClientMockResponse(method, url, json=SUCCESS)
+
+    rates.post(ENDPOINT, side_effect=rate_read_meanwhile)
+    await set_up(hass, mock_config_entry)
+    events = async_capture_events(hass, EVENT_SMS_SENT)
+
+    response = await send_sms(hass, recipients=[BELGIAN], message="Hi")
+
+    assert [event.data["credits_estimated"] for event in events] == [None]
+    assert response["credits_estimated"] is None
+    assert ("GET", RATES_BE) in requests(rates)  # the rate did land before the answer
 
 
 async def test_setup_reads_the_rates_of_the_recipients_and_the_home(

@@ -99,6 +99,7 @@ from .ovh_api import (
     API_MAX_IN_FLIGHT,
     DEFAULT_API_ENDPOINT,
     OvhApiClient,
+    check_from_number,
 )
 from .phone import (
     country_of,
@@ -216,6 +217,7 @@ __all__ = [
     "UnreadableAnswerError",
     "UnsupportedCharactersError",
     "build_sms",
+    "check_from_number",
     "count_segments",
     "country_of",
     "delivery_from_callback",

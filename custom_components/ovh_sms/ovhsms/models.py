@@ -84,6 +84,8 @@ class SendResult:
     deferred: datetime | None
     # Credits these SMS cost, when OVH told it for every request (OVHcloud API).
     credits_removed: Decimal | None = None
+    # Credits the caller estimated before sending, for these recipients (never OVH's).
+    credits_estimated: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -296,8 +296,7 @@ class OvhApiClient:
             len(sms.recipients),
             account,
         )
-        if virtual_number is not None and not sms.no_stop:
-            raise StopMentionFromNumberError(virtual_number)
+        check_from_number(sms, virtual_number)
         path = (
             ("sms", account, "jobs")
             if virtual_number is None
@@ -580,3 +579,12 @@ class OvhApiClient:
             account=account,
             missing=SenderNotFoundError(404, f"Sender {name} is not declared on {account}"),
         )
+
+
+def check_from_number(sms: Sms, virtual_number: str | None) -> None:
+    """Refuse, before any request, an SMS from a virtual number that asks for the STOP mention.
+
+    That number's jobs take no noStopClause: raise StopMentionFromNumberError.
+    """
+    if virtual_number is not None and not sms.no_stop:
+        raise StopMentionFromNumberError(virtual_number)

@@ -14,9 +14,9 @@ from typing import Any
 from freezegun.api import FrozenDateTimeFactory
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
-from custom_components.ovh_sms.command_guard import DATA_GUARDS
+from custom_components.ovh_sms.command_guard import GUARDS
 from custom_components.ovh_sms.const import CONF_MAY_COMMAND, CONF_PHONE_NUMBER, DOMAIN
-from custom_components.ovh_sms.replies import DATA_POLLERS
+from custom_components.ovh_sms.replies import POLLERS
 from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant
 from tests.conftest import ALICE, LoopbackSimulator
@@ -80,8 +80,8 @@ async def test_alice_texts_the_virtual_number_and_the_light_turns_on_once(
     # A restart before the poller saved what it read: OVH's list is new to it again.
     await hass.async_block_till_done()
     await hass.config_entries.async_unload(entry.entry_id)
-    hass.data.pop(DATA_GUARDS)
-    hass.data.pop(DATA_POLLERS)
+    hass.data.pop(GUARDS.key)
+    hass.data.pop(POLLERS.key)
     hass_storage[f"{DOMAIN}.{entry.entry_id}.{NUMBER}.replies"]["data"]["seen"] = []
     await hass.services.async_call("input_boolean", "turn_off", {"entity_id": LIGHT}, blocking=True)
     received = async_capture_events(hass, "ovh_sms_received")

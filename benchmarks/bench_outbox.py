@@ -16,7 +16,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 
 from benchmarks.measure import report
 from custom_components.ovh_sms.const import CONF_HOURLY_LIMIT
-from custom_components.ovh_sms.outbox import DATA_OUTBOXES, FIRST_TRY
+from custom_components.ovh_sms.outbox import FIRST_TRY, OUTBOXES
 from homeassistant.core import HomeAssistant
 from tests.conftest import LoopbackSimulator
 
@@ -52,7 +52,7 @@ async def bench_outbox_drain_vs_direct_sends(
     direct = wall_clock() - start
     await ovh.reachability.switch(unreachable=True)
     await notify(hass, SMS)
-    outbox = hass.data[DATA_OUTBOXES][simulator_entry.entry_id]
+    outbox = hass.data[OUTBOXES.key][simulator_entry.entry_id]
     assert outbox.count == SMS
     await ovh.reachability.switch(unreachable=False)
     freezer.tick(FIRST_TRY)

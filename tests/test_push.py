@@ -374,7 +374,8 @@ async def test_a_call_that_cannot_be_read_is_answered_and_dropped(
     await hass.async_block_till_done()
     assert replies == []
     assert not [path for _, path in api_calls(ovh_api) if "/incoming/" in path]
-    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    # asyncio's slow-callback notice tells the machine's load, not the integration's behaviour.
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING and r.name != "asyncio"]
     ours = [r.getMessage() for r in caplog.records if r.name.startswith("custom_components")]
     assert f"A call of the webhook of {ACCOUNT} was too large or not UTF-8" in ours
     assert not [line for line in ours if webhook_id in line]

@@ -25,9 +25,9 @@ from homeassistant.util import dt as dt_util
 from .account import SmsAccount
 from .alarm_model import Alarm, StoredAlarm
 from .const import DOMAIN, EVENT_ALARM, LOGGER
+from .kept import kept_store
 from .notices import ALARM_EVENT_KEYS, AlarmStep, AlarmSummary, recipients_among, signal_alarms
 
-STORAGE_VERSION = 1
 # Reply ids already counted, the newest: a reply acknowledges once.
 COUNTED_KEPT: Final = 500
 
@@ -46,9 +46,7 @@ class AlarmBook:
         """Nothing is open until loaded."""
         self.hass = hass
         self.entry = entry
-        self.store: Store[StoredAlarms] = Store(
-            hass, STORAGE_VERSION, f"{DOMAIN}.{entry.entry_id}.alarms"
-        )
+        self.store: Store[StoredAlarms] = kept_store(hass, entry.entry_id, "alarms")
         self.open: dict[str, Alarm] = {}
         self._counted: dict[str, None] = {}
         self._account: SmsAccount | None = None

@@ -38,7 +38,6 @@ from homeassistant.helpers.event import (
 from homeassistant.helpers.start import async_at_started
 from homeassistant.helpers.translation import async_get_translations
 from homeassistant.util import dt as dt_util
-from homeassistant.util.hass_dict import HassKey
 
 from .account import SmsAccount, urgent_sms_options
 from .alarm_book import AlarmBook
@@ -47,14 +46,12 @@ from .const import DOMAIN, LOGGER
 from .delivery import signal_delivery
 from .failover import async_send_by, other_account
 from .gateway import OvhSmsGateway
-from .kept import async_get_kept, async_pop_kept
+from .kept import KeptKind, entry_id_of
 from .notices import AlarmStep, ReceivedSms, signal_received
 from .ovhsms import DeliveryStatus, OutcomeUnknownError
 from .sms_options import SmsOptions
 
 ALERT_DOMAIN: Final = "alert"
-
-DATA_ALARMS: HassKey[dict[str, AlarmKeeper]] = HassKey(f"{DOMAIN}_alarms")
 
 
 class AlarmKeeper(AlarmBook):
@@ -306,18 +303,14 @@ class AlarmKeeper(AlarmBook):
 
 def find_open_alarm(hass: HomeAssistant, alarm_id: str) -> tuple[AlarmKeeper, Alarm] | None:
     """Find an open alarm of any entry, and its keeper."""
-    for keeper in hass.data.get(DATA_ALARMS, {}).values():
+    for keeper in hass.data.get(ALARMS.key, {}).values():
         if (alarm := keeper.open.get(alarm_id)) is not None:
             return keeper, alarm
     return None
 
 
-async def async_get_alarms(hass: HomeAssistant, entry: ConfigEntry) -> AlarmKeeper:
-    """Give the entry's alarm keeper, loading it the first time in this run of Home Assistant."""
-    return await async_get_kept(hass, DATA_ALARMS, entry.entry_id, lambda: AlarmKeeper(hass, entry))
-
-
-async def async_forget_alarms(hass: HomeAssistant, entry: ConfigEntry) -> None:
-    """Drop the entry's alarms and delete what it saved: it was deleted."""
-    keeper = async_pop_kept(hass, DATA_ALARMS, entry.entry_id) or AlarmKeeper(hass, entry)
-    await keeper.async_remove()
+ALARMS: KeptKind[ConfigEntry, AlarmKeeper] = KeptKind("alarms", AlarmKeeper, entry_id_of)
+# Give the entry's alarm keeper, loading it the first time in this run of Home Assistant.
+async_get_alarms = ALARMS.async_get
+# Drop the entry's alarms and delete what it saved: it was deleted.
+async_forget_alarms = ALARMS.async_forget

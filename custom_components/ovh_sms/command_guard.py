@@ -16,17 +16,12 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
-from homeassistant.util.hass_dict import HassKey
 
-from .const import DOMAIN
-from .kept import async_get_kept, async_pop_kept
+from .kept import KeptKind, entry_id_of, kept_store
 
-STORAGE_VERSION = 1
 # Ids remembered, the newest: far more than OVH lists at once.
 HANDLED_KEPT: Final = 5000
 SENDER_WINDOW: Final = timedelta(hours=1)
-
-DATA_GUARDS: HassKey[dict[str, CommandGuard]] = HassKey(f"{DOMAIN}_command_guards")
 
 
 class StoredGuard(TypedDict):
@@ -43,9 +38,7 @@ class CommandGuard:
 
     def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
         """Nothing is handled until loaded."""
-        self.store: Store[StoredGuard] = Store(
-            hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}.commands"
-        )
+        self.store: Store[StoredGuard] = kept_store(hass, entry_id, "commands")
         self._handled: dict[str, None] = {}
         self._commands: dict[str, list[datetime]] = {}
         self._answers_day = ""
@@ -90,6 +83,10 @@ class CommandGuard:
         self._answers += 1
         return True
 
+    async def async_remove(self) -> None:
+        """Delete what was saved: the entry was deleted."""
+        await self.store.async_remove()
+
     async def async_save(self) -> None:
         """Save now, not later: what was claimed or counted must survive a crash."""
         now = dt_util.utcnow()
@@ -106,14 +103,10 @@ class CommandGuard:
         )
 
 
-async def async_get_guard(hass: HomeAssistant, entry: ConfigEntry) -> CommandGuard:
-    """Give the entry's guard, loading it the first time in this run of Home Assistant."""
-    return await async_get_kept(
-        hass, DATA_GUARDS, entry.entry_id, lambda: CommandGuard(hass, entry.entry_id)
-    )
-
-
-async def async_forget_guard(hass: HomeAssistant, entry: ConfigEntry) -> None:
-    """Delete what the entry's guard saved: the entry was deleted."""
-    guard = async_pop_kept(hass, DATA_GUARDS, entry.entry_id) or CommandGuard(hass, entry.entry_id)
-    await guard.store.async_remove()
+GUARDS: KeptKind[ConfigEntry, CommandGuard] = KeptKind(
+    "command_guards", lambda hass, entry: CommandGuard(hass, entry.entry_id), entry_id_of
+)
+# Give the entry's guard, loading it the first time in this run of Home Assistant.
+async_get_guard = GUARDS.async_get
+# Delete what the entry's guard saved: the entry was deleted.
+async_forget_guard = GUARDS.async_forget

@@ -27,14 +27,12 @@ from homeassistant.helpers.dispatcher import async_dispatcher_connect, async_dis
 from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
-from homeassistant.util.hass_dict import HassKey
 
 from .const import DOMAIN, EVENT_DELIVERY, LOGGER
-from .kept import async_get_kept, async_pop_kept
+from .kept import KeptKind, entry_id_of, kept_store
 from .notices import Accepted, signal_accepted
 from .ovhsms import DeliveryReport, OvhSmsError
 
-STORAGE_VERSION = 1
 # Seconds from the send to each check; after the last, one check an hour.
 SCHEDULE: Final = (20, 40, 60, 120, 240, 480, 900, 1800, 3600)
 LATER: Final = timedelta(hours=1)
@@ -44,8 +42,6 @@ DEFAULT_VALIDITY: Final = timedelta(hours=48)
 CALLS_PER_RUN: Final = 10
 RUN_GAP: Final = timedelta(seconds=20)
 STATUS_EXPIRED: Final = "expired"
-
-DATA_TRACKERS: HassKey[dict[str, DeliveryTracker]] = HassKey(f"{DOMAIN}_trackers")
 
 type ReadDeliveries = Callable[
     [Sequence[str]], Awaitable[Mapping[str, DeliveryReport | OvhSmsError]]
@@ -99,9 +95,7 @@ class DeliveryTracker:
         self.hass = hass
         self.entry = entry
         self._read: ReadDeliveries | None = None
-        self.store: Store[list[StoredSms]] = Store(
-            hass, STORAGE_VERSION, f"{DOMAIN}.{entry.entry_id}.deliveries"
-        )
+        self.store: Store[list[StoredSms]] = kept_store(hass, entry.entry_id, "deliveries")
         self._followed: dict[str, FollowedSms] = {}
         self._timer: CALLBACK_TYPE | None = None
         self._running = False
@@ -287,14 +281,10 @@ class DeliveryTracker:
         ]
 
 
-async def async_get_tracker(hass: HomeAssistant, entry: ConfigEntry) -> DeliveryTracker:
-    """Give the entry's tracker, loading it the first time in this run of Home Assistant."""
-    return await async_get_kept(
-        hass, DATA_TRACKERS, entry.entry_id, lambda: DeliveryTracker(hass, entry)
-    )
-
-
-async def async_forget_deliveries(hass: HomeAssistant, entry: ConfigEntry) -> None:
-    """Stop following the entry's SMS and delete what it saved: it was deleted."""
-    tracker = async_pop_kept(hass, DATA_TRACKERS, entry.entry_id) or DeliveryTracker(hass, entry)
-    await tracker.async_remove()
+TRACKERS: KeptKind[ConfigEntry, DeliveryTracker] = KeptKind(
+    "trackers", DeliveryTracker, entry_id_of
+)
+# Give the entry's tracker, loading it the first time in this run of Home Assistant.
+async_get_tracker = TRACKERS.async_get
+# Stop following the entry's SMS and delete what it saved: it was deleted.
+async_forget_deliveries = TRACKERS.async_forget

@@ -28,17 +28,15 @@ from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
 
 from .const import DOMAIN
-from .kept import async_get_kept, async_pop_kept
+from .kept import KeptKind, kept_store
 from .notices import Accepted, WentOut, recipients_among, signal_accepted, signal_went_out
 from .ovhsms import SendResult, parse_credit
 
 HOUR = timedelta(hours=1)
-STORAGE_VERSION = 1
 # Sends come in bursts: one write a second at most; Home Assistant writes what
 # is pending when it stops.
 SAVE_DELAY = 1
 
-DATA_LEDGERS: HassKey[dict[str, AccountLedger]] = HassKey(f"{DOMAIN}_ledgers")
 DATA_SETUP_SENDS: HassKey[dict[str, SendResult]] = HassKey(f"{DOMAIN}_setup_sends")
 
 
@@ -118,7 +116,7 @@ class AccountLedger:
         """Nothing is known until loaded."""
         self._hass = hass
         self._entry_id = entry_id
-        self._store: Store[StoredLedger] = Store(hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}")
+        self._store: Store[StoredLedger] = kept_store(hass, entry_id)
         self.credits_left: Decimal | None = None
         self.last_sent: datetime | None = None
         self.budget = HourlyBudget()
@@ -291,15 +289,11 @@ class AccountLedger:
         await self._store.async_remove()
 
 
-async def async_get_ledger(hass: HomeAssistant, entry_id: str) -> AccountLedger:
-    """Give the entry's ledger, loading it the first time in this run of Home Assistant."""
-    return await async_get_kept(hass, DATA_LEDGERS, entry_id, lambda: AccountLedger(hass, entry_id))
-
-
-async def async_forget_ledger(hass: HomeAssistant, entry_id: str) -> None:
-    """Delete the entry's credit, last SMS and hourly budget: it was deleted."""
-    ledger = async_pop_kept(hass, DATA_LEDGERS, entry_id) or AccountLedger(hass, entry_id)
-    await ledger.async_remove()
+LEDGERS: KeptKind[str, AccountLedger] = KeptKind("ledgers", AccountLedger, str)
+# Give the entry's ledger, loading it the first time in this run of Home Assistant.
+async_get_ledger = LEDGERS.async_get
+# Delete the entry's credit, last SMS and hourly budget: it was deleted.
+async_forget_ledger = LEDGERS.async_forget
 
 
 @callback

@@ -20,15 +20,13 @@ from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util, ulid as ulid_util
-from homeassistant.util.hass_dict import HassKey
 
 from .const import DOMAIN, ISSUE_OUTBOX_WAITING, LOGGER
 from .issues import async_create_entry_issue, async_delete_entry_issue
-from .kept import async_get_kept, async_pop_kept
+from .kept import KeptKind, kept_store
 from .queued_sms import FailOverQueued, QueuedSms, SendQueued, StoredOutbox
 from .sms_options import SmsOptions
 
-STORAGE_VERSION: Final = 1
 # SMS (one per recipient) an account's outbox holds at most.
 MAX_QUEUED: Final = 200
 FIRST_TRY: Final = timedelta(seconds=10)
@@ -40,8 +38,6 @@ LONG_WAIT: Final = timedelta(minutes=5)
 EVENT_QUEUED: Final = "ovh_sms_queued"
 EVENT_DROPPED: Final = "ovh_sms_dropped"
 
-DATA_OUTBOXES: HassKey[dict[str, Outbox]] = HassKey(f"{DOMAIN}_outboxes")
-
 
 class Outbox:
     """One entry's queued SMS, oldest first, and the deadline of the next try."""
@@ -50,9 +46,7 @@ class Outbox:
         """Nothing is queued until loaded."""
         self._hass = hass
         self._entry_id = entry_id
-        self._store: Store[StoredOutbox] = Store(
-            hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}.outbox"
-        )
+        self._store: Store[StoredOutbox] = kept_store(hass, entry_id, "outbox")
         self.sms: list[QueuedSms] = []
         self.next_try: datetime | None = None
         self._failures = 0
@@ -253,12 +247,8 @@ class Outbox:
         await self._store.async_remove()
 
 
-async def async_get_outbox(hass: HomeAssistant, entry_id: str) -> Outbox:
-    """Give the entry's outbox, loaded the first time."""
-    return await async_get_kept(hass, DATA_OUTBOXES, entry_id, lambda: Outbox(hass, entry_id))
-
-
-async def async_forget_outbox(hass: HomeAssistant, entry_id: str) -> None:
-    """Delete the entry's outbox: it was deleted."""
-    outbox = async_pop_kept(hass, DATA_OUTBOXES, entry_id) or Outbox(hass, entry_id)
-    await outbox.async_remove()
+OUTBOXES: KeptKind[str, Outbox] = KeptKind("outboxes", Outbox, str)
+# Give the entry's outbox, loaded the first time.
+async_get_outbox = OUTBOXES.async_get
+# Delete the entry's outbox: it was deleted.
+async_forget_outbox = OUTBOXES.async_forget

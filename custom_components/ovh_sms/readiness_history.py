@@ -21,11 +21,10 @@ from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
-from .const import DOMAIN
 from .delivery import signal_delivery
+from .kept import kept_store
 from .ovhsms import parse_credit
 
-STORAGE_VERSION: Final = 1
 # The spending the runway is computed from, and the least history it needs.
 SPENDING_WINDOW: Final = 30
 MIN_HISTORY_DAYS: Final = 7
@@ -66,9 +65,7 @@ class ReadinessHistory:
 
     def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
         """Nothing is known until loaded."""
-        self._store: Store[StoredHistory] = Store(
-            hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}.readiness"
-        )
+        self._store: Store[StoredHistory] = kept_store(hass, entry_id, "readiness")
         self._hass = hass
         self._entry_id = entry_id
         self.credit: Decimal | None = None

@@ -28,7 +28,6 @@ from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
-from homeassistant.util.hass_dict import HassKey
 
 from .command_options import masked
 from .const import (
@@ -40,7 +39,7 @@ from .const import (
     SUBENTRY_RECIPIENT,
 )
 from .errors import async_react_to_failure
-from .kept import async_get_kept, async_pop_kept
+from .kept import KeptKind, kept_store
 from .notices import ReceivedSms, signal_received
 from .ovhsms import (
     AccessDeniedError,
@@ -51,7 +50,6 @@ from .ovhsms import (
     SmsRefusedError,
 )
 
-STORAGE_VERSION = 1
 # One list read a minute: 60 calls an hour, plus one per reply.
 REPLY_INTERVAL: Final = timedelta(minutes=1)
 # While an alarm waits for a reply: 240 calls an hour, well within OVH's fair use.
@@ -62,8 +60,6 @@ READS_PER_RUN: Final = 10
 SEEN_KEPT: Final = 5000
 # Reads of one reply OVH lists but cannot serve, one a minute, before it is given up.
 MAX_READ_ATTEMPTS: Final = 10
-
-DATA_POLLERS: HassKey[dict[str, ReplyPoller]] = HassKey(f"{DOMAIN}_pollers")
 
 
 class StoredReplies(TypedDict):
@@ -82,9 +78,7 @@ class ReplyPoller:
         self.entry = entry
         self.number = number
         self._delete_read = False
-        self.store: Store[StoredReplies] = Store(
-            hass, STORAGE_VERSION, f"{DOMAIN}.{_poller_key(entry, number)}.replies"
-        )
+        self.store: Store[StoredReplies] = kept_store(hass, _poller_key(entry, number), "replies")
         # Ids told (or found at the very first read), oldest first.
         self._seen: dict[str, None] = {}
         self._first_read_done = False
@@ -345,20 +339,21 @@ def _poller_key(entry: ConfigEntry, number: str | None) -> str:
     return entry.entry_id if number is None else f"{entry.entry_id}.{number}"
 
 
+# Pollers are kept per entry and number (None: the account's own replies).
+POLLERS: KeptKind[tuple[ConfigEntry, str | None], ReplyPoller] = KeptKind(
+    "pollers", lambda hass, owner: ReplyPoller(hass, *owner), lambda owner: _poller_key(*owner)
+)
+
+
 async def async_get_poller(
     hass: HomeAssistant, entry: ConfigEntry, number: str | None = None
 ) -> ReplyPoller:
     """Give the entry's poller (of a virtual number), loading it the first time in this run."""
-    return await async_get_kept(
-        hass, DATA_POLLERS, _poller_key(entry, number), lambda: ReplyPoller(hass, entry, number)
-    )
+    return await POLLERS.async_get(hass, (entry, number))
 
 
 async def async_forget_replies(
     hass: HomeAssistant, entry: ConfigEntry, number: str | None = None
 ) -> None:
     """Stop reading the entry's replies (a virtual number's) and delete what it saved."""
-    poller = async_pop_kept(hass, DATA_POLLERS, _poller_key(entry, number)) or ReplyPoller(
-        hass, entry, number
-    )
-    await poller.async_remove()
+    await POLLERS.async_forget(hass, (entry, number))

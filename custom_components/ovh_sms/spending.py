@@ -32,12 +32,10 @@ from homeassistant.helpers.selector import (
 )
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
-from homeassistant.util.hass_dict import HassKey
 
 from .const import CONF_MONTHLY_BUDGET, CONF_SPENDING, DOMAIN, entry_options
-from .kept import async_get_kept, async_pop_kept
+from .kept import KeptKind, kept_store
 
-STORAGE_VERSION: Final = 1
 SAVE_DELAY: Final = 1
 
 # The options form's section (collapsed): the budget in credits a month, 0 = none.
@@ -53,8 +51,6 @@ SPENDING_SECTION: Final[Mapping[vol.Marker, Any]] = {
         {"collapsed": True},
     )
 }
-
-DATA_SPENDING: HassKey[dict[str, MonthlySpending]] = HassKey(f"{DOMAIN}_spending")
 
 
 class StoredSpending(TypedDict):
@@ -87,9 +83,7 @@ class MonthlySpending:
     def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
         """Nothing spent until loaded."""
         self._hass = hass
-        self._store: Store[StoredSpending] = Store(
-            hass, STORAGE_VERSION, f"{DOMAIN}.spending.{entry_id}"
-        )
+        self._store: Store[StoredSpending] = kept_store(hass, "spending", entry_id)
         self._month = _month(dt_util.utcnow())
         self._credits = Decimal(0)
         self._listeners: list[Callable[[], None]] = []
@@ -183,14 +177,8 @@ def _shown(amount: Decimal) -> str:
     return f"{amount.normalize():f}"
 
 
-async def async_get_spending(hass: HomeAssistant, entry_id: str) -> MonthlySpending:
-    """Give the entry's spending, loaded the first time in this run of Home Assistant."""
-    return await async_get_kept(
-        hass, DATA_SPENDING, entry_id, lambda: MonthlySpending(hass, entry_id)
-    )
-
-
-async def async_forget_spending(hass: HomeAssistant, entry_id: str) -> None:
-    """Delete the entry's spending: it was deleted."""
-    spending = async_pop_kept(hass, DATA_SPENDING, entry_id) or MonthlySpending(hass, entry_id)
-    await spending.async_remove()
+SPENDINGS: KeptKind[str, MonthlySpending] = KeptKind("spending", MonthlySpending, str)
+# Give the entry's spending, loaded the first time in this run of Home Assistant.
+async_get_spending = SPENDINGS.async_get
+# Delete the entry's spending: it was deleted.
+async_forget_spending = SPENDINGS.async_forget

@@ -20,7 +20,7 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.ovh_sms.alarms import DATA_ALARMS
+from custom_components.ovh_sms.alarms import ALARMS
 from custom_components.ovh_sms.const import DOMAIN
 from custom_components.ovh_sms.notices import AlarmSummary
 from homeassistant.const import EVENT_HOMEASSISTANT_STARTED
@@ -281,7 +281,7 @@ async def test_acknowledged_while_the_next_sms_is_being_saved_sends_nothing(
     """Bob's SMS is being saved as sent when Alice acknowledges: it does not leave."""
     events = async_capture_events(hass, "ovh_sms_alarm")
     response = await send_alarm(hass)
-    keeper = hass.data[DATA_ALARMS][entry.entry_id]
+    keeper = hass.data[ALARMS.key][entry.entry_id]
     saving, saved = asyncio.Event(), asyncio.Event()
     save = keeper.store.async_save
 

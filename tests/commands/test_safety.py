@@ -10,10 +10,10 @@ from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
-from custom_components.ovh_sms.command_guard import DATA_GUARDS
+from custom_components.ovh_sms.command_guard import GUARDS
 from custom_components.ovh_sms.const import DOMAIN
 from custom_components.ovh_sms.diagnostics import async_get_config_entry_diagnostics
-from custom_components.ovh_sms.replies import DATA_POLLERS
+from custom_components.ovh_sms.replies import POLLERS
 from homeassistant.const import MATCH_ALL
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.util import dt as dt_util
@@ -114,8 +114,8 @@ async def test_an_sms_told_again_after_a_reload_or_restart_does_nothing(
     await receive(hass, entry, "Turn on the kitchen light")
     await hass.config_entries.async_unload(entry.entry_id)
     if restart:  # nothing kept in memory: the guard and the poller load what they saved
-        hass.data.pop(DATA_GUARDS)
-        hass.data.pop(DATA_POLLERS)
+        hass.data.pop(GUARDS.key)
+        hass.data.pop(POLLERS.key)
     await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
 
@@ -140,7 +140,7 @@ async def test_a_sender_over_the_hourly_limit_is_not_acted_on(
     freezer.tick(timedelta(minutes=30))
     await receive(hass, entry, "Two", sms_id="2")
     await hass.config_entries.async_unload(entry.entry_id)
-    hass.data.pop(DATA_GUARDS)
+    hass.data.pop(GUARDS.key)
     await hass.config_entries.async_setup(entry.entry_id)
     await receive(hass, entry, "Three", sms_id="3")
     freezer.tick(timedelta(minutes=30))
@@ -209,7 +209,7 @@ async def test_a_push_racing_a_poll_is_acted_on_once(
 ) -> None:
     """The minute's read and a pushed SMS confirmed at OVH at the same time: one answer."""
     jobs.reply(1, BOB, "Turn on the kitchen light", START)
-    poller = hass.data[DATA_POLLERS][entry.entry_id]
+    poller = hass.data[POLLERS.key][entry.entry_id]
 
     freezer.tick(timedelta(minutes=1))
     async_fire_time_changed(hass)  # the read starts

@@ -13,9 +13,9 @@ from typing import Any
 from freezegun.api import FrozenDateTimeFactory
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
-from custom_components.ovh_sms.command_guard import DATA_GUARDS
+from custom_components.ovh_sms.command_guard import GUARDS
 from custom_components.ovh_sms.const import CONF_MAY_COMMAND, CONF_PHONE_NUMBER, DOMAIN
-from custom_components.ovh_sms.replies import DATA_POLLERS
+from custom_components.ovh_sms.replies import POLLERS
 from homeassistant.components.homeassistant.exposed_entities import async_expose_entity
 from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import Event, HomeAssistant
@@ -87,8 +87,8 @@ async def restart_having_forgotten_the_read(
     """
     await hass.async_block_till_done()
     await hass.config_entries.async_unload(entry.entry_id)
-    hass.data.pop(DATA_GUARDS)
-    hass.data.pop(DATA_POLLERS)
+    hass.data.pop(GUARDS.key)
+    hass.data.pop(POLLERS.key)
     saved_reads["data"]["seen"] = []
     await hass.services.async_call("input_boolean", "turn_off", {"entity_id": LIGHT}, blocking=True)
     received = async_capture_events(hass, "ovh_sms_received")

@@ -210,6 +210,7 @@ class OvhSmsGateway(ReroutingSends):
         try:
             await self._account.async_check(sms)
         except OvhSmsError as err:
+            self._react_to_failure(err)
             raise home_assistant_error(err) from err
         return estimate
 

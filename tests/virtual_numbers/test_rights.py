@@ -86,3 +86,28 @@ async def test_deleting_what_a_number_received_without_the_right(
         {"account": ACCOUNT, "rule": rule},
         [SOURCE_REAUTH],
     )
+
+
+async def test_a_dry_run_whose_numbers_cannot_be_listed(
+    hass: HomeAssistant, mock_api_entry: MockConfigEntry, ovh_api: AiohttpClientMocker
+) -> None:
+    """GET .../virtualNumbers not granted: the dry run reads it; repair and reauth, as a send."""
+    await set_up_api_entry(hass, mock_api_entry)
+    ovh_api.clear_requests()
+    ovh_api.get(f"{API_ENDPOINT}/auth/time", text="1800000000")
+    ovh_api.get(NUMBERS, status=403, json=DENIED)
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call(
+            DOMAIN,
+            "send_sms",
+            {"message": "Hi", "recipients": ["+33612345678"], "sender": "+33644000001"}
+            | {"dry_run": True},
+            blocking=True,
+            return_response=True,
+        )
+    await hass.async_block_till_done()
+    assert err.value.translation_key == "access_denied"
+    assert access_repair(hass, mock_api_entry) == (
+        {"account": ACCOUNT, "rule": "GET /sms/*"},
+        [SOURCE_REAUTH],
+    )

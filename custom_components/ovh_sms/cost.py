@@ -28,6 +28,7 @@ from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
 
 from .const import DOMAIN, LOGGER
+from .kept import kept_store
 from .ovhsms import OvhSmsError, Sms, SmsCoding, country_of
 
 # OVH's rates change a few times a year at most.
@@ -37,7 +38,6 @@ RATE_RETRY_AFTER: Final = timedelta(hours=6)
 # The countries whose OVHcloud company sells SMS (the others' accounts are billed by France's).
 BILLING_COUNTRIES: Final = frozenset({"FR", "GB", "IE", "ES", "IT", "PL"})
 DEFAULT_BILLING_COUNTRY: Final = "FR"
-STORAGE_VERSION: Final = 1
 _CODINGS: Final = {SmsCoding.GSM7: "gsm7", SmsCoding.UCS2: "ucs2"}
 
 DATA_RATES: HassKey[RateBook] = HassKey(f"{DOMAIN}_rates")
@@ -121,7 +121,7 @@ class RateBook:
     def __init__(self, hass: HomeAssistant) -> None:
         """Nothing is known until loaded."""
         self._hass = hass
-        self._store: Store[dict[str, StoredRate]] = Store(hass, STORAGE_VERSION, f"{DOMAIN}.rates")
+        self._store: Store[dict[str, StoredRate]] = kept_store(hass, "rates")
         self._rates: dict[str, tuple[Decimal, datetime]] = {}
         self._reading: dict[str, asyncio.Task[None]] = {}
         self._failed_at: dict[str, datetime] = {}

@@ -27,7 +27,6 @@ from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.helpers.storage import Store
 from homeassistant.helpers.translation import async_get_translations
 from homeassistant.util import dt as dt_util
-from homeassistant.util.hass_dict import HassKey
 from homeassistant.util.ulid import ulid_now
 
 from .account import SmsAccount, urgent_sms_options
@@ -55,18 +54,15 @@ from .drill_model import (
 from .drill_options import drill_options
 from .gateway import OvhSmsGateway
 from .issues import async_create_entry_issue, async_delete_entry_issue
-from .kept import async_get_kept, async_pop_kept
+from .kept import KeptKind, entry_id_of, kept_store
 from .notices import ReceivedSms, recipients_among, signal_received
 from .ovhsms import DeliveryStatus, OutcomeUnknownError
 from .sms_options import SmsOptions
 
-STORAGE_VERSION = 1
 # After a restart past a drill's deadline, the reads due at start still count for it.
 RESTART_GRACE: Final = timedelta(minutes=1)
 # Who asks the reply poller to read often while a drill waits for a reply.
 REPLY_WAITER: Final = "drill"
-
-DATA_DRILLS: HassKey[dict[str, DrillKeeper]] = HassKey(f"{DOMAIN}_drills")
 
 
 class DrillKeeper:
@@ -76,9 +72,7 @@ class DrillKeeper:
         """Nothing runs until loaded and started."""
         self.hass = hass
         self.entry = entry
-        self.store: Store[StoredDrills] = Store(
-            hass, STORAGE_VERSION, f"{DOMAIN}.{entry.entry_id}.drill"
-        )
+        self.store: Store[StoredDrills] = kept_store(hass, entry.entry_id, "drill")
         self.running: Drill | None = None
         self.next_run: datetime | None = None
         self._schedule: str | None = None
@@ -398,12 +392,8 @@ class DrillKeeper:
         }
 
 
-async def async_get_drill(hass: HomeAssistant, entry: ConfigEntry) -> DrillKeeper:
-    """Give the entry's drill keeper, loading it the first time in this run of Home Assistant."""
-    return await async_get_kept(hass, DATA_DRILLS, entry.entry_id, lambda: DrillKeeper(hass, entry))
-
-
-async def async_forget_drill(hass: HomeAssistant, entry: ConfigEntry) -> None:
-    """Drop the entry's drill and delete what it saved: it was deleted."""
-    keeper = async_pop_kept(hass, DATA_DRILLS, entry.entry_id) or DrillKeeper(hass, entry)
-    await keeper.async_remove()
+DRILLS: KeptKind[ConfigEntry, DrillKeeper] = KeptKind("drills", DrillKeeper, entry_id_of)
+# Give the entry's drill keeper, loading it the first time in this run of Home Assistant.
+async_get_drill = DRILLS.async_get
+# Drop the entry's drill and delete what it saved: it was deleted.
+async_forget_drill = DRILLS.async_forget

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final, Protocol
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers.storage import Store
 from homeassistant.util.hass_dict import HassKey
 
@@ -43,24 +43,6 @@ def entry_id_of(entry: ConfigEntry) -> str:
     return entry.entry_id
 
 
-async def async_get_kept[T: Kept](
-    hass: HomeAssistant, key: HassKey[dict[str, T]], entry_id: str, create: Callable[[], T]
-) -> T:
-    """Give the entry's object of this kind, created and loaded the first time."""
-    kept = hass.data.setdefault(key, {})
-    if (item := kept.get(entry_id)) is None:
-        item = create()
-        await item.async_load()
-        kept[entry_id] = item
-    return item
-
-
-@callback
-def async_pop_kept[T](hass: HomeAssistant, key: HassKey[dict[str, T]], entry_id: str) -> T | None:
-    """Take the entry's object of this kind out (the entry was deleted), if there is one."""
-    return hass.data.get(key, {}).pop(entry_id, None)
-
-
 class KeptKind[O, T: Kept]:
     """One kind of object kept per owner (an entry, its id, or an entry and a number)."""
 
@@ -74,11 +56,15 @@ class KeptKind[O, T: Kept]:
 
     async def async_get(self, hass: HomeAssistant, owner: O) -> T:
         """Give the owner's object of this kind, created and loaded the first time."""
-        return await async_get_kept(
-            hass, self.key, self._kept_id(owner), lambda: self._create(hass, owner)
-        )
+        kept = hass.data.setdefault(self.key, {})
+        if (item := kept.get(kept_id := self._kept_id(owner))) is None:
+            item = self._create(hass, owner)
+            await item.async_load()
+            kept[kept_id] = item
+        return item
 
     async def async_forget(self, hass: HomeAssistant, owner: O) -> None:
         """Delete the owner's object and what it saved (it was deleted), loaded or not."""
-        item = async_pop_kept(hass, self.key, self._kept_id(owner)) or self._create(hass, owner)
+        kept = hass.data.get(self.key, {})
+        item = kept.pop(self._kept_id(owner), None) or self._create(hass, owner)
         await item.async_remove()

@@ -126,7 +126,7 @@ class CommandListener:
             or self._drill.confirms(received)
         ):
             return
-        if not self._guard.claim(received.sms_id):
+        if not self._guard.claim(received.receiver, received.sms_id):
             LOGGER.debug("SMS %s was handled already: not acted on again", received.sms_id)
             return
         self.hass.async_create_background_task(

@@ -23,6 +23,7 @@ from tests.conftest import ALICE
 from .conftest import BOB, PIN, FakeAgent, receive, set_up
 
 EVENT_ENTITY = "event.sms_ab1234_1_sms_received"
+VIRTUAL_NUMBER = "0033757123456"
 
 
 @pytest.mark.parametrize(
@@ -123,6 +124,51 @@ async def test_an_sms_told_again_after_a_reload_or_restart_does_nothing(
 
     assert len(agent.asked) == 1
     assert len(jobs.bodies) == 1
+
+
+async def test_the_same_id_at_a_virtual_number_is_another_sms(
+    hass: HomeAssistant, entry: MockConfigEntry, agent: FakeAgent
+) -> None:
+    """OVH numbers each number's incoming SMS apart: an id handled at one is new at another.
+
+    Each stays handled at its own number after a restart.
+    """
+    await receive(hass, entry, "Turn on the kitchen light")
+    await receive(hass, entry, "Is the door locked?", receiver=VIRTUAL_NUMBER)
+    await hass.config_entries.async_unload(entry.entry_id)
+    hass.data.pop(GUARDS.key)
+    hass.data.pop(POLLERS.key)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    await receive(hass, entry, "Turn on the kitchen light")
+    await receive(hass, entry, "Is the door locked?", receiver=VIRTUAL_NUMBER)
+
+    assert [a["text"] for a in agent.asked] == ["Turn on the kitchen light", "Is the door locked?"]
+
+
+async def test_ids_saved_before_virtual_numbers_stay_handled_at_the_short_number(
+    hass: HomeAssistant,
+    *,
+    mock_api_entry: MockConfigEntry,
+    jobs: FakeJobs,
+    agent: FakeAgent,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A guard saved with plain ids (all from the short number) still blocks them there."""
+    freezer.move_to(START)
+    hass_storage[f"{DOMAIN}.{mock_api_entry.entry_id}.commands"] = {
+        "version": 1,
+        "key": f"{DOMAIN}.{mock_api_entry.entry_id}.commands",
+        "data": {"handled": ["7001"], "commands": {}, "answers_day": "", "answers": 0},
+    }
+    entry = await set_up(hass, mock_api_entry)
+
+    await receive(hass, entry, "Turn on the kitchen light")
+    await receive(hass, entry, "Is the door locked?", receiver=VIRTUAL_NUMBER)
+
+    assert [a["text"] for a in agent.asked] == ["Is the door locked?"]
 
 
 async def test_a_sender_over_the_hourly_limit_is_not_acted_on(

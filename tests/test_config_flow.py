@@ -579,7 +579,7 @@ async def test_add_edit_remove_recipient(
     await hass.async_block_till_done()
     assert hass.states.get("notify.bob") is not None
     bob = next(s for s in init_integration.subentries.values() if s.title == "Bob")
-    assert bob.data == {CONF_PHONE_NUMBER: "0033698765432", "may_command": False}
+    assert bob.data == {CONF_PHONE_NUMBER: "0033698765432"}
 
     result = await init_integration.start_subentry_reconfigure_flow(hass, bob.subentry_id)
     result = await hass.config_entries.subentries.async_configure(

@@ -39,6 +39,8 @@ from .const import (
     CONF_PIN,
     CONF_SENDER_HOURLY,
     DEFAULT_COMMANDS,
+    MODE_API,
+    entry_mode,
 )
 from .notices import ReceivedSms
 
@@ -80,8 +82,20 @@ RECIPIENT_FORM: Final[Mapping[vol.Marker, Any]] = MappingProxyType(
 )
 
 
-def recipient_command_data(user_input: Mapping[str, Any]) -> dict[str, Any]:
-    """Give what a recipient saves of the recipient form's commands part."""
+def recipient_form(entry: ConfigEntry) -> Mapping[vol.Marker, Any]:
+    """Give the recipient form's commands part: only an API-keys entry reads incoming SMS."""
+    return RECIPIENT_FORM if entry_mode(entry) == MODE_API else {}
+
+
+def recipient_command_data(
+    entry: ConfigEntry, user_input: Mapping[str, Any], saved: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Give what a recipient saves of the recipient form's commands part.
+
+    An SMS-user entry's form has none: what the recipient had saved stays.
+    """
+    if entry_mode(entry) != MODE_API:
+        return {key: saved[key] for key in (CONF_MAY_COMMAND, CONF_LANGUAGE) if key in saved}
     data: dict[str, Any] = {CONF_MAY_COMMAND: bool(user_input.get(CONF_MAY_COMMAND))}
     if language := user_input.get(CONF_LANGUAGE):
         data[CONF_LANGUAGE] = language

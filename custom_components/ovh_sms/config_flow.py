@@ -46,9 +46,9 @@ from homeassistant.util import dt as dt_util, slugify
 from .account import api_client
 from .command_options import (
     COMMANDS_FORM,
-    RECIPIENT_FORM,
     commands_form_errors,
     recipient_command_data,
+    recipient_form,
     without_saved_pin,
 )
 from .const import (
@@ -1125,7 +1125,11 @@ class RecipientSubentryFlow(ConfigSubentryFlow):
                 ):
                     return self.async_abort(reason="already_configured")
                 title = user_input[CONF_NAME].strip() or number
-                data = {CONF_PHONE_NUMBER: number, **recipient_command_data(user_input)}
+                saved = editing.data if editing else {}
+                data = {
+                    CONF_PHONE_NUMBER: number,
+                    **recipient_command_data(entry, user_input, saved),
+                }
                 if editing is None:
                     return self.async_create_entry(title=title, data=data, unique_id=number)
                 return self.async_update_reload_and_abort(
@@ -1141,7 +1145,7 @@ class RecipientSubentryFlow(ConfigSubentryFlow):
                     {
                         vol.Required(CONF_NAME): _TEXT,
                         vol.Required(CONF_PHONE_NUMBER): _PHONE,
-                        **RECIPIENT_FORM,
+                        **recipient_form(entry),
                     }
                 ),
                 suggested,

@@ -19,7 +19,7 @@ from homeassistant.config_entries import SOURCE_USER
 from homeassistant.const import CONF_NAME
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResult, FlowResultType, section
-from tests.conftest import DEFAULT_OPTIONS
+from tests.conftest import ALICE, DEFAULT_OPTIONS
 
 from .conftest import AGENT, COMMANDS, PIN
 
@@ -107,6 +107,12 @@ async def test_a_recipient_may_talk_to_the_house_in_a_language(
     result = await hass.config_entries.subentries.async_init(
         (mock_api_entry.entry_id, SUBENTRY_RECIPIENT), context={"source": SOURCE_USER}
     )
+    assert [str(field) for field in result["data_schema"].schema] == [
+        CONF_NAME,
+        CONF_PHONE_NUMBER,
+        CONF_MAY_COMMAND,
+        CONF_LANGUAGE,
+    ]
     result = await hass.config_entries.subentries.async_configure(
         result["flow_id"],
         {
@@ -124,6 +130,37 @@ async def test_a_recipient_may_talk_to_the_house_in_a_language(
         CONF_MAY_COMMAND: True,
         CONF_LANGUAGE: "fr",
     }
+
+
+async def test_an_sms_user_recipient_is_asked_nothing_of_commands(
+    hass: HomeAssistant, mock_config_entry: MockConfigEntry, ovh: AiohttpClientMocker
+) -> None:
+    """An SMS user reads no incoming SMS: no switch or language; what a recipient had stays."""
+    mock_config_entry.add_to_hass(hass)
+    alice = mock_config_entry.subentries["alice_id"]
+    saved = {CONF_PHONE_NUMBER: ALICE, CONF_MAY_COMMAND: True, CONF_LANGUAGE: "fr"}
+    hass.config_entries.async_update_subentry(mock_config_entry, alice, data=saved)
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+
+    result = await hass.config_entries.subentries.async_init(
+        (mock_config_entry.entry_id, SUBENTRY_RECIPIENT), context={"source": SOURCE_USER}
+    )
+    assert [str(field) for field in result["data_schema"].schema] == [CONF_NAME, CONF_PHONE_NUMBER]
+    await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {CONF_NAME: "Bob", CONF_PHONE_NUMBER: "+33 6 98 76 54 32"}
+    )
+    result = await mock_config_entry.start_subentry_reconfigure_flow(hass, "alice_id")
+    assert [str(field) for field in result["data_schema"].schema] == [CONF_NAME, CONF_PHONE_NUMBER]
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {CONF_NAME: "Alice B.", CONF_PHONE_NUMBER: ALICE}
+    )
+    await hass.async_block_till_done()
+
+    assert result["reason"] == "reconfigure_successful"
+    bob = next(s for s in mock_config_entry.subentries.values() if s.title == "Bob")
+    assert bob.data == {CONF_PHONE_NUMBER: "0033698765432"}
+    assert mock_config_entry.subentries["alice_id"].data == saved
 
 
 def descriptions(schema: vol.Schema) -> list[Any]:

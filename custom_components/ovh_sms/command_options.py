@@ -52,8 +52,10 @@ PIN_LENGTH: Final = range(4, 13)
 MAX_KEYWORDS: Final = 20
 # An SMS's first word (what a PIN is compared with), and the text after it.
 _STARTING_WORD: Final = re.compile(r"\W*(\w+)\W*(.*)", re.DOTALL)
-# The event type every SMS fires: no keyword may take it.
-RESERVED_KEYWORD: Final = "received"
+# OVH's opt-out: the sender is on the account's STOP list now, and hears nothing more.
+OPT_OUT: Final = "STOP"
+# The event type every SMS fires, and the opt-out (never a command): no keyword may take them.
+RESERVED_KEYWORDS: Final = frozenset({"received", OPT_OUT.lower()})
 # The form's "remove the PIN" switch: an order, never saved.
 REMOVE_PIN: Final = "remove_pin"
 
@@ -120,7 +122,7 @@ def commands_form_errors(user_input: dict[str, Any], entry: ConfigEntry) -> dict
     keywords = list(dict.fromkeys(k.strip().lower() for k in commands.get(CONF_KEYWORDS, [])))
     keywords = [keyword for keyword in keywords if keyword]
     if len(keywords) > MAX_KEYWORDS or any(
-        not WORD.fullmatch(keyword) or keyword == RESERVED_KEYWORD for keyword in keywords
+        not WORD.fullmatch(keyword) or keyword in RESERVED_KEYWORDS for keyword in keywords
     ):
         errors[CONF_KEYWORDS] = "invalid_keywords"
     user_input[CONF_COMMANDS] = {

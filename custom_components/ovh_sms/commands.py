@@ -33,7 +33,7 @@ from homeassistant.util.signal_type import SignalType
 
 from .alarms import AlarmKeeper
 from .command_guard import CommandGuard
-from .command_options import command_settings, without_pin
+from .command_options import OPT_OUT, command_settings, without_pin
 from .const import (
     CONF_LANGUAGE,
     CONF_MAY_COMMAND,
@@ -53,8 +53,6 @@ CONVERSATION: Final = "conversation"
 # An SMS older than this when first seen is told (events) but never acted on.
 MAX_AGE: Final = timedelta(minutes=5)
 ANSWER_PARTS: Final = 2
-# OVH's opt-out: the sender is on the account's STOP list now, and hears nothing more.
-OPT_OUT: Final = "STOP"
 # A first word, without the punctuation around it: "Disarm!" is disarm.
 _FIRST_WORD: Final = re.compile(r"\W*([^\W_]+)")
 

@@ -73,15 +73,6 @@ class AlarmStep(StrEnum):
     CANCELLED = "cancelled"
 
 
-class AlarmState(StrEnum):
-    """Where an alarm stands: open until acknowledged, exhausted or cancelled."""
-
-    OPEN = "open"
-    ACKNOWLEDGED = "acknowledged"
-    EXHAUSTED = "exhausted"
-    CANCELLED = "cancelled"
-
-
 # The data of every ovh_sms_alarm event, in this order. recipient is the
 # recipient's name (None for a number that is no recipient of the account),
 # number the 00 form; round is 1-based; acknowledged_via is "sms", "action" or

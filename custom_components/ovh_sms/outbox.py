@@ -31,7 +31,6 @@ from .sms_options import SmsOptions
 MAX_QUEUED: Final = 200
 FIRST_TRY: Final = timedelta(seconds=10)
 MAX_BACKOFF: Final = timedelta(minutes=2)
-DEFAULT_MAX_DELAY: Final = timedelta(minutes=30)
 # A repair issue says so while an SMS has waited longer than this.
 LONG_WAIT: Final = timedelta(minutes=5)
 

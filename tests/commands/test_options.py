@@ -69,9 +69,10 @@ async def test_the_commands_section_is_saved_normalised(
         ({"pin": "12 34"}, {"pin": "invalid_pin"}),
         ({"keywords": ["turn off"]}, {"keywords": "invalid_keywords"}),
         ({"keywords": ["received"]}, {"keywords": "invalid_keywords"}),
+        ({"keywords": ["Stop"]}, {"keywords": "invalid_keywords"}),
         ({"keywords": [f"k{n}" for n in range(21)]}, {"keywords": "invalid_keywords"}),
     ],
-    ids=["short pin", "pin of two words", "two words", "reserved", "too many"],
+    ids=["short pin", "pin of two words", "two words", "reserved", "opt-out", "too many"],
 )
 async def test_a_bad_pin_or_keyword_is_refused(
     hass: HomeAssistant,

@@ -8,9 +8,15 @@ read often while the drill waits, passes the drill.
 
 from __future__ import annotations
 
+import json
+
 from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import async_capture_events
+from pytest_homeassistant_custom_component.components.diagnostics import (
+    get_diagnostics_for_config_entry,
+)
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from homeassistant.core import HomeAssistant
 from tests.conftest import LoopbackSimulator
@@ -78,3 +84,15 @@ async def test_the_short_number_when_the_sender_is_not_read(
     account = await drill_from_the_number(hass, simulator, sender="", replies=True)
     assert sent(simulator) == [((ALICE_PHONE,), "", TEXT.format(account=account))]
     assert simulator.ovh.sent[0].no_stop
+
+
+async def test_the_diagnostics_hide_the_number_the_drill_went_from(
+    hass: HomeAssistant, simulator: LoopbackSimulator, hass_client: ClientSessionGenerator
+) -> None:
+    """The virtual number the running drill went from, the account's phone number, is nowhere."""
+    await drill_from_the_number(hass, simulator, sender=f"+{NUMBER}", replies=False)
+    entry = hass.config_entries.async_entries("ovh_sms")[0]
+    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
+
+    assert diagnostics["drill"]["running"]["reply_number"] == "**REDACTED**"
+    assert NUMBER not in json.dumps(diagnostics)

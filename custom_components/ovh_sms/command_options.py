@@ -104,6 +104,25 @@ def recipient_command_data(
     return data
 
 
+def pin_change(
+    user_input: dict[str, Any], earlier: tuple[str, bool] | None
+) -> tuple[str, bool] | None:
+    """Keep the PIN typed or removed across a form shown again for another field's error.
+
+    The form never shows a PIN back, nor the "remove the PIN" switch once read:
+    a submit that leaves both untouched takes the change the earlier one made.
+    Gives the change to remember (the PIN typed, whether it is removed).
+    """
+    if (commands := user_input.get(CONF_COMMANDS)) is None:
+        return earlier
+    pin = str(commands.get(CONF_PIN) or "").strip()
+    if pin or commands.get(REMOVE_PIN):
+        return pin, bool(commands.get(REMOVE_PIN))
+    if earlier is not None:
+        commands[CONF_PIN], commands[REMOVE_PIN] = earlier
+    return earlier
+
+
 def commands_form_errors(user_input: dict[str, Any], entry: ConfigEntry) -> dict[str, str]:
     """Check and normalise the commands section of the options (keywords in lower case).
 

@@ -47,6 +47,7 @@ from .account import api_client
 from .command_options import (
     COMMANDS_FORM,
     commands_form_errors,
+    pin_change,
     recipient_command_data,
     recipient_form,
     without_saved_pin,
@@ -959,12 +960,15 @@ class OvhSmsOptionsFlow(OptionsFlowWithReload):
 
     _options: dict[str, Any]
     _push_url: str
+    # The PIN typed or removed at an earlier submit of the form (command_options.pin_change).
+    _pin_change: tuple[str, bool] | None = None
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Show and check the options."""
         errors: dict[str, str] = {}
         if user_input is not None:
             user_input[CONF_SERVICE_NAME] = slugify(user_input[CONF_SERVICE_NAME])
+            self._pin_change = pin_change(user_input, self._pin_change)
             errors = defaults_form_errors(user_input) | commands_form_errors(
                 user_input, self.config_entry
             )

@@ -234,3 +234,40 @@ async def test_an_empty_pin_keeps_the_saved_one_unless_removed(
     # Saved options reload the entry: its set-up ends before the test does.
     await hass.async_block_till_done(wait_background_tasks=True)
     assert await hass.config_entries.async_unload(mock_api_entry.entry_id)
+
+
+@pytest.mark.parametrize(
+    ("change", "saved"),
+    [({"pin": "4711"}, "4711"), ({"remove_pin": True}, "")],
+    ids=["replaced", "removed"],
+)
+async def test_a_pin_change_outlives_a_form_shown_again(
+    hass: HomeAssistant,
+    mock_api_entry: MockConfigEntry,
+    ovh_api: AiohttpClientMocker,
+    change: dict[str, Any],
+    saved: str,
+) -> None:
+    """Another field refused: the form shown again has no PIN; saved as shown, the change stays."""
+    mock_api_entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        mock_api_entry, options=API_OPTIONS | {"commands": COMMANDS | {"pin": PIN}}
+    )
+    result = await hass.config_entries.options.async_init(mock_api_entry.entry_id)
+    section = {key: value for key, value in COMMANDS.items() if key != "pin"}
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        API_OPTIONS | {"commands": section | change | {"keywords": ["turn off"]}},
+    )
+    assert result["errors"] == {"keywords": "invalid_keywords"}
+    assert "4711" not in shown(result)
+
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], API_OPTIONS | {"commands": section}
+    )
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert mock_api_entry.options["commands"] == COMMANDS | {"pin": saved}
+    # Saved options reload the entry: its set-up ends before the test does.
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert await hass.config_entries.async_unload(mock_api_entry.entry_id)
